@@ -1,0 +1,161 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from insurers.models import Insurer
+from providers.models import CareGroup, OverlegTeam, Practice
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with an e-mail address; acts for organisations through memberships."""
+
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    full_name = models.CharField(_("naam"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+    is_staff = models.BooleanField(_("toegang tot beheer"), default=False)
+    date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name or self.email).split(" ")[0]
+
+
+class Role(models.TextChoices):
+    INSURER_PURCHASER = "insurer_purchaser", _("Zorginkoper")
+    PRACTICE_MEMBER = "practice_member", _("Praktijkmedewerker")
+    PRACTICE_SIGNATORY = "practice_signatory", _("Tekenbevoegde praktijk")
+    CAREGROUP_MEMBER = "caregroup_member", _("Medewerker samenwerkingsverband")
+    CAREGROUP_SIGNATORY = "caregroup_signatory", _("Tekenbevoegde samenwerkingsverband")
+    OTH_MEMBER = "oth_member", _("Lid overlegteam huisartsen")
+    NZA_ANALYST = "nza_analyst", _("Analist NZa")
+    ADMINISTRATOR = "administrator", _("Beheerder")
+
+
+# Which organisation field a role needs; roles absent here need none (NZa, administrator).
+ROLE_ORGANISATION_FIELD = {
+    Role.INSURER_PURCHASER: "insurer",
+    Role.PRACTICE_MEMBER: "practice",
+    Role.PRACTICE_SIGNATORY: "practice",
+    Role.CAREGROUP_MEMBER: "care_group",
+    Role.CAREGROUP_SIGNATORY: "care_group",
+    Role.OTH_MEMBER: "overleg_team",
+}
+SIGNATORY_ROLES = frozenset({Role.PRACTICE_SIGNATORY, Role.CAREGROUP_SIGNATORY})
+_ORG_FIELDS = ("insurer", "practice", "care_group", "overleg_team")
+
+
+def _membership_shape() -> models.Q:
+    """Each role points at exactly the organisation kind it needs, and at no other."""
+    q = models.Q()
+    for role in Role:
+        needed = ROLE_ORGANISATION_FIELD.get(role)
+        cond = models.Q(role=role)
+        for field in _ORG_FIELDS:
+            cond &= models.Q(**{f"{field}__isnull": field != needed})
+        q |= cond
+    return q
+
+
+class Membership(models.Model):
+    """Ties a user to an organisation they act for, in one role."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name=_("gebruiker"))
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    insurer = models.ForeignKey(Insurer, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="memberships", verbose_name=_("zorgverzekeraar"))
+    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="memberships", verbose_name=_("praktijk"))
+    care_group = models.ForeignKey(CareGroup, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="memberships", verbose_name=_("samenwerkingsverband"))
+    overleg_team = models.ForeignKey(OverlegTeam, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="memberships", verbose_name=_("overlegteam"))
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        ordering = ["user", "role"]
+        constraints = [
+            models.CheckConstraint(condition=_membership_shape(), name="membership_role_matches_organisation"),
+            models.UniqueConstraint(
+                fields=["user", "role", "insurer", "practice", "care_group", "overleg_team"],
+                name="membership_unique", nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        org = self.organisation
+        return f"{self.user} — {self.get_role_display()}" + (f" — {org}" if org else "")
+
+    @property
+    def organisation(self):
+        field = ROLE_ORGANISATION_FIELD.get(self.role)
+        return getattr(self, field) if field else None
+
+    @property
+    def is_signatory(self) -> bool:
+        return self.role in SIGNATORY_ROLES
+
+
+class Notification(models.Model):
+    """An item in a user's in-portal inbox. `key` makes each notification happen once per user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name=_("gebruiker"))
+    key = models.CharField(_("sleutel"), max_length=120)
+    subject = models.CharField(_("onderwerp"), max_length=200)
+    body = models.TextField(_("bericht"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("ontvangen op"), default=timezone.now)
+    read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("gemaild op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_user")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

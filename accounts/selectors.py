@@ -1,0 +1,57 @@
+"""Reads of the accounts app: who acts for what."""
+
+from django.db.models import QuerySet
+
+from .models import Membership, Notification, Role, User
+
+
+def memberships_of(user: User) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    cache = getattr(user, "_memberships_cache", None)
+    if cache is None:
+        cache = list(
+            Membership.objects.filter(user=user)
+            .select_related("insurer", "practice", "care_group", "overleg_team", "overleg_team__insurer",
+                            "overleg_team__region")
+            .order_by("role", "pk")
+        )
+        user._memberships_cache = cache
+    return cache
+
+
+def user_roles(user: User) -> set[str]:
+    return {m.role for m in memberships_of(user)}
+
+
+def user_has_role(user: User, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_nza_or_admin(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user_has_role(user, Role.NZA_ANALYST,
+                                                                               Role.ADMINISTRATOR)))
+
+
+def insurer_ids_of(user: User) -> set[int]:
+    return {m.insurer_id for m in memberships_of(user) if m.insurer_id}
+
+
+def practice_ids_of(user: User) -> set[int]:
+    return {m.practice_id for m in memberships_of(user) if m.practice_id}
+
+
+def care_group_ids_of(user: User) -> set[int]:
+    return {m.care_group_id for m in memberships_of(user) if m.care_group_id}
+
+
+def overleg_team_ids_of(user: User) -> set[int]:
+    return {m.overleg_team_id for m in memberships_of(user) if m.overleg_team_id}
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

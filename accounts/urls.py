@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("inloggen/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord-vergeten/", auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done")), name="password_reset"),
+    path("wachtwoord-vergeten/verstuurd/", auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html"), name="password_reset_done"),
+    path("wachtwoord-herstellen/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete")), name="password_reset_confirm"),
+    path("wachtwoord-herstellen/klaar/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+]

@@ -1,0 +1,123 @@
+"""The GCP calendar (domain/gcp-cycle.md) as data, and the time rules behind every deadline.
+
+All dates of contract year Y fall in year Y-1, except the follow decisions due on 1 January of Y.
+"By D" means by the end of day D in Europe/Amsterdam; "from D" means from 00:00 on D. Deadlines are stored
+as UTC instants: "by the end of D" is the first instant of D+1 (an exclusive bound), so "due_at <= now" is
+true from 00:00:00 on D+1 local time, and 23:59:59 on D is still in time, on any DST day.
+"""
+
+import calendar as _stdcal
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def start_of_day(day: date) -> datetime:
+    """00:00 local time on `day`, as UTC."""
+    return datetime.combine(day, time(0), tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def end_of_day(day: date) -> datetime:
+    """The exclusive end of `day` local time (00:00 the next day), as UTC: 'by D'."""
+    return start_of_day(day + timedelta(days=1))
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(AMSTERDAM).date()
+
+
+class MilestoneKind(models.TextChoices):
+    EVALUATION_START = "evaluation_start", _("Evaluatie lopende periode; wensen en dilemma's delen")
+    CONSULTATION_START = "consultation_start", _("Start overleg over inhoud van beleid en contracten")
+    EVALUATION_FINISHED = "evaluation_finished", _("Evaluatie vorige contractering afgerond")
+    EVALUATION_COMMUNICATED = "evaluation_communicated", _("Uitkomsten van de evaluatie gecommuniceerd")
+    POLICY_PUBLICATION = "policy_publication", _("Publicatie voorgenomen inkoopbeleid en contracteerprocedure")
+    INNOVATION_EXAMPLES = "innovation_examples", _("Voorbeelden van innovatieprojecten verspreid")
+    NZA_TARIFFS = "nza_tariffs", _("NZa publiceert beleidsregels en maximumtarieven")
+    PROVISIONAL_POLICY = "provisional_policy", _("Voorlopig contracteerbeleid gepubliceerd")
+    CONSULTATION_END = "consultation_end", _("Einde overleg over beleid en contracten")
+    CAREGROUP_OFFERS = "caregroup_offers", _("Beleid multidisciplinaire zorg definitief; offertes zorggroepen")
+    INDIVIDUAL_OFFERS_FINAL = "individual_offers_final", _("Beleid individuele contracten definitief")
+    SIGNING_OPEN = "signing_open", _("Contracteerportalen open; ondertekenen mogelijk")
+    SIGNING_CLOSE = "signing_close", _("Contractering sluit")
+    REGISTER_PUBLICATION = "register_publication", _("Openbaar: met wie is gecontracteerd")
+    FOLLOW_PROCESSING_START = "follow_processing_start", _("Verwerking contracten en volgcontracten")
+    FOLLOW_DECISIONS_DUE = "follow_decisions_due", _("Besluiten op volgverzoeken uiterlijk genomen")
+
+
+class Phase(models.TextChoices):
+    POLICY = "policy", _("Inkoopbeleid")
+    CAREGROUP_OFFERS = "caregroup_offers", _("Offertes zorggroepen")
+    SIGNING_OPEN = "signing_open", _("Ondertekenen geopend")
+    SIGNING_CLOSED = "signing_closed", _("Ondertekenen gesloten")
+    REGISTER_PUBLISHED = "register_published", _("Register gepubliceerd")
+    FOLLOW_PROCESSING = "follow_processing", _("Verwerking volgcontracten")
+    IN_FORCE = "in_force", _("Contractjaar loopt")
+
+
+PHASE_ORDER = list(Phase.values)
+
+
+class Audience(models.TextChoices):
+    INSURER = "insurer", _("zorgverzekeraar")
+    PRACTICE = "practice", _("huisartsenpraktijk")
+    CAREGROUP = "caregroup", _("samenwerkingsverband")
+    OTH = "oth", _("overlegteam")
+    NZA = "nza", _("NZa")
+
+
+@dataclass(frozen=True)
+class CalendarRule:
+    kind: str
+    month: int
+    day: int  # 0 means the last day of the month
+    boundary: str  # "start" (from D) or "end" (by D)
+    who: tuple[str, ...]  # who acts, or is told
+    in_contract_year: bool = False  # True: the date falls in Y itself, not Y-1
+    phase: str | None = None  # the phase the year enters when this milestone is applied
+    enforced: bool = False  # a deadline the portal enforces (gcp-cycle.md, last section)
+
+    def local_day(self, contract_year: int) -> date:
+        year = contract_year if self.in_contract_year else contract_year - 1
+        day = self.day or _stdcal.monthrange(year, self.month)[1]
+        return date(year, self.month, day)
+
+    def due_at(self, contract_year: int) -> datetime:
+        day = self.local_day(contract_year)
+        return start_of_day(day) if self.boundary == "start" else end_of_day(day)
+
+
+K = MilestoneKind
+A = Audience
+# Every row of the calendar table in domain/gcp-cycle.md, in date order.
+GCP_CALENDAR: tuple[CalendarRule, ...] = (
+    CalendarRule(K.EVALUATION_START, 1, 1, "start", (A.INSURER, A.PRACTICE, A.CAREGROUP, A.OTH)),
+    CalendarRule(K.CONSULTATION_START, 2, 1, "start", (A.INSURER, A.OTH, A.CAREGROUP)),
+    CalendarRule(K.EVALUATION_FINISHED, 2, 0, "end", (A.INSURER,)),
+    CalendarRule(K.EVALUATION_COMMUNICATED, 3, 1, "end", (A.INSURER, A.OTH)),
+    CalendarRule(K.POLICY_PUBLICATION, 4, 1, "end", (A.INSURER, A.OTH, A.NZA), enforced=True),
+    CalendarRule(K.INNOVATION_EXAMPLES, 5, 1, "end", (A.INSURER,)),
+    CalendarRule(K.NZA_TARIFFS, 7, 1, "end", (A.NZA,)),
+    CalendarRule(K.PROVISIONAL_POLICY, 7, 1, "end", (A.INSURER,)),
+    CalendarRule(K.CONSULTATION_END, 7, 1, "end", (A.INSURER, A.OTH)),
+    CalendarRule(K.CAREGROUP_OFFERS, 7, 15, "end", (A.INSURER, A.CAREGROUP, A.NZA),
+                 phase=Phase.CAREGROUP_OFFERS, enforced=True),
+    CalendarRule(K.INDIVIDUAL_OFFERS_FINAL, 9, 15, "end", (A.INSURER, A.PRACTICE), enforced=True),
+    CalendarRule(K.SIGNING_OPEN, 10, 1, "start", (A.PRACTICE, A.CAREGROUP, A.INSURER),
+                 phase=Phase.SIGNING_OPEN, enforced=True),
+    CalendarRule(K.SIGNING_CLOSE, 11, 7, "end", (A.PRACTICE, A.INSURER, A.NZA),
+                 phase=Phase.SIGNING_CLOSED, enforced=True),
+    CalendarRule(K.REGISTER_PUBLICATION, 11, 19, "start", (A.INSURER, A.NZA),
+                 phase=Phase.REGISTER_PUBLISHED, enforced=True),
+    CalendarRule(K.FOLLOW_PROCESSING_START, 12, 1, "start", (A.INSURER,),
+                 phase=Phase.FOLLOW_PROCESSING, enforced=True),
+    CalendarRule(K.FOLLOW_DECISIONS_DUE, 1, 1, "end", (A.INSURER, A.NZA), in_contract_year=True,
+                 phase=Phase.IN_FORCE, enforced=True),
+)
+RULES_BY_KIND = {rule.kind: rule for rule in GCP_CALENDAR}
+del K, A

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from core.admin import AuditedAdminMixin
+
+from .models import Insurer
+
+
+@admin.register(Insurer)
+class InsurerAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "short_name", "uzovi_code")
+    search_fields = ("name", "short_name", "uzovi_code")
+    prepopulated_fields = {"slug": ("short_name",)}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InsurersConfig(AppConfig):
+    name = "insurers"
+    verbose_name = "Zorgverzekeraars"

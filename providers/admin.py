@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from core.admin import AuditedAdminMixin
+
+from .models import CareGroup, MarketShare, OverlegTeam, Practice, Region
+
+
+class MarketShareInline(admin.TabularInline):
+    model = MarketShare
+    extra = 0
+    autocomplete_fields = ("insurer",)
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name", "code")
+    inlines = [MarketShareInline]
+
+
+@admin.register(MarketShare)
+class MarketShareAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("region", "insurer", "share_percent")
+    list_filter = ("insurer",)
+    list_select_related = ("region", "insurer")
+
+
+@admin.register(Practice)
+class PracticeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "agb_code", "kvk_number", "city", "region", "registered_patients")
+    list_filter = ("region",)
+    search_fields = ("name", "agb_code", "kvk_number", "city")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region", "preferred_insurer")
+
+
+@admin.register(CareGroup)
+class CareGroupAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "kvk_number", "region")
+    list_filter = ("kind", "region")
+    search_fields = ("name", "kvk_number")
+    autocomplete_fields = ("region", "practices")
+    list_select_related = ("region",)
+
+
+@admin.register(OverlegTeam)
+class OverlegTeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "region", "insurer")
+    list_filter = ("insurer",)
+    search_fields = ("name",)
+    list_select_related = ("region", "insurer")

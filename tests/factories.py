@@ -1,0 +1,114 @@
+"""factory_boy factories shared by the whole suite. Identification numbers are valid by construction."""
+
+from decimal import Decimal
+
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Membership, Role, User
+from insurers.models import Insurer
+from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+
+
+class InsurerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Insurer
+        django_get_or_create = ("short_name",)
+
+    name = factory.Sequence(lambda n: f"Verzekeraar {n}")
+    short_name = factory.Sequence(lambda n: f"V{n}")
+    slug = factory.Sequence(lambda n: f"v{n}")
+    uzovi_code = factory.Sequence(lambda n: f"{3000 + n:04d}")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    code = factory.Sequence(lambda n: f"regio-{n}")
+    name = factory.Sequence(lambda n: f"Regio {n}")
+
+
+class MarketShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MarketShare
+
+    region = factory.SubFactory(RegionFactory)
+    insurer = factory.SubFactory(InsurerFactory)
+    share_percent = Decimal("30.00")
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practice
+
+    name = factory.Sequence(lambda n: f"Huisartsenpraktijk {n}")
+    agb_code = factory.Sequence(lambda n: f"01{n:06d}")
+    kvk_number = factory.Sequence(lambda n: f"{50000000 + n:08d}")
+    street = "Dorpsstraat 1"
+    postcode = "1234 AB"
+    city = "Utrecht"
+    region = factory.SubFactory(RegionFactory)
+    registered_patients = 2350
+
+
+class CareGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareGroup
+
+    name = factory.Sequence(lambda n: f"Zorggroep {n}")
+    kind = CareGroup.Kind.ZORGGROEP
+    kvk_number = factory.Sequence(lambda n: f"{60000000 + n:08d}")
+    region = factory.SubFactory(RegionFactory)
+
+
+class OverlegTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OverlegTeam
+
+    name = factory.Sequence(lambda n: f"OTH {n}")
+    region = factory.SubFactory(RegionFactory)
+    insurer = factory.SubFactory(InsurerFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"gebruiker{n}@example.nl")
+    full_name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.PRACTICE_MEMBER
+    practice = factory.SubFactory(PracticeFactory)
+
+
+def make_member(role: str, organisation=None, **user_kwargs) -> User:
+    """A user with one membership of `role` for `organisation`."""
+    from accounts.models import ROLE_ORGANISATION_FIELD
+
+    user = UserFactory(**user_kwargs)
+    field = ROLE_ORGANISATION_FIELD.get(role)
+    values = {"insurer": None, "practice": None, "care_group": None, "overleg_team": None}
+    if field:
+        values[field] = organisation
+    Membership.objects.create(user=user, role=role, **values)
+    return user
+
+
+def enrol_totp(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="test", confirmed=True)
