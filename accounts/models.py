@@ -116,10 +116,15 @@ class Membership(models.Model):
         verbose_name_plural = _("lidmaatschappen")
         ordering = ["user", "role"]
         constraints = [
-            models.CheckConstraint(condition=_membership_shape(), name="membership_role_matches_organisation"),
+            models.CheckConstraint(
+                condition=_membership_shape(), name="membership_role_matches_organisation",
+                violation_error_message=_("Deze rol hoort bij precies één organisatie van de juiste soort "
+                                          "(bijvoorbeeld een zorginkoper bij een zorgverzekeraar)."),
+            ),
             models.UniqueConstraint(
                 fields=["user", "role", "insurer", "practice", "care_group", "overleg_team"],
                 name="membership_unique", nulls_distinct=False,
+                violation_error_message=_("Deze gebruiker heeft deze rol voor deze organisatie al."),
             ),
         ]
 

@@ -41,7 +41,10 @@ class MarketShare(models.Model):
         verbose_name_plural = _("marktaandelen")
         ordering = ["region", "-share_percent"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "insurer"], name="marketshare_unique_region_insurer"),
+            models.UniqueConstraint(
+                fields=["region", "insurer"], name="marketshare_unique_region_insurer",
+                violation_error_message=_("Deze verzekeraar heeft in deze regio al een marktaandeel."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(share_percent__gte=0) & models.Q(share_percent__lte=100),
                 name="marketshare_percent_range",
@@ -128,7 +131,10 @@ class OverlegTeam(models.Model):
         verbose_name_plural = _("overlegteams huisartsen (OTH)")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "insurer"], name="overlegteam_unique_region_insurer"),
+            models.UniqueConstraint(
+                fields=["region", "insurer"], name="overlegteam_unique_region_insurer",
+                violation_error_message=_("Er is al een overlegteam voor deze regio en verzekeraar."),
+            ),
         ]
 
     def __str__(self) -> str:
