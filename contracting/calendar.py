@@ -44,6 +44,9 @@ class MilestoneKind(models.TextChoices):
     CAREGROUP_OFFERS = "caregroup_offers", _("Beleid multidisciplinaire zorg definitief; offertes zorggroepen")
     INDIVIDUAL_OFFERS_FINAL = "individual_offers_final", _("Beleid individuele contracten definitief")
     SIGNING_OPEN = "signing_open", _("Contracteerportalen open; ondertekenen mogelijk")
+    SIGNING_REMINDER_14 = "signing_reminder_14", _("Herinnering: nog 14 dagen om te ondertekenen")
+    SIGNING_REMINDER_7 = "signing_reminder_7", _("Herinnering: nog 7 dagen om te ondertekenen")
+    SIGNING_REMINDER_2 = "signing_reminder_2", _("Herinnering: nog 2 dagen om te ondertekenen")
     SIGNING_CLOSE = "signing_close", _("Contractering sluit")
     REGISTER_PUBLICATION = "register_publication", _("Openbaar: met wie is gecontracteerd")
     FOLLOW_PROCESSING_START = "follow_processing_start", _("Verwerking contracten en volgcontracten")
@@ -110,6 +113,11 @@ GCP_CALENDAR: tuple[CalendarRule, ...] = (
     CalendarRule(K.INDIVIDUAL_OFFERS_FINAL, 9, 15, "end", (A.INSURER, A.PRACTICE), enforced=True),
     CalendarRule(K.SIGNING_OPEN, 10, 1, "start", (A.PRACTICE, A.CAREGROUP, A.INSURER),
                  phase=Phase.SIGNING_OPEN, enforced=True),
+    # Reminders to providers with unsigned offers, 14, 7 and 2 days before 7 November (at 09:00 is not
+    # expressible as a day boundary; they go out from 00:00 on that day and are skipped when a day late).
+    CalendarRule(K.SIGNING_REMINDER_14, 10, 24, "start", (A.PRACTICE,)),
+    CalendarRule(K.SIGNING_REMINDER_7, 10, 31, "start", (A.PRACTICE,)),
+    CalendarRule(K.SIGNING_REMINDER_2, 11, 5, "start", (A.PRACTICE,)),
     CalendarRule(K.SIGNING_CLOSE, 11, 7, "end", (A.PRACTICE, A.INSURER, A.NZA),
                  phase=Phase.SIGNING_CLOSED, enforced=True),
     CalendarRule(K.REGISTER_PUBLICATION, 11, 19, "start", (A.INSURER, A.NZA),

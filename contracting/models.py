@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +94,344 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M}: {self.applied_count}"
+
+
+# --- Module catalogue and NZa maximum tariffs -----------------------------------------------------------
+class Segment(models.TextChoices):
+    S1 = "S1", _("S1 Basisvoorziening huisartsenzorg")
+    S2 = "S2", _("S2 Multidisciplinaire eerstelijnszorg")
+    S3 = "S3", _("S3 Resultaatbeloning en zorgvernieuwing")
+    OUTSIDE = "buiten", _("Buiten de segmenten")
+
+
+class ModuleCategory(models.TextChoices):
+    PRESTATIE = "prestatie", _("NZa-prestatie (deel 1)")
+    STAFF = "ondersteunend_personeel", _("Ondersteunend personeel")
+    PROGRAMME = "zorgprogramma", _("Zorgprogramma's")
+    RESULT = "resultaatbeloning", _("Resultaatbeloning")
+    OTHER = "overig", _("Overig")
+
+
+class Unit(models.TextChoices):
+    PER_PATIENT_QUARTER = "per_inschrijving_kwartaal", _("per ingeschreven patiënt per kwartaal")
+    PER_PATIENT_YEAR = "per_patient_jaar", _("per ingeschreven patiënt per jaar")
+    PER_WEEKLY_HOUR_YEAR = "per_weekuur_jaar", _("per uur per week, per jaar")
+    PER_PRACTICE_YEAR = "per_praktijk_jaar", _("per praktijk per jaar")
+    PER_CONSULT = "per_consult", _("per consult")
+    PER_ITEM = "per_verrichting", _("per verrichting")
+
+
+class CapRule(models.TextChoices):
+    NONE = "none", _("geen plafond")
+    HOURS_PER_PATIENTS = "hours_per_patients", _("uren per week per aantal ingeschreven patiënten")
+
+
+class Module(models.Model):
+    """A contract module from the catalogue (nza-monitor-2019.md §1), in one segment."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    segment = models.CharField(_("segment"), max_length=10, choices=Segment.choices)
+    category = models.CharField(_("categorie"), max_length=30, choices=ModuleCategory.choices)
+    unit = models.CharField(_("eenheid"), max_length=30, choices=Unit.choices)
+    description = models.TextField(_("omschrijving"), blank=True)
+    has_nza_max = models.BooleanField(_("NZa-maximumtarief"), default=False,
+                                      help_text=_("Een S1-prestatie met een door de NZa vastgesteld maximumtarief."))
+    cap_rule = models.CharField(_("plafondregel"), max_length=30, choices=CapRule.choices, default=CapRule.NONE)
+    cap_hours_max = models.DecimalField(_("plafond: max. uren per week"), max_digits=5, decimal_places=2,
+                                        null=True, blank=True)
+    cap_hours_min = models.DecimalField(_("plafond: laagste plafond dat een verzekeraar mag kiezen"),
+                                        max_digits=5, decimal_places=2, null=True, blank=True)
+    cap_patients = models.PositiveIntegerField(_("plafond: per aantal patiënten"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modulecatalogus")
+        ordering = ["segment", "sort_order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.segment})"
+
+
+class NzaMaxTariff(models.Model):
+    """The NZa maximum tariff of an S1 prestatie for one contract year (tariefbeschikking, 1 July)."""
+
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="nza_tariffs",
+                               verbose_name=_("module"))
+    year = models.PositiveSmallIntegerField(_("contractjaar"))
+    max_tariff = models.DecimalField(_("maximumtarief (€)"), max_digits=10, decimal_places=2)
+    set_at = models.DateTimeField(_("vastgesteld op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("NZa-maximumtarief")
+        verbose_name_plural = _("NZa-maximumtarieven")
+        ordering = ["-year", "module__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "year"], name="nza_tariff_once_per_module_year"),
+            models.CheckConstraint(condition=models.Q(max_tariff__gt=0), name="nza_tariff_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.name} {self.year}: € {self.max_tariff}"
+
+
+# --- Standard contracts ---------------------------------------------------------------------------------
+class HolderKind(models.TextChoices):
+    PRACTICE = "practice", _("Huisartsenpraktijk")
+    CARE_GROUP = "care_group", _("Samenwerkingsverband")
+
+
+DEFAULT_ADJUSTMENT_CLAUSE = (
+    "Indien wettelijke of budgettaire wijzigingen buiten de invloed van partijen daartoe noodzaken, kunnen "
+    "partijen de afspraken in deze overeenkomst jaarlijks in overleg aanpassen. De contracteercyclus wordt dan "
+    "voor de wijziging doorlopen (Good Contracting Practices, meerjarencontracten)."
+)
+
+
+class StandardContract(models.Model):
+    """An insurer's standard contract for practices (or care groups), built from catalogue modules.
+    Editable as a draft; published content is frozen (changes need a new contract)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Concept")
+        PUBLISHED = "published", _("Gepubliceerd")
+
+    insurer = models.ForeignKey("insurers.Insurer", on_delete=models.PROTECT, related_name="standard_contracts",
+                                verbose_name=_("zorgverzekeraar"))
+    holder_kind = models.CharField(_("voor"), max_length=20, choices=HolderKind.choices,
+                                   default=HolderKind.PRACTICE)
+    first_year = models.PositiveSmallIntegerField(_("eerste contractjaar"))
+    term_years = models.PositiveSmallIntegerField(
+        _("looptijd (jaren)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(3)])
+    title = models.CharField(_("titel"), max_length=200)
+    conditions = models.TextField(_("algemene voorwaarden"), blank=True)
+    adjustment_clause = models.TextField(_("aanpassingsclausule"), blank=True, default=DEFAULT_ADJUSTMENT_CLAUSE)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    is_late = models.BooleanField(_("te laat gepubliceerd"), default=False)
+    content_hash = models.CharField(_("inhoudshash"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("standaardcontract")
+        verbose_name_plural = _("standaardcontracten")
+        ordering = ["-first_year", "insurer__name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(term_years__gte=1, term_years__lte=3),
+                                   name="standard_contract_term_1_to_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} — {self.title} ({self.years_label})"
+
+    @property
+    def last_year(self) -> int:
+        return self.first_year + self.term_years - 1
+
+    @property
+    def years_label(self) -> str:
+        return str(self.first_year) if self.term_years == 1 else f"{self.first_year}–{self.last_year}"
+
+
+class ContractModule(models.Model):
+    """A module offered in a standard contract, with the insurer's tariff, conditions and cap."""
+
+    standard_contract = models.ForeignKey(StandardContract, on_delete=models.CASCADE, related_name="modules",
+                                          verbose_name=_("standaardcontract"))
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="+", verbose_name=_("module"))
+    tariff = models.DecimalField(_("tarief (€)"), max_digits=10, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
+    conditions = models.TextField(_("voorwaarden"), blank=True)
+    cap_hours = models.DecimalField(_("plafond (uren per week per normaantal patiënten)"), max_digits=5,
+                                    decimal_places=2, null=True, blank=True)
+    mandatory = models.BooleanField(_("altijd onderdeel van het contract"), default=False)
+
+    class Meta:
+        verbose_name = _("contractmodule")
+        verbose_name_plural = _("contractmodules")
+        ordering = ["module__segment", "module__sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard_contract", "module"], name="contract_module_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.name}: € {self.tariff}"
+
+
+# --- Offers, choices, signatures ------------------------------------------------------------------------
+class Offer(models.Model):
+    """A standard contract offered to one holder: a practice or a care group."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SIGNED = "signed", _("Ondertekend")
+        REFUSED = "refused", _("Geweigerd")
+        EXPIRED = "expired", _("Verlopen")
+
+    class Reason(models.TextChoices):
+        PREFERENT = "preferent", _("Preferente verzekeraar")
+        REQUESTED = "requested", _("Op verzoek van de aanbieder")
+
+    standard_contract = models.ForeignKey(StandardContract, on_delete=models.PROTECT, related_name="offers",
+                                          verbose_name=_("standaardcontract"))
+    practice = models.ForeignKey("providers.Practice", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="offers", verbose_name=_("praktijk"))
+    care_group = models.ForeignKey("providers.CareGroup", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="offers", verbose_name=_("samenwerkingsverband"))
+    year = models.PositiveSmallIntegerField(_("contractjaar"), db_index=True)
+    insurer = models.ForeignKey("insurers.Insurer", on_delete=models.PROTECT, related_name="offers",
+                                verbose_name=_("zorgverzekeraar"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    reason = models.CharField(_("reden"), max_length=20, choices=Reason.choices, default=Reason.PREFERENT)
+    created_at = models.DateTimeField(_("aangeboden op"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("voor het eerst bekeken"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reden van weigering"), blank=True)
+
+    class Meta:
+        verbose_name = _("aanbod")
+        verbose_name_plural = _("aanbiedingen")
+        ordering = ["-year", "insurer__name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(practice__isnull=False, care_group__isnull=True)
+                           | models.Q(practice__isnull=True, care_group__isnull=False)),
+                name="offer_has_exactly_one_holder",
+            ),
+            models.UniqueConstraint(fields=["standard_contract", "practice"], name="offer_once_per_practice",
+                                    condition=models.Q(practice__isnull=False)),
+            models.UniqueConstraint(fields=["standard_contract", "care_group"], name="offer_once_per_care_group",
+                                    condition=models.Q(care_group__isnull=False)),
+        ]
+        indexes = [
+            models.Index(fields=["insurer", "year", "status"]),
+            models.Index(fields=["practice", "year"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard_contract.title} → {self.holder}"
+
+    @property
+    def holder(self):
+        return self.practice if self.practice_id else self.care_group
+
+
+class ModuleChoice(models.Model):
+    """A module the holder has ticked while preparing to sign (hours for capped modules)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="choices", verbose_name=_("aanbod"))
+    contract_module = models.ForeignKey(ContractModule, on_delete=models.CASCADE, related_name="+",
+                                        verbose_name=_("module"))
+    hours = models.DecimalField(_("uren per week"), max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("modulekeuze")
+        verbose_name_plural = _("modulekeuzes")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "contract_module"], name="module_choice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.contract_module_id} ({self.hours or '-'})"
+
+
+class Signature(models.Model):
+    """The signed contract: the exact content at signing, frozen, with its SHA-256 hash."""
+
+    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="signature",
+                                 verbose_name=_("aanbod"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("ondertekend door"))
+    signed_at = models.DateTimeField(_("ondertekend op"))
+    content = models.JSONField(_("inhoud"))
+    content_hash = models.CharField(_("inhoudshash (SHA-256)"), max_length=64)
+    estimated_amount = models.DecimalField(_("geschat jaarbedrag (€)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("handtekening")
+        verbose_name_plural = _("handtekeningen")
+        ordering = ["-signed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.offer} — {self.content_hash[:12]}"
+
+
+class Question(models.Model):
+    """A question from the holder about an offer; the insurer answers within 5 working days (GCP)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="questions", verbose_name=_("aanbod"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("gesteld door"))
+    text = models.TextField(_("vraag"))
+    asked_at = models.DateTimeField(_("gesteld op"))
+    due_at = models.DateTimeField(_("antwoord uiterlijk"))
+    answer = models.TextField(_("antwoord"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("beantwoord door"))
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vraag")
+        verbose_name_plural = _("vragen")
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class FollowRequest(models.Model):
+    """A signed contract offered to another insurer to follow (volgen). Decision due by 1 January."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op besluit")
+        FOLLOWED = "followed", _("Gevolgd")
+        PARTIAL = "partial", _("Gedeeltelijk gevolgd")
+        DECLINED = "declined", _("Niet gevolgd")
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="follow_requests",
+                              verbose_name=_("ondertekend contract"))
+    insurer = models.ForeignKey("insurers.Insurer", on_delete=models.PROTECT, related_name="follow_requests",
+                                verbose_name=_("verzekeraar"))
+    year = models.PositiveSmallIntegerField(_("contractjaar"), db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("aangevraagd door"))
+    requested_at = models.DateTimeField(_("aangevraagd op"))
+    due_at = models.DateTimeField(_("besluit uiterlijk"))
+    not_followed = models.JSONField(_("niet gevolgde modules of tarieven"), default=list, blank=True)
+    explanation = models.TextField(_("toelichting"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("besloten door"))
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("volgverzoek")
+        verbose_name_plural = _("volgverzoeken")
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "insurer"], name="follow_request_once_per_insurer"),
+        ]
+        indexes = [models.Index(fields=["insurer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.offer.holder} → {self.insurer} ({self.get_status_display()})"
+
+
+class RegisterPublication(models.Model):
+    """The public register of contracted providers of one insurer for one year (19 November)."""
+
+    insurer = models.ForeignKey("insurers.Insurer", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("zorgverzekeraar"))
+    year = models.PositiveSmallIntegerField(_("contractjaar"))
+    published_at = models.DateTimeField(_("gepubliceerd op"))
+
+    class Meta:
+        verbose_name = _("registerpublicatie")
+        verbose_name_plural = _("registerpublicaties")
+        constraints = [
+            models.UniqueConstraint(fields=["insurer", "year"], name="register_once_per_insurer_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer_id} {self.year}"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,3 +22,84 @@ class Insurer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PurchasingPolicy(models.Model):
+    """An insurer's purchasing policy (inkoopbeleid) for one contract year: the working draft, from which
+    each publication makes an immutable PolicyVersion."""
+
+    insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="policies",
+                                verbose_name=_("zorgverzekeraar"))
+    year = models.PositiveSmallIntegerField(_("contractjaar"))
+    title = models.CharField(_("titel"), max_length=200)
+    body = models.TextField(_("tekst"), blank=True,
+                            help_text=_("Opmaak: lege regel tussen alinea's, regels die met '# ' beginnen zijn kopjes, "
+                                        "met '- ' opsommingen."))
+    updated_at = models.DateTimeField(_("laatst bewerkt"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("inkoopbeleid")
+        verbose_name_plural = _("inkoopbeleid")
+        ordering = ["-year", "insurer__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["insurer", "year"], name="policy_once_per_insurer_year",
+                                    violation_error_message=_("Deze verzekeraar heeft al inkoopbeleid voor dit jaar.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} — inkoopbeleid {self.year}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"policies/{instance.policy.insurer_id}/{instance.policy.year}/{filename}"
+
+
+class PolicyAttachment(models.Model):
+    """A PDF attached to a policy draft. Published versions point at the attachments they carried; an
+    attachment that a version carries is never deleted or replaced."""
+
+    policy = models.ForeignKey(PurchasingPolicy, on_delete=models.CASCADE, related_name="attachments",
+                               verbose_name=_("inkoopbeleid"))
+    file = models.FileField(_("bestand"), upload_to=_attachment_path)
+    name = models.CharField(_("naam"), max_length=200)
+    size = models.PositiveIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+    removed_from_draft = models.BooleanField(_("uit concept verwijderd"), default=False)
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PolicyVersion(models.Model):
+    """A published version of a purchasing policy. Never changed after it is written."""
+
+    policy = models.ForeignKey(PurchasingPolicy, on_delete=models.CASCADE, related_name="versions",
+                               verbose_name=_("inkoopbeleid"))
+    number = models.PositiveSmallIntegerField(_("versie"))
+    title = models.CharField(_("titel"), max_length=200)
+    body = models.TextField(_("tekst"))
+    attachments = models.ManyToManyField(PolicyAttachment, blank=True, related_name="versions",
+                                         verbose_name=_("bijlagen"))
+    published_at = models.DateTimeField(_("gepubliceerd op"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("gepubliceerd door"))
+    is_late = models.BooleanField(_("te laat gepubliceerd"), default=False)
+    change_summary = models.TextField(_("wijzigingen t.o.v. vorige versie"), blank=True)
+    content_hash = models.CharField(_("inhoudshash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("gepubliceerde versie")
+        verbose_name_plural = _("gepubliceerde versies")
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="policy_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} v{self.number}"

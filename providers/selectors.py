@@ -1,4 +1,4 @@
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import MarketShare, Practice
@@ -12,4 +12,5 @@ def practices_with_preferent(qs: QuerySet[Practice] | None = None) -> QuerySet[P
         MarketShare.objects.filter(region=OuterRef("region"))
         .order_by("-share_percent", "insurer__name").values("insurer")[:1]
     )
-    return qs.annotate(preferent_insurer_pk=Coalesce(F("preferred_insurer"), Subquery(top)))
+    return qs.annotate(preferent_insurer_pk=Coalesce(F("preferred_insurer"), Subquery(top),
+                                                     output_field=BigIntegerField()))

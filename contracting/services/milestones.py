@@ -9,9 +9,9 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 
-from .calendar import GCP_CALENDAR, PHASE_ORDER
-from .engine import effects_for
-from .models import ContractYear, Milestone, MilestoneEffect, SweepRun
+from ..calendar import GCP_CALENDAR, PHASE_ORDER
+from ..engine import effects_for
+from ..models import ContractYear, Milestone, MilestoneEffect, SweepRun
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,93 @@
+"""Which contracting objects a user may see and act on. Views and API start from these querysets, so an
+object outside the user's scope is not found (404); an action the user's role does not allow is 403."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from accounts.selectors import (
+    care_group_ids_of,
+    insurer_ids_of,
+    is_nza_or_admin,
+    memberships_of,
+    practice_ids_of,
+)
+
+from .models import FollowRequest, Offer, Question, StandardContract
+
+
+def offers_visible_to(user) -> QuerySet[Offer]:
+    if not user.is_authenticated:
+        return Offer.objects.none()
+    if is_nza_or_admin(user):
+        return Offer.objects.all()
+    return Offer.objects.filter(
+        Q(insurer__in=insurer_ids_of(user)) | Q(practice__in=practice_ids_of(user))
+        | Q(care_group__in=care_group_ids_of(user))
+    )
+
+
+def offer_for_user(user, pk, *, queryset: QuerySet[Offer] | None = None) -> Offer:
+    offer = (queryset if queryset is not None else offers_visible_to(user)).filter(pk=pk).first()
+    if offer is None:
+        raise Http404("Dit aanbod bestaat niet of is niet voor u zichtbaar.")
+    return offer
+
+
+def is_holder_member(user, offer: Offer) -> bool:
+    if offer.practice_id:
+        return offer.practice_id in practice_ids_of(user)
+    return offer.care_group_id in care_group_ids_of(user)
+
+
+def is_holder_signatory(user, offer: Offer) -> bool:
+    for m in memberships_of(user):
+        if offer.practice_id and m.role == Role.PRACTICE_SIGNATORY and m.practice_id == offer.practice_id:
+            return True
+        if offer.care_group_id and m.role == Role.CAREGROUP_SIGNATORY and m.care_group_id == offer.care_group_id:
+            return True
+    return False
+
+
+def is_insurer_purchaser(user, insurer_id: int) -> bool:
+    return any(m.role == Role.INSURER_PURCHASER and m.insurer_id == insurer_id for m in memberships_of(user))
+
+
+def require_holder_member(user, offer: Offer) -> None:
+    if not is_holder_member(user, offer):
+        raise PermissionDenied("Alleen medewerkers van de zorgaanbieder kunnen dit doen.")
+
+
+def standard_contracts_visible_to(user) -> QuerySet[StandardContract]:
+    """Insurers see their own contracts (drafts included); everyone logged in sees published ones."""
+    if not user.is_authenticated:
+        return StandardContract.objects.none()
+    if is_nza_or_admin(user):
+        return StandardContract.objects.all()
+    return StandardContract.objects.filter(
+        Q(status=StandardContract.Status.PUBLISHED) | Q(insurer__in=insurer_ids_of(user))
+    )
+
+
+def standard_contract_for_insurer_user(user, pk) -> StandardContract:
+    """A contract the user may edit: one of their own insurer's. Others: 404."""
+    contract = StandardContract.objects.filter(pk=pk, insurer__in=insurer_ids_of(user)).first()
+    if contract is None:
+        raise Http404("Dit standaardcontract bestaat niet of is niet van uw organisatie.")
+    return contract
+
+
+def follow_requests_visible_to(user) -> QuerySet[FollowRequest]:
+    if not user.is_authenticated:
+        return FollowRequest.objects.none()
+    if is_nza_or_admin(user):
+        return FollowRequest.objects.all()
+    return FollowRequest.objects.filter(
+        Q(insurer__in=insurer_ids_of(user)) | Q(offer__practice__in=practice_ids_of(user))
+        | Q(offer__care_group__in=care_group_ids_of(user))
+    )
+
+
+def questions_visible_to(user) -> QuerySet[Question]:
+    return Question.objects.filter(offer__in=offers_visible_to(user))

@@ -1,0 +1,33 @@
+"""Every write of the contracting app goes through these services (house style: <entity>_<verb>)."""
+
+from .catalogue import nza_tariff_set  # noqa: F401, E402
+from .contracts import (  # noqa: F401, E402
+    offer_request,
+    offers_create_for_preferent,
+    standard_contract_content,
+    standard_contract_create,
+    standard_contract_publish,
+    standard_contract_remove_module,
+    standard_contract_set_module,
+    standard_contract_update,
+)
+from .follow import follow_request_decide, follow_requests_create  # noqa: F401, E402
+from .milestones import (  # noqa: F401
+    contract_year_advance_phase,
+    contract_year_ensure,
+    milestone_reschedule,
+    milestones_sweep,
+)
+from .offers import (  # noqa: F401, E402
+    check_signing_window,
+    offer_choose_modules,
+    offer_mark_opened,
+    offer_refuse,
+    offer_sign,
+    offers_expire,
+    question_answer,
+    question_ask,
+    signing_window,
+)
+from .policies import policy_attach, policy_detach, policy_publish, policy_save_draft  # noqa: F401, E402
+from .register import register_entries, register_publish  # noqa: F401, E402

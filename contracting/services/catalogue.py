@@ -1,0 +1,35 @@
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from core.audit import audit_record
+from core.errors import PortalError
+
+from ..models import Module, NzaMaxTariff
+
+
+def nza_tariff_set(*, actor, module: Module, year: int, max_tariff) -> NzaMaxTariff:
+    """Record the NZa maximum tariff of an S1 prestatie for a year (the NZa's tariefbeschikking).
+    The caller is an NZa analyst or administrator. Setting the same value again changes nothing."""
+    if not module.has_nza_max:
+        raise PortalError("no_nza_max", f"‘{module.name}’ heeft geen NZa-maximumtarief; het tarief is vrij.")
+    try:
+        value = Decimal(str(max_tariff)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise PortalError("invalid_tariff", "Vul het maximumtarief in als bedrag, bijvoorbeeld 17,50.",
+                          fields={"max_tariff": ["Ongeldig bedrag."]})
+    if value <= 0:
+        raise PortalError("invalid_tariff", "Een maximumtarief is groter dan € 0.",
+                          fields={"max_tariff": ["Moet groter zijn dan 0."]})
+    with transaction.atomic():
+        tariff, created = NzaMaxTariff.objects.select_for_update().get_or_create(
+            module=module, year=year, defaults={"max_tariff": value})
+        if created:
+            audit_record(actor=actor, verb="contracting.nza_tariff.set", obj=tariff, after={"max_tariff": value})
+        elif tariff.max_tariff != value:
+            before = {"max_tariff": tariff.max_tariff}
+            tariff.max_tariff = value
+            tariff.save(update_fields=["max_tariff", "set_at"])
+            audit_record(actor=actor, verb="contracting.nza_tariff.changed", obj=tariff, before=before,
+                         after={"max_tariff": value})
+    return tariff

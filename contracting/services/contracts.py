@@ -1,0 +1,241 @@
+"""Standard contracts: build from the catalogue, check against NZa maxima, publish, and send out offers."""
+
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from core.audit import audit_record
+from core.errors import ConflictError, PortalError
+from insurers.models import Insurer
+from providers.models import Practice
+from providers.selectors import practices_with_preferent
+
+from ..calendar import MilestoneKind
+from ..models import (
+    CapRule,
+    ContractModule,
+    HolderKind,
+    Milestone,
+    Module,
+    NzaMaxTariff,
+    Offer,
+    StandardContract,
+)
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise PortalError("invalid_tariff", "Vul een bedrag in, bijvoorbeeld 12,50.",
+                          fields={field: ["Ongeldig bedrag."]})
+    if amount < 0:
+        raise PortalError("invalid_tariff", "Een tarief kan niet negatief zijn.", fields={field: ["Negatief."]})
+    return amount
+
+
+def _require_draft(contract: StandardContract) -> None:
+    if contract.status != StandardContract.Status.DRAFT:
+        raise ConflictError("contract_published",
+                            "Dit standaardcontract is gepubliceerd en kan niet meer wijzigen. "
+                            "Maak een nieuw contract voor een wijziging.")
+
+
+def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title: str, term_years: int = 1,
+                             holder_kind: str = HolderKind.PRACTICE, conditions: str = "") -> StandardContract:
+    title = (title or "").strip()
+    if not title:
+        raise PortalError("title_required", "Geef het contract een titel.", fields={"title": ["Verplicht."]})
+    if term_years not in (1, 2, 3):
+        raise PortalError("invalid_term", "De looptijd is 1, 2 of 3 jaar.", fields={"term_years": ["1, 2 of 3."]})
+    with transaction.atomic():
+        contract = StandardContract.objects.create(insurer=insurer, first_year=first_year, title=title,
+                                                   term_years=term_years, holder_kind=holder_kind,
+                                                   conditions=conditions)
+        audit_record(actor=actor, verb="contracting.standard_contract.created", obj=contract,
+                     after={"first_year": first_year, "term_years": term_years, "holder_kind": holder_kind})
+    return contract
+
+
+def standard_contract_update(*, actor, contract: StandardContract, **fields) -> StandardContract:
+    allowed = {"title", "conditions", "adjustment_clause", "term_years"}
+    if set(fields) - allowed:
+        raise ValueError(f"unknown fields {set(fields) - allowed}")
+    if "term_years" in fields and fields["term_years"] not in (1, 2, 3):
+        raise PortalError("invalid_term", "De looptijd is 1, 2 of 3 jaar.", fields={"term_years": ["1, 2 of 3."]})
+    with transaction.atomic():
+        locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
+        _require_draft(locked)
+        before = {k: getattr(locked, k) for k in fields}
+        for key, value in fields.items():
+            setattr(locked, key, value)
+        if before != fields:
+            locked.save(update_fields=list(fields))
+            audit_record(actor=actor, verb="contracting.standard_contract.changed", obj=locked, before=before,
+                         after=fields)
+    return locked
+
+
+def nza_max_for(module: Module, year: int) -> Decimal | None:
+    row = NzaMaxTariff.objects.filter(module=module, year=year).first()
+    return row.max_tariff if row else None
+
+
+def _check_tariff(module: Module, tariff: Decimal, year: int) -> None:
+    if not module.has_nza_max:
+        return
+    maximum = nza_max_for(module, year)
+    if maximum is not None and tariff > maximum:
+        raise PortalError(
+            "tariff_above_nza_max",
+            f"Het tarief voor {module.name} (€ {tariff}) ligt boven het NZa-maximumtarief voor {year} "
+            f"(€ {maximum}).",
+            fields={"tariff": [f"Ten hoogste € {maximum}."]},
+        )
+
+
+def standard_contract_set_module(*, actor, contract: StandardContract, module: Module, tariff, conditions: str = "",
+                                 cap_hours=None, mandatory: bool = False) -> ContractModule:
+    """Add a module to a draft contract or change its terms. Refused: a tariff above the NZa maximum, a cap
+    outside the module's range (praktijkmanagement: 3 to 6 hours a week per normpraktijk)."""
+    tariff = _money(tariff, "tariff")
+    _check_tariff(module, tariff, contract.first_year)
+    if cap_hours in ("", None):
+        cap_hours = None
+    elif module.cap_rule == CapRule.NONE:
+        raise PortalError("no_cap", f"{module.name} kent geen urenplafond.", fields={"cap_hours": ["Geen plafond."]})
+    else:
+        cap_hours = _money(cap_hours, "cap_hours")
+        low, high = module.cap_hours_min or Decimal(0), module.cap_hours_max
+        if not (low <= cap_hours <= high):
+            raise PortalError("cap_out_of_range",
+                              f"Het plafond voor {module.name} ligt tussen {low} en {high} uur per week per "
+                              f"{module.cap_patients} patiënten.", fields={"cap_hours": [f"{low}–{high} uur."]})
+    if module.has_nza_max:
+        mandatory = mandatory or module.category == "prestatie"
+    with transaction.atomic():
+        locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
+        _require_draft(locked)
+        existing = ContractModule.objects.filter(standard_contract=locked, module=module).first()
+        values = {"tariff": tariff, "conditions": conditions or "", "cap_hours": cap_hours, "mandatory": mandatory}
+        if existing is None:
+            cm = ContractModule.objects.create(standard_contract=locked, module=module, **values)
+            audit_record(actor=actor, verb="contracting.standard_contract.module_added", obj=locked,
+                         after={"module": module.code, **values})
+            return cm
+        before = {k: getattr(existing, k) for k in values}
+        if before != values:
+            for key, value in values.items():
+                setattr(existing, key, value)
+            existing.save(update_fields=list(values))
+            audit_record(actor=actor, verb="contracting.standard_contract.module_changed", obj=locked,
+                         before={"module": module.code, **before}, after={"module": module.code, **values})
+        return existing
+
+
+def standard_contract_remove_module(*, actor, contract: StandardContract, module: Module) -> None:
+    with transaction.atomic():
+        locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
+        _require_draft(locked)
+        deleted, _ = ContractModule.objects.filter(standard_contract=locked, module=module).delete()
+        if deleted:
+            audit_record(actor=actor, verb="contracting.standard_contract.module_removed", obj=locked,
+                         after={"module": module.code})
+
+
+def standard_contract_content(contract: StandardContract) -> dict:
+    """What the holder sees and signs, as plain data: the base of previews, signatures and diffs."""
+    modules = contract.modules.select_related("module").order_by("module__segment", "module__sort_order")
+    return {
+        "insurer": {"id": contract.insurer_id, "name": contract.insurer.name},
+        "title": contract.title,
+        "years": [contract.first_year + i for i in range(contract.term_years)],
+        "conditions": contract.conditions,
+        "adjustment_clause": contract.adjustment_clause if contract.term_years > 1 else "",
+        "modules": [
+            {"code": cm.module.code, "name": cm.module.name, "segment": cm.module.segment,
+             "unit": cm.module.unit, "tariff": str(cm.tariff), "conditions": cm.conditions,
+             "cap_hours": str(cm.cap_hours) if cm.cap_hours is not None else None, "mandatory": cm.mandatory}
+            for cm in modules
+        ],
+    }
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _publication_deadline(contract: StandardContract) -> datetime | None:
+    kind = (MilestoneKind.INDIVIDUAL_OFFERS_FINAL if contract.holder_kind == HolderKind.PRACTICE
+            else MilestoneKind.CAREGROUP_OFFERS)
+    m = Milestone.objects.filter(contract_year__year=contract.first_year, kind=kind).first()
+    return m.due_at if m else None
+
+
+def standard_contract_publish(*, actor, contract: StandardContract, now: datetime) -> StandardContract:
+    """Publish a draft: its content freezes and offers go to every practice whose preferent insurer this is.
+    Due by 15 September (care groups: 15 July); later is recorded as late. Publishing twice is harmless."""
+    with transaction.atomic():
+        locked = StandardContract.objects.select_for_update().select_related("insurer").get(pk=contract.pk)
+        if locked.status == StandardContract.Status.PUBLISHED:
+            return locked
+        modules = list(locked.modules.select_related("module"))
+        if not modules:
+            raise PortalError("no_modules", "Voeg eerst modules aan het contract toe.")
+        for cm in modules:
+            if cm.module.has_nza_max:
+                if nza_max_for(cm.module, locked.first_year) is None:
+                    raise ConflictError("nza_max_missing",
+                                        f"De NZa heeft het maximumtarief voor {cm.module.name} voor "
+                                        f"{locked.first_year} nog niet vastgesteld; publiceren kan daarna.")
+                _check_tariff(cm.module, cm.tariff, locked.first_year)
+        clash = StandardContract.objects.filter(
+            insurer=locked.insurer, holder_kind=locked.holder_kind, first_year=locked.first_year,
+            status=StandardContract.Status.PUBLISHED).exclude(pk=locked.pk).first()
+        if clash:
+            raise ConflictError("already_published_for_year",
+                                f"Er is al een gepubliceerd standaardcontract voor {locked.first_year}: "
+                                f"‘{clash.title}’.")
+        deadline = _publication_deadline(locked)
+        locked.status = StandardContract.Status.PUBLISHED
+        locked.published_at = now
+        locked.is_late = bool(deadline and now >= deadline)
+        locked.content_hash = content_hash(standard_contract_content(locked))
+        locked.save(update_fields=["status", "published_at", "is_late", "content_hash"])
+        created = 0
+        if locked.holder_kind == HolderKind.PRACTICE:
+            created = offers_create_for_preferent(contract=locked)
+        audit_record(actor=actor, verb="contracting.standard_contract.published", obj=locked,
+                     after={"content_hash": locked.content_hash, "is_late": locked.is_late, "offers": created})
+    return locked
+
+
+def offers_create_for_preferent(*, contract: StandardContract) -> int:
+    """One offer for every practice whose preferent insurer is the contract's insurer. Set-based, so it
+    stays quick for thousands of practices; existing offers are left alone."""
+    practice_ids = list(
+        practices_with_preferent().filter(preferent_insurer_pk=contract.insurer_id).values_list("pk", flat=True)
+    )
+    existing = set(Offer.objects.filter(standard_contract=contract).values_list("practice_id", flat=True))
+    new = [Offer(standard_contract=contract, practice_id=pk, year=contract.first_year, insurer_id=contract.insurer_id,
+                 reason=Offer.Reason.PREFERENT) for pk in practice_ids if pk not in existing]
+    Offer.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    return len(new)
+
+
+def offer_request(*, actor, practice: Practice, contract: StandardContract) -> Offer:
+    """A practice asks an insurer (not necessarily its preferent one) for its standard contract."""
+    if contract.status != StandardContract.Status.PUBLISHED or contract.holder_kind != HolderKind.PRACTICE:
+        raise ConflictError("contract_not_available", "Dit contract is (nog) niet beschikbaar voor praktijken.")
+    with transaction.atomic():
+        offer, created = Offer.objects.get_or_create(
+            standard_contract=contract, practice=practice,
+            defaults={"year": contract.first_year, "insurer_id": contract.insurer_id,
+                      "reason": Offer.Reason.REQUESTED})
+        if created:
+            audit_record(actor=actor, verb="contracting.offer.requested", obj=offer,
+                         after={"practice": practice.agb_code, "insurer": contract.insurer_id})
+    return offer

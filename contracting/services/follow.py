@@ -1,0 +1,98 @@
+"""Volgen: a provider offers its signed contract to other insurers; each decides by 1 January."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from core.audit import audit_record
+from core.errors import ConflictError, PortalError
+from insurers.models import Insurer
+
+from ..calendar import RULES_BY_KIND, MilestoneKind
+from ..models import FollowRequest, Milestone, Offer
+
+
+def follow_decision_due(year: int) -> datetime:
+    m = Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.FOLLOW_DECISIONS_DUE).first()
+    return m.due_at if m else RULES_BY_KIND[MilestoneKind.FOLLOW_DECISIONS_DUE].due_at(year)
+
+
+def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now: datetime) -> list[FollowRequest]:
+    """Offer a signed contract to other insurers in one action, one request each. Insurers that already
+    have a request for this contract are left alone (safe to repeat)."""
+    from ..access import require_holder_member
+
+    require_holder_member(actor, offer)
+    if offer.status != Offer.Status.SIGNED:
+        raise ConflictError("offer_not_signed", "Alleen een ondertekend contract kan ter volging worden aangeboden.")
+    targets = {i.pk: i for i in insurers}
+    if not targets:
+        raise PortalError("insurers_required", "Kies ten minste één verzekeraar.", fields={"insurers": ["Verplicht."]})
+    if offer.insurer_id in targets:
+        raise PortalError("own_insurer", "Dit contract is al met deze verzekeraar gesloten.",
+                          fields={"insurers": ["De eigen verzekeraar kan niet volgen."]})
+    due = follow_decision_due(offer.year)
+    with transaction.atomic():
+        Offer.objects.select_for_update().get(pk=offer.pk)
+        existing = {fr.insurer_id: fr for fr in FollowRequest.objects.filter(offer=offer, insurer__in=targets)}
+        created = []
+        for pk in sorted(targets):
+            if pk in existing:
+                continue
+            fr = FollowRequest.objects.create(offer=offer, insurer_id=pk, year=offer.year, requested_by=actor,
+                                              requested_at=now, due_at=due)
+            audit_record(actor=actor, verb="contracting.follow_request.created", obj=fr,
+                         after={"insurer": pk, "due_at": due})
+            created.append(fr)
+    if created:
+        from accounts.models import Membership, Role
+        from accounts.services import notify_users
+
+        for fr in created:
+            users = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=fr.insurer_id)
+            notify_users(user_ids=users.values_list("user_id", flat=True), key=f"follow:{fr.pk}",
+                         subject=f"Volgverzoek van {offer.holder}",
+                         body=f"{offer.holder} biedt het ondertekende contract van {offer.insurer} ter volging aan.",
+                         url="/contracten/volgverzoeken/")
+    return [*existing.values(), *created]
+
+
+def follow_request_decide(*, actor, follow_request: FollowRequest, decision: str, now: datetime,
+                          explanation: str = "", not_followed: list[str] | None = None) -> FollowRequest:
+    """Follow, follow partially (naming the modules or tariffs not followed) or decline. Partial and decline
+    need an explanation (GCP: an insurer that does not follow says so in time and explains why). Deciding
+    the same way again changes nothing; changing a decision is refused."""
+    explanation = (explanation or "").strip()
+    not_followed = sorted(set(not_followed or []))
+    if decision not in (FollowRequest.Status.FOLLOWED, FollowRequest.Status.PARTIAL, FollowRequest.Status.DECLINED):
+        raise PortalError("invalid_decision", "Kies volgen, gedeeltelijk volgen of niet volgen.",
+                          fields={"decision": ["Ongeldige keuze."]})
+    if decision != FollowRequest.Status.FOLLOWED and not explanation:
+        raise PortalError("explanation_required",
+                          "Licht toe waarom u het contract niet of niet geheel volgt.",
+                          fields={"explanation": ["Verplicht bij gedeeltelijk volgen of niet volgen."]})
+    with transaction.atomic():
+        locked = FollowRequest.objects.select_for_update(of=("self",)).select_related("offer__signature").get(
+            pk=follow_request.pk)
+        codes = {m["code"] for m in locked.offer.signature.content["modules"]}
+        if decision == FollowRequest.Status.PARTIAL:
+            if not not_followed:
+                raise PortalError("not_followed_required", "Noem de modules of tarieven die u niet volgt.",
+                                  fields={"not_followed": ["Verplicht bij gedeeltelijk volgen."]})
+            unknown = set(not_followed) - codes
+            if unknown:
+                raise PortalError("unknown_modules", "Deze modules staan niet in het contract: " + ", ".join(
+                    sorted(unknown)), fields={"not_followed": ["Onbekende module."]})
+        else:
+            not_followed = []
+        if locked.status != FollowRequest.Status.PENDING:
+            if (locked.status, locked.not_followed, locked.explanation) == (decision, not_followed, explanation):
+                return locked
+            raise ConflictError("already_decided", f"Op dit verzoek is al besloten: {locked.get_status_display()}.")
+        locked.status, locked.explanation, locked.not_followed = decision, explanation, not_followed
+        locked.decided_by, locked.decided_at = actor, now
+        locked.save(update_fields=["status", "explanation", "not_followed", "decided_by", "decided_at"])
+        audit_record(actor=actor, verb="contracting.follow_request.decided", obj=locked,
+                     before={"status": "pending"},
+                     after={"status": decision, "not_followed": not_followed, "late": now >= locked.due_at})
+    return locked

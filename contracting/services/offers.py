@@ -1,0 +1,248 @@
+"""Offers: opening, module choice within caps, signing inside the GCP window, refusal, expiry, questions."""
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.errors import ConflictError, PortalError
+
+from ..calendar import MilestoneKind
+from ..models import ContractModule, Milestone, ModuleChoice, Offer, Question, Signature
+from ..pricing import cap_hours_for, estimated_amount, needs_hours
+from ..workdays import QUESTION_WORKING_DAYS, working_days_due
+from .contracts import content_hash, standard_contract_content
+
+
+def signing_window(year: int) -> tuple[datetime, datetime]:
+    """(opens, closes) of the signing window for contract year `year`: from 00:00 on 1 October to the end of
+    7 November, Amsterdam time, or whatever an admin set for that year."""
+    rows = dict(Milestone.objects.filter(
+        contract_year__year=year, kind__in=[MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE],
+    ).values_list("kind", "due_at"))
+    if len(rows) != 2:
+        raise ConflictError("no_contract_year", f"Contractjaar {year} heeft nog geen kalender.")
+    return rows[MilestoneKind.SIGNING_OPEN], rows[MilestoneKind.SIGNING_CLOSE]
+
+
+def check_signing_window(year: int, now: datetime) -> None:
+    opens, closes = signing_window(year)
+    local = timezone.localtime
+    if now < opens:
+        raise ConflictError("signing_window_not_open",
+                            f"Ondertekenen kan vanaf {local(opens):%d-%m-%Y %H:%M} (1 oktober).")
+    if now >= closes:
+        raise ConflictError("signing_window_closed",
+                            f"De ondertekentermijn is gesloten: ondertekenen kon tot en met "
+                            f"{local(closes - timezone.timedelta(seconds=1)):%d-%m-%Y} 23:59.")
+
+
+def holder_patients(offer: Offer) -> int:
+    if offer.practice_id:
+        return offer.practice.registered_patients
+    return sum(p.registered_patients for p in offer.care_group.practices.all())
+
+
+def offer_mark_opened(*, offer: Offer, now: datetime) -> None:
+    """The first time the holder opens the offer (for the insurer's signing-watch: sent/opened/signed)."""
+    if offer.opened_at is None:
+        Offer.objects.filter(pk=offer.pk, opened_at__isnull=True).update(opened_at=now)
+
+
+def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal | None]]:
+    """Validate a list of {"module": code, "hours": n} (or bare codes) against the offer's contract and caps.
+    Raises PortalError 400 with field errors per module; mandatory modules are always included."""
+    by_code = {cm.module.code: cm for cm in offer.standard_contract.modules.select_related("module")}
+    patients = holder_patients(offer)
+    chosen: dict[str, Decimal | None] = {}
+    errors: dict[str, list[str]] = {}
+    for item in modules or []:
+        code, hours = (item, None) if isinstance(item, str) else (item.get("module"), item.get("hours"))
+        cm = by_code.get(code)
+        if cm is None:
+            errors[str(code)] = ["Deze module hoort niet bij dit contract."]
+            continue
+        if needs_hours(cm):
+            try:
+                hours = Decimal(str(hours).replace(",", ".")) if hours not in (None, "") else None
+            except InvalidOperation:
+                hours = Decimal(-1)
+            if hours is None or hours <= 0:
+                errors[code] = [f"Vul het aantal uren per week in voor {cm.module.name}."]
+                continue
+            cap = cap_hours_for(cm, patients)
+            if cap is not None and hours > cap:
+                errors[code] = [f"{cm.module.name}: ten hoogste {cap} uur per week voor uw {patients} patiënten "
+                                f"(u koos {hours})."]
+                continue
+        else:
+            hours = None
+        chosen[code] = hours
+    for code, cm in by_code.items():
+        if cm.mandatory and code not in chosen and code not in errors:
+            chosen[code] = None if not needs_hours(cm) else cap_hours_for(cm, patients)
+    if errors:
+        over_cap = any("ten hoogste" in messages[0] for messages in errors.values())
+        raise PortalError("module_over_cap" if over_cap else "invalid_modules", "Controleer de gekozen modules.",
+                          fields={"modules": errors})
+    return [(by_code[code], hours) for code, hours in chosen.items()]
+
+
+def offer_choose_modules(*, actor, offer: Offer, modules) -> list[ModuleChoice]:
+    """Save the holder's module choice (before signing). Replaces the previous choice; audited."""
+    with transaction.atomic():
+        locked = (Offer.objects.select_for_update(of=("self",))
+                  .select_related("standard_contract", "practice").get(pk=offer.pk))
+        if locked.status != Offer.Status.OPEN:
+            raise ConflictError("offer_not_open", "Dit aanbod is niet meer open.")
+        parsed = _parse_choices(locked, modules)
+        ModuleChoice.objects.filter(offer=locked).delete()
+        rows = ModuleChoice.objects.bulk_create(
+            [ModuleChoice(offer=locked, contract_module=cm, hours=hours) for cm, hours in parsed])
+        audit_record(actor=actor, verb="contracting.offer.modules_chosen", obj=locked,
+                     after={"modules": {cm.module.code: hours for cm, hours in parsed}})
+    return rows
+
+
+def offer_signed_content(offer: Offer, parsed) -> tuple[dict, Decimal]:
+    base = standard_contract_content(offer.standard_contract)
+    patients = holder_patients(offer)
+    holder = offer.holder
+    chosen = {cm.module.code: (cm, hours) for cm, hours in parsed}
+    total = Decimal("0.00")
+    modules = []
+    for item in base["modules"]:
+        if item["code"] not in chosen:
+            continue
+        cm, hours = chosen[item["code"]]
+        amount = estimated_amount(cm, patients, hours)
+        total += amount or 0
+        modules.append({**item, "hours": str(hours) if hours is not None else None,
+                        "estimated_amount": str(amount) if amount is not None else None})
+    content = {
+        **base,
+        "modules": modules,
+        "holder": {"kind": "practice" if offer.practice_id else "care_group", "id": holder.pk, "name": holder.name,
+                   "agb_code": getattr(holder, "agb_code", ""), "kvk_number": holder.kvk_number,
+                   "registered_patients": patients},
+        "offer_id": offer.pk,
+        "estimated_amount": str(total),
+    }
+    return content, total
+
+
+def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_verified: bool) -> Signature:
+    """Sign an offer: only a signatory of the holder with verified two-factor, only inside the signing window
+    (checked here, at request time, never trusting the phase a background job set). Freezes the exact content
+    with its SHA-256. The offer row is locked, so of two simultaneous requests one signs and the other gets
+    409 already_signed. `modules` None signs the saved choice."""
+    from ..access import is_holder_signatory
+
+    if not is_holder_signatory(actor, offer):
+        raise PortalError("not_signatory", "Alleen een tekenbevoegde van de zorgaanbieder kan ondertekenen.",
+                          status=403)
+    if not two_factor_verified:
+        raise PortalError("two_factor_required",
+                          "Ondertekenen vraagt om tweestapsverificatie: bevestig eerst met de code uit uw app.",
+                          status=403)
+    check_signing_window(offer.year, now)
+    with transaction.atomic():
+        locked = (Offer.objects.select_for_update(of=("self",))
+                  .select_related("standard_contract__insurer", "practice", "care_group").get(pk=offer.pk))
+        if locked.status == Offer.Status.SIGNED:
+            raise ConflictError("already_signed", "Dit aanbod is al ondertekend.")
+        if locked.status != Offer.Status.OPEN:
+            raise ConflictError("offer_not_open", f"Dit aanbod is {locked.get_status_display().lower()}.")
+        if modules is None:
+            saved = {c.contract_module.module.code: c.hours
+                     for c in locked.choices.select_related("contract_module__module")}
+            modules = [{"module": code, "hours": hours} for code, hours in saved.items()]
+        parsed = _parse_choices(locked, modules)
+        ModuleChoice.objects.filter(offer=locked).delete()
+        ModuleChoice.objects.bulk_create(
+            [ModuleChoice(offer=locked, contract_module=cm, hours=hours) for cm, hours in parsed])
+        content, total = offer_signed_content(locked, parsed)
+        content["signed_at"] = now.isoformat()
+        content["signed_by"] = {"id": actor.pk, "name": actor.get_full_name(), "email": actor.email}
+        try:
+            signature = Signature.objects.create(offer=locked, signed_by=actor, signed_at=now, content=content,
+                                                 content_hash=content_hash(content), estimated_amount=total)
+        except IntegrityError:
+            raise ConflictError("already_signed", "Dit aanbod is al ondertekend.")
+        locked.status = Offer.Status.SIGNED
+        locked.decided_at = now
+        locked.save(update_fields=["status", "decided_at"])
+        audit_record(actor=actor, verb="contracting.offer.signed", obj=locked,
+                     before={"status": Offer.Status.OPEN},
+                     after={"status": Offer.Status.SIGNED, "content_hash": signature.content_hash})
+    return signature
+
+
+def offer_refuse(*, actor, offer: Offer, now: datetime, reason: str = "") -> Offer:
+    """Refuse an open offer (signatory only). Refusing a refused offer again changes nothing."""
+    from ..access import is_holder_signatory
+
+    if not is_holder_signatory(actor, offer):
+        raise PortalError("not_signatory", "Alleen een tekenbevoegde van de zorgaanbieder kan weigeren.", status=403)
+    with transaction.atomic():
+        locked = Offer.objects.select_for_update().get(pk=offer.pk)
+        if locked.status == Offer.Status.REFUSED:
+            return locked
+        if locked.status != Offer.Status.OPEN:
+            raise ConflictError("offer_not_open", f"Dit aanbod is {locked.get_status_display().lower()}.")
+        locked.status = Offer.Status.REFUSED
+        locked.decided_at = now
+        locked.refusal_reason = (reason or "").strip()
+        locked.save(update_fields=["status", "decided_at", "refusal_reason"])
+        audit_record(actor=actor, verb="contracting.offer.refused", obj=locked, before={"status": "open"},
+                     after={"status": "refused", "reason": locked.refusal_reason})
+    return locked
+
+
+def offers_expire(*, year: int, effective_at: datetime) -> int:
+    """At the end of 7 November: every practice offer of `year` still open expires (one set-based update;
+    the practice is then not contracted by that insurer for the year)."""
+    expired = Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False).update(
+        status=Offer.Status.EXPIRED, decided_at=effective_at)
+    return expired
+
+
+def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
+    text = (text or "").strip()
+    if not text:
+        raise PortalError("text_required", "Typ uw vraag.", fields={"text": ["Verplicht."]})
+    if len(text) > 5000:
+        raise PortalError("text_too_long", "Een vraag is ten hoogste 5.000 tekens.", fields={"text": ["Te lang."]})
+    with transaction.atomic():
+        question = Question.objects.create(offer=offer, asked_by=actor, text=text, asked_at=now,
+                                           due_at=working_days_due(now, QUESTION_WORKING_DAYS))
+        audit_record(actor=actor, verb="contracting.question.asked", obj=question, after={"due_at": question.due_at})
+    from accounts.models import Membership, Role
+    from accounts.services import notify_users
+
+    purchasers = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=offer.insurer_id)
+    notify_users(user_ids=purchasers.values_list("user_id", flat=True), key=f"question:{question.pk}",
+                 subject=f"Nieuwe vraag over {offer.standard_contract.title}",
+                 body=f"{offer.holder} stelde een vraag. Antwoord uiterlijk "
+                      f"{timezone.localtime(question.due_at - timezone.timedelta(seconds=1)):%d-%m-%Y}.",
+                 url=f"/contracten/aanbod/{offer.pk}/")
+    return question
+
+
+def question_answer(*, actor, question: Question, answer: str, now: datetime) -> Question:
+    answer = (answer or "").strip()
+    if not answer:
+        raise PortalError("answer_required", "Typ uw antwoord.", fields={"answer": ["Verplicht."]})
+    with transaction.atomic():
+        locked = Question.objects.select_for_update().get(pk=question.pk)
+        if locked.answered_at is not None:
+            if locked.answer == answer:
+                return locked
+            raise ConflictError("already_answered", "Deze vraag is al beantwoord.")
+        locked.answer, locked.answered_by, locked.answered_at = answer, actor, now
+        locked.save(update_fields=["answer", "answered_by", "answered_at"])
+        audit_record(actor=actor, verb="contracting.question.answered", obj=locked,
+                     after={"late": now >= locked.due_at})
+    return locked

@@ -1,0 +1,150 @@
+"""Purchasing policy: drafts, PDF attachments, and publication as immutable versions."""
+
+import difflib
+import hashlib
+import json
+from datetime import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+
+from core.audit import audit_record
+from core.errors import PortalError
+from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy
+
+from ..calendar import MilestoneKind
+from ..models import Milestone
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+
+
+def policy_save_draft(*, actor, insurer: Insurer, year: int, title: str, body: str) -> PurchasingPolicy:
+    title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
+    if not title:
+        raise PortalError("title_required", "Geef het inkoopbeleid een titel.", fields={"title": ["Verplicht."]})
+    with transaction.atomic():
+        policy, created = PurchasingPolicy.objects.select_for_update().get_or_create(
+            insurer=insurer, year=year, defaults={"title": title, "body": body})
+        if created:
+            audit_record(actor=actor, verb="insurers.policy.created", obj=policy, after={"title": title})
+        elif (policy.title, policy.body) != (title, body):
+            before = {"title": policy.title, "body_length": len(policy.body)}
+            policy.title, policy.body = title, body
+            policy.save(update_fields=["title", "body", "updated_at"])
+            audit_record(actor=actor, verb="insurers.policy.draft_saved", obj=policy, before=before,
+                         after={"title": title, "body_length": len(body)})
+    return policy
+
+
+def policy_attach(*, actor, policy: PurchasingPolicy, upload: UploadedFile) -> PolicyAttachment:
+    """Attach a PDF (checked by its content, not only its name) of at most 10 MB."""
+    name = (upload.name or "").rsplit("/", 1)[-1]
+    if not name.lower().endswith(".pdf"):
+        raise PortalError("attachment_type", f"‘{name}’ is geen PDF. Alleen PDF-bestanden kunnen als bijlage.",
+                          fields={"file": ["Alleen PDF."]})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise PortalError("attachment_too_large",
+                          f"‘{name}’ is {upload.size / 1024 / 1024:.1f} MB; een bijlage is ten hoogste 10 MB.",
+                          fields={"file": ["Te groot."]})
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise PortalError("attachment_type", f"‘{name}’ is geen geldig PDF-bestand.", fields={"file": ["Geen PDF."]})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        PurchasingPolicy.objects.select_for_update().get(pk=policy.pk)
+        current = policy.attachments.filter(removed_from_draft=False)
+        same = current.filter(sha256=digest.hexdigest(), name=name).first()
+        if same:
+            return same  # the same file uploaded twice
+        if current.count() >= MAX_ATTACHMENTS:
+            raise PortalError("too_many_attachments", f"Ten hoogste {MAX_ATTACHMENTS} bijlagen.")
+        attachment = PolicyAttachment(policy=policy, name=name, size=upload.size, sha256=digest.hexdigest())
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        audit_record(actor=actor, verb="insurers.policy.attachment_added", obj=policy,
+                     after={"name": name, "size": upload.size, "sha256": attachment.sha256})
+    return attachment
+
+
+def policy_detach(*, actor, attachment: PolicyAttachment) -> None:
+    """Take an attachment out of the draft. Published versions keep theirs: the file is never deleted."""
+    with transaction.atomic():
+        locked = PolicyAttachment.objects.select_for_update().get(pk=attachment.pk)
+        if locked.removed_from_draft:
+            return
+        locked.removed_from_draft = True
+        locked.save(update_fields=["removed_from_draft"])
+        audit_record(actor=actor, verb="insurers.policy.attachment_removed", obj=locked.policy,
+                     after={"name": locked.name})
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def policy_change_summary(previous: PolicyVersion | None, title: str, body: str, attachment_names: list[str]) -> str:
+    """A Dutch summary of what changed against the previous version, paragraph by paragraph."""
+    if previous is None:
+        return "Eerste publicatie."
+    lines = []
+    if previous.title != title:
+        lines.append(f"Titel gewijzigd: ‘{previous.title}’ → ‘{title}’.")
+    old, new = _paragraphs(previous.body), _paragraphs(body)
+    added = removed = changed = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "insert":
+            added += j2 - j1
+        elif tag == "delete":
+            removed += i2 - i1
+        elif tag == "replace":
+            changed += min(i2 - i1, j2 - j1)
+            added += max(0, (j2 - j1) - (i2 - i1))
+            removed += max(0, (i2 - i1) - (j2 - j1))
+    if added or removed or changed:
+        lines.append(f"Tekst: {changed} alinea('s) gewijzigd, {added} toegevoegd, {removed} verwijderd.")
+    old_names = sorted(a.name for a in previous.attachments.all())
+    for name in sorted(set(attachment_names) - set(old_names)):
+        lines.append(f"Bijlage toegevoegd: {name}.")
+    for name in sorted(set(old_names) - set(attachment_names)):
+        lines.append(f"Bijlage verwijderd: {name}.")
+    return "\n".join(lines) or "Geen inhoudelijke wijzigingen."
+
+
+def policy_publication_deadline(year: int) -> datetime | None:
+    milestone = Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.POLICY_PUBLICATION).first()
+    return milestone.due_at if milestone else None
+
+
+def policy_publish(*, actor, policy: PurchasingPolicy, now: datetime) -> PolicyVersion:
+    """Publish the draft as a new immutable version. Publishing after 1 April is recorded as late, not refused.
+    Publishing unchanged content again returns the current version (safe to repeat)."""
+    with transaction.atomic():
+        policy = PurchasingPolicy.objects.select_for_update().get(pk=policy.pk)
+        if not policy.body.strip():
+            raise PortalError("body_required", "Het inkoopbeleid heeft nog geen tekst.")
+        attachments = list(policy.attachments.filter(removed_from_draft=False))
+        content = {"title": policy.title, "body": policy.body,
+                   "attachments": sorted(a.sha256 + ":" + a.name for a in attachments)}
+        content_hash = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+        previous = policy.versions.order_by("-number").first()
+        if previous and previous.content_hash == content_hash:
+            return previous
+        deadline = policy_publication_deadline(policy.year)
+        number = (policy.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+        version = PolicyVersion.objects.create(
+            policy=policy, number=number, title=policy.title, body=policy.body, published_at=now,
+            published_by=actor if getattr(actor, "pk", None) else None,
+            is_late=bool(deadline and now >= deadline),
+            change_summary=policy_change_summary(previous, policy.title, policy.body, [a.name for a in attachments]),
+            content_hash=content_hash,
+        )
+        version.attachments.set(attachments)
+        audit_record(actor=actor, verb="insurers.policy.published", obj=version,
+                     after={"number": number, "is_late": version.is_late, "content_hash": content_hash})
+    return version

@@ -1,0 +1,93 @@
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Role
+from contracting.calendar import AMSTERDAM
+from contracting.models import Module
+from contracting.services import (
+    contract_year_ensure,
+    nza_tariff_set,
+    standard_contract_create,
+    standard_contract_publish,
+    standard_contract_set_module,
+)
+from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, enrol_totp, make_member
+
+
+def ams(*args) -> datetime:
+    return datetime(*args, tzinfo=AMSTERDAM)
+
+
+IN_WINDOW = ams(2026, 10, 15, 10, 0)
+
+
+@pytest.fixture
+def year2027(db):
+    return contract_year_ensure(actor=None, year=2027)
+
+
+@pytest.fixture
+def nza_tariffs(year2027):
+    tariffs = {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00", "specifieke-verrichtingen": "30.00"}
+    for code, value in tariffs.items():
+        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2027, max_tariff=value)
+    return tariffs
+
+
+@pytest.fixture
+def market(db):
+    """Two insurers in one region; `preferent` has the larger share."""
+    preferent = InsurerFactory(name="Preferente Verzekeraar", short_name="Pref", slug="pref")
+    other = InsurerFactory(name="Verre Verzekeraar", short_name="Ver", slug="ver")
+    share = MarketShareFactory(insurer=preferent, share_percent=Decimal("60"))
+    MarketShareFactory(region=share.region, insurer=other, share_percent=Decimal("40"))
+    return {"region": share.region, "preferent": preferent, "other": other}
+
+
+@pytest.fixture
+def practice_3100(market):
+    return PracticeFactory(region=market["region"], registered_patients=3100)
+
+
+@pytest.fixture
+def signatory(practice_3100):
+    user = make_member(Role.PRACTICE_SIGNATORY, practice_3100, email="tekenbevoegd@praktijk.example")
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def purchaser(market):
+    return make_member(Role.INSURER_PURCHASER, market["preferent"], email="inkoper@pref.example")
+
+
+@pytest.fixture
+def other_purchaser(market):
+    return make_member(Role.INSURER_PURCHASER, market["other"], email="inkoper@ver.example")
+
+
+def build_contract(insurer, actor=None, *, year=2027, term_years=1, publish=True, now=None):
+    contract = standard_contract_create(actor=actor, insurer=insurer, first_year=year, term_years=term_years,
+                                        title=f"Huisartsenzorg {year}")
+    modules = {m.code: m for m in Module.objects.all()}
+    standard_contract_set_module(actor=actor, contract=contract, module=modules["inschrijving"], tariff="17.00")
+    standard_contract_set_module(actor=actor, contract=contract, module=modules["consult"], tariff="10.50")
+    standard_contract_set_module(actor=actor, contract=contract, module=modules["poh-ggz"], tariff="3900.00")
+    standard_contract_set_module(actor=actor, contract=contract, module=modules["praktijkmanagement"],
+                                 tariff="2500.00", cap_hours="4")
+    standard_contract_set_module(actor=actor, contract=contract, module=modules["kwaliteit"], tariff="1500.00")
+    if publish:
+        contract = standard_contract_publish(actor=actor, contract=contract, now=now or ams(2026, 9, 1, 12, 0))
+    return contract
+
+
+@pytest.fixture
+def published_contract(market, nza_tariffs, practice_3100, purchaser):
+    return build_contract(market["preferent"], purchaser)
+
+
+@pytest.fixture
+def offer(published_contract, practice_3100):
+    return published_contract.offers.get(practice=practice_3100)
