@@ -1,0 +1,46 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from contracting.demo import DEFAULT_PRACTICES, seed_demo
+from contracting.models import ContractYear
+from insurers.models import Insurer
+from providers.demo import MAX_PRACTICES
+from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
+
+
+class Command(BaseCommand):
+    help = "Vult de database met demogegevens (deterministisch; nogmaals uitvoeren voegt alleen ontbrekende toe)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--practices", type=int, default=DEFAULT_PRACTICES,
+                            help=f"Aantal huisartsenpraktijken (standaard {DEFAULT_PRACTICES}).")
+        parser.add_argument("--year", type=int, default=None,
+                            help="Lopend contractjaar (standaard dit kalenderjaar); het volgende jaar komt erbij.")
+
+    def handle(self, *args, practices, year, **options):
+        if not 0 <= practices <= MAX_PRACTICES:
+            raise CommandError(_("--practices moet tussen 0 en %(max)d liggen.") % {"max": MAX_PRACTICES})
+        result = seed_demo(practices=practices, year=year)
+        created = result["created"]
+        totals = [
+            (_("zorgverzekeraars"), Insurer.objects.count(), created["insurers"]),
+            (_("regio's"), Region.objects.count(), created["regions"]),
+            (_("marktaandelen"), MarketShare.objects.count(), created["market_shares"]),
+            (_("overlegteams (OTH)"), OverlegTeam.objects.count(), created["overleg_teams"]),
+            (_("samenwerkingsverbanden"), CareGroup.objects.count(), created["care_groups"]),
+            (_("lidmaatschappen samenwerkingsverband"), CareGroup.practices.through.objects.count(),
+             created["care_group_members"]),
+            (_("huisartsenpraktijken"), Practice.objects.count(), created["practices"]),
+            (_("contractjaren"), ContractYear.objects.count(), created["contract_years"]),
+            (_("gebruikers"), User.objects.count(), created["users"]),
+            (_("rollen van gebruikers"), Membership.objects.count(), created["memberships"]),
+            (_("authenticators (demo)"), None, created["totp_devices"]),
+        ]
+        width = max(len(label) for label, _total, _new in totals)
+        for label, total, new in totals:
+            total_text = "" if total is None else _("%(total)d in totaal, ") % {"total": total}
+            self.stdout.write(f"  {label:<{width}}  {total_text}{_('%(new)d nieuw') % {'new': new}}")
+        self.stdout.write(self.style.SUCCESS(
+            _("Demogegevens klaar in %(seconds).1f s. Inloggegevens: manage.py demo_logins")
+            % {"seconds": result["seconds"]}))
