@@ -1,5 +1,9 @@
+"""/api/v1/: each app contributes its routes; names are unique across apps (no namespaces, one flat API)."""
+
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("providers.api.urls")),
     path("", include("contracting.api.urls")),
 ]

@@ -1,0 +1,87 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Notification, User
+from accounts.selectors import memberships_of, notifications_for
+from accounts.services import notification_mark_read, user_has_two_factor
+from core.errors import PortalError
+
+from .filters import NotificationFilter
+from .serializers import (
+    ErrorSerializer,
+    MeSerializer,
+    NotificationSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
+
+
+class MeView(APIView):
+    """Who is logged in, and for which organisations they act."""
+
+    @extend_schema(responses={200: MeSerializer, 403: ErrorSerializer})
+    def get(self, request):
+        user = request.user
+        data = {"user": user, "memberships": memberships_of(user), "two_factor": user_has_two_factor(user)}
+        return Response(MeSerializer(data).data)
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The user's own inbox. Another user's notification is not found, never forbidden."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Notification.objects.none()
+        return notifications_for(self.request.user)
+
+    @extend_schema(request=None, responses={200: NotificationSerializer, 404: ErrorSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark as read. Repeating it keeps the first read moment."""
+        notice = notification_mark_read(user=request.user, notification_id=int(pk))
+        return Response(NotificationSerializer(notice).data)
+
+
+class TokenObtainView(APIView):
+    """Exchange e-mail and password for an API token (header `Authorization: Token <token>`).
+
+    Each check is its own step so that a second factor can slot in between the password and the token.
+    """
+
+    # No session authentication here: a logged-in browser must not be able to mint tokens through CSRF, and
+    # the credentials in the body are the whole proof.
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    input_serializer_class = TokenRequestSerializer
+
+    @extend_schema(
+        auth=[],
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="invalid_credentials, or invalid input"),
+        },
+    )
+    def post(self, request):
+        serializer = self.input_serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = self.check_password(request, serializer.validated_data)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response(TokenSerializer({"token": token.key}).data)
+
+    def check_password(self, request, data) -> User:
+        user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])
+        if user is None:
+            # Same answer for an unknown address, a wrong password and a deactivated account: nothing to probe.
+            raise PortalError("invalid_credentials", _("Het e-mailadres of het wachtwoord klopt niet."))
+        return user
