@@ -164,3 +164,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ApiToken(models.Model):
+    """An API token (header `Authorization: Token <key>`). `two_factor` records that a valid TOTP code was given
+    when it was issued: only such a token may sign. The key is stored hashed (SHA-256), so a database leak
+    yields no usable tokens."""
+
+    key = models.CharField(_("sleutel (hash)"), max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("gebruiker"))
+    two_factor = models.BooleanField(_("met tweestapsverificatie uitgegeven"), default=False)
+    created_at = models.DateTimeField(_("uitgegeven op"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -30,3 +30,20 @@ def practice_user(practice):
 def outsider(db):
     """charlie: a member of another practice, with no access to alice's or bob's organisations."""
     return make_member(Role.PRACTICE_MEMBER, PracticeFactory(), email="buiten@elders.example")
+
+
+@pytest.fixture(autouse=True)
+def _module_catalogue(request):
+    """The module catalogue comes from a data migration; a transaction=True test flushes it away afterwards,
+    so put it back for every test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and not {"db", "transactional_db"} & set(names):
+        return
+    if "transactional_db" in names or (marker is not None and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    from contracting.services.catalogue import module_catalogue_ensure
+
+    module_catalogue_ensure()

@@ -33,3 +33,18 @@ def nza_tariff_set(*, actor, module: Module, year: int, max_tariff) -> NzaMaxTar
             audit_record(actor=actor, verb="contracting.nza_tariff.changed", obj=tariff, before=before,
                          after={"max_tariff": value})
     return tariff
+
+
+def module_catalogue_ensure() -> int:
+    """Load the catalogue of nza-monitor-2019.md §1 (contracting/catalogue_data.py); existing modules are
+    updated in place. Used by the data migration and by tests after a database flush."""
+    from ..catalogue_data import MODULES
+
+    for order, (code, name, segment, category, unit, has_max, cap, description) in enumerate(MODULES):
+        values = dict(name=name, segment=segment, category=category, unit=unit, has_nza_max=has_max,
+                      description=description, sort_order=order * 10)
+        if cap:
+            rule, cap_max, cap_min, patients = cap
+            values.update(cap_rule=rule, cap_hours_max=cap_max, cap_hours_min=cap_min, cap_patients=patients)
+        Module.objects.update_or_create(code=code, defaults=values)
+    return len(MODULES)
