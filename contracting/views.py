@@ -1,7 +1,20 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.selectors import memberships_of
+
+from .selectors import contract_year_current, contract_year_timeline, home_next_steps
 
 
 @login_required
 def home(request):
-    return render(request, "contracting/home.html", {})
+    """Who the user acts for, what to do next, and the current contract year's calendar."""
+    now = timezone.now()
+    memberships = memberships_of(request.user)
+    contract_year = contract_year_current(now)
+    timeline = contract_year_timeline(contract_year, now) if contract_year else None
+    return render(request, "contracting/home.html", {
+        "timeline": timeline,
+        "next_steps": home_next_steps(memberships, timeline) if timeline else [],
+    })

@@ -1,0 +1,170 @@
+"""Reads of the contracting app: which contract year is current and how its calendar stands at a moment."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from accounts.models import Membership, Role
+
+from .calendar import PHASE_ORDER, RULES_BY_KIND, Audience, MilestoneKind, Phase, local_date
+from .models import ContractYear, Milestone
+
+# Which calendar audience a role acts as. Administrators keep the whole calendar running, so their next step
+# is the next milestone of any audience.
+ALL_AUDIENCES = "all"
+ROLE_AUDIENCE = {
+    Role.INSURER_PURCHASER: Audience.INSURER,
+    Role.PRACTICE_MEMBER: Audience.PRACTICE,
+    Role.PRACTICE_SIGNATORY: Audience.PRACTICE,
+    Role.CAREGROUP_MEMBER: Audience.CAREGROUP,
+    Role.CAREGROUP_SIGNATORY: Audience.CAREGROUP,
+    Role.OTH_MEMBER: Audience.OTH,
+    Role.NZA_ANALYST: Audience.NZA,
+    Role.ADMINISTRATOR: ALL_AUDIENCES,
+}
+PRACTICE_ROLES = frozenset({Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY})
+# Reminder milestones only trigger notifications; the signing window on the home page already counts down.
+TIMELINE_HIDDEN_KINDS = frozenset(k for k in MilestoneKind.values if k.startswith("signing_reminder"))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    label: str  # lazy translation: rendered in the language of the request
+    boundary: str  # "start" ("vanaf D") or "end" ("uiterlijk D")
+    day: date  # the local date a person reads: the last day allowed for an end boundary
+    due_at: datetime
+    who: tuple[str, ...]
+    is_done: bool
+    is_next: bool
+    days_left: int | None  # steps ahead only: whole local days from today to `day` (0: today)
+
+    @property
+    def is_deadline(self) -> bool:
+        return self.boundary == "end"
+
+    @property
+    def who_labels(self) -> list[str]:
+        return [Audience(a).label for a in self.who]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    contract_year: ContractYear
+    entries: list[TimelineEntry]
+    today: date
+    phase: str  # the phase the calendar has reached at `now` (Phase value)
+    next_entry: TimelineEntry | None
+
+    @property
+    def phase_label(self) -> str:
+        return Phase(self.phase).label
+
+    @property
+    def entries_done(self) -> list[TimelineEntry]:
+        return [e for e in self.entries if e.is_done]
+
+    @property
+    def entries_ahead(self) -> list[TimelineEntry]:
+        return [e for e in self.entries if not e.is_done]
+
+    def entry(self, kind: str) -> TimelineEntry | None:
+        return next((e for e in self.entries if e.kind == kind), None)
+
+    def next_for(self, audience: str) -> TimelineEntry | None:
+        return next((e for e in self.entries
+                     if not e.is_done and (audience == ALL_AUDIENCES or audience in e.who)), None)
+
+
+@dataclass(frozen=True)
+class SigningWindow:
+    opens: TimelineEntry
+    closes: TimelineEntry
+    state: str  # "before", "open" or "closed"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    membership: Membership
+    audience: str
+    entry: TimelineEntry | None  # None: nothing ahead for this audience in this year
+    signing: SigningWindow | None  # only for practice roles
+    can_sign: bool  # one of the user's memberships for this audience is a signatory
+
+    @property
+    def entry_beyond_signing(self) -> TimelineEntry | None:
+        """The next step unless the signing window already says it."""
+        if self.signing and self.entry and self.entry.kind in (MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE):
+            return None
+        return self.entry
+
+
+def contract_year_current(now: datetime) -> ContractYear | None:
+    """The earliest contract year whose follow decisions (1 January of the year itself) are still ahead,
+    else the latest year; None when no year exists. At most two queries."""
+    current = (
+        ContractYear.objects.filter(milestones__kind=MilestoneKind.FOLLOW_DECISIONS_DUE,
+                                    milestones__due_at__gt=now)
+        .order_by("year").first()
+    )
+    return current or ContractYear.objects.order_by("-year").first()
+
+
+def _display_day(milestone: Milestone, boundary: str) -> date:
+    # An end boundary is stored as the exclusive first instant after the last allowed day ("by D" is
+    # 00:00 on D+1); people read the last allowed day, so step back one second before taking the date.
+    if boundary == "end":
+        return local_date(milestone.due_at - timedelta(seconds=1))
+    return local_date(milestone.due_at)
+
+
+def contract_year_timeline(contract_year: ContractYear, now: datetime) -> Timeline:
+    """The year's milestones in date order as seen at `now`: done (their moment has passed), the next step
+    (every milestone sharing the first moment still ahead) with the days left, and the phase reached.
+
+    Done means the moment has passed, not that the sweep has applied it yet: the deadline checks are made
+    at request time too, so the calendar is what a user may rely on. One query.
+    """
+    today = local_date(now)
+    milestones = list(contract_year.milestones.exclude(kind__in=TIMELINE_HIDDEN_KINDS).order_by("due_at", "pk"))
+    next_due = next((m.due_at for m in milestones if m.due_at > now), None)
+    phase = Phase.POLICY
+    entries = []
+    for m in milestones:
+        rule = RULES_BY_KIND[m.kind]
+        done = m.due_at <= now
+        if done and rule.phase and PHASE_ORDER.index(rule.phase) > PHASE_ORDER.index(phase):
+            phase = rule.phase
+        day = _display_day(m, rule.boundary)
+        is_next = m.due_at == next_due
+        entries.append(TimelineEntry(
+            kind=m.kind, label=MilestoneKind(m.kind).label, boundary=rule.boundary, day=day, due_at=m.due_at,
+            who=tuple(rule.who), is_done=done, is_next=is_next,
+            days_left=None if done else (day - today).days,
+        ))
+    return Timeline(contract_year=contract_year, entries=entries, today=today, phase=phase,
+                    next_entry=next((e for e in entries if e.is_next), None))
+
+
+def _signing_window(timeline: Timeline) -> SigningWindow | None:
+    opens = timeline.entry(MilestoneKind.SIGNING_OPEN)
+    closes = timeline.entry(MilestoneKind.SIGNING_CLOSE)
+    if opens is None or closes is None:
+        return None
+    state = "closed" if closes.is_done else "open" if opens.is_done else "before"
+    return SigningWindow(opens=opens, closes=closes, state=state)
+
+
+def home_next_steps(memberships: list[Membership], timeline: Timeline) -> list[NextStep]:
+    """For each membership, the next calendar step for its audience (one per audience, in membership order).
+    No queries: works on the loaded memberships and the timeline."""
+    steps, seen = [], set()
+    for membership in memberships:
+        audience = ROLE_AUDIENCE.get(membership.role)
+        if audience is None or audience in seen:
+            continue
+        seen.add(audience)
+        signing = _signing_window(timeline) if membership.role in PRACTICE_ROLES else None
+        can_sign = any(m.is_signatory and ROLE_AUDIENCE.get(m.role) == audience for m in memberships)
+        steps.append(NextStep(membership=membership, audience=audience, entry=timeline.next_for(audience),
+                              signing=signing, can_sign=can_sign))
+    return steps
