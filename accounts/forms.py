@@ -1,0 +1,93 @@
+"""Forms of the account pages. They check the shape of the input; the services decide."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+_TEXT_INPUTS = (forms.TextInput, forms.EmailInput, forms.PasswordInput, forms.NumberInput)
+
+
+class UtrechtWidgetsMixin:
+    """Give text inputs the NL Design System textbox classes, so templates can render `{{ field }}` as is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, _TEXT_INPUTS):
+                classes = field.widget.attrs.get("class", "")
+                field.widget.attrs["class"] = f"{classes} utrecht-textbox utrecht-textbox--html-input".strip()
+
+
+class LoginForm(UtrechtWidgetsMixin, AuthenticationForm):
+    """E-mail and password. One message for an unknown address, a wrong password and an inactive account,
+    so the form never tells a stranger which e-mail addresses have an account."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("E-mailadres of wachtwoord klopt niet."),
+        "inactive": _("E-mailadres of wachtwoord klopt niet."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("E-mailadres")
+        username.widget.input_type = "email"
+        username.widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case (UserManager), and people type them in any case.
+        return (self.cleaned_data.get("username") or "").strip().lower()
+
+
+class PortalPasswordResetForm(UtrechtWidgetsMixin, PasswordResetForm):
+    pass
+
+
+class PortalSetPasswordForm(UtrechtWidgetsMixin, SetPasswordForm):
+    pass
+
+
+class TokenForm(UtrechtWidgetsMixin, forms.Form):
+    token = forms.CharField(
+        label=_("Code uit uw authenticator-app"),
+        help_text=_("De zes cijfers die de app nu toont. Spaties mag u weglaten."),
+        max_length=9,  # six digits, with a space or two from copying
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "size": 8}),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not (token.isdigit() and len(token) == 6):
+            raise forms.ValidationError(_("Een code bestaat uit zes cijfers."), code="otp_format")
+        return token
+
+
+class VerifyTokenForm(TokenForm):
+    """Checks a code against the user's confirmed authenticator apps. On success `device` holds the device
+    that accepted it, for django_otp.login(). django-otp throttles repeated wrong codes per device and refuses
+    a code that was already used, so a code seen over someone's shoulder cannot be replayed."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device: TOTPDevice | None = None
+
+    def clean_token(self) -> str:
+        token = super().clean_token()
+        throttled = False
+        for device in TOTPDevice.objects.filter(user=self.user, confirmed=True).order_by("pk"):
+            allowed, _info = device.verify_is_allowed()
+            if not allowed:
+                throttled = True
+                continue
+            if device.verify_token(token):
+                self.device = device
+                return token
+        if throttled:
+            raise forms.ValidationError(
+                _("U heeft te vaak een verkeerde code ingevoerd. Wacht een halve minuut en probeer het opnieuw."),
+                code="otp_throttled")
+        raise forms.ValidationError(_("Deze code klopt niet. Voer de zescijferige code uit uw app in."),
+                                    code="invalid_otp")
