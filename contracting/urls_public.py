@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views_public as views
+
 app_name = "register"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.register_index, name="index"),
+    path("<int:year>/", views.register_year, name="year"),
+    path("<int:year>.csv", views.register_csv, name="csv"),
+]

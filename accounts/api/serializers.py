@@ -60,7 +60,15 @@ class NotificationSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False, allow_blank=True, max_length=12,
+        help_text="The current six-digit code from the authenticator app. Only a token issued with a valid code "
+                  "may sign contracts; without it the token can do everything else.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as the header `Authorization: Token <token>`.")
+    token = serializers.CharField(help_text="Send as the header `Authorization: Token <token>`. Shown only once: "
+                                            "the portal keeps just a hash of it.")
+    two_factor = serializers.BooleanField(help_text="Whether the token was issued with a valid code (may sign).")
+    created_at = serializers.DateTimeField(default_timezone=UTC)

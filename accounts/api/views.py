@@ -2,11 +2,11 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import api_token_issue
 from accounts.models import Notification, User
 from accounts.selectors import memberships_of, notifications_for
 from accounts.services import notification_mark_read, user_has_two_factor
@@ -53,10 +53,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
 
 class TokenObtainView(APIView):
-    """Exchange e-mail and password for an API token (header `Authorization: Token <token>`).
-
-    Each check is its own step so that a second factor can slot in between the password and the token.
-    """
+    """Exchange e-mail, password and optionally a code from the authenticator app for a new API token (header
+    `Authorization: Token <token>`). A token issued with a valid code may sign contracts; one without may do
+    everything else. Every call issues a fresh token, shown once."""
 
     # No session authentication here: a logged-in browser must not be able to mint tokens through CSRF, and
     # the credentials in the body are the whole proof.
@@ -69,15 +68,17 @@ class TokenObtainView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="invalid_credentials, or invalid input"),
+            400: OpenApiResponse(ErrorSerializer, description="invalid_credentials, invalid_otp, or invalid input"),
+            429: OpenApiResponse(ErrorSerializer, description="otp_throttled: too many wrong codes in a row"),
         },
     )
     def post(self, request):
         serializer = self.input_serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = self.check_password(request, serializer.validated_data)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        raw, token = api_token_issue(user=user, otp=serializer.validated_data.get("otp"))
+        return Response(TokenSerializer({"token": raw, "two_factor": token.two_factor,
+                                         "created_at": token.created_at}).data)
 
     def check_password(self, request, data) -> User:
         user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])

@@ -1,7 +1,8 @@
 import django_filters
+from django.db.models import F
 
 from contracting.calendar import Phase
-from contracting.models import ContractYear
+from contracting.models import ContractYear, FollowRequest, HolderKind, Offer, StandardContract
 
 
 class ContractYearFilter(django_filters.FilterSet):
@@ -12,3 +13,41 @@ class ContractYearFilter(django_filters.FilterSet):
     class Meta:
         model = ContractYear
         fields = ["phase", "year_from", "year_to"]
+
+
+class OfferFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter()
+    insurer = django_filters.NumberFilter(field_name="insurer_id", label="Insurer id")
+    status = django_filters.ChoiceFilter(choices=Offer.Status.choices)
+    practice = django_filters.NumberFilter(field_name="practice_id", label="Practice id")
+    care_group = django_filters.NumberFilter(field_name="care_group_id", label="Care group id")
+
+    class Meta:
+        model = Offer
+        fields = ["year", "insurer", "status", "practice", "care_group"]
+
+
+class FollowRequestFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter()
+    status = django_filters.ChoiceFilter(choices=FollowRequest.Status.choices)
+    insurer = django_filters.NumberFilter(field_name="insurer_id", label="Id of the insurer asked to follow")
+    offer = django_filters.NumberFilter(field_name="offer_id", label="Offer id")
+
+    class Meta:
+        model = FollowRequest
+        fields = ["year", "status", "insurer", "offer"]
+
+
+class StandardContractFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(method="filter_covers_year", label="Contract year the contract covers")
+    insurer = django_filters.NumberFilter(field_name="insurer_id", label="Insurer id")
+    status = django_filters.ChoiceFilter(choices=StandardContract.Status.choices)
+    holder_kind = django_filters.ChoiceFilter(choices=HolderKind.choices)
+
+    class Meta:
+        model = StandardContract
+        fields = ["year", "insurer", "status", "holder_kind"]
+
+    def filter_covers_year(self, queryset, name, value):
+        # A multi-year contract (up to 3 years) covers every year of its term, not only its first one.
+        return queryset.alias(end=F("first_year") + F("term_years")).filter(first_year__lte=value, end__gt=value)

@@ -1,10 +1,28 @@
 from datetime import UTC, timedelta
+from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.selectors import is_nza_or_admin
+from contracting.access import is_holder_member
 from contracting.calendar import local_date
-from contracting.models import ContractYear, Milestone
+from contracting.models import (
+    CapRule,
+    ContractModule,
+    ContractYear,
+    FollowRequest,
+    HolderKind,
+    Milestone,
+    Offer,
+    Question,
+    Signature,
+    StandardContract,
+)
+from contracting.pricing import cap_hours_for, needs_hours
+from contracting.services.offers import holder_patients
+from insurers.models import Insurer
 
 
 class ChoiceSerializer(serializers.Serializer):
@@ -54,3 +72,326 @@ class ContractYearSerializer(serializers.ModelSerializer):
     @extend_schema_field(ChoiceSerializer)
     def get_phase(self, obj: ContractYear) -> dict:
         return {"code": obj.phase, "label": str(obj.get_phase_display())}
+
+
+# --- Shared references ----------------------------------------------------------------------------------
+class InsurerRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class HolderSerializer(serializers.Serializer):
+    """The practice or care group an offer is for."""
+
+    # A plain string with the values named: the same choice set as StandardContract.holder_kind, and a second
+    # enum under another field name would collide in the schema (see CareGroup's `kind`).
+    kind = serializers.CharField(help_text="practice or care_group")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    agb_code = serializers.CharField(help_text="Empty for a care group without an AGB code.")
+    city = serializers.CharField(help_text="Empty for a care group.")
+    registered_patients = serializers.IntegerField(
+        help_text="Registered patients the caps and amounts are based on (a care group: all its practices).")
+
+
+def holder_data(offer: Offer, patients: int | None = None) -> dict:
+    holder = offer.holder
+    return {
+        "kind": HolderKind.PRACTICE if offer.practice_id else HolderKind.CARE_GROUP,
+        "id": holder.pk,
+        "name": holder.name,
+        "agb_code": getattr(holder, "agb_code", "") or "",
+        "city": getattr(holder, "city", "") or "",
+        "registered_patients": holder_patients(offer) if patients is None else patients,
+    }
+
+
+class ContractModuleSerializer(serializers.Serializer):
+    """A module of a standard contract with the insurer's tariff and conditions."""
+
+    code = serializers.CharField(source="module.code")
+    name = serializers.CharField(source="module.name")
+    segment = serializers.CharField(source="module.segment")
+    unit = serializers.CharField(source="module.unit")
+    unit_label = serializers.CharField(source="module.get_unit_display")
+    tariff = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Euro, in `unit`.")
+    conditions = serializers.CharField()
+    mandatory = serializers.BooleanField(help_text="Always part of the contract; it cannot be left out.")
+    needs_hours = serializers.SerializerMethodField(help_text="Choosing it needs hours per week.")
+
+    def get_needs_hours(self, obj: ContractModule) -> bool:
+        return needs_hours(obj)
+
+
+class OfferModuleSerializer(ContractModuleSerializer):
+    cap_hours = serializers.SerializerMethodField(
+        help_text="Most hours per week this holder may contract (e.g. POH-GGZ: 12 per 2,350 patients); null: no cap.")
+
+    @extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True))
+    def get_cap_hours(self, obj: ContractModule) -> str | None:
+        cap = cap_hours_for(obj, self.context["patients"])
+        return None if cap is None else str(cap)
+
+
+class ModuleChoiceOutSerializer(serializers.Serializer):
+    module = serializers.CharField(source="contract_module.module.code")
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+
+
+class SignatureSummarySerializer(serializers.ModelSerializer):
+    signed_at = serializers.DateTimeField(default_timezone=UTC)
+
+    class Meta:
+        model = Signature
+        fields = ["content_hash", "signed_at", "estimated_amount"]
+
+
+class StandardContractRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StandardContract
+        fields = ["id", "title", "first_year", "term_years", "years_label"]
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    """An offer with everything needed to choose and sign: the contract's modules with this holder's caps,
+    the modules chosen so far and, once signed, the signature."""
+
+    status_label = serializers.CharField(source="get_status_display")
+    reason_label = serializers.CharField(source="get_reason_display")
+    insurer = InsurerRefSerializer()
+    holder = serializers.SerializerMethodField()
+    standard_contract = StandardContractRefSerializer()
+    created_at = serializers.DateTimeField(default_timezone=UTC)
+    opened_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
+    decided_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
+    modules = serializers.SerializerMethodField()
+    chosen_modules = serializers.SerializerMethodField(
+        help_text="The holder's saved choice. Shown to the holder's own people; to others only once signed.")
+    signature = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Offer
+        fields = ["id", "year", "status", "status_label", "reason", "reason_label", "insurer", "holder",
+                  "standard_contract", "created_at", "opened_at", "decided_at", "refusal_reason", "modules",
+                  "chosen_modules", "signature"]
+
+    def _patients(self, obj: Offer) -> int:
+        # Computed once per offer and shared by the holder block and every module's cap.
+        if not hasattr(obj, "_api_patients"):
+            obj._api_patients = holder_patients(obj)
+        return obj._api_patients
+
+    @extend_schema_field(HolderSerializer)
+    def get_holder(self, obj: Offer) -> dict:
+        return holder_data(obj, self._patients(obj))
+
+    @extend_schema_field(OfferModuleSerializer(many=True))
+    def get_modules(self, obj: Offer) -> list:
+        return OfferModuleSerializer(obj.standard_contract.modules.all(), many=True,
+                                     context={"patients": self._patients(obj)}).data
+
+    @extend_schema_field(ModuleChoiceOutSerializer(many=True))
+    def get_chosen_modules(self, obj: Offer) -> list:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if obj.status != Offer.Status.SIGNED and not (user and (is_holder_member(user, obj) or is_nza_or_admin(user))):
+            return []
+        return ModuleChoiceOutSerializer(obj.choices.all(), many=True).data
+
+    @extend_schema_field(SignatureSummarySerializer(allow_null=True))
+    def get_signature(self, obj: Offer) -> dict | None:
+        signature = getattr(obj, "signature", None)  # select_related: no query, also when there is none
+        return SignatureSummarySerializer(signature).data if signature else None
+
+
+# --- Offer actions --------------------------------------------------------------------------------------
+@extend_schema_field({
+    "oneOf": [
+        {"type": "string", "description": "A module code, for a module without hours (e.g. kwaliteit)."},
+        {"type": "object", "required": ["module"], "properties": {
+            "module": {"type": "string", "description": "Module code, e.g. poh-ggz."},
+            "hours": {"type": "string", "format": "decimal", "nullable": True,
+                      "description": "Hours per week, within the module's cap for this holder (e.g. 12 or \"15.8\")."},
+        }},
+    ]
+})
+class ModuleChoiceField(serializers.Field):
+    """A chosen module: its bare code, or {"module": code, "hours": n}. The caps and codes are checked by the
+    service against the offer's contract; here only the shape."""
+
+    default_error_messages = {
+        "invalid": _("Geef een modulecode, of een object met 'module' en 'hours'."),
+        "invalid_hours": _("Het aantal uren is een getal, bijvoorbeeld 12 of 15.8."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip():
+            return data.strip()
+        if not isinstance(data, dict) or not isinstance(data.get("module"), str) or not data["module"].strip():
+            self.fail("invalid")
+        hours = data.get("hours")
+        if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float | str | Decimal)):
+            self.fail("invalid_hours")
+        return {"module": data["module"].strip(), "hours": hours}
+
+    def to_representation(self, value):
+        return value
+
+
+class ModulesInputSerializer(serializers.Serializer):
+    modules = serializers.ListField(child=ModuleChoiceField(), allow_empty=True)
+
+
+class OfferSignInputSerializer(serializers.Serializer):
+    modules = serializers.ListField(
+        child=ModuleChoiceField(), required=False, allow_empty=True,
+        help_text="The modules to sign; mandatory modules are always included. Left out: sign the saved choice.")
+
+
+class OfferRefuseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    """The signed contract: the exact content frozen at signing and its SHA-256."""
+
+    offer = serializers.IntegerField(source="offer_id")
+    signed_at = serializers.DateTimeField(default_timezone=UTC)
+    signed_by = UserRefSerializer()
+    content = serializers.JSONField(help_text="The contract as signed: insurer, holder, years, conditions and the "
+                                              "chosen modules with hours and estimated amounts.")
+    content_hash = serializers.CharField(help_text="SHA-256 of `content` (JSON, sorted keys).")
+    estimated_amount = serializers.DecimalField(max_digits=12, decimal_places=2,
+                                                help_text="Estimated yearly amount in euro.")
+
+    class Meta:
+        model = Signature
+        fields = ["offer", "signed_at", "signed_by", "content", "content_hash", "estimated_amount"]
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    asked_at = serializers.DateTimeField(default_timezone=UTC)
+    due_at = serializers.DateTimeField(default_timezone=UTC, help_text="The answer is due before this moment "
+                                                                       "(5 working days).")
+    answered_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
+
+    class Meta:
+        model = Question
+        fields = ["id", "offer", "text", "asked_at", "due_at", "answer", "answered_at"]
+
+
+# --- Follow requests (volgen) ---------------------------------------------------------------------------
+class SignedModuleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    tariff = serializers.CharField()
+    hours = serializers.CharField(allow_null=True)
+
+
+class FollowRequestSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    insurer = InsurerRefSerializer(help_text="The insurer asked to follow.")
+    offer = serializers.IntegerField(source="offer_id")
+    contracted_with = InsurerRefSerializer(source="offer.insurer", help_text="The insurer the contract was signed "
+                                                                              "with.")
+    holder = serializers.SerializerMethodField()
+    signed_modules = serializers.SerializerMethodField(help_text="The modules of the signed contract: the codes "
+                                                                 "`not_followed` may name.")
+    requested_at = serializers.DateTimeField(default_timezone=UTC)
+    due_at = serializers.DateTimeField(default_timezone=UTC, help_text="Decide before this moment (1 January).")
+    decided_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
+
+    class Meta:
+        model = FollowRequest
+        fields = ["id", "year", "status", "status_label", "insurer", "offer", "contracted_with", "holder",
+                  "signed_modules", "requested_at", "due_at", "not_followed", "explanation", "decided_at"]
+
+    @extend_schema_field(HolderSerializer)
+    def get_holder(self, obj: FollowRequest) -> dict:
+        signature = obj.offer.signature
+        return holder_data(obj.offer, signature.content["holder"]["registered_patients"])
+
+    @extend_schema_field(SignedModuleSerializer(many=True))
+    def get_signed_modules(self, obj: FollowRequest) -> list:
+        return SignedModuleSerializer(obj.offer.signature.content["modules"], many=True).data
+
+
+class FollowRequestCreateSerializer(serializers.Serializer):
+    offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.none(),
+                                               help_text="A signed offer of the user's own practice or care group.")
+    insurers = serializers.PrimaryKeyRelatedField(queryset=Insurer.objects.all(), many=True, allow_empty=False)
+
+    def __init__(self, *args, offers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offers is not None:
+            self.fields["offer"].queryset = offers
+
+
+class FollowDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[s for s in FollowRequest.Status.choices
+                                                if s[0] != FollowRequest.Status.PENDING])
+    explanation = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
+                                        help_text="Required for partial and declined.")
+    not_followed = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+                                         help_text="Module codes not followed; required for partial.")
+
+
+# --- Register and standard contracts --------------------------------------------------------------------
+class RegisterEntrySerializer(serializers.Serializer):
+    insurer = serializers.CharField(help_text="Insurer name.")
+    insurer_id = serializers.IntegerField()
+    name = serializers.CharField()
+    agb_code = serializers.CharField()
+    city = serializers.CharField()
+    kind = serializers.CharField(help_text="practice or care_group")
+    via = serializers.ChoiceField(choices=["contract", "volgcontract"],
+                                  help_text="contract: signed the insurer's own contract; volgcontract: the insurer "
+                                            "followed a contract signed with another insurer.")
+
+
+class RegisterPublicationSerializer(serializers.Serializer):
+    insurer = InsurerRefSerializer()
+    published_at = serializers.DateTimeField(default_timezone=UTC)
+
+
+class RegisterSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    publications = RegisterPublicationSerializer(many=True, help_text="Insurers whose register is public. Empty "
+                                                                      "before 19 November.")
+    entries = RegisterEntrySerializer(many=True)
+
+
+class StandardContractModuleSerializer(ContractModuleSerializer):
+    cap_hours = serializers.SerializerMethodField(
+        help_text="Most hours per week per `cap_patients` registered patients; null: no cap. An offer shows the "
+                  "cap worked out for its holder.")
+    cap_patients = serializers.IntegerField(source="module.cap_patients", allow_null=True)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True))
+    def get_cap_hours(self, obj: ContractModule) -> str | None:
+        if obj.module.cap_rule != CapRule.HOURS_PER_PATIENTS:
+            return None
+        per_norm = obj.cap_hours if obj.cap_hours is not None else obj.module.cap_hours_max
+        return None if per_norm is None else str(per_norm)
+
+
+class StandardContractSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    insurer = InsurerRefSerializer()
+    published_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
+    modules = StandardContractModuleSerializer(many=True)
+
+    class Meta:
+        model = StandardContract
+        fields = ["id", "insurer", "title", "holder_kind", "first_year", "term_years", "last_year", "status",
+                  "status_label", "published_at", "is_late", "content_hash", "conditions", "adjustment_clause",
+                  "modules"]

@@ -1,8 +1,18 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import ContractYearViewSet
+from .views import (
+    ContractYearViewSet,
+    FollowRequestViewSet,
+    OfferViewSet,
+    RegisterViewSet,
+    StandardContractViewSet,
+)
 
 router = SimpleRouter()
 router.register("contract-years", ContractYearViewSet, basename="contract-year")
+router.register("offers", OfferViewSet, basename="offer")
+router.register("follow-requests", FollowRequestViewSet, basename="follow-request")
+router.register("standard-contracts", StandardContractViewSet, basename="standard-contract")
+router.register("register", RegisterViewSet, basename="register")
 
 urlpatterns = router.urls

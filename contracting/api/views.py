@@ -1,10 +1,85 @@
-from django.db.models import Prefetch
-from rest_framework import viewsets
+"""The contracting API: contract years, offers (choose, sign, refuse, ask), follow requests, standard contracts
+and the public register.
 
-from contracting.models import ContractYear, Milestone
+Every queryset starts from contracting.access, so an object outside the user's scope is not found (404); an
+action the user's role does not allow on an object they can see is 403 with a code. The rules live in
+contracting.services; a PortalError they raise becomes {"code", "detail", "fields"} with its own status
+(core.api.exception_handler).
+"""
 
-from .filters import ContractYearFilter
-from .serializers import ContractYearSerializer
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.api.serializers import ErrorSerializer
+from accounts.authentication import request_two_factor_verified
+from contracting.access import (
+    follow_requests_visible_to,
+    is_holder_member,
+    is_insurer_purchaser,
+    offers_visible_to,
+    questions_visible_to,
+    standard_contracts_visible_to,
+)
+from contracting.models import (
+    ContractModule,
+    ContractYear,
+    FollowRequest,
+    Milestone,
+    ModuleChoice,
+    Offer,
+    RegisterPublication,
+)
+from contracting.services import (
+    follow_request_decide,
+    follow_requests_create,
+    offer_choose_modules,
+    offer_mark_opened,
+    offer_refuse,
+    offer_sign,
+    question_ask,
+    register_entries,
+)
+from core.errors import PortalError
+
+from .filters import ContractYearFilter, FollowRequestFilter, OfferFilter, StandardContractFilter
+from .serializers import (
+    ContractYearSerializer,
+    FollowDecisionInputSerializer,
+    FollowRequestCreateSerializer,
+    FollowRequestSerializer,
+    ModulesInputSerializer,
+    OfferRefuseInputSerializer,
+    OfferSerializer,
+    OfferSignInputSerializer,
+    QuestionInputSerializer,
+    QuestionSerializer,
+    RegisterSerializer,
+    SignatureSerializer,
+    StandardContractSerializer,
+)
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+def _validated(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _require_holder_member(user, offer: Offer) -> None:
+    # A PortalError rather than PermissionDenied: the API answer then carries a code and this Dutch detail.
+    if not is_holder_member(user, offer):
+        raise PortalError("not_holder_member", _("Alleen medewerkers van de zorgaanbieder kunnen dit doen."),
+                          status=403)
 
 
 class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
@@ -20,3 +95,236 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         return ContractYear.objects.order_by("-year").prefetch_related(
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_at", "id"))
         )
+
+
+# --- Offers ---------------------------------------------------------------------------------------------
+def offers_with_details(offers: QuerySet[Offer]) -> QuerySet[Offer]:
+    """Everything OfferSerializer reads, in a fixed number of queries however many offers: the offers with
+    insurer, holder, contract and signature joined, then one query each for all contract modules, all saved
+    choices and (only if a care group holds one) the care groups' practices."""
+    return (
+        offers.select_related("insurer", "practice", "care_group", "standard_contract", "signature")
+        .defer("signature__content")  # the frozen contract can be large; the list shows only its hash
+        .prefetch_related(
+            Prefetch("standard_contract__modules", queryset=ContractModule.objects.select_related("module")),
+            Prefetch("choices", queryset=ModuleChoice.objects.select_related("contract_module__module").order_by(
+                "contract_module__module__segment", "contract_module__module__sort_order", "pk")),
+            "care_group__practices",
+        )
+    )
+
+
+class OfferViewSet(viewsets.ReadOnlyModelViewSet):
+    """Offers the user may see: an insurer's purchasers see the offers it made, a practice or care group the
+    offers it received, NZa and administrators all of them. Another organisation's offer is not found."""
+
+    serializer_class = OfferSerializer
+    filterset_class = OfferFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        offers = offers_visible_to(self.request.user)
+        if self.action in ("list", "retrieve"):
+            return offers_with_details(offers)
+        # The actions hand the offer to a service, which locks and re-reads it; the holder is enough here.
+        return offers.select_related("insurer", "practice", "care_group", "standard_contract")
+
+    def _offer_response(self, offer: Offer) -> Response:
+        fresh = offers_with_details(offers_visible_to(self.request.user)).get(pk=offer.pk)
+        return Response(OfferSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: OfferSerializer, 404: _error("not_found: no such offer, or not yours")})
+    def retrieve(self, request, *args, **kwargs):
+        offer = self.get_object()
+        if offer.opened_at is None and is_holder_member(request.user, offer):
+            # Only the holder opening it counts as "opened" on the insurer's signing watch.
+            now = timezone.now()
+            offer_mark_opened(offer=offer, now=now)
+            offer.opened_at = now
+        return Response(self.get_serializer(offer).data)
+
+    @extend_schema(
+        request=OfferSignInputSerializer,
+        responses={
+            200: SignatureSerializer,
+            400: _error("module_over_cap or invalid_modules, with `fields.modules` per module code"),
+            403: _error("not_signatory; two_factor_required (a session without a verified code, or a token "
+                        "issued without `otp`)"),
+            404: _error("not_found"),
+            409: _error("signing_window_not_open, signing_window_closed, already_signed or offer_not_open"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Sign the offer: a signatory of the holder, with two-factor, between 1 October and the end of
+        7 November (Amsterdam). The content is frozen with its SHA-256; of two simultaneous requests one signs
+        and the other gets 409 already_signed."""
+        offer = self.get_object()
+        data = _validated(OfferSignInputSerializer, request)
+        signature = offer_sign(actor=request.user, offer=offer, now=timezone.now(), modules=data.get("modules"),
+                               two_factor_verified=request_two_factor_verified(request))
+        return Response(SignatureSerializer(signature).data)
+
+    @extend_schema(
+        request=OfferRefuseInputSerializer,
+        responses={200: OfferSerializer, 403: _error("not_signatory"), 404: _error("not_found"),
+                   409: _error("offer_not_open")},
+    )
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        """Refuse an open offer (signatories only). Refusing again changes nothing."""
+        offer = self.get_object()
+        data = _validated(OfferRefuseInputSerializer, request)
+        offer_refuse(actor=request.user, offer=offer, now=timezone.now(), reason=data["reason"])
+        return self._offer_response(offer)
+
+    @extend_schema(
+        request=ModulesInputSerializer,
+        responses={200: OfferSerializer, 400: _error("module_over_cap or invalid_modules, with fields"),
+                   403: _error("not_holder_member"), 404: _error("not_found"), 409: _error("offer_not_open")},
+    )
+    @action(detail=True, methods=["post"])
+    def choose(self, request, pk=None):
+        """Save the module choice before signing (any member of the holder). Replaces the previous choice."""
+        offer = self.get_object()
+        _require_holder_member(request.user, offer)
+        data = _validated(ModulesInputSerializer, request)
+        offer_choose_modules(actor=request.user, offer=offer, modules=data["modules"])
+        return self._offer_response(offer)
+
+    @extend_schema(methods=["GET"], responses={200: QuestionSerializer(many=True), 404: _error("not_found")})
+    @extend_schema(
+        methods=["POST"], request=QuestionInputSerializer,
+        responses={201: QuestionSerializer, 400: _error("text_required or invalid input"),
+                   403: _error("not_holder_member"), 404: _error("not_found")},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def questions(self, request, pk=None):
+        """The questions about this offer; POST asks one (members of the holder). The insurer answers within
+        5 working days (`due_at`)."""
+        offer = self.get_object()
+        if request.method == "GET":
+            rows = questions_visible_to(request.user).filter(offer=offer).order_by("asked_at", "pk")
+            return Response(QuestionSerializer(rows, many=True).data)
+        _require_holder_member(request.user, offer)
+        data = _validated(QuestionInputSerializer, request)
+        question = question_ask(actor=request.user, offer=offer, text=data["text"], now=timezone.now())
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+
+
+# --- Follow requests (volgen) ---------------------------------------------------------------------------
+class FollowRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Follow requests: an insurer's purchasers see the requests it received, a practice or care group the
+    ones it sent, NZa and administrators all of them."""
+
+    serializer_class = FollowRequestSerializer
+    filterset_class = FollowRequestFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        # One query for the whole queue: the signature is needed for the holder and the signed modules.
+        return follow_requests_visible_to(self.request.user).select_related(
+            "insurer", "offer__insurer", "offer__practice", "offer__care_group", "offer__signature")
+
+    @extend_schema(
+        request=FollowRequestCreateSerializer,
+        responses={
+            201: OpenApiResponse(FollowRequestSerializer(many=True), description="At least one request was new."),
+            200: OpenApiResponse(FollowRequestSerializer(many=True), description="Every insurer was already asked."),
+            400: _error("invalid input, own_insurer or insurers_required"),
+            403: _error("not_holder_member"),
+            409: _error("offer_not_signed"),
+        },
+    )
+    def create(self, request):
+        """Offer a signed contract to other insurers to follow, one request each. Asking an insurer again is
+        harmless; the answer lists the requests for all insurers named."""
+        data = _validated(FollowRequestCreateSerializer, request, offers=offers_visible_to(request.user))
+        offer = data["offer"]
+        _require_holder_member(request.user, offer)
+        known = set(FollowRequest.objects.filter(offer=offer).values_list("pk", flat=True))
+        requests = follow_requests_create(actor=request.user, offer=offer, insurers=data["insurers"],
+                                          now=timezone.now())
+        rows = self.get_queryset().filter(pk__in=[r.pk for r in requests]).order_by("insurer__name", "pk")
+        created = any(r.pk not in known for r in requests)
+        return Response(FollowRequestSerializer(rows, many=True).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        request=FollowDecisionInputSerializer,
+        responses={
+            200: FollowRequestSerializer,
+            400: _error("explanation_required, not_followed_required, unknown_modules or invalid input"),
+            403: _error("not_purchaser: only a purchaser of the insurer asked may decide"),
+            404: _error("not_found"),
+            409: _error("already_decided"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Follow, follow partially (naming the modules not followed) or decline. Partial and decline need an
+        explanation. Deciding the same way again changes nothing; changing a decision is refused."""
+        follow_request = self.get_object()
+        if not is_insurer_purchaser(request.user, follow_request.insurer_id):
+            raise PortalError("not_purchaser",
+                              _("Alleen een zorginkoper van %(insurer)s kan op dit verzoek besluiten.")
+                              % {"insurer": follow_request.insurer.name}, status=403)
+        data = _validated(FollowDecisionInputSerializer, request)
+        follow_request_decide(actor=request.user, follow_request=follow_request, decision=data["decision"],
+                              now=timezone.now(), explanation=data["explanation"],
+                              not_followed=data["not_followed"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=follow_request.pk)).data)
+
+
+# --- Standard contracts ---------------------------------------------------------------------------------
+class StandardContractViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published standard contracts, for everyone logged in; an insurer's purchasers also see its drafts."""
+
+    serializer_class = StandardContractSerializer
+    filterset_class = StandardContractFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return standard_contracts_visible_to(self.request.user).select_related("insurer").prefetch_related(
+            Prefetch("modules", queryset=ContractModule.objects.select_related("module")))
+
+
+# --- Public register ------------------------------------------------------------------------------------
+class RegisterViewSet(viewsets.ViewSet):
+    """The public register (from 19 November): per insurer, the practices and care groups contracted for the
+    year, through their own contract or a followed one. No login needed."""
+
+    # Public: credentials are neither needed nor looked at, so a stale token cannot break a public read.
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "year"
+    lookup_value_regex = r"\d{4}"
+
+    @extend_schema(
+        auth=[],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="Contract year."),
+            OpenApiParameter("insurer", OpenApiTypes.INT, description="Only this insurer (id)."),
+        ],
+        responses={200: RegisterSerializer, 400: _error("invalid insurer"),
+                   404: _error("not_found: no such contract year")},
+    )
+    def retrieve(self, request, year=None):
+        year = int(year)
+        insurer_id = request.query_params.get("insurer")
+        if insurer_id not in (None, ""):
+            if not insurer_id.isdigit():
+                raise PortalError("invalid", _("De invoer is niet geldig."),
+                                  fields={"insurer": [_("Geef het id van een zorgverzekeraar.")]})
+            insurer_id = int(insurer_id)
+        else:
+            insurer_id = None
+        if not ContractYear.objects.filter(year=year).exists():
+            raise PortalError("not_found", _("Contractjaar %(year)s bestaat niet.") % {"year": year}, status=404)
+        publications = RegisterPublication.objects.filter(year=year).select_related("insurer").order_by(
+            "insurer__name")
+        if insurer_id is not None:
+            publications = publications.filter(insurer_id=insurer_id)
+        data = {"year": year, "publications": publications,
+                "entries": register_entries(year=year, insurer_id=insurer_id)}
+        return Response(RegisterSerializer(data).data)

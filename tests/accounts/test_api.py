@@ -1,13 +1,19 @@
 """The user's own endpoints (me, notifications, token), and what every API endpoint does for strangers."""
 
+import hashlib
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.core.management import call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.drainage import GENERATOR_STATS
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import Notification, Role
+from accounts.models import ApiToken, Notification, Role
 from accounts.services import notify_users
+from core.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD, CareGroupFactory, enrol_totp, make_member
 
 
@@ -154,22 +160,53 @@ def test_notification_list_queries_do_not_grow(practice_user, django_assert_num_
 
 
 # --- Token ----------------------------------------------------------------------------------------------
+NOW = datetime(2026, 10, 15, 8, 0, tzinfo=UTC)
+
+
+def request_token(email: str, password: str = DEFAULT_PASSWORD, **extra):
+    return APIClient().post("/api/v1/auth/token/", {"email": email, "password": password, **extra}, format="json")
+
+
+def code_for(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key):06d}"
+
+
+def wrong_code_for(device: TOTPDevice) -> str:
+    valid = {totp(device.bin_key, drift=d) for d in (-1, 0, 1)}
+    return next(f"{c:06d}" for c in range(1_000_000) if c not in valid)
+
+
 def test_token_for_email_and_password(practice_user, practice):
-    client = APIClient()
-    response = client.post("/api/v1/auth/token/", {"email": "MEDEWERKER@praktijk.example",
-                                                   "password": DEFAULT_PASSWORD}, format="json")
+    response = request_token("MEDEWERKER@praktijk.example")
     assert response.status_code == 200
-    token = response.json()["token"]
-    assert token == Token.objects.get(user=practice_user).key
+    body = response.json()
+    token = body["token"]
+    assert len(token) == 40 and int(token, 16) >= 0
+    assert body["two_factor"] is False
 
-    again = client.post("/api/v1/auth/token/", {"email": "medewerker@praktijk.example",
-                                                "password": DEFAULT_PASSWORD}, format="json")
-    assert again.json()["token"] == token
+    # Only the hash is kept: the raw token is nowhere in the database.
+    stored = ApiToken.objects.get(user=practice_user)
+    assert stored.key == hashlib.sha256(token.encode()).hexdigest()
+    assert not ApiToken.objects.filter(key=token).exists()
+    assert stored.two_factor is False
 
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.get("/api/v1/me/").json()["user"]["email"] == "medewerker@praktijk.example"
+    # Each request issues a fresh token; the earlier one keeps working.
+    again = request_token("medewerker@praktijk.example").json()["token"]
+    assert again != token
+    for raw in (token, again):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+        assert client.get("/api/v1/me/").json()["user"]["email"] == "medewerker@praktijk.example"
     rows = client.get("/api/v1/practices/").json()["results"]
     assert [row["id"] for row in rows] == [practice.pk]
+
+
+def test_issuing_a_token_is_audited_without_the_token(practice_user):
+    token = request_token(practice_user.email).json()["token"]
+    event = AuditEvent.objects.get(verb="accounts.api_token.issued")
+    assert event.actor == practice_user
+    assert event.after == {"two_factor": False}
+    assert token not in str(event.before) + str(event.after) + event.object_repr
 
 
 @pytest.mark.parametrize("email,password", [
@@ -177,18 +214,28 @@ def test_token_for_email_and_password(practice_user, practice):
     ("niemand@praktijk.example", DEFAULT_PASSWORD),
 ])
 def test_wrong_credentials_get_one_dutch_answer(practice_user, email, password):
-    response = APIClient().post("/api/v1/auth/token/", {"email": email, "password": password}, format="json")
+    response = request_token(email, password)
     assert_error(response, 400, "invalid_credentials")
     assert response.json()["detail"] == "Het e-mailadres of het wachtwoord klopt niet."
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_deactivated_user_gets_no_token(practice_user):
     practice_user.is_active = False
     practice_user.save()
-    response = APIClient().post("/api/v1/auth/token/", {"email": practice_user.email,
-                                                        "password": DEFAULT_PASSWORD}, format="json")
-    assert_error(response, 400, "invalid_credentials")
+    assert_error(request_token(practice_user.email), 400, "invalid_credentials")
+
+
+def test_token_of_a_deactivated_user_stops_working(practice_user):
+    token = request_token(practice_user.email).json()["token"]
+    practice_user.is_active = False
+    practice_user.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.get("/api/v1/me/")
+    # 403 rather than 401 for the same reason as for anonymous users: session authentication comes first.
+    assert_error(response, 403, "authentication_failed")
+    assert response.json()["detail"] == "Dit account is gedeactiveerd."
 
 
 def test_token_request_without_password_names_the_field(db):
@@ -197,13 +244,95 @@ def test_token_request_without_password_names_the_field(db):
     assert "password" in response.json()["fields"]
 
 
+# --- Token with a second factor -------------------------------------------------------------------------
+@pytest.fixture
+def signatory_device(practice):
+    user = make_member(Role.PRACTICE_SIGNATORY, practice, email="teken@praktijk.example")
+    return enrol_totp(user)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_valid_code_gives_a_two_factor_token(signatory_device):
+    response = request_token("teken@praktijk.example", otp=code_for(signatory_device))
+    assert response.status_code == 200, response.content
+    assert response.json()["two_factor"] is True
+    assert ApiToken.objects.get().two_factor is True
+    assert AuditEvent.objects.get(verb="accounts.api_token.issued").after == {"two_factor": True}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_code_gives_a_token_without_two_factor(signatory_device):
+    response = request_token("teken@praktijk.example", otp="")
+    assert response.status_code == 200
+    assert response.json()["two_factor"] is False
+
+
+@time_machine.travel(NOW, tick=False)
+def test_wrong_code_gives_no_token(signatory_device):
+    response = request_token("teken@praktijk.example", otp=wrong_code_for(signatory_device))
+    assert_error(response, 400, "invalid_otp")
+    assert "otp" in response.json()["fields"]
+    assert not ApiToken.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_code_counts_once(signatory_device):
+    code = code_for(signatory_device)
+    assert request_token("teken@praktijk.example", otp=code).status_code == 200
+    assert_error(request_token("teken@praktijk.example", otp=code), 400, "invalid_otp")
+    assert ApiToken.objects.count() == 1
+
+
+def test_wrong_codes_are_throttled(signatory_device):
+    with time_machine.travel(NOW, tick=False):
+        assert_error(request_token("teken@praktijk.example", otp=wrong_code_for(signatory_device)), 400, "invalid_otp")
+        # Right after a wrong code even the right one waits: guessing six digits takes far too long.
+        assert_error(request_token("teken@praktijk.example", otp=code_for(signatory_device)), 429, "otp_throttled")
+    with time_machine.travel(NOW + timedelta(seconds=5), tick=False):
+        response = request_token("teken@praktijk.example", otp=code_for(signatory_device))
+        assert response.status_code == 200 and response.json()["two_factor"] is True
+
+
+def test_a_wrong_password_does_not_spend_the_code(signatory_device):
+    with time_machine.travel(NOW, tick=False):
+        code = code_for(signatory_device)
+        assert_error(request_token("teken@praktijk.example", "wrong-password-123", otp=code), 400,
+                     "invalid_credentials")
+        assert request_token("teken@praktijk.example", otp=code).status_code == 200
+
+
+def test_code_without_an_authenticator_app_is_refused(practice_user):
+    response = request_token(practice_user.email, otp="123456")
+    assert_error(response, 400, "invalid_otp")
+    assert not ApiToken.objects.exists()
+
+
+def test_last_use_is_recorded_at_most_once_a_minute(practice_user):
+    with time_machine.travel(NOW, tick=False):
+        raw = request_token(practice_user.email).json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    token = ApiToken.objects.get()
+    assert token.last_used_at is None
+    for seconds, expected in ((0, 0), (30, 0), (59, 0), (60, 60), (90, 60), (200, 200)):
+        with time_machine.travel(NOW + timedelta(seconds=seconds), tick=False):
+            assert client.get("/api/v1/me/").status_code == 200
+        token.refresh_from_db()
+        assert token.last_used_at == NOW + timedelta(seconds=expected), seconds
+
+
+def test_session_still_works_next_to_tokens(practice_user):
+    assert client_for(practice_user).get("/api/v1/me/").status_code == 200
+
+
 # --- Schema and docs ------------------------------------------------------------------------------------
 def test_schema_is_served_and_generates_without_warnings(db, tmp_path):
     response = APIClient().get("/api/schema/")
     assert response.status_code == 200
     schema = response.content.decode()
     for path in ("/api/v1/contract-years/{year}/", "/api/v1/me/", "/api/v1/practices/{id}/",
-                 "/api/v1/notifications/{id}/read/", "/api/v1/auth/token/"):
+                 "/api/v1/notifications/{id}/read/", "/api/v1/auth/token/", "/api/v1/offers/{id}/sign/",
+                 "/api/v1/follow-requests/{id}/decide/", "/api/v1/register/{year}/", "/api/v1/standard-contracts/"):
         assert path in schema
 
     GENERATOR_STATS.reset()
