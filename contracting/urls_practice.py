@@ -1,3 +1,21 @@
+from django.urls import path
+
+from . import views_practice as views
+
 app_name = "offers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.offer_list, name="list"),
+    path("aanvragen/", views.contract_request, name="request"),
+    path("aanbod/<int:pk>/", views.offer_detail, name="detail"),
+    path("aanbod/<int:pk>/berekenen/", views.offer_estimate, name="estimate"),
+    path("aanbod/<int:pk>/modules/", views.offer_choose, name="choose"),
+    path("aanbod/<int:pk>/vragen/", views.offer_ask, name="ask"),
+    path("aanbod/<int:pk>/ondertekenen/", views.offer_sign_view, name="sign"),
+    path("aanbod/<int:pk>/tekenbevoegden-vragen/", views.notify_signatories, name="notify_signatories"),
+    path("aanbod/<int:pk>/weigeren/", views.offer_refuse_view, name="refuse"),
+    path("aanbod/<int:pk>/bewijs/", views.offer_receipt, name="receipt"),
+    path("aanbod/<int:pk>/afdrukken/", views.offer_print, name="print"),
+    path("aanbod/<int:pk>/contract.pdf", views.offer_pdf, name="pdf"),
+    path("aanbod/<int:pk>/volgen/", views.offer_follow, name="follow"),
+]

@@ -1,0 +1,119 @@
+"""Forms of the practice's contracting screens. They check the shape of the input; the services decide
+(caps, the signing window, who may sign)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import UtrechtWidgetsMixin
+
+from .models import ContractModule
+from .pricing import needs_hours
+
+
+class ServerValidatedForm(forms.Form):
+    """No HTML `required` attributes: the browser would flag empty fields as invalid (red) before anyone typed,
+    and answer in its own language. The server checks and says what is missing, in Dutch, next to the field."""
+
+    use_required_attribute = False
+
+
+_TEXTAREA_CLASS = "utrecht-textarea utrecht-textarea--html-textarea"
+_CHECKBOX_CLASS = "utrecht-checkbox utrecht-checkbox--html-input"
+
+
+def hours_field_name(code: str) -> str:
+    return f"uren-{code}"
+
+
+class ModuleChoiceForm(forms.Form):
+    """The module menu of one offer: a checkbox per module (name "modules", value the module code) and an
+    hours box per hour-based module. The template renders the inputs itself, row by row, next to each
+    module's tariff and cap; this form only reads them back.
+
+    Mandatory modules are shown ticked and disabled, and browsers do not send disabled inputs, so they
+    count as ticked whatever arrives."""
+
+    modules = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, *args, contract_modules: list[ContractModule], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract_modules = contract_modules
+        self.fields["modules"].choices = [(cm.module.code, cm.module.name) for cm in contract_modules]
+        for cm in contract_modules:
+            if needs_hours(cm):
+                self.fields[hours_field_name(cm.module.code)] = forms.CharField(required=False, max_length=12)
+
+    def ticked(self) -> set[str]:
+        codes = set(self.cleaned_data.get("modules") or [])
+        return codes | {cm.module.code for cm in self.contract_modules if cm.mandatory}
+
+    def hours_input(self, code: str) -> str:
+        return (self.cleaned_data.get(hours_field_name(code)) or "").strip()
+
+    def payload(self) -> list:
+        """The choice as offer_choose_modules / offer_sign read it. A mandatory hour module left empty is
+        not sent, so the service fills in the practice's cap; any other ticked hour module is sent as typed
+        and the service says what is wrong with it."""
+        ticked = self.ticked()
+        items: list = []
+        for cm in self.contract_modules:
+            code = cm.module.code
+            if code not in ticked:
+                continue
+            if needs_hours(cm):
+                hours = self.hours_input(code)
+                if cm.mandatory and not hours:
+                    continue
+                items.append({"module": code, "hours": hours})
+            else:
+                items.append(code)
+        return items
+
+
+class QuestionForm(UtrechtWidgetsMixin, ServerValidatedForm):
+    text = forms.CharField(
+        label=_("Uw vraag"), max_length=5000,
+        help_text=_("Over het inkoopbeleid, het contract of een module. De verzekeraar antwoordt binnen 5 werkdagen."),
+        widget=forms.Textarea(attrs={"rows": 4, "class": _TEXTAREA_CLASS}),
+    )
+
+
+class SignForm(ServerValidatedForm):
+    """Confirms the reviewed content. `digest` is the hash of the preview the signatory read, so a choice
+    changed in the meantime (by a colleague, in another tab) is never signed unseen."""
+
+    confirm = forms.BooleanField(
+        label=_("Ik heb de inhoud hierboven gelezen en onderteken dit contract namens de zorgaanbieder."),
+        error_messages={"required": _("Vink aan dat u de inhoud heeft gelezen en wilt ondertekenen.")},
+        widget=forms.CheckboxInput(attrs={"class": _CHECKBOX_CLASS}),
+    )
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class RefuseForm(UtrechtWidgetsMixin, ServerValidatedForm):
+    reason = forms.CharField(
+        label=_("Reden (voor de verzekeraar)"), required=False, max_length=2000,
+        help_text=_("Niet verplicht, wel behulpzaam: de verzekeraar gebruikt dit bij de evaluatie."),
+        widget=forms.Textarea(attrs={"rows": 3, "class": _TEXTAREA_CLASS}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Ja, ik weiger dit aanbod. Ondertekenen kan daarna niet meer."),
+        error_messages={"required": _("Vink aan dat u het aanbod wilt weigeren.")},
+        widget=forms.CheckboxInput(attrs={"class": _CHECKBOX_CLASS}),
+    )
+
+
+class FollowForm(forms.Form):
+    insurers = forms.TypedMultipleChoiceField(
+        coerce=int, required=True,
+        error_messages={"required": _("Kies ten minste één verzekeraar.")},
+    )
+
+    def __init__(self, *args, insurer_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["insurers"].choices = [(pk, str(pk)) for pk in insurer_ids]
+
+
+class ContractRequestForm(forms.Form):
+    contract = forms.IntegerField(min_value=1)
+    practice = forms.IntegerField(min_value=1)

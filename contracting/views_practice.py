@@ -1,0 +1,764 @@
+"""HTML screens of a GP practice (or care group) for its contracts: the year's offers, one offer with its
+policy, changes and module menu, signing with two-factor, the receipt (print and PDF), refusing, and offering
+the signed contract to other insurers (volgen).
+
+Every view starts from contracting.access, so another organisation's offer is a 404; acting on an offer one
+may see but not act on (an insurer, the NZa) is a 403. The rules themselves live in contracting.services:
+views show a PortalError's Dutch `detail` and change nothing."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import django_otp
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import VerifyTokenForm
+from accounts.models import Membership, Role
+from accounts.selectors import care_group_ids_of, memberships_of, practice_ids_of
+from accounts.services import notify_users, user_has_two_factor
+from core.errors import PortalError
+from insurers.models import Insurer, PolicyVersion
+from providers.models import MarketShare
+
+from .access import (
+    is_holder_member,
+    is_holder_signatory,
+    offer_for_user,
+    offers_visible_to,
+    require_holder_member,
+    standard_contracts_visible_to,
+)
+from .calendar import MilestoneKind, local_date
+from .forms_practice import (
+    ContractRequestForm,
+    FollowForm,
+    ModuleChoiceForm,
+    QuestionForm,
+    RefuseForm,
+    SignForm,
+    hours_field_name,
+)
+from .models import (
+    ContractModule,
+    ContractYear,
+    FollowRequest,
+    HolderKind,
+    Milestone,
+    Offer,
+    Segment,
+    Signature,
+    StandardContract,
+    Unit,
+)
+from .pdf import signed_contract_pdf
+from .pricing import cap_hours_for, estimated_amount, needs_hours
+from .services import (
+    follow_requests_create,
+    offer_choose_modules,
+    offer_mark_opened,
+    offer_refuse,
+    offer_request,
+    offer_sign,
+    question_ask,
+    signing_window,
+)
+from .services.contracts import content_hash, standard_contract_content
+from .services.follow import follow_decision_due
+
+# The preview on the signing page must be exactly what offer_sign will freeze, so it is built by the very
+# functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
+from .services.offers import _parse_choices, holder_patients, offer_signed_content
+
+ONE_SECOND = timedelta(seconds=1)
+
+
+# --- Reads shared by the screens ------------------------------------------------------------------------
+def last_day(deadline: datetime) -> date:
+    """The last local day on which an exclusive 'by the end of D' deadline still counts."""
+    return local_date(deadline - ONE_SECOND)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The signing window of one contract year, as a reader sees it at `now`."""
+
+    opens: datetime
+    closes: datetime
+    today: date
+    state: str  # "before", "open" or "closed"
+
+    @property
+    def first_day(self) -> date:
+        return local_date(self.opens)
+
+    @property
+    def last_day(self) -> date:
+        return last_day(self.closes)
+
+    @property
+    def days_to_open(self) -> int:
+        return (self.first_day - self.today).days
+
+    @property
+    def days_left(self) -> int:
+        return (self.last_day - self.today).days
+
+
+def signing_window_at(year: int, now: datetime) -> Window | None:
+    try:
+        opens, closes = signing_window(year)
+    except PortalError:
+        return None  # no calendar for that year yet
+    state = "before" if now < opens else "closed" if now >= closes else "open"
+    return Window(opens=opens, closes=closes, today=local_date(now), state=state)
+
+
+def default_year(now: datetime) -> int:
+    """The year whose signing window is open or next; after the last one closed, the latest year."""
+    upcoming = (Milestone.objects.filter(kind=MilestoneKind.SIGNING_CLOSE, due_at__gt=now)
+                .order_by("due_at").values_list("contract_year__year", flat=True).first())
+    if upcoming:
+        return upcoming
+    latest = ContractYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or local_date(now).year + 1
+
+
+def holder_offers(user):
+    """Offers held by the user's own practices and care groups (not every offer the user may look at)."""
+    return offers_visible_to(user).filter(
+        Q(practice__in=practice_ids_of(user)) | Q(care_group__in=care_group_ids_of(user)))
+
+
+def _offer(request, pk: int) -> Offer:
+    return offer_for_user(request.user, pk, queryset=offers_visible_to(request.user).select_related(
+        "insurer", "standard_contract__insurer", "practice", "care_group"))
+
+
+def _signature(offer: Offer) -> Signature | None:
+    return Signature.objects.select_related("signed_by").filter(offer=offer).first()
+
+
+def _signatories(offer: Offer) -> list[Membership]:
+    if offer.practice_id:
+        scope = {"practice_id": offer.practice_id, "role": Role.PRACTICE_SIGNATORY}
+    else:
+        scope = {"care_group_id": offer.care_group_id, "role": Role.CAREGROUP_SIGNATORY}
+    return list(Membership.objects.filter(user__is_active=True, **scope).select_related("user")
+                .order_by("user__full_name", "user__email"))
+
+
+def _follow_requests(offer: Offer, signature: Signature | None, today: date) -> list[FollowRequest]:
+    names = {m["code"]: m["name"] for m in signature.content["modules"]} if signature else {}
+    rows = list(offer.follow_requests.select_related("insurer").order_by("insurer__name"))
+    for fr in rows:
+        fr.due_day = last_day(fr.due_at)
+        fr.days_left = (fr.due_day - today).days
+        fr.not_followed_names = [names.get(code, code) for code in fr.not_followed]
+    return rows
+
+
+def _unit_label(unit: str) -> str:
+    try:
+        return Unit(unit).label
+    except ValueError:
+        return unit
+
+
+def _segment_label(segment: str) -> str:
+    try:
+        return Segment(segment).label
+    except ValueError:
+        return segment
+
+
+def display_content(content: dict) -> dict:
+    """A copy of frozen contract content with readable unit and segment labels, for the templates."""
+    modules = [{**m, "unit_label": _unit_label(m["unit"]), "segment_label": _segment_label(m["segment"])}
+               for m in content.get("modules", [])]
+    return {**content, "modules": modules}
+
+
+# --- Estimate -------------------------------------------------------------------------------------------
+def _parse_hours(raw) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        hours = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    return hours if hours.is_finite() and hours > 0 else None
+
+
+@dataclass
+class EstimateLine:
+    name: str
+    hours: Decimal | None
+    amount: Decimal | None  # None: not counted (depends on production, or the hours are not usable)
+    note: str = ""
+
+
+@dataclass
+class Estimate:
+    lines: list[EstimateLine]
+    total: Decimal
+    patients: int
+
+
+def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[str],
+             hours_inputs: dict[str, str]) -> Estimate:
+    """The estimated yearly amount per ticked module and in total, with the pricing rules the signed
+    content uses. Unusable hours are said next to the module instead of counted."""
+    lines, total = [], Decimal("0.00")
+    for cm in contract_modules:
+        code = cm.module.code
+        if code not in ticked:
+            continue
+        hours = None
+        if needs_hours(cm):
+            cap = cap_hours_for(cm, patients)
+            raw = hours_inputs.get(code, "")
+            hours = _parse_hours(raw)
+            if hours is None and cm.mandatory and not raw:
+                hours = cap
+            if hours is None:
+                lines.append(EstimateLine(cm.module.name, None, None, _("Vul het aantal uren per week in.")))
+                continue
+            if cap is not None and hours > cap:
+                lines.append(EstimateLine(cm.module.name, hours, None, _(
+                    "Meer dan het plafond van %(cap)s uur per week; niet meegeteld.") % {
+                    "cap": number_format(cap, 1)}))
+                continue
+        amount = estimated_amount(cm, patients, hours)
+        if amount is None:
+            lines.append(EstimateLine(cm.module.name, hours, None,
+                                      _("Hangt af van het aantal consulten of verrichtingen.")))
+            continue
+        total += amount
+        lines.append(EstimateLine(cm.module.name, hours, amount))
+    return Estimate(lines=lines, total=total, patients=patients)
+
+
+def _contract_modules(offer: Offer) -> list[ContractModule]:
+    return list(offer.standard_contract.modules.select_related("module")
+                .order_by("module__segment", "module__sort_order", "id"))
+
+
+@dataclass
+class ChoiceState:
+    ticked: set[str]
+    hours: dict[str, str]
+
+
+def _saved_choice_state(offer: Offer, contract_modules: list[ContractModule], patients: int) -> ChoiceState:
+    saved = {c.contract_module_id: c.hours for c in offer.choices.all()}
+    if saved:
+        by_id = {cm.pk: cm for cm in contract_modules}
+        ticked = {by_id[pk].module.code for pk in saved if pk in by_id}
+        hours = {by_id[pk].module.code: number_format(h, 1) for pk, h in saved.items() if pk in by_id and h}
+    else:
+        ticked, hours = set(), {}
+    # Mandatory modules are always part of the contract; an hour module among them starts at the cap.
+    for cm in contract_modules:
+        if cm.mandatory:
+            ticked.add(cm.module.code)
+            if needs_hours(cm) and cm.module.code not in hours:
+                cap = cap_hours_for(cm, patients)
+                hours[cm.module.code] = number_format(cap, 1) if cap is not None else ""
+    return ChoiceState(ticked=ticked, hours=hours)
+
+
+def _form_choice_state(form: ModuleChoiceForm) -> ChoiceState:
+    return ChoiceState(ticked=form.ticked(),
+                       hours={cm.module.code: form.hours_input(cm.module.code) for cm in form.contract_modules})
+
+
+def _module_rows(contract_modules, patients: int, state: ChoiceState, errors: dict[str, list[str]]) -> list[dict]:
+    rows = []
+    for cm in contract_modules:
+        code = cm.module.code
+        rows.append({
+            "cm": cm, "code": code, "name": cm.module.name, "description": cm.module.description,
+            "segment_label": _segment_label(cm.module.segment), "unit_label": _unit_label(cm.module.unit),
+            "needs_hours": needs_hours(cm), "cap": cap_hours_for(cm, patients),
+            "ticked": code in state.ticked, "hours": state.hours.get(code, ""),
+            "hours_name": hours_field_name(code), "errors": errors.get(code, []),
+        })
+    return rows
+
+
+# --- What changed since last year -----------------------------------------------------------------------
+def _previous_contract(contract: StandardContract) -> StandardContract | None:
+    """The same insurer's published contract (for the same kind of holder) that covered the year before."""
+    previous_year = contract.first_year - 1
+    return (StandardContract.objects
+            .filter(insurer_id=contract.insurer_id, holder_kind=contract.holder_kind,
+                    status=StandardContract.Status.PUBLISHED, first_year__lte=previous_year)
+            .annotate(covers_until=F("first_year") + F("term_years") - 1)
+            .filter(covers_until__gte=previous_year).exclude(pk=contract.pk)
+            .order_by("-first_year", "-pk").first())
+
+
+def _cap_display(hours: Decimal | None) -> str:
+    return number_format(hours, 1) if hours is not None else "–"
+
+
+def _changes(contract: StandardContract, current: list[ContractModule],
+             previous_contract: StandardContract | None) -> dict | None:
+    """Module by module against last year's contract: tariffs side by side, modules added or dropped,
+    conditions, caps or mandatory status changed."""
+    if previous_contract is None:
+        return None
+    previous = {cm.module.code: cm for cm in previous_contract.modules.select_related("module")}
+    rows = []
+    for cm in current:
+        old = previous.pop(cm.module.code, None)
+        if old is None:
+            rows.append({"name": cm.module.name, "state": "added", "new": cm, "old": None,
+                         "unit_label": _unit_label(cm.module.unit)})
+            continue
+        tariff_delta = cm.tariff - old.tariff
+        row = {
+            "name": cm.module.name, "new": cm, "old": old, "unit_label": _unit_label(cm.module.unit),
+            "tariff_delta": tariff_delta, "tariff_delta_abs": abs(tariff_delta),
+            "old_cap": _cap_display(old.cap_hours), "new_cap": _cap_display(cm.cap_hours),
+            "tariff_percent": ((tariff_delta / old.tariff * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                               if old.tariff else None),
+            "conditions_changed": cm.conditions.strip() != old.conditions.strip(),
+            "cap_changed": cm.cap_hours != old.cap_hours,
+            "mandatory_changed": cm.mandatory != old.mandatory,
+        }
+        changed = tariff_delta or row["conditions_changed"] or row["cap_changed"] or row["mandatory_changed"]
+        row["state"] = "changed" if changed else "same"
+        rows.append(row)
+    for old in sorted(previous.values(), key=lambda cm: (cm.module.segment, cm.module.sort_order)):
+        rows.append({"name": old.module.name, "state": "removed", "new": None, "old": old,
+                     "unit_label": _unit_label(old.module.unit)})
+    conditions_changed = previous_contract.conditions.strip() != contract.conditions.strip()
+    term_changed = previous_contract.term_years != contract.term_years
+    return {
+        "previous": previous_contract, "rows": rows,
+        "conditions_changed": conditions_changed, "term_changed": term_changed,
+        "any": conditions_changed or term_changed or any(r["state"] != "same" for r in rows),
+    }
+
+
+# --- 1. The year's contracts ----------------------------------------------------------------------------
+@login_required
+def offer_list(request):
+    now = timezone.now()
+    years = list(ContractYear.objects.order_by("-year").values_list("year", flat=True))
+    requested = request.GET.get("jaar", "")
+    year = int(requested) if requested.isdigit() and int(requested) in years else default_year(now)
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    window = signing_window_at(year, now)
+    today = local_date(now)
+
+    offers = list(
+        holder_offers(request.user).filter(year=year)
+        .select_related("insurer", "standard_contract", "practice", "care_group")
+        .prefetch_related(Prefetch("follow_requests",
+                                   queryset=FollowRequest.objects.select_related("insurer").order_by("insurer__name")))
+        .annotate(preferent_first=Case(When(reason=Offer.Reason.PREFERENT, then=Value(0)), default=Value(1),
+                                       output_field=IntegerField()))
+        .order_by("preferent_first", "insurer__name", "pk")
+    )
+    for offer in offers:
+        offer.follow_list = list(offer.follow_requests.all())
+        for fr in offer.follow_list:
+            fr.due_day = last_day(fr.due_at)
+            fr.days_left = (fr.due_day - today).days
+
+    # Other insurers' published contracts a practice may still ask for, while signing is still possible.
+    practices = list({m.practice_id: m.practice for m in memberships_of(request.user) if m.practice_id}.values())
+    requestable = []
+    if practices and (window is None or window.state != "closed"):
+        contracts = list(standard_contracts_visible_to(request.user).filter(
+            status=StandardContract.Status.PUBLISHED, holder_kind=HolderKind.PRACTICE, first_year=year,
+        ).select_related("insurer").order_by("insurer__name", "pk"))
+        has_offer = {(o.practice_id, o.insurer_id) for o in offers if o.practice_id}
+        for practice in practices:
+            available = [c for c in contracts if (practice.pk, c.insurer_id) not in has_offer]
+            requestable.append({"practice": practice, "contracts": available})
+
+    return render(request, "contracting/practice/list.html", {
+        "year": year, "years": years, "window": window, "offers": offers, "requestable": requestable,
+        "several_holders": len({(o.practice_id, o.care_group_id) for o in offers}) > 1 or len(practices) > 1,
+        "is_provider": bool(practices or care_group_ids_of(request.user)),
+    })
+
+
+@login_required
+@require_POST
+def contract_request(request):
+    form = ContractRequestForm(request.POST)
+    if not form.is_valid():
+        raise Http404(_("Dit contract bestaat niet."))
+    if form.cleaned_data["practice"] not in practice_ids_of(request.user):
+        raise Http404(_("Deze praktijk bestaat niet of is niet de uwe."))
+    contract = standard_contracts_visible_to(request.user).filter(
+        pk=form.cleaned_data["contract"], status=StandardContract.Status.PUBLISHED,
+        holder_kind=HolderKind.PRACTICE).select_related("insurer").first()
+    if contract is None:
+        raise Http404(_("Dit contract bestaat niet of is niet gepubliceerd."))
+    practice = next(m.practice for m in memberships_of(request.user)
+                    if m.practice_id == form.cleaned_data["practice"])
+    window = signing_window_at(contract.first_year, timezone.now())
+    list_url = f"{reverse('offers:list')}?jaar={contract.first_year}"
+    if window is not None and window.state == "closed":
+        messages.error(request, _("De ondertekentermijn voor %(year)s is voorbij; aanvragen kan niet meer.")
+                       % {"year": contract.first_year})
+        return redirect(list_url)
+    try:
+        offer = offer_request(actor=request.user, practice=practice, contract=contract)
+    except PortalError as exc:
+        messages.error(request, exc.detail)
+        return redirect(list_url)
+    messages.success(request, _("Het contract van %(insurer)s staat nu voor %(practice)s klaar.") % {
+        "insurer": contract.insurer.name, "practice": practice.name})
+    return redirect("offers:detail", pk=offer.pk)
+
+
+# --- 2. One offer ---------------------------------------------------------------------------------------
+def _latest_policy_version(offer: Offer) -> PolicyVersion | None:
+    return (PolicyVersion.objects.filter(policy__insurer_id=offer.insurer_id, policy__year=offer.year)
+            .prefetch_related("attachments").order_by("-number").first())
+
+
+def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | None = None,
+                   choice_errors: dict | None = None, question_form: QuestionForm | None = None,
+                   status: int = 200):
+    now = timezone.now()
+    today = local_date(now)
+    user = request.user
+    is_member = is_holder_member(user, offer)
+    contract_modules = _contract_modules(offer)
+    patients = holder_patients(offer)
+    signature = _signature(offer) if offer.status == Offer.Status.SIGNED else None
+    can_choose = is_member and offer.status == Offer.Status.OPEN
+
+    if signature is not None:
+        state = None  # the page shows the signed content instead of the menu
+    elif choice_form is not None and choice_form.is_valid():
+        state = _form_choice_state(choice_form)
+    else:
+        state = _saved_choice_state(offer, contract_modules, patients)
+    questions = list(offer.questions.order_by("asked_at", "id"))
+    for q in questions:
+        q.due_day = last_day(q.due_at)
+        q.days_left = (q.due_day - today).days
+        q.is_late = q.answered_at is None and now >= q.due_at
+        q.answered_late = q.answered_at is not None and q.answered_at >= q.due_at
+
+    context = {
+        "offer": offer,
+        "contract": offer.standard_contract,
+        "content": display_content(standard_contract_content(offer.standard_contract)) if state else None,
+        "policy": _latest_policy_version(offer),
+        "changes": _changes(offer.standard_contract, contract_modules, _previous_contract(offer.standard_contract)),
+        "patients": patients,
+        "rows": _module_rows(contract_modules, patients, state, choice_errors or {}) if state else [],
+        "estimate": estimate(contract_modules, patients, state.ticked, state.hours) if state else None,
+        "signature": signature,
+        "signed": display_content(signature.content) if signature else None,
+        "questions": questions,
+        "question_form": question_form or QuestionForm(),
+        "follow_requests": _follow_requests(offer, signature, today) if offer.status == Offer.Status.SIGNED else [],
+        "window": signing_window_at(offer.year, now),
+        "is_member": is_member,
+        "can_choose": can_choose,
+        "can_sign": is_holder_signatory(user, offer),
+    }
+    return render(request, "contracting/practice/detail.html", context, status=status)
+
+
+@login_required
+def offer_detail(request, pk: int):
+    offer = _offer(request, pk)
+    if is_holder_member(request.user, offer):
+        # Only the holder opening it counts as "opened" on the insurer's signing watch.
+        offer_mark_opened(offer=offer, now=timezone.now())
+    return _render_detail(request, offer)
+
+
+@login_required
+@require_POST
+def offer_estimate(request, pk: int):
+    """The estimate panel for the module choice as it stands in the form (htmx; nothing is saved)."""
+    offer = _offer(request, pk)
+    contract_modules = _contract_modules(offer)
+    patients = holder_patients(offer)
+    form = ModuleChoiceForm(request.POST, contract_modules=contract_modules)
+    if form.is_valid():
+        state = _form_choice_state(form)
+    else:
+        state = _saved_choice_state(offer, contract_modules, patients)
+    return render(request, "contracting/practice/_estimate.html",
+                  {"estimate": estimate(contract_modules, patients, state.ticked, state.hours)})
+
+
+@login_required
+@require_POST
+def offer_choose(request, pk: int):
+    """Save the module choice, or (the "Bereken" button, for browsers without JavaScript) only recompute."""
+    offer = _offer(request, pk)
+    require_holder_member(request.user, offer)
+    form = ModuleChoiceForm(request.POST, contract_modules=_contract_modules(offer))
+    if not form.is_valid():
+        messages.error(request, _("Controleer de gekozen modules."))
+        return _render_detail(request, offer, choice_form=form)
+    if request.POST.get("action") == "bereken":
+        return _render_detail(request, offer, choice_form=form)
+    try:
+        offer_choose_modules(actor=request.user, offer=offer, modules=form.payload())
+    except PortalError as exc:
+        messages.error(request, exc.detail)
+        return _render_detail(request, offer, choice_form=form, choice_errors=exc.fields.get("modules", {}))
+    messages.success(request, _("Uw modulekeuze is opgeslagen."))
+    return redirect(reverse("offers:detail", args=[offer.pk]) + "#modules")
+
+
+@login_required
+@require_POST
+def offer_ask(request, pk: int):
+    offer = _offer(request, pk)
+    require_holder_member(request.user, offer)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            question = question_ask(actor=request.user, offer=offer, text=form.cleaned_data["text"],
+                                    now=timezone.now())
+        except PortalError as exc:
+            form.add_error("text", exc.detail)
+        else:
+            messages.success(request, _("Uw vraag is verstuurd. De verzekeraar antwoordt uiterlijk %(day)s.") % {
+                "day": _day(last_day(question.due_at))})
+            return redirect(reverse("offers:detail", args=[offer.pk]) + "#vragen")
+    return _render_detail(request, offer, question_form=form)
+
+
+def _day(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+# --- 3. Signing -----------------------------------------------------------------------------------------
+def _preview(offer: Offer) -> tuple[dict, list]:
+    """What offer_sign would freeze now for the saved choice (without the signing moment and signer)."""
+    saved = [{"module": c.contract_module.module.code, "hours": c.hours}
+             for c in offer.choices.select_related("contract_module__module")]
+    parsed = _parse_choices(offer, saved)
+    content, _total = offer_signed_content(offer, parsed)
+    return content, parsed
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_sign_view(request, pk: int):
+    offer = _offer(request, pk)
+    require_holder_member(request.user, offer)
+    if offer.status == Offer.Status.SIGNED:
+        return redirect("offers:receipt", pk=offer.pk)
+    now = timezone.now()
+    context = {"offer": offer, "window": signing_window_at(offer.year, now)}
+    if offer.status != Offer.Status.OPEN:
+        return render(request, "contracting/practice/sign.html", {**context, "state": "not_open"},
+                      status=409 if request.method == "POST" else 200)
+    if context["window"] is None or context["window"].state != "open":
+        # Checked at request time, whatever phase a background job has or has not set.
+        return render(request, "contracting/practice/sign.html", {**context, "state": "outside_window"},
+                      status=409 if request.method == "POST" else 200)
+    if not is_holder_signatory(request.user, offer):
+        return render(request, "contracting/practice/sign.html",
+                      {**context, "state": "not_signatory", "signatories": _signatories(offer)})
+    if not user_has_two_factor(request.user):
+        return render(request, "contracting/practice/sign.html", {**context, "state": "no_two_factor"})
+    try:
+        preview, parsed = _preview(offer)
+    except PortalError as exc:
+        return render(request, "contracting/practice/sign.html",
+                      {**context, "state": "invalid_choice", "error": exc.detail,
+                       "field_errors": exc.fields.get("modules", {})})
+    digest = content_hash(preview)
+    context.update(state="ready", preview=display_content(preview), digest=digest,
+                   no_choice_saved=not offer.choices.exists())
+
+    form = SignForm(request.POST if request.method == "POST" else None, initial={"digest": digest})
+    code_form = None
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["digest"] != digest:
+            form = SignForm(initial={"digest": digest})
+            context["stale"] = True
+        else:
+            # The code is checked only once the rest is in order: django-otp refuses a code that was used
+            # before, so a forgotten tick must not use it up.
+            if not request.user.is_verified():
+                code_form = VerifyTokenForm(request.POST, user=request.user)
+                if code_form.is_valid():
+                    django_otp.login(request, code_form.device)
+            if request.user.is_verified():
+                try:
+                    offer_sign(actor=request.user, offer=offer, now=timezone.now(),
+                               modules=[{"module": cm.module.code, "hours": hours} for cm, hours in parsed],
+                               two_factor_verified=request.user.is_verified())
+                except PortalError as exc:
+                    if exc.code == "already_signed":
+                        messages.info(request, exc.detail)
+                        return redirect("offers:receipt", pk=offer.pk)
+                    form.add_error(None, exc.detail)
+                else:
+                    messages.success(request, _("U heeft het contract ondertekend. Hieronder staat uw bewijs."))
+                    return redirect("offers:receipt", pk=offer.pk)
+    if request.user.is_verified():
+        code_form = None
+    elif code_form is None:
+        # Never render a bound code form that was not checked: showing its errors would check the code.
+        code_form = VerifyTokenForm(user=request.user)
+    context.update(form=form, code_form=code_form)
+    return render(request, "contracting/practice/sign.html", context,
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def notify_signatories(request, pk: int):
+    """A member who may not sign asks the practice's signatories to do it. Once per member and offer, so
+    clicking again does not flood anyone's inbox."""
+    offer = _offer(request, pk)
+    require_holder_member(request.user, offer)
+    signatories = _signatories(offer)
+    if not signatories:
+        messages.warning(request, _("Uw organisatie heeft nog geen tekenbevoegde in het portaal. Vraag de "
+                                    "beheerder om iemand tekenbevoegd te maken."))
+        return redirect("offers:sign", pk=offer.pk)
+    window = signing_window_at(offer.year, timezone.now())
+    deadline = (_(" Ondertekenen kan tot en met %(day)s.") % {"day": _day(window.last_day)}) if window else ""
+    sent = notify_users(
+        user_ids=[m.user_id for m in signatories], key=f"offer-sign-request:{offer.pk}:{request.user.pk}",
+        subject=_("Verzoek om te ondertekenen: %(title)s") % {"title": offer.standard_contract.title},
+        body=_("%(name)s vraagt u het contract van %(insurer)s voor %(holder)s te ondertekenen.") % {
+            "name": request.user.get_full_name(), "insurer": offer.insurer.name, "holder": offer.holder.name,
+        } + deadline,
+        url=reverse("offers:sign", args=[offer.pk]),
+    )
+    names = ", ".join(m.user.get_full_name() for m in signatories)
+    if sent:
+        messages.success(request, _("Melding verstuurd aan %(names)s.") % {"names": names})
+    else:
+        messages.info(request, _("U heeft %(names)s hierover al een melding gestuurd.") % {"names": names})
+    return redirect("offers:sign", pk=offer.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_refuse_view(request, pk: int):
+    offer = _offer(request, pk)
+    require_holder_member(request.user, offer)
+    if not is_holder_signatory(request.user, offer):
+        raise PermissionDenied(_("Alleen een tekenbevoegde van de zorgaanbieder kan een aanbod weigeren."))
+    if offer.status != Offer.Status.OPEN:
+        messages.info(request, _("Dit aanbod is niet meer open: %(status)s.") % {
+            "status": offer.get_status_display().lower()})
+        return redirect("offers:detail", pk=offer.pk)
+    form = RefuseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer_refuse(actor=request.user, offer=offer, now=timezone.now(), reason=form.cleaned_data["reason"])
+        except PortalError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("U heeft het aanbod van %(insurer)s geweigerd.") % {
+                "insurer": offer.insurer.name})
+            return redirect("offers:detail", pk=offer.pk)
+    return render(request, "contracting/practice/refuse.html", {"offer": offer, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- The signed contract: receipt, print, PDF -----------------------------------------------------------
+def _signed(request, pk: int) -> tuple[Offer, Signature]:
+    offer = _offer(request, pk)
+    signature = _signature(offer)
+    if signature is None:
+        raise Http404(_("Dit aanbod is (nog) niet ondertekend."))
+    return offer, signature
+
+
+def _receipt_context(offer: Offer, signature: Signature) -> dict:
+    return {"offer": offer, "signature": signature, "signed": display_content(signature.content),
+            "signed_at": timezone.localtime(signature.signed_at)}
+
+
+@login_required
+def offer_receipt(request, pk: int):
+    offer, signature = _signed(request, pk)
+    context = _receipt_context(offer, signature)
+    context["is_member"] = is_holder_member(request.user, offer)
+    context["follow_requests"] = _follow_requests(offer, signature, local_date(timezone.now()))
+    return render(request, "contracting/practice/receipt.html", context)
+
+
+@login_required
+def offer_print(request, pk: int):
+    offer, signature = _signed(request, pk)
+    return render(request, "contracting/practice/print.html", _receipt_context(offer, signature))
+
+
+@login_required
+def offer_pdf(request, pk: int):
+    offer, signature = _signed(request, pk)
+    holder = signature.content.get("holder", {})
+    filename = f"contract-{offer.insurer.slug}-{offer.year}-{holder.get('agb_code') or holder.get('id', offer.pk)}.pdf"
+    response = HttpResponse(signed_contract_pdf(signature), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- 4. Volgen ------------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_follow(request, pk: int):
+    """Offer the signed contract to other insurers in one action, each with its share in the region."""
+    offer = _offer(request, pk)
+    require_holder_member(request.user, offer)
+    if offer.status != Offer.Status.SIGNED:
+        messages.info(request, _("Alleen een ondertekend contract kunt u aan andere verzekeraars aanbieden."))
+        return redirect("offers:detail", pk=offer.pk)
+    region_id = offer.practice.region_id if offer.practice_id else offer.care_group.region_id
+    shares = dict(MarketShare.objects.filter(region_id=region_id).values_list("insurer_id", "share_percent"))
+    existing = {fr.insurer_id: fr for fr in offer.follow_requests.all()}
+    insurers = sorted(Insurer.objects.exclude(pk=offer.insurer_id),
+                      key=lambda i: (-(shares.get(i.pk) or Decimal(-1)), i.name))
+    open_ids = [i.pk for i in insurers if i.pk not in existing]
+    form = FollowForm(request.POST if request.method == "POST" else None, insurer_ids=open_ids)
+    if request.method == "POST" and form.is_valid():
+        chosen = [i for i in insurers if i.pk in set(form.cleaned_data["insurers"])]
+        try:
+            follow_requests_create(actor=request.user, offer=offer, insurers=chosen, now=timezone.now())
+        except PortalError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Uw contract is aangeboden aan %(names)s. Zij besluiten uiterlijk %(day)s.")
+                             % {"names": ", ".join(i.name for i in chosen),
+                                "day": _day(last_day(follow_decision_due(offer.year)))})
+            return redirect(reverse("offers:detail", args=[offer.pk]) + "#volgen")
+    decision_day = last_day(follow_decision_due(offer.year))
+    chosen_ids = {str(v) for v in (form.data.getlist("insurers") if form.is_bound else [])}
+    rows = [{"insurer": i, "share": shares.get(i.pk), "request": existing.get(i.pk), "checked": str(i.pk) in chosen_ids}
+            for i in insurers]
+    return render(request, "contracting/practice/follow.html", {
+        "offer": offer, "rows": rows, "form": form, "any_open": bool(open_ids),
+        "region": offer.practice.region if offer.practice_id else offer.care_group.region,
+        "decision_day": decision_day,
+        "decision_days_left": (decision_day - local_date(timezone.now())).days,
+    }, status=400 if request.method == "POST" else 200)
