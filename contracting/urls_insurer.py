@@ -1,3 +1,21 @@
+from django.urls import path
+
+from . import views_insurer as views
+
 app_name = "purchasing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("beleid/<int:year>/", views.policy_edit, name="policy"),
+    path("beleid/<int:year>/publiceren/", views.policy_publish_confirm, name="policy_publish"),
+    path("beleid/versies/<int:pk>/", views.policy_version, name="policy_version"),
+    path("beleid/bijlagen/<int:pk>/", views.policy_attachment, name="policy_attachment"),
+    path("contracten/nieuw/", views.contract_new, name="contract_new"),
+    path("contracten/<int:pk>/", views.contract_edit, name="contract_edit"),
+    path("contracten/<int:pk>/voorbeeld/", views.contract_preview, name="contract_preview"),
+    path("contracten/<int:pk>/publiceren/", views.contract_publish_confirm, name="contract_publish"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("vragen/<int:pk>/", views.question_detail, name="question"),
+    path("volgverzoeken/<int:pk>/", views.follow_request_detail, name="follow_request"),
+    path("nza-tarieven/", views.nza_tariffs, name="nza_tariffs"),
+]
