@@ -1,4 +1,7 @@
-from .selectors import memberships_of, unread_count
+from .models import Role
+from .selectors import is_nza_or_admin, memberships_of, unread_count
+
+PROVIDER_ROLES = {Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY, Role.CAREGROUP_MEMBER, Role.CAREGROUP_SIGNATORY}
 
 
 def portal(request):
@@ -6,8 +9,12 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {}
     memberships = memberships_of(user)
+    roles = {m.role for m in memberships}
     return {
         "memberships": memberships,
         "primary_membership": memberships[0] if memberships else None,
         "unread_notifications": unread_count(user),
+        "nav_provider": bool(roles & PROVIDER_ROLES),
+        "nav_purchaser": Role.INSURER_PURCHASER in roles,
+        "nav_nza": is_nza_or_admin(user),
     }

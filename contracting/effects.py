@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import formats, translation
 
 from accounts.services import notify_audiences
@@ -64,7 +65,7 @@ def remind_unsigned(*, milestone, effective_at, now) -> dict:
         user_ids=users, key=f"milestone:{milestone.pk}",
         subject=f"Nog {days} dagen: uw contracten voor {year} ondertekenen",
         body=f"U heeft nog niet ondertekende contracten voor {year}. Ondertekenen kan tot en met 7 november.",
-        url="/contracten/")
+        url=reverse("offers:list"))
     return {"notified": count, "days_before": days}
 
 

@@ -4,6 +4,14 @@ from accounts.models import Role
 from tests.factories import InsurerFactory, PracticeFactory, make_member
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """The production hasher takes most of a second per user on these machines; tests need no strong hashes."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def insurer(db):
     return InsurerFactory(name="Zorgverzekeraar Noord", short_name="Noord", slug="noord")

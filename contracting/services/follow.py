@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
@@ -53,7 +54,7 @@ def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now:
             notify_users(user_ids=users.values_list("user_id", flat=True), key=f"follow:{fr.pk}",
                          subject=f"Volgverzoek van {offer.holder}",
                          body=f"{offer.holder} biedt het ondertekende contract van {offer.insurer} ter volging aan.",
-                         url="/contracten/volgverzoeken/")
+                         url=reverse("purchasing:follow_request", args=[fr.pk]))
     return [*existing.values(), *created]
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record
@@ -227,7 +228,7 @@ def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
                  subject=f"Nieuwe vraag over {offer.standard_contract.title}",
                  body=f"{offer.holder} stelde een vraag. Antwoord uiterlijk "
                       f"{timezone.localtime(question.due_at - timezone.timedelta(seconds=1)):%d-%m-%Y}.",
-                 url=f"/contracten/aanbod/{offer.pk}/")
+                 url=reverse("purchasing:question", args=[question.pk]))
     return question
 
 
