@@ -198,6 +198,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Contracting under Good Contracting Practices: contract years, organisations, offers.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a field called "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OfferStatusEnum": "contracting.models.Offer.Status",
+        "FollowRequestStatusEnum": "contracting.models.FollowRequest.Status",
+        "StandardContractStatusEnum": "contracting.models.StandardContract.Status",
+    },
 }
 
 # --- Security defaults (production tightens these) ------------------------------------------------------

@@ -242,6 +242,15 @@ class ModulesInputSerializer(serializers.Serializer):
     modules = serializers.ListField(child=ModuleChoiceField(), allow_empty=True)
 
 
+class OfferListSerializer(OfferSerializer):
+    """An offer in a list: status, parties and signature, without the module details (GET the offer itself
+    for those). Keeps a page of 50 offers light for an insurer's signing watch."""
+
+    class Meta(OfferSerializer.Meta):
+        fields = ["id", "year", "status", "status_label", "reason", "reason_label", "insurer", "holder",
+                  "standard_contract", "created_at", "opened_at", "decided_at", "refusal_reason", "signature"]
+
+
 class OfferSignInputSerializer(serializers.Serializer):
     modules = serializers.ListField(
         child=ModuleChoiceField(), required=False, allow_empty=True,

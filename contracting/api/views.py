@@ -54,6 +54,7 @@ from .serializers import (
     FollowRequestCreateSerializer,
     FollowRequestSerializer,
     ModulesInputSerializer,
+    OfferListSerializer,
     OfferRefuseInputSerializer,
     OfferSerializer,
     OfferSignInputSerializer,
@@ -122,9 +123,15 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OfferFilter
     lookup_value_regex = r"\d+"
 
+    def get_serializer_class(self):
+        return OfferListSerializer if self.action == "list" else OfferSerializer
+
     def get_queryset(self):
         offers = offers_visible_to(self.request.user)
-        if self.action in ("list", "retrieve"):
+        if self.action == "list":
+            return (offers.select_related("insurer", "practice", "care_group", "standard_contract", "signature")
+                    .defer("signature__content").prefetch_related("care_group__practices"))
+        if self.action == "retrieve":
             return offers_with_details(offers)
         # The actions hand the offer to a service, which locks and re-reads it; the holder is enough here.
         return offers.select_related("insurer", "practice", "care_group", "standard_contract")
