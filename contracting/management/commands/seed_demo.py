@@ -3,8 +3,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from contracting.demo import DEFAULT_PRACTICES, seed_demo
-from contracting.models import ContractYear
-from insurers.models import Insurer
+from contracting.models import ContractYear, FollowRequest, NzaMaxTariff, Offer, Question, Signature, StandardContract
+from insurers.models import Insurer, PolicyVersion
 from providers.demo import MAX_PRACTICES
 from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
 
@@ -36,6 +36,13 @@ class Command(BaseCommand):
             (_("gebruikers"), User.objects.count(), created["users"]),
             (_("rollen van gebruikers"), Membership.objects.count(), created["memberships"]),
             (_("authenticators (demo)"), None, created["totp_devices"]),
+            (_("NZa-maximumtarieven"), NzaMaxTariff.objects.count(), created["nza_tariffs"]),
+            (_("gepubliceerde versies inkoopbeleid"), PolicyVersion.objects.count(), created["policy_versions"]),
+            (_("standaardcontracten"), StandardContract.objects.count(), created["standard_contracts"]),
+            (_("aanbiedingen"), Offer.objects.count(), created["offers"]),
+            (_("ondertekende contracten"), Signature.objects.count(), created["signatures"]),
+            (_("volgverzoeken"), FollowRequest.objects.count(), created["follow_requests"]),
+            (_("vragen over aanbiedingen"), Question.objects.count(), created["questions"]),
         ]
         width = max(len(label) for label, _total, _new in totals)
         for label, total, new in totals:
