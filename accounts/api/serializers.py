@@ -3,7 +3,8 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import ROLE_ORGANISATION_FIELD, Membership, Notification, User
+from accounts.models import ROLE_ORGANISATION_FIELD, Membership, Notification, Role, User
+from core.api import ChoiceLabelField
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -26,7 +27,7 @@ class OrganisationRefSerializer(serializers.Serializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    role_label = serializers.CharField(source="get_role_display")
+    role_label = ChoiceLabelField("role", Role)
     organisation = serializers.SerializerMethodField(help_text="Null for roles without one (NZa, administrator).")
 
     class Meta:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.selectors import is_nza_or_admin
 from contracting.access import is_holder_member
-from contracting.calendar import local_date
+from contracting.calendar import MilestoneKind, local_date
 from contracting.models import (
     CapRule,
     ContractModule,
@@ -19,9 +19,11 @@ from contracting.models import (
     Question,
     Signature,
     StandardContract,
+    Unit,
 )
 from contracting.pricing import cap_hours_for, needs_hours
 from contracting.services.offers import holder_patients
+from core.api import ChoiceLabelField
 from insurers.models import Insurer
 
 
@@ -33,7 +35,7 @@ class ChoiceSerializer(serializers.Serializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_kind_display")
+    label = ChoiceLabelField("kind", MilestoneKind)
     # Instants go out in UTC (trailing "Z") so clients never guess an offset; `local_date` is the Amsterdam
     # calendar day the GCP calendar speaks of.
     due_at = serializers.DateTimeField(default_timezone=UTC)
@@ -113,7 +115,7 @@ class ContractModuleSerializer(serializers.Serializer):
     name = serializers.CharField(source="module.name")
     segment = serializers.CharField(source="module.segment")
     unit = serializers.CharField(source="module.unit")
-    unit_label = serializers.CharField(source="module.get_unit_display")
+    unit_label = ChoiceLabelField("module.unit", Unit)
     tariff = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Euro, in `unit`.")
     conditions = serializers.CharField()
     mandatory = serializers.BooleanField(help_text="Always part of the contract; it cannot be left out.")
@@ -156,8 +158,8 @@ class OfferSerializer(serializers.ModelSerializer):
     """An offer with everything needed to choose and sign: the contract's modules with this holder's caps,
     the modules chosen so far and, once signed, the signature."""
 
-    status_label = serializers.CharField(source="get_status_display")
-    reason_label = serializers.CharField(source="get_reason_display")
+    status_label = ChoiceLabelField("status", Offer.Status)
+    reason_label = ChoiceLabelField("reason", Offer.Reason)
     insurer = InsurerRefSerializer()
     holder = serializers.SerializerMethodField()
     standard_contract = StandardContractRefSerializer()
@@ -307,7 +309,7 @@ class SignedModuleSerializer(serializers.Serializer):
 
 
 class FollowRequestSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = ChoiceLabelField("status", FollowRequest.Status)
     insurer = InsurerRefSerializer(help_text="The insurer asked to follow.")
     offer = serializers.IntegerField(source="offer_id")
     contracted_with = InsurerRefSerializer(source="offer.insurer", help_text="The insurer the contract was signed "
@@ -394,7 +396,7 @@ class StandardContractModuleSerializer(ContractModuleSerializer):
 
 
 class StandardContractSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = ChoiceLabelField("status", StandardContract.Status)
     insurer = InsurerRefSerializer()
     published_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
     modules = StandardContractModuleSerializer(many=True)

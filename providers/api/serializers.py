@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import ChoiceLabelField
 from insurers.models import Insurer
 from providers.models import CareGroup, MarketShare, Practice, Region
 
@@ -57,7 +58,7 @@ class PracticeSerializer(serializers.ModelSerializer):
 
 
 class CareGroupSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = ChoiceLabelField("kind", CareGroup.Kind)
     region = RegionRefSerializer()
     practice_count = serializers.IntegerField(read_only=True, help_text="Number of member practices.")
 

@@ -159,6 +159,17 @@ def test_offer_detail_shows_modules_with_the_cap_for_this_holder(offer, signator
     assert body["signature"] is None
 
 
+def test_labels_follow_the_language_the_client_asks_for(offer, signatory):
+    client = client_for(signatory)
+    dutch = client.get(f"/api/v1/offers/{offer.pk}/").json()
+    english = client.get(f"/api/v1/offers/{offer.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    listed = client.get("/api/v1/offers/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+
+    assert (dutch["reason"], dutch["reason_label"]) == ("preferent", "Preferente verzekeraar")
+    assert english["reason_label"] == listed[0]["reason_label"] == "Preferred insurer"
+    assert english["modules"][0]["unit_label"] != dutch["modules"][0]["unit_label"]
+
+
 def test_opening_by_the_holder_is_recorded_but_not_by_the_insurer(offer, signatory, purchaser):
     with time_machine.travel(IN_WINDOW, tick=False):
         assert client_for(purchaser).get(f"/api/v1/offers/{offer.pk}/").json()["opened_at"] is None
