@@ -415,12 +415,7 @@ def contract_request(request):
         raise Http404(_("Dit contract bestaat niet of is niet gepubliceerd."))
     practice = next(m.practice for m in memberships_of(request.user)
                     if m.practice_id == form.cleaned_data["practice"])
-    window = signing_window_at(contract.first_year, timezone.now())
     list_url = f"{reverse('offers:list')}?jaar={contract.first_year}"
-    if window is not None and window.state == "closed":
-        messages.error(request, _("De ondertekentermijn voor %(year)s is voorbij; aanvragen kan niet meer.")
-                       % {"year": contract.first_year})
-        return redirect(list_url)
     try:
         offer = offer_request(actor=request.user, practice=practice, contract=contract)
     except PortalError as exc:

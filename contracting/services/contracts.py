@@ -6,7 +6,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.selectors import practice_ids_of
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 from insurers.models import Insurer
@@ -226,10 +229,24 @@ def offers_create_for_preferent(*, contract: StandardContract) -> int:
     return len(new)
 
 
-def offer_request(*, actor, practice: Practice, contract: StandardContract) -> Offer:
-    """A practice asks an insurer (not necessarily its preferent one) for its standard contract."""
+def offer_request(*, actor, practice: Practice, contract: StandardContract, now: datetime | None = None) -> Offer:
+    """A practice asks an insurer (not necessarily its preferent one) for its standard contract. Only the
+    practice's own people may ask (actor None: the system), and not once the year's signing window has closed.
+    Asking twice gives the same offer."""
+    if actor is not None and practice.pk not in practice_ids_of(actor):
+        raise PortalError("not_practice_member", _("Alleen medewerkers van de praktijk kunnen een contract aanvragen."),
+                          status=403)
     if contract.status != StandardContract.Status.PUBLISHED or contract.holder_kind != HolderKind.PRACTICE:
-        raise ConflictError("contract_not_available", "Dit contract is (nog) niet beschikbaar voor praktijken.")
+        raise ConflictError("contract_not_available", _("Dit contract is (nog) niet beschikbaar voor praktijken."))
+    existing = Offer.objects.filter(standard_contract=contract, practice=practice).first()
+    if existing is not None:
+        return existing
+    closes = Milestone.objects.filter(contract_year__year=contract.first_year,
+                                      kind=MilestoneKind.SIGNING_CLOSE).values_list("due_at", flat=True).first()
+    if closes is not None and (now or timezone.now()) >= closes:
+        raise ConflictError("signing_window_closed",
+                            _("De ondertekentermijn voor %(year)s is voorbij; aanvragen kan niet meer.")
+                            % {"year": contract.first_year})
     with transaction.atomic():
         offer, created = Offer.objects.get_or_create(
             standard_contract=contract, practice=practice,

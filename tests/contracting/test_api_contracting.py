@@ -91,7 +91,7 @@ def world(offer, practice_3100, practice_y, published_contract, market, signator
     return {
         "a_x": offer,
         "a_y": published_contract.offers.get(practice=practice_y),
-        "b_x": offer_request(actor=signatory, practice=practice_3100, contract=contract_b),
+        "b_x": offer_request(actor=signatory, practice=practice_3100, contract=contract_b, now=IN_WINDOW),
         "contract_b": contract_b,
     }
 

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import Role
 from contracting.models import Module, NzaMaxTariff, Offer, StandardContract
 from contracting.services import (
     nza_tariff_set,
@@ -13,7 +14,7 @@ from contracting.services import (
 from core.errors import ConflictError, PortalError
 from core.models import AuditEvent
 from tests.contracting.conftest import ams, build_contract
-from tests.factories import PracticeFactory
+from tests.factories import PracticeFactory, make_member
 
 
 def test_catalogue_holds_the_monitor_modules_by_segment(db):
@@ -101,6 +102,28 @@ def test_publishing_needs_the_nza_maximum_for_s1_prestaties(market, year2027):
 def test_a_practice_can_ask_another_insurer_for_its_contract(market, nza_tariffs, practice_3100):
     contract = build_contract(market["other"])
     assert not contract.offers.filter(practice=practice_3100).exists()
-    offer = offer_request(actor=None, practice=practice_3100, contract=contract)
+    offer = offer_request(actor=None, practice=practice_3100, contract=contract, now=ams(2026, 10, 2, 9, 0))
     assert offer.reason == Offer.Reason.REQUESTED
     assert offer_request(actor=None, practice=practice_3100, contract=contract) == offer
+
+
+def test_only_the_practice_itself_can_ask_for_a_contract(market, nza_tariffs, practice_3100, signatory, purchaser):
+    contract = build_contract(market["other"])
+    stranger = make_member(Role.PRACTICE_MEMBER, PracticeFactory(region=market["region"]))
+    for actor in (stranger, purchaser):
+        with pytest.raises(PortalError) as exc:
+            offer_request(actor=actor, practice=practice_3100, contract=contract)
+        assert (exc.value.status, exc.value.code) == (403, "not_practice_member")
+    assert not contract.offers.filter(practice=practice_3100).exists()
+
+    offer = offer_request(actor=signatory, practice=practice_3100, contract=contract, now=ams(2026, 11, 7, 23, 59))
+    assert offer.reason == Offer.Reason.REQUESTED
+    assert AuditEvent.objects.filter(verb="contracting.offer.requested", actor=signatory).count() == 1
+
+
+def test_no_contract_can_be_asked_for_once_signing_has_closed(market, nza_tariffs, practice_3100, signatory):
+    contract = build_contract(market["other"])
+    with pytest.raises(ConflictError) as exc:
+        offer_request(actor=signatory, practice=practice_3100, contract=contract, now=ams(2026, 11, 8, 0, 0))
+    assert exc.value.code == "signing_window_closed"
+    assert not contract.offers.filter(practice=practice_3100).exists()

@@ -143,6 +143,17 @@ def test_contract_request_for_someone_elses_practice_is_not_found(client, offer,
     assert not Offer.objects.filter(standard_contract=contract).exists()
 
 
+def test_contract_request_after_signing_closed_is_refused_with_a_message(member_client, offer, market,
+                                                                         other_purchaser):
+    build_contract(market["other"], other_purchaser)
+    contract = market["other"].standard_contracts.get()
+    with time_machine.travel(ams(2026, 11, 8, 0, 0), tick=False):
+        response = member_client.post(reverse("offers:request"),
+                                      {"contract": contract.pk, "practice": offer.practice_id}, follow=True)
+    assert "De ondertekentermijn voor 2027 is voorbij; aanvragen kan niet meer." in text(response.content.decode())
+    assert not Offer.objects.filter(standard_contract=contract).exists()
+
+
 def test_list_without_offers_says_so(client, practice_user, year2027):
     client.force_login(practice_user)
     with time_machine.travel(BEFORE_WINDOW, tick=False):
@@ -172,7 +183,7 @@ def test_list_query_count_does_not_grow_with_offers(member_client, offer, market
         insurer = InsurerFactory()
         MarketShareFactory(region=market["region"], insurer=insurer, share_percent=Decimal("1"))
         contract = build_contract(insurer)
-        extra = offer_request(actor=member, practice=offer.practice, contract=contract)
+        extra = offer_request(actor=member, practice=offer.practice, contract=contract, now=IN_WINDOW)
         if n == 0:
             offer_sign(actor=signatory, offer=extra, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
             extra.refresh_from_db()
