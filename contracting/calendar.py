@@ -128,4 +128,17 @@ GCP_CALENDAR: tuple[CalendarRule, ...] = (
                  phase=Phase.IN_FORCE, enforced=True),
 )
 RULES_BY_KIND = {rule.kind: rule for rule in GCP_CALENDAR}
+# The signing reminders by the number of days they come before the last signing day. They follow that day
+# when an admin moves the end of signing.
+SIGNING_REMINDER_DAYS = {K.SIGNING_REMINDER_14: 14, K.SIGNING_REMINDER_7: 7, K.SIGNING_REMINDER_2: 2}
+
+
+def last_signing_day(signing_close: datetime) -> date:
+    """The last Amsterdam day on which signing is possible, for the moment signing closes (end of 7 November:
+    00:00 on 8 November)."""
+    return local_date(signing_close - timedelta(microseconds=1))
+
+
+def signing_reminder_due_at(kind: str, signing_close: datetime) -> datetime:
+    return start_of_day(last_signing_day(signing_close) - timedelta(days=SIGNING_REMINDER_DAYS[kind]))
 del K, A

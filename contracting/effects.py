@@ -7,7 +7,14 @@ from django.utils import formats, translation
 
 from accounts.services import notify_audiences
 
-from .calendar import GCP_CALENDAR, RULES_BY_KIND, MilestoneKind, local_date
+from .calendar import (
+    GCP_CALENDAR,
+    RULES_BY_KIND,
+    SIGNING_REMINDER_DAYS,
+    MilestoneKind,
+    last_signing_day,
+    local_date,
+)
 from .engine import milestone_effect
 from .models import FollowRequest, Offer
 from .services import contract_year_advance_phase, offers_expire, register_publish
@@ -21,7 +28,7 @@ def advance_phase(*, milestone, effective_at, now) -> dict:
     return {"phase": rule.phase, "changed": changed}
 
 
-REMINDER_KINDS = {MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMINDER_7, MilestoneKind.SIGNING_REMINDER_2}
+REMINDER_KINDS = set(SIGNING_REMINDER_DAYS)
 
 
 # A notice found more than three days after its milestone (the worker was down) is no news any more.
@@ -57,14 +64,17 @@ def remind_unsigned(*, milestone, effective_at, now) -> dict:
     from accounts.services import notify_users
 
     year = milestone.contract_year.year
-    days = int(milestone.kind.rsplit("_", 1)[1])
+    days = SIGNING_REMINDER_DAYS[milestone.kind]
+    closes = milestone.contract_year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE).due_at
+    with translation.override("nl"):
+        last_day = formats.date_format(last_signing_day(closes), "j F")
     practice_ids = Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False).values("practice")
     users = Membership.objects.filter(role__in=[Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY],
                                       practice__in=practice_ids).values_list("user_id", flat=True)
     count = notify_users(
         user_ids=users, key=f"milestone:{milestone.pk}",
         subject=f"Nog {days} dagen: uw contracten voor {year} ondertekenen",
-        body=f"U heeft nog niet ondertekende contracten voor {year}. Ondertekenen kan tot en met 7 november.",
+        body=f"U heeft nog niet ondertekende contracten voor {year}. Ondertekenen kan tot en met {last_day}.",
         url=reverse("offers:list"))
     return {"notified": count, "days_before": days}
 

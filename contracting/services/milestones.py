@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 
-from ..calendar import GCP_CALENDAR, PHASE_ORDER
+from ..calendar import GCP_CALENDAR, PHASE_ORDER, SIGNING_REMINDER_DAYS, MilestoneKind, signing_reminder_due_at
 from ..engine import effects_for
 from ..models import ContractYear, Milestone, MilestoneEffect, SweepRun
 
@@ -41,7 +41,8 @@ def contract_year_ensure(*, actor, year: int) -> ContractYear:
 
 def milestone_reschedule(*, actor, milestone: Milestone, due_at: datetime) -> Milestone:
     """Move a milestone to another moment. Refused once the milestone has been applied: its effects are
-    history. Audited with the old and the new moment."""
+    history. Audited with the old and the new moment. Moving the end of signing moves the signing reminders
+    that have not gone out yet along with it (14, 7 and 2 days before the new last day)."""
     if timezone.is_naive(due_at):
         raise PortalError("naive_datetime", "Geef het moment met tijdzone op.")
     with transaction.atomic():
@@ -59,6 +60,12 @@ def milestone_reschedule(*, actor, milestone: Milestone, due_at: datetime) -> Mi
         locked.save(update_fields=["due_at"])
         audit_record(actor=actor, verb="contracting.milestone.rescheduled", obj=locked,
                      before=before, after={"due_at": due_at})
+        if locked.kind == MilestoneKind.SIGNING_CLOSE:
+            reminders = Milestone.objects.filter(contract_year_id=locked.contract_year_id,
+                                                 kind__in=list(SIGNING_REMINDER_DAYS), applied_at__isnull=True)
+            for reminder in reminders:
+                milestone_reschedule(actor=actor, milestone=reminder,
+                                     due_at=signing_reminder_due_at(reminder.kind, due_at))
     return locked
 
 

@@ -1,6 +1,16 @@
 from datetime import UTC, date, datetime
 
-from contracting.calendar import GCP_CALENDAR, RULES_BY_KIND, MilestoneKind, end_of_day, start_of_day
+import pytest
+
+from contracting.calendar import (
+    GCP_CALENDAR,
+    RULES_BY_KIND,
+    MilestoneKind,
+    end_of_day,
+    last_signing_day,
+    signing_reminder_due_at,
+    start_of_day,
+)
 
 
 def test_every_milestone_kind_has_a_calendar_rule():
@@ -25,3 +35,13 @@ def test_end_of_day_on_the_night_the_clocks_go_back():
 
 def test_evaluation_finished_is_the_last_day_of_february_in_a_leap_year():
     assert RULES_BY_KIND[MilestoneKind.EVALUATION_FINISHED].local_day(2029) == date(2028, 2, 29)
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2031])
+def test_reminders_are_14_7_and_2_days_before_the_last_signing_day(year):
+    close = RULES_BY_KIND[MilestoneKind.SIGNING_CLOSE].due_at(year)
+    assert last_signing_day(close) == date(year - 1, 11, 7)
+    for kind, day in [(MilestoneKind.SIGNING_REMINDER_14, 24), (MilestoneKind.SIGNING_REMINDER_7, 31)]:
+        assert RULES_BY_KIND[kind].due_at(year) == signing_reminder_due_at(kind, close) == \
+            start_of_day(date(year - 1, 10, day))
+    assert signing_reminder_due_at(MilestoneKind.SIGNING_REMINDER_2, close) == start_of_day(date(year - 1, 11, 5))

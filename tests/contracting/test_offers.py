@@ -5,8 +5,10 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
+from contracting.calendar import MilestoneKind
 from contracting.models import Offer, Question, Signature
 from contracting.services import (
+    milestone_reschedule,
     milestones_sweep,
     offer_choose_modules,
     offer_refuse,
@@ -15,6 +17,7 @@ from contracting.services import (
     question_ask,
 )
 from core.errors import ConflictError, PortalError
+from core.models import AuditEvent
 from tests.contracting.conftest import IN_WINDOW, ams
 from tests.factories import make_member
 
@@ -122,6 +125,23 @@ def test_reminders_go_only_to_practices_with_unsigned_offers(offer, signatory, m
     offer_sign(actor=signatory, offer=offer, now=ams(2026, 10, 25, 10, 0), modules=CHOICE, two_factor_verified=True)
     milestones_sweep(now=ams(2026, 10, 31, 8, 0))
     assert not Notification.objects.filter(user=signatory, subject__startswith="Nog 7 dagen").exists()
+
+
+def test_reminders_follow_an_extended_end_of_signing(offer, signatory, admin_user, year2027):
+    from accounts.models import Notification
+
+    close = year2027.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
+    milestone_reschedule(actor=admin_user, milestone=close, due_at=ams(2026, 11, 15, 0, 0))  # to end of 14 Nov
+    due = dict(year2027.milestones.filter(kind__startswith="signing_reminder").values_list("kind", "due_at"))
+    assert due == {"signing_reminder_14": ams(2026, 10, 31, 0, 0), "signing_reminder_7": ams(2026, 11, 7, 0, 0),
+                   "signing_reminder_2": ams(2026, 11, 12, 0, 0)}
+    assert AuditEvent.objects.filter(verb="contracting.milestone.rescheduled", actor=admin_user).count() == 4
+
+    milestones_sweep(now=ams(2026, 10, 24, 8, 0))
+    assert not Notification.objects.filter(user=signatory, subject__startswith="Nog 14 dagen").exists()
+    milestones_sweep(now=ams(2026, 10, 31, 8, 0))
+    reminder = Notification.objects.get(user=signatory, subject__startswith="Nog 14 dagen")
+    assert "tot en met 14 november" in reminder.body
 
 
 def test_refusal_is_for_signatories_and_final(offer, signatory):

@@ -123,7 +123,7 @@ def test_reschedule_is_audited_and_moves_the_deadline(year, admin_user):
     close = year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
     # The admin extends signing by a week, to the end of 14 November.
     milestone_reschedule(actor=admin_user, milestone=close, due_at=ams(2026, 11, 15, 0, 0))
-    event = AuditEvent.objects.get(verb="contracting.milestone.rescheduled")
+    event = AuditEvent.objects.get(verb="contracting.milestone.rescheduled", object_id=str(close.pk))
     assert event.actor == admin_user
     assert event.before["due_at"].startswith("2026-11-07T23:00:00")
     assert event.after["due_at"].startswith("2026-11-15")
