@@ -79,7 +79,7 @@ from .services.follow import follow_decision_due
 
 # The preview on the signing page must be exactly what offer_sign will freeze, so it is built by the very
 # functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
-from .services.offers import _parse_choices, holder_patients, offer_signed_content
+from .services.offers import holder_patients, offer_sign_preview
 
 ONE_SECOND = timedelta(seconds=1)
 
@@ -549,15 +549,6 @@ def _day(day: date) -> str:
 
 
 # --- 3. Signing -----------------------------------------------------------------------------------------
-def _preview(offer: Offer) -> tuple[dict, list]:
-    """What offer_sign would freeze now for the saved choice (without the signing moment and signer)."""
-    saved = [{"module": c.contract_module.module.code, "hours": c.hours}
-             for c in offer.choices.select_related("contract_module__module")]
-    parsed = _parse_choices(offer, saved)
-    content, _total = offer_signed_content(offer, parsed)
-    return content, parsed
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_sign_view(request, pk: int):
@@ -580,7 +571,7 @@ def offer_sign_view(request, pk: int):
     if not user_has_two_factor(request.user):
         return render(request, "contracting/practice/sign.html", {**context, "state": "no_two_factor"})
     try:
-        preview, parsed = _preview(offer)
+        preview, parsed = offer_sign_preview(offer)
     except PortalError as exc:
         return render(request, "contracting/practice/sign.html",
                       {**context, "state": "invalid_choice", "error": exc.detail,

@@ -134,6 +134,16 @@ def offer_signed_content(offer: Offer, parsed) -> tuple[dict, Decimal]:
     return content, total
 
 
+def offer_sign_preview(offer: Offer) -> tuple[dict, list[tuple[ContractModule, Decimal | None]]]:
+    """What offer_sign would freeze now for the saved choice (without the signing moment and the signer), and
+    that choice checked against the caps. Reads only."""
+    saved = [{"module": c.contract_module.module.code, "hours": c.hours}
+             for c in offer.choices.select_related("contract_module__module")]
+    parsed = _parse_choices(offer, saved)
+    content, _total = offer_signed_content(offer, parsed)
+    return content, parsed
+
+
 def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_verified: bool) -> Signature:
     """Sign an offer: only a signatory of the holder with verified two-factor, only inside the signing window
     (checked here, at request time, never trusting the phase a background job set). Freezes the exact content
