@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.audit import audit_record
 from core.errors import PortalError
 from providers.models import MarketShare
 
@@ -72,6 +73,9 @@ def verify_otp(request):
     form = VerifyTokenForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         django_otp.login(request, form.device)
+        # The gate for signing: who confirmed a session with which device, and when, is worth a trail.
+        audit_record(actor=request.user, verb="accounts.two_factor.session_verified", obj=form.device,
+                     after={"device": form.device.persistent_id})
         messages.success(request, _("Uw code is gecontroleerd. U bent nu met tweestapsverificatie ingelogd."))
         return redirect(next_url)
     return render(request, "accounts/verify_otp.html", {"form": form, "next": next_url})

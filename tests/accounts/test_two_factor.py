@@ -147,6 +147,8 @@ def test_login_then_code_marks_the_session_verified(client, signatory):
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     body = client.get("/account/profiel/").content.decode()
     assert "Deze sessie is met een code bevestigd" in body
+    event = AuditEvent.objects.get(verb="accounts.two_factor.session_verified")
+    assert (event.actor, event.object_id) == (signatory, str(device.pk))
 
 
 @pytest.mark.django_db
@@ -157,6 +159,7 @@ def test_wrong_code_at_login_step_leaves_the_session_unverified(client, signator
     assert response.status_code == 200
     assert WRONG_CODE_ERROR in response.content.decode()
     assert DEVICE_ID_SESSION_KEY not in client.session
+    assert not AuditEvent.objects.filter(verb="accounts.two_factor.session_verified").exists()
 
 
 @pytest.mark.django_db
