@@ -4,6 +4,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import audit_record
@@ -67,7 +68,7 @@ def notifications_email(*, key: str, base_url: str) -> int:
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     notice = Notification.objects.filter(user=user, pk=notification_id).first()
     if notice is None:
-        raise PortalError("not_found", "Deze melding bestaat niet (meer).", status=404)
+        raise PortalError("not_found", _("Deze melding bestaat niet (meer)."), status=404)
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
@@ -82,9 +83,9 @@ def membership_create(*, actor, user: User, role: str, organisation=None) -> Mem
 
     field = ROLE_ORGANISATION_FIELD.get(role)
     if field and organisation is None:
-        raise PortalError("organisation_required", "Deze rol hoort bij een organisatie; kies er een.")
+        raise PortalError("organisation_required", _("Deze rol hoort bij een organisatie; kies er een."))
     if not field and organisation is not None:
-        raise PortalError("organisation_not_allowed", "Deze rol hoort niet bij een organisatie.")
+        raise PortalError("organisation_not_allowed", _("Deze rol hoort niet bij een organisatie."))
     values = {field: organisation} if field else {}
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(user=user, role=role, **values)
@@ -119,9 +120,9 @@ def totp_device_confirm(*, user: User, token: str) -> TOTPDevice:
             confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if confirmed:
                 return confirmed
-            raise PortalError("no_pending_device", "Start eerst de koppeling van een authenticator-app.")
+            raise PortalError("no_pending_device", _("Start eerst de koppeling van een authenticator-app."))
         if not token.isdigit() or not device.verify_token(token):
-            raise PortalError("invalid_otp", "Deze code klopt niet. Voer de zescijferige code uit uw app in.")
+            raise PortalError("invalid_otp", _("Deze code klopt niet. Voer de zescijferige code uit uw app in."))
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit_record(actor=user, verb="accounts.two_factor.enrolled", obj=user)

@@ -77,7 +77,8 @@ def _validated(serializer_class, request, **kwargs) -> dict:
 
 
 def _require_holder_member(user, offer: Offer) -> None:
-    # A PortalError rather than PermissionDenied: the API answer then carries a code and this Dutch detail.
+    # A PortalError rather than PermissionDenied: the API answer then carries a code and this detail (in the
+    # request's language).
     if not is_holder_member(user, offer):
         raise PortalError("not_holder_member", _("Alleen medewerkers van de zorgaanbieder kunnen dit doen."),
                           status=403)

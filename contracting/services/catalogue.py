@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import PortalError
@@ -12,15 +13,16 @@ def nza_tariff_set(*, actor, module: Module, year: int, max_tariff) -> NzaMaxTar
     """Record the NZa maximum tariff of an S1 prestatie for a year (the NZa's tariefbeschikking).
     The caller is an NZa analyst or administrator. Setting the same value again changes nothing."""
     if not module.has_nza_max:
-        raise PortalError("no_nza_max", f"‘{module.name}’ heeft geen NZa-maximumtarief; het tarief is vrij.")
+        raise PortalError("no_nza_max",
+                          _("‘%(module)s’ heeft geen NZa-maximumtarief; het tarief is vrij.") % {"module": module.name})
     try:
         value = Decimal(str(max_tariff)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise PortalError("invalid_tariff", "Vul het maximumtarief in als bedrag, bijvoorbeeld 17,50.",
-                          fields={"max_tariff": ["Ongeldig bedrag."]})
+        raise PortalError("invalid_tariff", _("Vul het maximumtarief in als bedrag, bijvoorbeeld 17,50."),
+                          fields={"max_tariff": [_("Ongeldig bedrag.")]})
     if value <= 0:
-        raise PortalError("invalid_tariff", "Een maximumtarief is groter dan € 0.",
-                          fields={"max_tariff": ["Moet groter zijn dan 0."]})
+        raise PortalError("invalid_tariff", _("Een maximumtarief is groter dan € 0."),
+                          fields={"max_tariff": [_("Moet groter zijn dan 0.")]})
     with transaction.atomic():
         tariff, created = NzaMaxTariff.objects.select_for_update().get_or_create(
             module=module, year=year, defaults={"max_tariff": value})

@@ -33,27 +33,29 @@ def _money(value, field: str) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise PortalError("invalid_tariff", "Vul een bedrag in, bijvoorbeeld 12,50.",
-                          fields={field: ["Ongeldig bedrag."]})
+        raise PortalError("invalid_tariff", _("Vul een bedrag in, bijvoorbeeld 12,50."),
+                          fields={field: [_("Ongeldig bedrag.")]})
     if amount < 0:
-        raise PortalError("invalid_tariff", "Een tarief kan niet negatief zijn.", fields={field: ["Negatief."]})
+        raise PortalError("invalid_tariff", _("Een tarief kan niet negatief zijn."),
+                          fields={field: [_("Negatief.")]})
     return amount
 
 
 def _require_draft(contract: StandardContract) -> None:
     if contract.status != StandardContract.Status.DRAFT:
         raise ConflictError("contract_published",
-                            "Dit standaardcontract is gepubliceerd en kan niet meer wijzigen. "
-                            "Maak een nieuw contract voor een wijziging.")
+                            _("Dit standaardcontract is gepubliceerd en kan niet meer wijzigen. "
+                              "Maak een nieuw contract voor een wijziging."))
 
 
 def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title: str, term_years: int = 1,
                              holder_kind: str = HolderKind.PRACTICE, conditions: str = "") -> StandardContract:
     title = (title or "").strip()
     if not title:
-        raise PortalError("title_required", "Geef het contract een titel.", fields={"title": ["Verplicht."]})
+        raise PortalError("title_required", _("Geef het contract een titel."), fields={"title": [_("Verplicht.")]})
     if term_years not in (1, 2, 3):
-        raise PortalError("invalid_term", "De looptijd is 1, 2 of 3 jaar.", fields={"term_years": ["1, 2 of 3."]})
+        raise PortalError("invalid_term", _("De looptijd is 1, 2 of 3 jaar."),
+                          fields={"term_years": [_("1, 2 of 3.")]})
     with transaction.atomic():
         contract = StandardContract.objects.create(insurer=insurer, first_year=first_year, title=title,
                                                    term_years=term_years, holder_kind=holder_kind,
@@ -68,7 +70,8 @@ def standard_contract_update(*, actor, contract: StandardContract, **fields) -> 
     if set(fields) - allowed:
         raise ValueError(f"unknown fields {set(fields) - allowed}")
     if "term_years" in fields and fields["term_years"] not in (1, 2, 3):
-        raise PortalError("invalid_term", "De looptijd is 1, 2 of 3 jaar.", fields={"term_years": ["1, 2 of 3."]})
+        raise PortalError("invalid_term", _("De looptijd is 1, 2 of 3 jaar."),
+                          fields={"term_years": [_("1, 2 of 3.")]})
     with transaction.atomic():
         locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
         _require_draft(locked)
@@ -94,9 +97,9 @@ def _check_tariff(module: Module, tariff: Decimal, year: int) -> None:
     if maximum is not None and tariff > maximum:
         raise PortalError(
             "tariff_above_nza_max",
-            f"Het tarief voor {module.name} (€ {tariff}) ligt boven het NZa-maximumtarief voor {year} "
-            f"(€ {maximum}).",
-            fields={"tariff": [f"Ten hoogste € {maximum}."]},
+            _("Het tarief voor %(module)s (€ %(tariff)s) ligt boven het NZa-maximumtarief voor %(year)s "
+              "(€ %(maximum)s).") % {"module": module.name, "tariff": tariff, "year": year, "maximum": maximum},
+            fields={"tariff": [_("Ten hoogste € %(maximum)s.") % {"maximum": maximum}]},
         )
 
 
@@ -109,14 +112,17 @@ def standard_contract_set_module(*, actor, contract: StandardContract, module: M
     if cap_hours in ("", None):
         cap_hours = None
     elif module.cap_rule == CapRule.NONE:
-        raise PortalError("no_cap", f"{module.name} kent geen urenplafond.", fields={"cap_hours": ["Geen plafond."]})
+        raise PortalError("no_cap", _("%(module)s kent geen urenplafond.") % {"module": module.name},
+                          fields={"cap_hours": [_("Geen plafond.")]})
     else:
         cap_hours = _money(cap_hours, "cap_hours")
         low, high = module.cap_hours_min or Decimal(0), module.cap_hours_max
         if not (low <= cap_hours <= high):
             raise PortalError("cap_out_of_range",
-                              f"Het plafond voor {module.name} ligt tussen {low} en {high} uur per week per "
-                              f"{module.cap_patients} patiënten.", fields={"cap_hours": [f"{low}–{high} uur."]})
+                              _("Het plafond voor %(module)s ligt tussen %(low)s en %(high)s uur per week per "
+                                "%(patients)s patiënten.")
+                              % {"module": module.name, "low": low, "high": high, "patients": module.cap_patients},
+                              fields={"cap_hours": [_("%(low)s–%(high)s uur.") % {"low": low, "high": high}]})
     if module.has_nza_max:
         mandatory = mandatory or module.category == "prestatie"
     with transaction.atomic():
@@ -143,7 +149,7 @@ def standard_contract_remove_module(*, actor, contract: StandardContract, module
     with transaction.atomic():
         locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
         _require_draft(locked)
-        deleted, _ = ContractModule.objects.filter(standard_contract=locked, module=module).delete()
+        deleted, _details = ContractModule.objects.filter(standard_contract=locked, module=module).delete()
         if deleted:
             audit_record(actor=actor, verb="contracting.standard_contract.module_removed", obj=locked,
                          after={"module": module.code})
@@ -187,21 +193,22 @@ def standard_contract_publish(*, actor, contract: StandardContract, now: datetim
             return locked
         modules = list(locked.modules.select_related("module"))
         if not modules:
-            raise PortalError("no_modules", "Voeg eerst modules aan het contract toe.")
+            raise PortalError("no_modules", _("Voeg eerst modules aan het contract toe."))
         for cm in modules:
             if cm.module.has_nza_max:
                 if nza_max_for(cm.module, locked.first_year) is None:
                     raise ConflictError("nza_max_missing",
-                                        f"De NZa heeft het maximumtarief voor {cm.module.name} voor "
-                                        f"{locked.first_year} nog niet vastgesteld; publiceren kan daarna.")
+                                        _("De NZa heeft het maximumtarief voor %(module)s voor %(year)s nog niet "
+                                          "vastgesteld; publiceren kan daarna.")
+                                        % {"module": cm.module.name, "year": locked.first_year})
                 _check_tariff(cm.module, cm.tariff, locked.first_year)
         clash = StandardContract.objects.filter(
             insurer=locked.insurer, holder_kind=locked.holder_kind, first_year=locked.first_year,
             status=StandardContract.Status.PUBLISHED).exclude(pk=locked.pk).first()
         if clash:
             raise ConflictError("already_published_for_year",
-                                f"Er is al een gepubliceerd standaardcontract voor {locked.first_year}: "
-                                f"‘{clash.title}’.")
+                                _("Er is al een gepubliceerd standaardcontract voor %(year)s: ‘%(title)s’.")
+                                % {"year": locked.first_year, "title": clash.title})
         deadline = _publication_deadline(locked)
         locked.status = StandardContract.Status.PUBLISHED
         locked.published_at = now

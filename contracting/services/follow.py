@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
@@ -25,13 +26,15 @@ def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now:
 
     require_holder_member(actor, offer)
     if offer.status != Offer.Status.SIGNED:
-        raise ConflictError("offer_not_signed", "Alleen een ondertekend contract kan ter volging worden aangeboden.")
+        raise ConflictError("offer_not_signed",
+                            _("Alleen een ondertekend contract kan ter volging worden aangeboden."))
     targets = {i.pk: i for i in insurers}
     if not targets:
-        raise PortalError("insurers_required", "Kies ten minste één verzekeraar.", fields={"insurers": ["Verplicht."]})
+        raise PortalError("insurers_required", _("Kies ten minste één verzekeraar."),
+                          fields={"insurers": [_("Verplicht.")]})
     if offer.insurer_id in targets:
-        raise PortalError("own_insurer", "Dit contract is al met deze verzekeraar gesloten.",
-                          fields={"insurers": ["De eigen verzekeraar kan niet volgen."]})
+        raise PortalError("own_insurer", _("Dit contract is al met deze verzekeraar gesloten."),
+                          fields={"insurers": [_("De eigen verzekeraar kan niet volgen.")]})
     due = follow_decision_due(offer.year)
     with transaction.atomic():
         Offer.objects.select_for_update().get(pk=offer.pk)
@@ -66,30 +69,33 @@ def follow_request_decide(*, actor, follow_request: FollowRequest, decision: str
     explanation = (explanation or "").strip()
     not_followed = sorted(set(not_followed or []))
     if decision not in (FollowRequest.Status.FOLLOWED, FollowRequest.Status.PARTIAL, FollowRequest.Status.DECLINED):
-        raise PortalError("invalid_decision", "Kies volgen, gedeeltelijk volgen of niet volgen.",
-                          fields={"decision": ["Ongeldige keuze."]})
+        raise PortalError("invalid_decision", _("Kies volgen, gedeeltelijk volgen of niet volgen."),
+                          fields={"decision": [_("Ongeldige keuze.")]})
     if decision != FollowRequest.Status.FOLLOWED and not explanation:
         raise PortalError("explanation_required",
-                          "Licht toe waarom u het contract niet of niet geheel volgt.",
-                          fields={"explanation": ["Verplicht bij gedeeltelijk volgen of niet volgen."]})
+                          _("Licht toe waarom u het contract niet of niet geheel volgt."),
+                          fields={"explanation": [_("Verplicht bij gedeeltelijk volgen of niet volgen.")]})
     with transaction.atomic():
         locked = FollowRequest.objects.select_for_update(of=("self",)).select_related("offer__signature").get(
             pk=follow_request.pk)
         codes = {m["code"] for m in locked.offer.signature.content["modules"]}
         if decision == FollowRequest.Status.PARTIAL:
             if not not_followed:
-                raise PortalError("not_followed_required", "Noem de modules of tarieven die u niet volgt.",
-                                  fields={"not_followed": ["Verplicht bij gedeeltelijk volgen."]})
+                raise PortalError("not_followed_required", _("Noem de modules of tarieven die u niet volgt."),
+                                  fields={"not_followed": [_("Verplicht bij gedeeltelijk volgen.")]})
             unknown = set(not_followed) - codes
             if unknown:
-                raise PortalError("unknown_modules", "Deze modules staan niet in het contract: " + ", ".join(
-                    sorted(unknown)), fields={"not_followed": ["Onbekende module."]})
+                raise PortalError("unknown_modules",
+                                  _("Deze modules staan niet in het contract: %(modules)s")
+                                  % {"modules": ", ".join(sorted(unknown))},
+                                  fields={"not_followed": [_("Onbekende module.")]})
         else:
             not_followed = []
         if locked.status != FollowRequest.Status.PENDING:
             if (locked.status, locked.not_followed, locked.explanation) == (decision, not_followed, explanation):
                 return locked
-            raise ConflictError("already_decided", f"Op dit verzoek is al besloten: {locked.get_status_display()}.")
+            raise ConflictError("already_decided", _("Op dit verzoek is al besloten: %(decision)s.")
+                                % {"decision": locked.get_status_display()})
         locked.status, locked.explanation, locked.not_followed = decision, explanation, not_followed
         locked.decided_by, locked.decided_at = actor, now
         locked.save(update_fields=["status", "explanation", "not_followed", "decided_by", "decided_at"])

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
@@ -22,7 +23,7 @@ def contract_year_ensure(*, actor, year: int) -> ContractYear:
     Safe to repeat: existing milestones (and dates an admin changed) are left as they are.
     """
     if not 2000 <= year <= 2100:
-        raise PortalError("invalid_year", f"Contractjaar {year} valt buiten het bereik 2000–2100.")
+        raise PortalError("invalid_year", _("Contractjaar %(year)s valt buiten het bereik 2000–2100.") % {"year": year})
     with transaction.atomic():
         contract_year, created = ContractYear.objects.get_or_create(year=year)
         existing = set(contract_year.milestones.values_list("kind", flat=True))
@@ -44,14 +45,15 @@ def milestone_reschedule(*, actor, milestone: Milestone, due_at: datetime) -> Mi
     history. Audited with the old and the new moment. Moving the end of signing moves the signing reminders
     that have not gone out yet along with it (14, 7 and 2 days before the new last day)."""
     if timezone.is_naive(due_at):
-        raise PortalError("naive_datetime", "Geef het moment met tijdzone op.")
+        raise PortalError("naive_datetime", _("Geef het moment met tijdzone op."))
     with transaction.atomic():
         locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if locked.applied_at is not None:
             raise ConflictError(
                 "milestone_already_applied",
-                f"‘{locked.get_kind_display()}’ is al verwerkt op "
-                f"{timezone.localtime(locked.applied_at):%d-%m-%Y %H:%M}; de datum kan niet meer wijzigen.",
+                _("‘%(milestone)s’ is al verwerkt op %(applied_at)s; de datum kan niet meer wijzigen.")
+                % {"milestone": locked.get_kind_display(),
+                   "applied_at": f"{timezone.localtime(locked.applied_at):%d-%m-%Y %H:%M}"},
             )
         if locked.due_at == due_at:
             return locked

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
@@ -24,7 +25,7 @@ def signing_window(year: int) -> tuple[datetime, datetime]:
         contract_year__year=year, kind__in=[MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE],
     ).values_list("kind", "due_at"))
     if len(rows) != 2:
-        raise ConflictError("no_contract_year", f"Contractjaar {year} heeft nog geen kalender.")
+        raise ConflictError("no_contract_year", _("Contractjaar %(year)s heeft nog geen kalender.") % {"year": year})
     return rows[MilestoneKind.SIGNING_OPEN], rows[MilestoneKind.SIGNING_CLOSE]
 
 
@@ -33,11 +34,12 @@ def check_signing_window(year: int, now: datetime) -> None:
     local = timezone.localtime
     if now < opens:
         raise ConflictError("signing_window_not_open",
-                            f"Ondertekenen kan vanaf {local(opens):%d-%m-%Y %H:%M} (1 oktober).")
+                            _("Ondertekenen kan vanaf %(opens)s (1 oktober).")
+                            % {"opens": f"{local(opens):%d-%m-%Y %H:%M}"})
     if now >= closes:
         raise ConflictError("signing_window_closed",
-                            f"De ondertekentermijn is gesloten: ondertekenen kon tot en met "
-                            f"{local(closes - timezone.timedelta(seconds=1)):%d-%m-%Y} 23:59.")
+                            _("De ondertekentermijn is gesloten: ondertekenen kon tot en met %(last_day)s 23:59.")
+                            % {"last_day": f"{local(closes - timezone.timedelta(seconds=1)):%d-%m-%Y}"})
 
 
 def holder_patients(offer: Offer) -> int:
@@ -59,11 +61,12 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
     patients = holder_patients(offer)
     chosen: dict[str, Decimal | None] = {}
     errors: dict[str, list[str]] = {}
+    over_cap = False
     for item in modules or []:
         code, hours = (item, None) if isinstance(item, str) else (item.get("module"), item.get("hours"))
         cm = by_code.get(code)
         if cm is None:
-            errors[str(code)] = ["Deze module hoort niet bij dit contract."]
+            errors[str(code)] = [_("Deze module hoort niet bij dit contract.")]
             continue
         if needs_hours(cm):
             try:
@@ -71,12 +74,14 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
             except InvalidOperation:
                 hours = Decimal(-1)
             if hours is None or hours <= 0:
-                errors[code] = [f"Vul het aantal uren per week in voor {cm.module.name}."]
+                errors[code] = [_("Vul het aantal uren per week in voor %(module)s.") % {"module": cm.module.name}]
                 continue
             cap = cap_hours_for(cm, patients)
             if cap is not None and hours > cap:
-                errors[code] = [f"{cm.module.name}: ten hoogste {cap} uur per week voor uw {patients} patiënten "
-                                f"(u koos {hours})."]
+                errors[code] = [_("%(module)s: ten hoogste %(cap)s uur per week voor uw %(patients)s patiënten "
+                                  "(u koos %(hours)s).")
+                                % {"module": cm.module.name, "cap": cap, "patients": patients, "hours": hours}]
+                over_cap = True
                 continue
         else:
             hours = None
@@ -85,8 +90,8 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
         if cm.mandatory and code not in chosen and code not in errors:
             chosen[code] = None if not needs_hours(cm) else cap_hours_for(cm, patients)
     if errors:
-        over_cap = any("ten hoogste" in messages[0] for messages in errors.values())
-        raise PortalError("module_over_cap" if over_cap else "invalid_modules", "Controleer de gekozen modules.",
+        # The code is decided by what went wrong, not by the wording, which follows the request's language.
+        raise PortalError("module_over_cap" if over_cap else "invalid_modules", _("Controleer de gekozen modules."),
                           fields={"modules": errors})
     return [(by_code[code], hours) for code, hours in chosen.items()]
 
@@ -97,7 +102,7 @@ def offer_choose_modules(*, actor, offer: Offer, modules) -> list[ModuleChoice]:
         locked = (Offer.objects.select_for_update(of=("self",))
                   .select_related("standard_contract", "practice").get(pk=offer.pk))
         if locked.status != Offer.Status.OPEN:
-            raise ConflictError("offer_not_open", "Dit aanbod is niet meer open.")
+            raise ConflictError("offer_not_open", _("Dit aanbod is niet meer open."))
         parsed = _parse_choices(locked, modules)
         ModuleChoice.objects.filter(offer=locked).delete()
         rows = ModuleChoice.objects.bulk_create(
@@ -152,20 +157,21 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
     from ..access import is_holder_signatory
 
     if not is_holder_signatory(actor, offer):
-        raise PortalError("not_signatory", "Alleen een tekenbevoegde van de zorgaanbieder kan ondertekenen.",
+        raise PortalError("not_signatory", _("Alleen een tekenbevoegde van de zorgaanbieder kan ondertekenen."),
                           status=403)
     if not two_factor_verified:
         raise PortalError("two_factor_required",
-                          "Ondertekenen vraagt om tweestapsverificatie: bevestig eerst met de code uit uw app.",
+                          _("Ondertekenen vraagt om tweestapsverificatie: bevestig eerst met de code uit uw app."),
                           status=403)
     check_signing_window(offer.year, now)
     with transaction.atomic():
         locked = (Offer.objects.select_for_update(of=("self",))
                   .select_related("standard_contract__insurer", "practice", "care_group").get(pk=offer.pk))
         if locked.status == Offer.Status.SIGNED:
-            raise ConflictError("already_signed", "Dit aanbod is al ondertekend.")
+            raise ConflictError("already_signed", _("Dit aanbod is al ondertekend."))
         if locked.status != Offer.Status.OPEN:
-            raise ConflictError("offer_not_open", f"Dit aanbod is {locked.get_status_display().lower()}.")
+            raise ConflictError("offer_not_open", _("Dit aanbod is %(status)s.")
+                                % {"status": locked.get_status_display().lower()})
         if modules is None:
             saved = {c.contract_module.module.code: c.hours
                      for c in locked.choices.select_related("contract_module__module")}
@@ -181,7 +187,7 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
             signature = Signature.objects.create(offer=locked, signed_by=actor, signed_at=now, content=content,
                                                  content_hash=content_hash(content), estimated_amount=total)
         except IntegrityError:
-            raise ConflictError("already_signed", "Dit aanbod is al ondertekend.")
+            raise ConflictError("already_signed", _("Dit aanbod is al ondertekend."))
         locked.status = Offer.Status.SIGNED
         locked.decided_at = now
         locked.save(update_fields=["status", "decided_at"])
@@ -196,13 +202,15 @@ def offer_refuse(*, actor, offer: Offer, now: datetime, reason: str = "") -> Off
     from ..access import is_holder_signatory
 
     if not is_holder_signatory(actor, offer):
-        raise PortalError("not_signatory", "Alleen een tekenbevoegde van de zorgaanbieder kan weigeren.", status=403)
+        raise PortalError("not_signatory", _("Alleen een tekenbevoegde van de zorgaanbieder kan weigeren."),
+                          status=403)
     with transaction.atomic():
         locked = Offer.objects.select_for_update().get(pk=offer.pk)
         if locked.status == Offer.Status.REFUSED:
             return locked
         if locked.status != Offer.Status.OPEN:
-            raise ConflictError("offer_not_open", f"Dit aanbod is {locked.get_status_display().lower()}.")
+            raise ConflictError("offer_not_open", _("Dit aanbod is %(status)s.")
+                                % {"status": locked.get_status_display().lower()})
         locked.status = Offer.Status.REFUSED
         locked.decided_at = now
         locked.refusal_reason = (reason or "").strip()
@@ -223,9 +231,10 @@ def offers_expire(*, year: int, effective_at: datetime) -> int:
 def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
     text = (text or "").strip()
     if not text:
-        raise PortalError("text_required", "Typ uw vraag.", fields={"text": ["Verplicht."]})
+        raise PortalError("text_required", _("Typ uw vraag."), fields={"text": [_("Verplicht.")]})
     if len(text) > 5000:
-        raise PortalError("text_too_long", "Een vraag is ten hoogste 5.000 tekens.", fields={"text": ["Te lang."]})
+        raise PortalError("text_too_long", _("Een vraag is ten hoogste 5.000 tekens."),
+                          fields={"text": [_("Te lang.")]})
     with transaction.atomic():
         question = Question.objects.create(offer=offer, asked_by=actor, text=text, asked_at=now,
                                            due_at=working_days_due(now, QUESTION_WORKING_DAYS))
@@ -245,13 +254,13 @@ def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
 def question_answer(*, actor, question: Question, answer: str, now: datetime) -> Question:
     answer = (answer or "").strip()
     if not answer:
-        raise PortalError("answer_required", "Typ uw antwoord.", fields={"answer": ["Verplicht."]})
+        raise PortalError("answer_required", _("Typ uw antwoord."), fields={"answer": [_("Verplicht.")]})
     with transaction.atomic():
         locked = Question.objects.select_for_update().get(pk=question.pk)
         if locked.answered_at is not None:
             if locked.answer == answer:
                 return locked
-            raise ConflictError("already_answered", "Deze vraag is al beantwoord.")
+            raise ConflictError("already_answered", _("Deze vraag is al beantwoord."))
         locked.answer, locked.answered_by, locked.answered_at = answer, actor, now
         locked.save(update_fields=["answer", "answered_by", "answered_at"])
         audit_record(actor=actor, verb="contracting.question.answered", obj=locked,

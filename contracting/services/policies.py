@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import PortalError
@@ -23,7 +24,8 @@ MAX_ATTACHMENTS = 20
 def policy_save_draft(*, actor, insurer: Insurer, year: int, title: str, body: str) -> PurchasingPolicy:
     title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
     if not title:
-        raise PortalError("title_required", "Geef het inkoopbeleid een titel.", fields={"title": ["Verplicht."]})
+        raise PortalError("title_required", _("Geef het inkoopbeleid een titel."),
+                          fields={"title": [_("Verplicht.")]})
     with transaction.atomic():
         policy, created = PurchasingPolicy.objects.select_for_update().get_or_create(
             insurer=insurer, year=year, defaults={"title": title, "body": body})
@@ -42,16 +44,19 @@ def policy_attach(*, actor, policy: PurchasingPolicy, upload: UploadedFile) -> P
     """Attach a PDF (checked by its content, not only its name) of at most 10 MB."""
     name = (upload.name or "").rsplit("/", 1)[-1]
     if not name.lower().endswith(".pdf"):
-        raise PortalError("attachment_type", f"‘{name}’ is geen PDF. Alleen PDF-bestanden kunnen als bijlage.",
-                          fields={"file": ["Alleen PDF."]})
+        raise PortalError("attachment_type",
+                          _("‘%(name)s’ is geen PDF. Alleen PDF-bestanden kunnen als bijlage.") % {"name": name},
+                          fields={"file": [_("Alleen PDF.")]})
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise PortalError("attachment_too_large",
-                          f"‘{name}’ is {upload.size / 1024 / 1024:.1f} MB; een bijlage is ten hoogste 10 MB.",
-                          fields={"file": ["Te groot."]})
+                          _("‘%(name)s’ is %(size)s MB; een bijlage is ten hoogste 10 MB.")
+                          % {"name": name, "size": f"{upload.size / 1024 / 1024:.1f}"},
+                          fields={"file": [_("Te groot.")]})
     head = upload.read(5)
     upload.seek(0)
     if head != b"%PDF-":
-        raise PortalError("attachment_type", f"‘{name}’ is geen geldig PDF-bestand.", fields={"file": ["Geen PDF."]})
+        raise PortalError("attachment_type", _("‘%(name)s’ is geen geldig PDF-bestand.") % {"name": name},
+                          fields={"file": [_("Geen PDF.")]})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -63,7 +68,8 @@ def policy_attach(*, actor, policy: PurchasingPolicy, upload: UploadedFile) -> P
         if same:
             return same  # the same file uploaded twice
         if current.count() >= MAX_ATTACHMENTS:
-            raise PortalError("too_many_attachments", f"Ten hoogste {MAX_ATTACHMENTS} bijlagen.")
+            raise PortalError("too_many_attachments",
+                              _("Ten hoogste %(count)s bijlagen.") % {"count": MAX_ATTACHMENTS})
         attachment = PolicyAttachment(policy=policy, name=name, size=upload.size, sha256=digest.hexdigest())
         attachment.file.save(name, upload, save=False)
         attachment.save()
@@ -127,7 +133,7 @@ def policy_publish(*, actor, policy: PurchasingPolicy, now: datetime) -> PolicyV
     with transaction.atomic():
         policy = PurchasingPolicy.objects.select_for_update().get(pk=policy.pk)
         if not policy.body.strip():
-            raise PortalError("body_required", "Het inkoopbeleid heeft nog geen tekst.")
+            raise PortalError("body_required", _("Het inkoopbeleid heeft nog geen tekst."))
         attachments = list(policy.attachments.filter(removed_from_draft=False))
         content = {"title": policy.title, "body": policy.body,
                    "attachments": sorted(a.sha256 + ":" + a.name for a in attachments)}
