@@ -4,6 +4,7 @@ object outside the user's scope is not found (404); an action the user's role do
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import (
@@ -56,7 +57,7 @@ def is_insurer_purchaser(user, insurer_id: int) -> bool:
 
 def require_holder_member(user, offer: Offer) -> None:
     if not is_holder_member(user, offer):
-        raise PermissionDenied("Alleen medewerkers van de zorgaanbieder kunnen dit doen.")
+        raise PermissionDenied(_("Alleen medewerkers van de zorgaanbieder kunnen dit doen."))
 
 
 def standard_contracts_visible_to(user) -> QuerySet[StandardContract]:

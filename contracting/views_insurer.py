@@ -3,7 +3,7 @@ and the NZa analyst's maximum-tariff screen, which sits under /inkoop/ because t
 
 Every purchaser view starts from the user's own insurer memberships: another insurer's object is not found
 (404), a user without a purchaser membership may not use these pages at all (403). All writes go through
-contracting.services; a PortalError is shown to the user in Dutch and changes nothing."""
+contracting.services; a PortalError is shown to the user in their language and changes nothing."""
 
 import heapq
 import re

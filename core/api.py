@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -36,7 +37,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "code": "invalid",
-            "detail": "De invoer is niet geldig.",
+            "detail": _("De invoer is niet geldig."),
             "fields": exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail},
         }
         response.status_code = status.HTTP_400_BAD_REQUEST

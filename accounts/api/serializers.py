@@ -11,7 +11,8 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every API error (core.api.exception_handler)."""
 
     code = serializers.CharField(help_text="Stable snake_case code, e.g. not_found or invalid_credentials.")
-    detail = serializers.CharField(help_text="Human-readable explanation, in Dutch.")
+    detail = serializers.CharField(
+        help_text="Human-readable explanation in the request's language (Accept-Language: nl, the default, or en).")
 
 
 class UserSerializer(serializers.ModelSerializer):

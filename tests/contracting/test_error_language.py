@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
@@ -14,7 +15,7 @@ from contracting.models import Signature
 from contracting.services import offer_choose_modules
 from tests.contracting.conftest import IN_WINDOW, ams
 from tests.contracting.test_api_contracting import client_for, verified_client_for
-from tests.factories import make_member
+from tests.factories import PracticeFactory, make_member
 
 AFTER_WINDOW = ams(2026, 11, 8, 0, 0, 0)
 OVER_CAP = [{"module": "poh-ggz", "hours": 16}]
@@ -124,3 +125,25 @@ def test_practice_screen_shows_the_refusal_in_english_after_the_language_switch(
         "modules": ["poh-ggz", "kwaliteit"], "uren-poh-ggz": "15,9", "action": "opslaan"})
     assert "POH-GGZ: ten hoogste 15.8 uur per week voor uw 3100 patiënten (u koos 15.9)." in text(
         response.content.decode())
+
+
+def test_invalid_input_is_told_in_the_language_asked(offer):
+    stranger = make_member(Role.PRACTICE_MEMBER, PracticeFactory(), email="elders@praktijk.example")
+    client = client_for(stranger)
+
+    english = client.post("/api/v1/follow-requests/", {"offer": "geen getal"}, format="json",
+                          HTTP_ACCEPT_LANGUAGE="en").json()
+    dutch = client.post("/api/v1/follow-requests/", {"offer": "geen getal"}, format="json").json()
+    assert (english["code"], english["detail"]) == ("invalid", "The input is not valid.")
+    assert dutch["detail"] == "De invoer is niet geldig."
+
+
+
+def test_the_no_access_page_speaks_english_after_the_switch(offer, purchaser):
+    # The insurer's purchaser may see the offer, but signing is for the practice's own people.
+    page = Client()
+    page.force_login(purchaser)
+    page.post(reverse("set_language"), {"language": "en"})
+    response = page.get(reverse("offers:sign", args=[offer.pk]))
+    assert response.status_code == 403
+    assert "Only staff of the care provider can do this." in text(response.content.decode())
