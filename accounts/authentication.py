@@ -77,6 +77,10 @@ def api_token_issue(*, user: User, otp: str | None) -> tuple[str, ApiToken]:
     return raw, token
 
 
+class TokenExpired(exceptions.AuthenticationFailed):
+    default_code = "token_expired"
+
+
 class ApiTokenAuthentication(BaseAuthentication):
     """`Authorization: Token <key>`, looked up by its hash. `request.auth` is the ApiToken, so views can see
     whether it was issued with a second factor (request_two_factor_verified)."""
@@ -101,6 +105,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Dit account is gedeactiveerd."))
         now = timezone.now()
+        if now >= token.expires_at:
+            raise TokenExpired(_("Dit token is verlopen. Vraag een nieuw token aan via /api/v1/auth/token/."))
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now

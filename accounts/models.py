@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -184,3 +185,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def expires_at(self):
+        """A token that may sign lasts as long as a working day's session; others last a month (settings)."""
+        lifetime = settings.API_TOKEN_TWO_FACTOR_LIFETIME if self.two_factor else settings.API_TOKEN_LIFETIME
+        return self.created_at + lifetime

@@ -197,6 +197,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# An API token lasts 30 days; one issued with a TOTP code (it may sign) lasts a working day, like a verified
+# browser session. Then the client asks for a new one.
+API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("API_TOKEN_DAYS", 30)))
+API_TOKEN_TWO_FACTOR_LIFETIME = timedelta(hours=int(os.environ.get("API_TOKEN_TWO_FACTOR_HOURS", 12)))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Contracteerportaal huisartsenzorg API",
     "DESCRIPTION": "Contracting under Good Contracting Practices: contract years, organisations, offers.",

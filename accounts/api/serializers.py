@@ -74,3 +74,5 @@ class TokenSerializer(serializers.Serializer):
                                             "the portal keeps just a hash of it.")
     two_factor = serializers.BooleanField(help_text="Whether the token was issued with a valid code (may sign).")
     created_at = serializers.DateTimeField(default_timezone=UTC)
+    expires_at = serializers.DateTimeField(default_timezone=UTC, help_text="After this moment the token is refused "
+                                           "(401/403 `token_expired`): 30 days, or 12 hours for one that may sign.")

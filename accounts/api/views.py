@@ -78,7 +78,7 @@ class TokenObtainView(APIView):
         user = self.check_password(request, serializer.validated_data)
         raw, token = api_token_issue(user=user, otp=serializer.validated_data.get("otp"))
         return Response(TokenSerializer({"token": raw, "two_factor": token.two_factor,
-                                         "created_at": token.created_at}).data)
+                                         "created_at": token.created_at, "expires_at": token.expires_at}).data)
 
     def check_password(self, request, data) -> User:
         user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])

@@ -344,3 +344,31 @@ def test_docs_page_renders(db):
     response = APIClient().get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def me_with(token: str):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client.get("/api/v1/me/")
+
+
+def test_a_token_lasts_thirty_days(practice_user):
+    with time_machine.travel(NOW, tick=False):
+        body = request_token(practice_user.email).json()
+    assert body["expires_at"] == "2026-11-14T08:00:00Z"
+    with time_machine.travel(NOW + timedelta(days=30) - timedelta(seconds=1), tick=False):
+        assert me_with(body["token"]).status_code == 200
+    with time_machine.travel(NOW + timedelta(days=30), tick=False):
+        response = me_with(body["token"])
+    assert_error(response, 403, "token_expired")
+    assert "Vraag een nieuw token aan" in response.json()["detail"]
+
+
+def test_a_token_that_may_sign_lasts_a_working_day(signatory_device):
+    with time_machine.travel(NOW, tick=False):
+        body = request_token("teken@praktijk.example", otp=code_for(signatory_device)).json()
+    assert (body["two_factor"], body["expires_at"]) == (True, "2026-10-15T20:00:00Z")
+    with time_machine.travel(NOW + timedelta(hours=11, minutes=59), tick=False):
+        assert me_with(body["token"]).status_code == 200
+    with time_machine.travel(NOW + timedelta(hours=12), tick=False):
+        assert_error(me_with(body["token"]), 403, "token_expired")
