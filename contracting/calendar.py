@@ -50,7 +50,7 @@ class MilestoneKind(models.TextChoices):
     SIGNING_CLOSE = "signing_close", _("Contractering sluit")
     REGISTER_PUBLICATION = "register_publication", _("Openbaar: met wie is gecontracteerd")
     FOLLOW_PROCESSING_START = "follow_processing_start", _("Verwerking contracten en volgcontracten")
-    FOLLOW_DECISIONS_DUE = "follow_decisions_due", _("Besluiten op volgverzoeken uiterlijk genomen")
+    FOLLOW_DECISIONS_DUE = "follow_decisions_due", _("Besluiten op volgverzoeken genomen")
 
 
 class Phase(models.TextChoices):
