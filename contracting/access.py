@@ -1,7 +1,6 @@
 """Which contracting objects a user may see and act on. Views and API start from these querysets, so an
 object outside the user's scope is not found (404); an action the user's role does not allow is 403."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from accounts.selectors import (
     memberships_of,
     practice_ids_of,
 )
+from core.errors import Forbidden
 
 from .models import FollowRequest, Offer, Question, StandardContract
 
@@ -56,8 +56,21 @@ def is_insurer_purchaser(user, insurer_id: int) -> bool:
 
 
 def require_holder_member(user, offer: Offer) -> None:
-    if not is_holder_member(user, offer):
-        raise PermissionDenied(_("Alleen medewerkers van de zorgaanbieder kunnen dit doen."))
+    """For services and views: only the holder's own people (actor None is the system)."""
+    if user is not None and not is_holder_member(user, offer):
+        raise Forbidden("not_holder_member", _("Alleen medewerkers van de zorgaanbieder kunnen dit doen."))
+
+
+def require_insurer_purchaser(user, insurer_id: int) -> None:
+    """For services and views: only a purchaser of this insurer (actor None is the system)."""
+    if user is not None and not is_insurer_purchaser(user, insurer_id):
+        raise Forbidden("not_purchaser", _("Alleen een zorginkoper van deze zorgverzekeraar kan dit doen."))
+
+
+def may_see_choice(user, offer: Offer) -> bool:
+    """The holder's module choice is its own until it signs: its people and the NZa/administrators see it
+    before; the insurer and others only the signed content."""
+    return offer.status == Offer.Status.SIGNED or is_holder_member(user, offer) or is_nza_or_admin(user)
 
 
 def standard_contracts_visible_to(user) -> QuerySet[StandardContract]:

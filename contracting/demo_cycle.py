@@ -429,7 +429,7 @@ def _ask(offer: Offer, asker: User, topic: str, asked_at: datetime, answer_at: d
         return
     question = Question.objects.filter(offer=offer, text=text).first()
     if question is None:
-        offer_mark_opened(offer=offer, now=asked_at - timedelta(hours=2))
+        offer_mark_opened(actor=None, offer=offer, now=asked_at - timedelta(hours=2))
         question = question_ask(actor=asker, offer=offer, text=text, now=asked_at)
     if question.answered_at is None and answer_at <= now:
         question_answer(actor=answerer, question=question, answer=answer, now=answer_at)
@@ -457,7 +457,7 @@ def _run_signing_window(year: int, clock: YearClock, picks: list[Pick], signator
             continue
         if outcome.at > now:
             continue
-        offer_mark_opened(offer=offer, now=outcome.at - timedelta(days=1, hours=2))
+        offer_mark_opened(actor=None, offer=offer, now=outcome.at - timedelta(days=1, hours=2))
         offer.refresh_from_db(fields=["status"])
         if outcome.kind == "refuse" and offer.status == Offer.Status.OPEN:
             offer_refuse(actor=signatory, offer=offer, now=outcome.at,

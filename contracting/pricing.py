@@ -1,6 +1,6 @@
 """Caps and estimated amounts of contract modules for a holder: pure arithmetic, no queries."""
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .models import CapRule, ContractModule, Unit
 
@@ -39,3 +39,16 @@ def estimated_amount(contract_module: ContractModule, registered_patients: int,
 
 def needs_hours(contract_module: ContractModule) -> bool:
     return contract_module.module.unit == Unit.PER_WEEKLY_HOUR_YEAR
+
+
+def parse_hours(raw) -> Decimal | None:
+    """Hours a week as typed ("7,5", "7.5", 7.5); None for nothing, text, NaN/infinity or zero and less."""
+    if raw in (None, ""):
+        return None
+    try:
+        hours = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not hours.is_finite() or hours <= 0:
+        return None
+    return hours

@@ -98,6 +98,16 @@ class NextStep:
         return self.entry
 
 
+def holder_signatories(offer) -> list[Membership]:
+    """The active signatories (tekenbevoegden) of an offer's holder, practice or care group, by name."""
+    if offer.practice_id:
+        scope = {"practice_id": offer.practice_id, "role": Role.PRACTICE_SIGNATORY}
+    else:
+        scope = {"care_group_id": offer.care_group_id, "role": Role.CAREGROUP_SIGNATORY}
+    return list(Membership.objects.filter(user__is_active=True, **scope).select_related("user")
+                .order_by("user__full_name", "user__email"))
+
+
 def contract_year_current(now: datetime) -> ContractYear | None:
     """The earliest contract year whose follow decisions (1 January of the year itself) are still ahead,
     else the latest year; None when no year exists. At most two queries."""

@@ -8,7 +8,7 @@ views show a PortalError's Dutch `detail` and change nothing."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 import django_otp
 from django.contrib import messages
@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import VerifyTokenForm
-from accounts.models import Membership, Role
 from accounts.selectors import care_group_ids_of, memberships_of, practice_ids_of
-from accounts.services import notify_users, user_has_two_factor
+from accounts.services import user_has_two_factor
 from core.errors import PortalError
 from insurers.models import Insurer, PolicyVersion
 from providers.models import MarketShare
@@ -35,6 +34,7 @@ from providers.models import MarketShare
 from .access import (
     is_holder_member,
     is_holder_signatory,
+    may_see_choice,
     offer_for_user,
     offers_visible_to,
     require_holder_member,
@@ -63,7 +63,11 @@ from .models import (
     Unit,
 )
 from .pdf import signed_contract_pdf
-from .pricing import cap_hours_for, estimated_amount, needs_hours
+from .pricing import cap_hours_for, estimated_amount, needs_hours, parse_hours
+
+# The preview on the signing page must be exactly what offer_sign will freeze, so it is built by the very
+# functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
+from .selectors import holder_signatories
 from .services import (
     follow_requests_create,
     offer_choose_modules,
@@ -76,10 +80,7 @@ from .services import (
 )
 from .services.contracts import content_hash, standard_contract_content
 from .services.follow import follow_decision_due
-
-# The preview on the signing page must be exactly what offer_sign will freeze, so it is built by the very
-# functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
-from .services.offers import holder_patients, offer_sign_preview
+from .services.offers import holder_patients, offer_ask_signatories, offer_sign_preview
 
 ONE_SECOND = timedelta(seconds=1)
 
@@ -150,15 +151,6 @@ def _signature(offer: Offer) -> Signature | None:
     return Signature.objects.select_related("signed_by").filter(offer=offer).first()
 
 
-def _signatories(offer: Offer) -> list[Membership]:
-    if offer.practice_id:
-        scope = {"practice_id": offer.practice_id, "role": Role.PRACTICE_SIGNATORY}
-    else:
-        scope = {"care_group_id": offer.care_group_id, "role": Role.CAREGROUP_SIGNATORY}
-    return list(Membership.objects.filter(user__is_active=True, **scope).select_related("user")
-                .order_by("user__full_name", "user__email"))
-
-
 def _follow_requests(offer: Offer, signature: Signature | None, today: date) -> list[FollowRequest]:
     names = {m["code"]: m["name"] for m in signature.content["modules"]} if signature else {}
     rows = list(offer.follow_requests.select_related("insurer").order_by("insurer__name"))
@@ -191,16 +183,6 @@ def display_content(content: dict) -> dict:
 
 
 # --- Estimate -------------------------------------------------------------------------------------------
-def _parse_hours(raw) -> Decimal | None:
-    if raw in (None, ""):
-        return None
-    try:
-        hours = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
-        return None
-    return hours if hours.is_finite() and hours > 0 else None
-
-
 @dataclass
 class EstimateLine:
     name: str
@@ -229,7 +211,7 @@ def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[
         if needs_hours(cm):
             cap = cap_hours_for(cm, patients)
             raw = hours_inputs.get(code, "")
-            hours = _parse_hours(raw)
+            hours = parse_hours(raw)
             if hours is None and cm.mandatory and not raw:
                 hours = cap
             if hours is None:
@@ -261,8 +243,11 @@ class ChoiceState:
     hours: dict[str, str]
 
 
-def _saved_choice_state(offer: Offer, contract_modules: list[ContractModule], patients: int) -> ChoiceState:
-    saved = {c.contract_module_id: c.hours for c in offer.choices.all()}
+def _saved_choice_state(offer: Offer, contract_modules: list[ContractModule], patients: int,
+                        *, user) -> ChoiceState:
+    """The saved choice, for those who may see it (access.may_see_choice); the insurer and others see only the
+    mandatory modules until the offer is signed."""
+    saved = {c.contract_module_id: c.hours for c in offer.choices.all()} if may_see_choice(user, offer) else {}
     if saved:
         by_id = {cm.pk: cm for cm in contract_modules}
         ticked = {by_id[pk].module.code for pk in saved if pk in by_id}
@@ -449,7 +434,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
     elif choice_form is not None and choice_form.is_valid():
         state = _form_choice_state(choice_form)
     else:
-        state = _saved_choice_state(offer, contract_modules, patients)
+        state = _saved_choice_state(offer, contract_modules, patients, user=request.user)
     questions = list(offer.questions.order_by("asked_at", "id"))
     for q in questions:
         q.due_day = last_day(q.due_at)
@@ -482,9 +467,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
 @login_required
 def offer_detail(request, pk: int):
     offer = _offer(request, pk)
-    if is_holder_member(request.user, offer):
-        # Only the holder opening it counts as "opened" on the insurer's signing watch.
-        offer_mark_opened(offer=offer, now=timezone.now())
+    offer_mark_opened(actor=request.user, offer=offer, now=timezone.now())  # counts only for the holder
     return _render_detail(request, offer)
 
 
@@ -493,13 +476,14 @@ def offer_detail(request, pk: int):
 def offer_estimate(request, pk: int):
     """The estimate panel for the module choice as it stands in the form (htmx; nothing is saved)."""
     offer = _offer(request, pk)
+    require_holder_member(request.user, offer)
     contract_modules = _contract_modules(offer)
     patients = holder_patients(offer)
     form = ModuleChoiceForm(request.POST, contract_modules=contract_modules)
     if form.is_valid():
         state = _form_choice_state(form)
     else:
-        state = _saved_choice_state(offer, contract_modules, patients)
+        state = _saved_choice_state(offer, contract_modules, patients, user=request.user)
     return render(request, "contracting/practice/_estimate.html",
                   {"estimate": estimate(contract_modules, patients, state.ticked, state.hours)})
 
@@ -567,7 +551,7 @@ def offer_sign_view(request, pk: int):
                       status=409 if request.method == "POST" else 200)
     if not is_holder_signatory(request.user, offer):
         return render(request, "contracting/practice/sign.html",
-                      {**context, "state": "not_signatory", "signatories": _signatories(offer)})
+                      {**context, "state": "not_signatory", "signatories": holder_signatories(offer)})
     if not user_has_two_factor(request.user):
         return render(request, "contracting/practice/sign.html", {**context, "state": "no_two_factor"})
     try:
@@ -619,25 +603,18 @@ def offer_sign_view(request, pk: int):
 @login_required
 @require_POST
 def notify_signatories(request, pk: int):
-    """A member who may not sign asks the practice's signatories to do it. Once per member and offer, so
-    clicking again does not flood anyone's inbox."""
+    """A member who may not sign asks the practice's signatories to do it (once per member and offer)."""
     offer = _offer(request, pk)
     require_holder_member(request.user, offer)
-    signatories = _signatories(offer)
+    try:
+        signatories, sent = offer_ask_signatories(actor=request.user, offer=offer, now=timezone.now())
+    except PortalError as exc:
+        messages.error(request, exc.detail)
+        return redirect("offers:detail", pk=offer.pk)
     if not signatories:
         messages.warning(request, _("Uw organisatie heeft nog geen tekenbevoegde in het portaal. Vraag de "
                                     "beheerder om iemand tekenbevoegd te maken."))
         return redirect("offers:sign", pk=offer.pk)
-    window = signing_window_at(offer.year, timezone.now())
-    deadline = (_(" Ondertekenen kan tot en met %(day)s.") % {"day": _day(window.last_day)}) if window else ""
-    sent = notify_users(
-        user_ids=[m.user_id for m in signatories], key=f"offer-sign-request:{offer.pk}:{request.user.pk}",
-        subject=_("Verzoek om te ondertekenen: %(title)s") % {"title": offer.standard_contract.title},
-        body=_("%(name)s vraagt u het contract van %(insurer)s voor %(holder)s te ondertekenen.") % {
-            "name": request.user.get_full_name(), "insurer": offer.insurer.name, "holder": offer.holder.name,
-        } + deadline,
-        url=reverse("offers:sign", args=[offer.pk]),
-    )
     names = ", ".join(m.user.get_full_name() for m in signatories)
     if sent:
         messages.success(request, _("Melding verstuurd aan %(names)s.") % {"names": names})

@@ -1,3 +1,6 @@
+from django.core.exceptions import PermissionDenied
+
+
 class PortalError(Exception):
     """A business rule said no. Services raise it; views show `detail`, the API answers `{code, detail}`.
 
@@ -18,3 +21,10 @@ class PortalError(Exception):
 
 class ConflictError(PortalError):
     status = 409
+
+
+class Forbidden(PortalError, PermissionDenied):
+    """The actor's role does not allow this. The API answers 403 with the code; an HTML view that does not
+    catch it shows the 403 page with the detail."""
+
+    status = 403

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.selectors import is_nza_or_admin
-from contracting.access import is_holder_member
+from contracting.access import may_see_choice
 from contracting.calendar import MilestoneKind, local_date
 from contracting.models import (
     CapRule,
@@ -196,7 +195,7 @@ class OfferSerializer(serializers.ModelSerializer):
     def get_chosen_modules(self, obj: Offer) -> list:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if obj.status != Offer.Status.SIGNED and not (user and (is_holder_member(user, obj) or is_nza_or_admin(user))):
+        if user is None or not may_see_choice(user, obj):
             return []
         return ModuleChoiceOutSerializer(obj.choices.all(), many=True).data
 

@@ -20,8 +20,6 @@ from accounts.api.serializers import ErrorSerializer
 from accounts.authentication import request_two_factor_verified
 from contracting.access import (
     follow_requests_visible_to,
-    is_holder_member,
-    is_insurer_purchaser,
     offers_visible_to,
     questions_visible_to,
     standard_contracts_visible_to,
@@ -74,14 +72,6 @@ def _validated(serializer_class, request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _require_holder_member(user, offer: Offer) -> None:
-    # A PortalError rather than PermissionDenied: the API answer then carries a code and this detail (in the
-    # request's language).
-    if not is_holder_member(user, offer):
-        raise PortalError("not_holder_member", _("Alleen medewerkers van de zorgaanbieder kunnen dit doen."),
-                          status=403)
 
 
 class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
@@ -144,11 +134,7 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: OfferSerializer, 404: _error("not_found: no such offer, or not yours")})
     def retrieve(self, request, *args, **kwargs):
         offer = self.get_object()
-        if offer.opened_at is None and is_holder_member(request.user, offer):
-            # Only the holder opening it counts as "opened" on the insurer's signing watch.
-            now = timezone.now()
-            offer_mark_opened(offer=offer, now=now)
-            offer.opened_at = now
+        offer_mark_opened(actor=request.user, offer=offer, now=timezone.now())  # counts only for the holder
         return Response(self.get_serializer(offer).data)
 
     @extend_schema(
@@ -195,7 +181,6 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     def choose(self, request, pk=None):
         """Save the module choice before signing (any member of the holder). Replaces the previous choice."""
         offer = self.get_object()
-        _require_holder_member(request.user, offer)
         data = _validated(ModulesInputSerializer, request)
         offer_choose_modules(actor=request.user, offer=offer, modules=data["modules"])
         return self._offer_response(offer)
@@ -214,7 +199,6 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             rows = questions_visible_to(request.user).filter(offer=offer).order_by("asked_at", "pk")
             return Response(QuestionSerializer(rows, many=True).data)
-        _require_holder_member(request.user, offer)
         data = _validated(QuestionInputSerializer, request)
         question = question_ask(actor=request.user, offer=offer, text=data["text"], now=timezone.now())
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
@@ -249,7 +233,6 @@ class FollowRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         harmless; the answer lists the requests for all insurers named."""
         data = _validated(FollowRequestCreateSerializer, request, offers=offers_visible_to(request.user))
         offer = data["offer"]
-        _require_holder_member(request.user, offer)
         known = set(FollowRequest.objects.filter(offer=offer).values_list("pk", flat=True))
         requests = follow_requests_create(actor=request.user, offer=offer, insurers=data["insurers"],
                                           now=timezone.now())
@@ -273,10 +256,6 @@ class FollowRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         """Follow, follow partially (naming the modules not followed) or decline. Partial and decline need an
         explanation. Deciding the same way again changes nothing; changing a decision is refused."""
         follow_request = self.get_object()
-        if not is_insurer_purchaser(request.user, follow_request.insurer_id):
-            raise PortalError("not_purchaser",
-                              _("Alleen een zorginkoper van %(insurer)s kan op dit verzoek besluiten.")
-                              % {"insurer": follow_request.insurer.name}, status=403)
         data = _validated(FollowDecisionInputSerializer, request)
         follow_request_decide(actor=request.user, follow_request=follow_request, decision=data["decision"],
                               now=timezone.now(), explanation=data["explanation"],

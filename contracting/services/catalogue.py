@@ -3,15 +3,19 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.selectors import is_nza_or_admin
 from core.audit import audit_record
-from core.errors import PortalError
+from core.errors import Forbidden, PortalError
 
 from ..models import Module, NzaMaxTariff
 
 
 def nza_tariff_set(*, actor, module: Module, year: int, max_tariff) -> NzaMaxTariff:
     """Record the NZa maximum tariff of an S1 prestatie for a year (the NZa's tariefbeschikking).
-    The caller is an NZa analyst or administrator. Setting the same value again changes nothing."""
+    Only an NZa analyst or administrator (actor None: the system). Setting the same value again changes
+    nothing."""
+    if actor is not None and not is_nza_or_admin(actor):
+        raise Forbidden("not_nza", _("Alleen analisten van de NZa en beheerders stellen de maximumtarieven vast."))
     if not module.has_nza_max:
         raise PortalError("no_nza_max",
                           _("‘%(module)s’ heeft geen NZa-maximumtarief; het tarief is vrij.") % {"module": module.name})

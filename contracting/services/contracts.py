@@ -16,6 +16,7 @@ from insurers.models import Insurer
 from providers.models import Practice
 from providers.selectors import practices_with_preferent
 
+from ..access import require_insurer_purchaser
 from ..calendar import MilestoneKind
 from ..models import (
     CapRule,
@@ -50,6 +51,7 @@ def _require_draft(contract: StandardContract) -> None:
 
 def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title: str, term_years: int = 1,
                              holder_kind: str = HolderKind.PRACTICE, conditions: str = "") -> StandardContract:
+    require_insurer_purchaser(actor, insurer.pk)
     title = (title or "").strip()
     if not title:
         raise PortalError("title_required", _("Geef het contract een titel."), fields={"title": [_("Verplicht.")]})
@@ -66,6 +68,7 @@ def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title:
 
 
 def standard_contract_update(*, actor, contract: StandardContract, **fields) -> StandardContract:
+    require_insurer_purchaser(actor, contract.insurer_id)
     allowed = {"title", "conditions", "adjustment_clause", "term_years"}
     if set(fields) - allowed:
         raise ValueError(f"unknown fields {set(fields) - allowed}")
@@ -107,6 +110,7 @@ def standard_contract_set_module(*, actor, contract: StandardContract, module: M
                                  cap_hours=None, mandatory: bool = False) -> ContractModule:
     """Add a module to a draft contract or change its terms. Refused: a tariff above the NZa maximum, a cap
     outside the module's range (praktijkmanagement: 3 to 6 hours a week per normpraktijk)."""
+    require_insurer_purchaser(actor, contract.insurer_id)
     tariff = _money(tariff, "tariff")
     _check_tariff(module, tariff, contract.first_year)
     if cap_hours in ("", None):
@@ -146,6 +150,7 @@ def standard_contract_set_module(*, actor, contract: StandardContract, module: M
 
 
 def standard_contract_remove_module(*, actor, contract: StandardContract, module: Module) -> None:
+    require_insurer_purchaser(actor, contract.insurer_id)
     with transaction.atomic():
         locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
         _require_draft(locked)
@@ -177,6 +182,13 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def signing_closes(year: int) -> datetime | None:
+    """When signing closes for contract year `year` (the end of 7 November, or what an admin set); None for a
+    year without a calendar."""
+    return Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.SIGNING_CLOSE).values_list(
+        "due_at", flat=True).first()
+
+
 def _publication_deadline(contract: StandardContract) -> datetime | None:
     kind = (MilestoneKind.INDIVIDUAL_OFFERS_FINAL if contract.holder_kind == HolderKind.PRACTICE
             else MilestoneKind.CAREGROUP_OFFERS)
@@ -186,7 +198,9 @@ def _publication_deadline(contract: StandardContract) -> datetime | None:
 
 def standard_contract_publish(*, actor, contract: StandardContract, now: datetime) -> StandardContract:
     """Publish a draft: its content freezes and offers go to every practice whose preferent insurer this is.
-    Due by 15 September (care groups: 15 July); later is recorded as late. Publishing twice is harmless."""
+    Due by 15 September (care groups: 15 July); later is recorded as late, but once signing has closed for
+    the year nothing could be signed any more, so publishing is refused. Publishing twice is harmless."""
+    require_insurer_purchaser(actor, contract.insurer_id)
     with transaction.atomic():
         locked = StandardContract.objects.select_for_update().select_related("insurer").get(pk=contract.pk)
         if locked.status == StandardContract.Status.PUBLISHED:
@@ -209,6 +223,11 @@ def standard_contract_publish(*, actor, contract: StandardContract, now: datetim
             raise ConflictError("already_published_for_year",
                                 _("Er is al een gepubliceerd standaardcontract voor %(year)s: ‘%(title)s’.")
                                 % {"year": locked.first_year, "title": clash.title})
+        closes = signing_closes(locked.first_year)
+        if closes is not None and now >= closes:
+            raise ConflictError("signing_window_closed",
+                                _("De ondertekentermijn voor %(year)s is voorbij; een contract voor dat jaar kan "
+                                  "niet meer worden gepubliceerd.") % {"year": locked.first_year})
         deadline = _publication_deadline(locked)
         locked.status = StandardContract.Status.PUBLISHED
         locked.published_at = now
@@ -248,8 +267,7 @@ def offer_request(*, actor, practice: Practice, contract: StandardContract, now:
     existing = Offer.objects.filter(standard_contract=contract, practice=practice).first()
     if existing is not None:
         return existing
-    closes = Milestone.objects.filter(contract_year__year=contract.first_year,
-                                      kind=MilestoneKind.SIGNING_CLOSE).values_list("due_at", flat=True).first()
+    closes = signing_closes(contract.first_year)
     if closes is not None and (now or timezone.now()) >= closes:
         raise ConflictError("signing_window_closed",
                             _("De ondertekentermijn voor %(year)s is voorbij; aanvragen kan niet meer.")

@@ -66,6 +66,9 @@ def follow_request_decide(*, actor, follow_request: FollowRequest, decision: str
     """Follow, follow partially (naming the modules or tariffs not followed) or decline. Partial and decline
     need an explanation (GCP: an insurer that does not follow says so in time and explains why). Deciding
     the same way again changes nothing; changing a decision is refused."""
+    from ..access import require_insurer_purchaser
+
+    require_insurer_purchaser(actor, follow_request.insurer_id)
     explanation = (explanation or "").strip()
     not_followed = sorted(set(not_followed or []))
     if decision not in (FollowRequest.Status.FOLLOWED, FollowRequest.Status.PARTIAL, FollowRequest.Status.DECLINED):

@@ -1,11 +1,11 @@
 """Offers: opening, module choice within caps, signing inside the GCP window, refusal, expiry, questions."""
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -13,7 +13,7 @@ from core.errors import ConflictError, PortalError
 
 from ..calendar import MilestoneKind
 from ..models import ContractModule, Milestone, ModuleChoice, Offer, Question, Signature
-from ..pricing import cap_hours_for, estimated_amount, needs_hours
+from ..pricing import TENTH, cap_hours_for, estimated_amount, needs_hours, parse_hours
 from ..workdays import QUESTION_WORKING_DAYS, working_days_due
 from .contracts import content_hash, standard_contract_content
 
@@ -42,16 +42,35 @@ def check_signing_window(year: int, now: datetime) -> None:
                             % {"last_day": f"{local(closes - timezone.timedelta(seconds=1)):%d-%m-%Y}"})
 
 
+def check_signing_not_closed(year: int, now: datetime) -> None:
+    """Choosing modules and refusing stay possible until signing closes (before 1 October the practice may
+    prepare its choice); afterwards the offer is decided by the GCP calendar, not by a late click."""
+    _opens, closes = signing_window(year)
+    if now >= closes:
+        raise ConflictError("signing_window_closed",
+                            _("De ondertekentermijn is gesloten: dit aanbod kan niet meer worden gewijzigd of "
+                              "geweigerd."))
+
+
 def holder_patients(offer: Offer) -> int:
     if offer.practice_id:
         return offer.practice.registered_patients
     return sum(p.registered_patients for p in offer.care_group.practices.all())
 
 
-def offer_mark_opened(*, offer: Offer, now: datetime) -> None:
-    """The first time the holder opens the offer (for the insurer's signing-watch: sent/opened/signed)."""
-    if offer.opened_at is None:
-        Offer.objects.filter(pk=offer.pk, opened_at__isnull=True).update(opened_at=now)
+def offer_mark_opened(*, actor, offer: Offer, now: datetime) -> bool:
+    """The first time the holder's people open the offer (the insurer's signing watch: sent/opened/signed).
+    Anyone else opening it (the insurer, the NZa) changes nothing. Returns whether this was the first time."""
+    from ..access import is_holder_member
+
+    if offer.opened_at is not None or (actor is not None and not is_holder_member(actor, offer)):
+        return False
+    with transaction.atomic():
+        if not Offer.objects.filter(pk=offer.pk, opened_at__isnull=True).update(opened_at=now):
+            return False
+        audit_record(actor=actor, verb="contracting.offer.opened", obj=offer, after={"opened_at": now})
+    offer.opened_at = now
+    return True
 
 
 def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal | None]]:
@@ -69,10 +88,7 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
             errors[str(code)] = [_("Deze module hoort niet bij dit contract.")]
             continue
         if needs_hours(cm):
-            try:
-                hours = Decimal(str(hours).replace(",", ".")) if hours not in (None, "") else None
-            except InvalidOperation:
-                hours = Decimal(-1)
+            hours = parse_hours(hours)
             if hours is None or hours <= 0:
                 errors[code] = [_("Vul het aantal uren per week in voor %(module)s.") % {"module": cm.module.name}]
                 continue
@@ -83,6 +99,7 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
                                 % {"module": cm.module.name, "cap": cap, "patients": patients, "hours": hours}]
                 over_cap = True
                 continue
+            hours = hours.quantize(TENTH, rounding=ROUND_HALF_UP)  # stored as shown: a tenth, like the caps
         else:
             hours = None
         chosen[code] = hours
@@ -96,8 +113,13 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
     return [(by_code[code], hours) for code, hours in chosen.items()]
 
 
-def offer_choose_modules(*, actor, offer: Offer, modules) -> list[ModuleChoice]:
-    """Save the holder's module choice (before signing). Replaces the previous choice; audited."""
+def offer_choose_modules(*, actor, offer: Offer, modules, now: datetime | None = None) -> list[ModuleChoice]:
+    """Save the holder's module choice (before signing, until signing closes). Replaces the previous choice;
+    audited. Only the holder's people may choose."""
+    from ..access import require_holder_member
+
+    require_holder_member(actor, offer)
+    check_signing_not_closed(offer.year, now or timezone.now())
     with transaction.atomic():
         locked = (Offer.objects.select_for_update(of=("self",))
                   .select_related("standard_contract", "practice").get(pk=offer.pk))
@@ -208,6 +230,7 @@ def offer_refuse(*, actor, offer: Offer, now: datetime, reason: str = "") -> Off
         locked = Offer.objects.select_for_update().get(pk=offer.pk)
         if locked.status == Offer.Status.REFUSED:
             return locked
+        check_signing_not_closed(locked.year, now)
         if locked.status != Offer.Status.OPEN:
             raise ConflictError("offer_not_open", _("Dit aanbod is %(status)s.")
                                 % {"status": locked.get_status_display().lower()})
@@ -220,6 +243,39 @@ def offer_refuse(*, actor, offer: Offer, now: datetime, reason: str = "") -> Off
     return locked
 
 
+def offer_ask_signatories(*, actor, offer: Offer, now: datetime) -> tuple[list, int]:
+    """A member who may not sign asks the holder's signatories to sign this open offer before signing closes.
+    Once per member and offer, so asking again floods nobody's inbox. Returns (the signatories, how many
+    were newly notified); no signatories: nobody to ask, nothing happens."""
+    from accounts.services import notify_users
+
+    from ..access import require_holder_member
+    from ..selectors import holder_signatories
+
+    require_holder_member(actor, offer)
+    if offer.status != Offer.Status.OPEN:
+        raise ConflictError("offer_not_open", _("Dit aanbod is %(status)s.")
+                            % {"status": offer.get_status_display().lower()})
+    check_signing_not_closed(offer.year, now)
+    signatories = holder_signatories(offer)
+    if not signatories:
+        return [], 0
+    _opens, closes = signing_window(offer.year)
+    with translation.override("nl"):  # a notice to others: stored and e-mailed in the portal's language
+        last_day = formats.date_format(timezone.localtime(closes - timezone.timedelta(seconds=1)).date(), "j F Y")
+    with transaction.atomic():
+        sent = notify_users(
+            user_ids=[m.user_id for m in signatories], key=f"offer-sign-request:{offer.pk}:{actor.pk}",
+            subject=f"Verzoek om te ondertekenen: {offer.standard_contract.title}",
+            body=f"{actor.get_full_name()} vraagt u het contract van {offer.insurer.name} voor {offer.holder.name} "
+                 f"te ondertekenen. Ondertekenen kan tot en met {last_day}.",
+            url=reverse("offers:sign", args=[offer.pk]))
+        if sent:
+            audit_record(actor=actor, verb="contracting.offer.signatories_asked", obj=offer,
+                         after={"notified": sent})
+    return signatories, sent
+
+
 def offers_expire(*, year: int, effective_at: datetime) -> int:
     """At the end of 7 November: every practice offer of `year` still open expires (one set-based update;
     the practice is then not contracted by that insurer for the year)."""
@@ -229,6 +285,11 @@ def offers_expire(*, year: int, effective_at: datetime) -> int:
 
 
 def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
+    """The holder's people ask the insurer; the answer is due within 5 working days. Asking the same
+    question again while it is unanswered (a double click, a retried request) gives the same question."""
+    from ..access import require_holder_member
+
+    require_holder_member(actor, offer)
     text = (text or "").strip()
     if not text:
         raise PortalError("text_required", _("Typ uw vraag."), fields={"text": [_("Verplicht.")]})
@@ -236,6 +297,10 @@ def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
         raise PortalError("text_too_long", _("Een vraag is ten hoogste 5.000 tekens."),
                           fields={"text": [_("Te lang.")]})
     with transaction.atomic():
+        Offer.objects.select_for_update().filter(pk=offer.pk).first()  # one asker at a time per offer
+        same = Question.objects.filter(offer=offer, asked_by=actor, text=text, answered_at__isnull=True).first()
+        if same is not None:
+            return same
         question = Question.objects.create(offer=offer, asked_by=actor, text=text, asked_at=now,
                                            due_at=working_days_due(now, QUESTION_WORKING_DAYS))
         audit_record(actor=actor, verb="contracting.question.asked", obj=question, after={"due_at": question.due_at})
@@ -252,6 +317,10 @@ def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
 
 
 def question_answer(*, actor, question: Question, answer: str, now: datetime) -> Question:
+    """A purchaser of the offer's insurer answers. Answering the same again changes nothing."""
+    from ..access import require_insurer_purchaser
+
+    require_insurer_purchaser(actor, question.offer.insurer_id)
     answer = (answer or "").strip()
     if not answer:
         raise PortalError("answer_required", _("Typ uw antwoord."), fields={"answer": [_("Verplicht.")]})

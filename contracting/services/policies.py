@@ -14,6 +14,7 @@ from core.audit import audit_record
 from core.errors import PortalError
 from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy
 
+from ..access import require_insurer_purchaser
 from ..calendar import MilestoneKind
 from ..models import Milestone
 
@@ -22,6 +23,7 @@ MAX_ATTACHMENTS = 20
 
 
 def policy_save_draft(*, actor, insurer: Insurer, year: int, title: str, body: str) -> PurchasingPolicy:
+    require_insurer_purchaser(actor, insurer.pk)
     title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
     if not title:
         raise PortalError("title_required", _("Geef het inkoopbeleid een titel."),
@@ -42,6 +44,7 @@ def policy_save_draft(*, actor, insurer: Insurer, year: int, title: str, body: s
 
 def policy_attach(*, actor, policy: PurchasingPolicy, upload: UploadedFile) -> PolicyAttachment:
     """Attach a PDF (checked by its content, not only its name) of at most 10 MB."""
+    require_insurer_purchaser(actor, policy.insurer_id)
     name = (upload.name or "").rsplit("/", 1)[-1]
     if not name.lower().endswith(".pdf"):
         raise PortalError("attachment_type",
@@ -80,6 +83,7 @@ def policy_attach(*, actor, policy: PurchasingPolicy, upload: UploadedFile) -> P
 
 def policy_detach(*, actor, attachment: PolicyAttachment) -> None:
     """Take an attachment out of the draft. Published versions keep theirs: the file is never deleted."""
+    require_insurer_purchaser(actor, attachment.policy.insurer_id)
     with transaction.atomic():
         locked = PolicyAttachment.objects.select_for_update().get(pk=attachment.pk)
         if locked.removed_from_draft:
@@ -130,6 +134,7 @@ def policy_publication_deadline(year: int) -> datetime | None:
 def policy_publish(*, actor, policy: PurchasingPolicy, now: datetime) -> PolicyVersion:
     """Publish the draft as a new immutable version. Publishing after 1 April is recorded as late, not refused.
     Publishing unchanged content again returns the current version (safe to repeat)."""
+    require_insurer_purchaser(actor, policy.insurer_id)
     with transaction.atomic():
         policy = PurchasingPolicy.objects.select_for_update().get(pk=policy.pk)
         if not policy.body.strip():

@@ -8,7 +8,9 @@ from contracting.calendar import AMSTERDAM
 from contracting.models import Module
 from contracting.services import (
     contract_year_ensure,
+    follow_requests_create,
     nza_tariff_set,
+    offer_sign,
     standard_contract_create,
     standard_contract_publish,
     standard_contract_set_module,
@@ -91,3 +93,20 @@ def published_contract(market, nza_tariffs, practice_3100, purchaser):
 @pytest.fixture
 def offer(published_contract, practice_3100):
     return published_contract.offers.get(practice=practice_3100)
+
+
+# A choice within the caps of a 3,100-patient practice: POH-GGZ at its cap of 15.8 hours.
+CHOICE = [{"module": "poh-ggz", "hours": "15.8"}, {"module": "praktijkmanagement", "hours": "5"}, "kwaliteit"]
+
+
+@pytest.fixture
+def signed_offer(offer, signatory):
+    offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
+    offer.refresh_from_db()
+    return offer
+
+
+@pytest.fixture
+def follow_request(signed_offer, signatory, market):
+    """The practice offers its signed preferent contract to the other insurer."""
+    return follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]], now=IN_WINDOW)[0]

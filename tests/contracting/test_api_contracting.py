@@ -23,7 +23,7 @@ from contracting.services import (
     offers_create_for_preferent,
     register_publish,
 )
-from tests.contracting.conftest import IN_WINDOW, ams, build_contract
+from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import (
     DEFAULT_PASSWORD,
     CareGroupFactory,
@@ -32,8 +32,6 @@ from tests.factories import (
     enrol_totp,
     make_member,
 )
-
-CHOICE = [{"module": "poh-ggz", "hours": 15.8}, {"module": "praktijkmanagement", "hours": "5"}, "kwaliteit"]
 
 
 def client_for(user) -> APIClient:
@@ -194,6 +192,7 @@ def test_care_group_offer_uses_all_its_practices_for_the_caps(published_contract
 
 
 # --- Choosing modules and asking questions ---------------------------------------------------------------
+@time_machine.travel(IN_WINDOW, tick=False)
 def test_holder_saves_a_choice_which_the_insurer_does_not_see_before_signing(offer, member_x, purchaser):
     client = client_for(member_x)
     response = client.post(f"/api/v1/offers/{offer.pk}/choose/", {"modules": CHOICE}, format="json")
@@ -206,6 +205,7 @@ def test_holder_saves_a_choice_which_the_insurer_does_not_see_before_signing(off
                                             format="json"), 403, "not_holder_member")
 
 
+@time_machine.travel(IN_WINDOW, tick=False)
 def test_choice_over_the_cap_names_the_module(offer, member_x):
     response = client_for(member_x).post(f"/api/v1/offers/{offer.pk}/choose/",
                                          {"modules": [{"module": "poh-ggz", "hours": "15.9"}]}, format="json")
@@ -378,13 +378,6 @@ def test_two_simultaneous_sign_requests_sign_once(request):
 
 
 # --- Follow requests (volgen) ---------------------------------------------------------------------------
-@pytest.fixture
-def signed_offer(offer, signatory):
-    offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
-    offer.refresh_from_db()
-    return offer
-
-
 def test_holder_offers_the_signed_contract_to_other_insurers(signed_offer, member_x, market):
     third_insurer = InsurerFactory(name="Derde Verzekeraar")
     client = client_for(member_x)
@@ -422,11 +415,6 @@ def test_follow_request_errors(signed_offer, offer, member_x, purchaser, outside
                                                   format="json"), 400, "invalid")
     assert "offer" in body["fields"]
     assert not FollowRequest.objects.exists()
-
-
-@pytest.fixture
-def follow_request(signed_offer, signatory, market):
-    return follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]], now=IN_WINDOW)[0]
 
 
 def test_follow_requests_are_scoped(follow_request, other_purchaser, purchaser, signatory, member_y, outsider):

@@ -83,6 +83,7 @@ def test_a_module_over_its_cap_is_a_field_error_in_the_language_asked(offer, sig
     assert not Signature.objects.exists()
 
 
+@time_machine.travel(IN_WINDOW, tick=False)
 def test_the_error_code_does_not_depend_on_the_wording(offer, member):
     """The code was once told apart by looking for "ten hoogste" in the Dutch message; in English a module
     over its cap must still be module_over_cap, and a missing number of hours invalid_modules."""
@@ -103,6 +104,7 @@ def test_the_error_code_does_not_depend_on_the_wording(offer, member):
     assert not offer.choices.exists()
 
 
+@time_machine.travel(IN_WINDOW, tick=False)
 def test_practice_screen_shows_the_refusal_in_english_after_the_language_switch(client, member, offer):
     offer_choose_modules(actor=None, offer=offer, modules=["kwaliteit"])
     client.force_login(member)

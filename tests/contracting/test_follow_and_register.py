@@ -5,20 +5,11 @@ from contracting.services import (
     follow_request_decide,
     follow_requests_create,
     milestones_sweep,
-    offer_sign,
     register_entries,
 )
 from core.errors import ConflictError, PortalError
 from tests.contracting.conftest import IN_WINDOW, ams
-from tests.contracting.test_offers import CHOICE
 from tests.factories import InsurerFactory
-
-
-@pytest.fixture
-def signed_offer(offer, signatory):
-    offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
-    offer.refresh_from_db()
-    return offer
 
 
 def test_one_action_offers_the_signed_contract_to_each_other_insurer(signed_offer, signatory, market):
@@ -41,11 +32,6 @@ def test_the_own_insurer_cannot_be_asked_to_follow(signed_offer, signatory, mark
     with pytest.raises(PortalError) as exc:
         follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["preferent"]], now=IN_WINDOW)
     assert exc.value.code == "own_insurer"
-
-
-@pytest.fixture
-def follow_request(signed_offer, signatory, market):
-    return follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]], now=IN_WINDOW)[0]
 
 
 @pytest.mark.parametrize("decision", ["partial", "declined"])

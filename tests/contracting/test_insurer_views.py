@@ -18,7 +18,6 @@ from contracting.models import ContractModule, FollowRequest, Module, NzaMaxTari
 from contracting.services import (
     follow_requests_create,
     offer_mark_opened,
-    offer_sign,
     offers_create_for_preferent,
     policy_attach,
     policy_save_draft,
@@ -26,7 +25,6 @@ from contracting.services import (
 )
 from insurers.models import PolicyVersion
 from tests.contracting.conftest import IN_WINDOW, ams, build_contract
-from tests.contracting.test_offers import CHOICE
 from tests.factories import InsurerFactory, PracticeFactory, make_member
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -52,19 +50,6 @@ def nza_analyst(db):
 @pytest.fixture
 def draft_contract(market, nza_tariffs, purchaser):
     return build_contract(market["preferent"], purchaser, publish=False)
-
-
-@pytest.fixture
-def signed_offer(offer, signatory):
-    offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
-    offer.refresh_from_db()
-    return offer
-
-
-@pytest.fixture
-def follow_request(signed_offer, signatory, market):
-    """The practice offers its signed preferent contract to the other insurer."""
-    return follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]], now=IN_WINDOW)[0]
 
 
 # --- Who may use the screens ---------------------------------------------------------------------------------
@@ -414,8 +399,9 @@ def test_dashboard_queries_do_not_grow_with_practices_or_regions(client, purchas
         PracticeFactory(preferred_insurer=market["preferent"])
     offers_create_for_preferent(contract=published_contract)
     for offer in Offer.objects.filter(standard_contract=published_contract)[:10]:
-        offer_mark_opened(offer=offer, now=IN_WINDOW)
-        question_ask(actor=signatory, offer=offer, text="Vraag", now=IN_WINDOW)
+        asker = make_member(Role.PRACTICE_MEMBER, offer.practice)
+        offer_mark_opened(actor=asker, offer=offer, now=IN_WINDOW)
+        question_ask(actor=asker, offer=offer, text="Vraag", now=IN_WINDOW)
     html = text(client.get(url).content.decode())
     assert "Totaal 31 10" in html and "Pagina 1 van 2" in html and "10 open vragen" in html
     assert "Ondertekenen kan van 1 oktober tot en met 7 november 2026." in html
@@ -441,7 +427,7 @@ def test_inbox_queries_do_not_grow_with_items(client, market, other_purchaser, s
         practice = PracticeFactory(region=market["region"])
         offer = Offer.objects.create(standard_contract=contract, practice=practice, year=2027,
                                      insurer=market["other"], reason=Offer.Reason.REQUESTED)
-        question_ask(actor=signatory, offer=offer, text="Vraag", now=IN_WINDOW)
+        question_ask(actor=make_member(Role.PRACTICE_MEMBER, practice), offer=offer, text="Vraag", now=IN_WINDOW)
     html = text(client.get(url).content.decode())
     assert "13 open punten" in html
 

@@ -18,28 +18,31 @@ from contracting.services import (
 )
 from core.errors import ConflictError, PortalError
 from core.models import AuditEvent
-from tests.contracting.conftest import IN_WINDOW, ams
+from tests.contracting.conftest import CHOICE, IN_WINDOW, ams
 from tests.factories import make_member
-
-CHOICE = [{"module": "poh-ggz", "hours": "15.8"}, {"module": "praktijkmanagement", "hours": "5"}, "kwaliteit"]
 
 
 def test_poh_ggz_cap_follows_registered_patients(offer, signatory):
     # 12 hours per 2,350 patients: 3,100 patients may contract at most 15.8 hours a week.
     with pytest.raises(PortalError) as exc:
-        offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "poh-ggz", "hours": "15.9"}])
+        offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "poh-ggz", "hours": "15.9"}],
+                             now=IN_WINDOW)
     assert exc.value.code == "module_over_cap"
     assert "ten hoogste 15.8 uur" in exc.value.fields["modules"]["poh-ggz"][0]
     assert not offer.choices.exists()
-    offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "poh-ggz", "hours": "15.8"}])
+    offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "poh-ggz", "hours": "15.8"}], now=IN_WINDOW)
     assert offer.choices.get(contract_module__module__code="poh-ggz").hours == Decimal("15.80")
 
 
 def test_insurer_cap_setting_applies_to_praktijkmanagement(offer, signatory):
     # The insurer capped praktijkmanagement at 4 hours per 2,350 patients: 5.2 hours for 3,100 patients.
-    with pytest.raises(PortalError):
-        offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "praktijkmanagement", "hours": "5.3"}])
-    offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "praktijkmanagement", "hours": "5.2"}])
+    with pytest.raises(PortalError) as exc:
+        offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "praktijkmanagement", "hours": "5.3"}],
+                             now=IN_WINDOW)
+    assert exc.value.code == "module_over_cap"
+    offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "praktijkmanagement", "hours": "5.2"}],
+                         now=IN_WINDOW)
+    assert offer.choices.get(contract_module__module__code="praktijkmanagement").hours == Decimal("5.20")
 
 
 def test_signing_freezes_content_with_hash_and_estimated_amount(offer, signatory):
@@ -59,7 +62,7 @@ def test_signed_content_cannot_change(offer, signatory):
     signature = offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
     frozen = dict(signature.content)
     with pytest.raises(ConflictError):
-        offer_choose_modules(actor=signatory, offer=offer, modules=["kwaliteit"])
+        offer_choose_modules(actor=signatory, offer=offer, modules=["kwaliteit"], now=IN_WINDOW)
     with pytest.raises(ConflictError) as exc:
         offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=["kwaliteit"], two_factor_verified=True)
     assert exc.value.code == "already_signed"

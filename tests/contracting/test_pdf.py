@@ -9,8 +9,7 @@ from django.urls import reverse
 from contracting.models import Signature
 from contracting.pdf import signed_contract_pdf
 from contracting.services import offer_sign
-from tests.contracting.conftest import IN_WINDOW
-from tests.contracting.test_offers import CHOICE
+from tests.contracting.conftest import CHOICE, IN_WINDOW
 
 
 def page_text(pdf: bytes) -> str:

@@ -31,8 +31,7 @@ from contracting.services import (
     standard_contract_publish,
     standard_contract_set_module,
 )
-from tests.contracting.conftest import IN_WINDOW, ams, build_contract
-from tests.contracting.test_offers import CHOICE
+from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, make_member
 
 BEFORE_WINDOW = ams(2026, 9, 20, 10, 0)
@@ -92,13 +91,6 @@ def member_client(client, member):
 def signatory_client(client, signatory):
     client.force_login(signatory)
     return client
-
-
-@pytest.fixture
-def signed_offer(offer, signatory):
-    offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
-    offer.refresh_from_db()
-    return offer
 
 
 # --- List -----------------------------------------------------------------------------------------------
@@ -243,6 +235,7 @@ def test_opening_the_offer_marks_it_opened_and_shows_caps_for_this_practice(memb
     assert "X-CSRFToken" in content
 
 
+@time_machine.travel(IN_WINDOW, tick=False)
 def test_module_over_cap_shows_the_dutch_message_next_to_it_and_saves_nothing(member_client, offer):
     offer_choose_modules(actor=None, offer=offer, modules=["kwaliteit"])
     response = member_client.post(reverse("offers:choose", args=[offer.pk]), {
