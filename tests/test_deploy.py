@@ -168,7 +168,6 @@ def test_production_settings_refuse_a_missing_or_development_key(tmp_path, key):
 
 def test_deploy_check_passes_with_a_random_key(tmp_path):
     key = secrets.token_urlsafe(48)
-    assert len(key) == 64
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, SECRET_KEY=key)
     assert result.returncode == 0, result.stdout + result.stderr
 

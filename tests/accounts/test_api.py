@@ -322,7 +322,10 @@ def test_last_use_is_recorded_at_most_once_a_minute(practice_user):
 
 
 def test_session_still_works_next_to_tokens(practice_user):
-    assert client_for(practice_user).get("/api/v1/me/").status_code == 200
+    token = request_token(practice_user.email).json()["token"]
+    client = client_for(practice_user)  # a browser session of the same user, next to the token
+    assert client.get("/api/v1/me/").json()["user"]["email"] == practice_user.email
+    assert me_with(token).json()["user"]["email"] == practice_user.email
 
 
 # --- Schema and docs ------------------------------------------------------------------------------------

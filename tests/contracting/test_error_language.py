@@ -21,11 +21,6 @@ AFTER_WINDOW = ams(2026, 11, 8, 0, 0, 0)
 OVER_CAP = [{"module": "poh-ggz", "hours": 16}]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def member(practice_3100):
     return make_member(Role.PRACTICE_MEMBER, practice_3100, email="assistent@praktijk.example")

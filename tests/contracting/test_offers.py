@@ -12,6 +12,7 @@ from contracting.services import (
     milestones_sweep,
     offer_choose_modules,
     offer_refuse,
+    offer_request,
     offer_sign,
     question_answer,
     question_ask,
@@ -122,12 +123,18 @@ def test_reminders_go_only_to_practices_with_unsigned_offers(offer, signatory, m
 
     bystander = make_member(Role.PRACTICE_MEMBER, PracticeFactory(region=market["region"],
                                                                    preferred_insurer=market["other"]))
+    hesitant = PracticeFactory(region=market["region"])  # asks for the same contract and does not sign
+    offer_request(actor=None, practice=hesitant, contract=offer.standard_contract, now=ams(2026, 10, 2, 9, 0))
+    colleague = make_member(Role.PRACTICE_MEMBER, hesitant)
     milestones_sweep(now=ams(2026, 10, 24, 8, 0))
     assert Notification.objects.filter(user=signatory, subject__startswith="Nog 14 dagen").count() == 1
     assert not Notification.objects.filter(user=bystander, subject__startswith="Nog 14 dagen").exists()
     offer_sign(actor=signatory, offer=offer, now=ams(2026, 10, 25, 10, 0), modules=CHOICE, two_factor_verified=True)
     milestones_sweep(now=ams(2026, 10, 31, 8, 0))
     assert not Notification.objects.filter(user=signatory, subject__startswith="Nog 7 dagen").exists()
+    milestones_sweep(now=ams(2026, 11, 5, 8, 0))
+    assert [n.subject[:12] for n in Notification.objects.filter(user=colleague, subject__startswith="Nog ")
+            .order_by("created_at", "pk")] == ["Nog 14 dagen", "Nog 7 dagen:", "Nog 2 dagen:"]
 
 
 def test_reminders_follow_an_extended_end_of_signing(offer, signatory, admin_user, year2027):

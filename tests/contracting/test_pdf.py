@@ -21,12 +21,6 @@ def page_text(pdf: bytes) -> str:
     return b"\n".join(chunks).decode("cp1252", "replace")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Every fixture user gets a password; the production hasher takes about a second per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signature(offer, signatory):
     offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)

@@ -18,7 +18,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Notification, Role
 from contracting.models import FollowRequest, Module, ModuleChoice, Offer, Signature
-from contracting.pricing import estimated_amount
 from contracting.services import (
     follow_requests_create,
     nza_tariff_set,
@@ -66,12 +65,6 @@ def module_row(content: str, code: str) -> str:
 
 def estimate_total(content: str) -> Decimal:
     return Decimal(re.search(r'class="offers-estimate-total" value="([^"]+)"', content).group(1))
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Every fixture user gets a password; the production hasher takes about a second per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -256,13 +249,9 @@ def test_module_over_cap_shows_the_dutch_message_next_to_it_and_saves_nothing(me
     assert saved == {"inschrijving": None, "consult": None, "poh-ggz": Decimal("15.80")}
 
 
-def _expected_total(offer, hours_by_code: dict) -> Decimal:
-    total = Decimal("0")
-    patients = offer.practice.registered_patients
-    for cm in offer.standard_contract.modules.select_related("module"):
-        if cm.mandatory or cm.module.code in hours_by_code:
-            total += estimated_amount(cm, patients, hours_by_code.get(cm.module.code)) or 0
-    return total
+# The contract of build_contract for 3,100 patients: inschrijving € 17,00 × 3,100 × 4 = € 210.800 (always in);
+# POH-GGZ € 3.900 per weekly hour; praktijkmanagement € 2.500 per weekly hour; kwaliteit € 1.500.
+MANDATORY_ONLY = Decimal("210800.00")
 
 
 def test_estimate_endpoint_returns_the_amounts_for_the_ticked_modules(member_client, offer):
@@ -271,7 +260,7 @@ def test_estimate_endpoint_returns_the_amounts_for_the_ticked_modules(member_cli
                                   HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     content = response.content.decode()
-    expected = _expected_total(offer, {"poh-ggz": Decimal("10"), "kwaliteit": None})
+    expected = MANDATORY_ONLY + 10 * Decimal("3900") + Decimal("1500")  # 251.300
     assert estimate_total(content) == expected
     with translation.override("nl"):
         assert f"€ {number_format(expected, 2, force_grouping=True)}" in text(content)
@@ -280,7 +269,7 @@ def test_estimate_endpoint_returns_the_amounts_for_the_ticked_modules(member_cli
     # Over the cap: said next to the module and left out of the total.
     content = member_client.post(url, {"modules": ["poh-ggz"], "uren-poh-ggz": "16"}).content.decode()
     assert "Meer dan het plafond van 15,8 uur per week" in text(content)
-    assert estimate_total(content) == _expected_total(offer, {})
+    assert estimate_total(content) == MANDATORY_ONLY
     assert not ModuleChoice.objects.exists()
 
 
@@ -288,7 +277,7 @@ def test_bereken_without_javascript_shows_the_estimate_and_saves_nothing(member_
     response = member_client.post(reverse("offers:choose", args=[offer.pk]), {
         "modules": ["praktijkmanagement"], "uren-praktijkmanagement": "5", "action": "bereken"})
     assert response.status_code == 200
-    assert estimate_total(response.content.decode()) == _expected_total(offer, {"praktijkmanagement": Decimal("5")})
+    assert estimate_total(response.content.decode()) == MANDATORY_ONLY + 5 * Decimal("2500")
     assert not ModuleChoice.objects.exists()
 
 
@@ -580,8 +569,9 @@ def test_follow_screen_offers_the_contract_to_each_chosen_insurer(member_client,
 
 @time_machine.travel(IN_WINDOW, tick=False)
 def test_follow_needs_a_choice_and_a_signed_contract(member_client, offer, market):
-    response = member_client.get(reverse("offers:follow", args=[offer.pk]))
-    assert response.status_code == 302  # not signed yet: back to the offer
+    response = member_client.post(reverse("offers:follow", args=[offer.pk]), {"insurers": [market["other"].pk]})
+    assert response.status_code == 302  # not signed yet: back to the offer, nothing sent
+    assert response.url == reverse("offers:detail", args=[offer.pk])
     assert not FollowRequest.objects.exists()
 
 
