@@ -56,6 +56,7 @@ from .models import (
     FollowRequest,
     HolderKind,
     Milestone,
+    MilestoneEffect,
     Module,
     NzaMaxTariff,
     Offer,
@@ -112,7 +113,7 @@ def _purchaser_scope(request) -> PurchaserScope:
                                  "U heeft geen rol als zorginkoper."))
     raw = request.GET.get("insurer")
     if raw is not None:
-        chosen = insurers.get(int(raw)) if raw.isdigit() else None
+        chosen = insurers.get(int(raw)) if raw.isascii() and raw.isdigit() else None
         if chosen is None:
             raise Http404(_("Deze zorgverzekeraar bestaat niet of u bent er geen zorginkoper van."))
         if request.session.get(SESSION_INSURER_KEY) != chosen.pk:
@@ -135,7 +136,7 @@ def _chosen_year(request, now: datetime) -> tuple[int, list[int]]:
     """?year=<n>, else the current contract year, else next calendar year; and the years that exist."""
     years = list(ContractYear.objects.order_by("year").values_list("year", flat=True))
     raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
         return int(raw), years
     current = contract_year_current(now)
     return (current.year if current else local_date(now).year + 1), years
@@ -286,8 +287,12 @@ def dashboard(request, scope: PurchaserScope):
     follow = FollowRequest.objects.filter(insurer=insurer, status=FollowRequest.Status.PENDING).aggregate(
         open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
 
-    reminders = [(MilestoneKind(kind).label, milestones[kind].applied_at) for kind in REMINDER_KINDS
-                 if kind in milestones and milestones[kind].applied_at]
+    # Only reminders that really went out: the sweep skips one found more than a day late.
+    sent = dict(MilestoneEffect.objects.filter(
+        milestone__in=[milestones[k] for k in REMINDER_KINDS if k in milestones],
+        effect="contracting.offers.remind", status=MilestoneEffect.Status.APPLIED,
+    ).values_list("milestone__kind", "applied_at"))
+    reminders = [(MilestoneKind(kind).label, sent[kind]) for kind in REMINDER_KINDS if kind in sent]
     return render(request, "contracting/insurer/dashboard.html", {
         "scope": scope, "year": year, "years": years, "now": now,
         "policy": policy, "latest_version": latest_version,

@@ -21,6 +21,7 @@ from ..calendar import MilestoneKind
 from ..models import (
     CapRule,
     ContractModule,
+    ContractYear,
     HolderKind,
     Milestone,
     Module,
@@ -52,6 +53,7 @@ def _require_draft(contract: StandardContract) -> None:
 def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title: str, term_years: int = 1,
                              holder_kind: str = HolderKind.PRACTICE, conditions: str = "") -> StandardContract:
     require_insurer_purchaser(actor, insurer.pk)
+    require_contract_year(first_year)
     title = (title or "").strip()
     if not title:
         raise PortalError("title_required", _("Geef het contract een titel."), fields={"title": [_("Verplicht.")]})
@@ -180,6 +182,14 @@ def standard_contract_content(contract: StandardContract) -> dict:
 
 def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def require_contract_year(year: int) -> None:
+    """Policies and contracts are for a contract year with a GCP calendar: without one, no deadline applies
+    and nothing could be signed."""
+    if not ContractYear.objects.filter(year=year).exists():
+        raise PortalError("no_contract_year", _("Contractjaar %(year)s heeft nog geen kalender.") % {"year": year},
+                          fields={"first_year": [_("Kies een contractjaar uit de kalender.")]})
 
 
 def signing_closes(year: int) -> datetime | None:

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -105,4 +106,23 @@ def follow_request_decide(*, actor, follow_request: FollowRequest, decision: str
         audit_record(actor=actor, verb="contracting.follow_request.decided", obj=locked,
                      before={"status": "pending"},
                      after={"status": decision, "not_followed": not_followed, "late": now >= locked.due_at})
+        _notify_holder_of_decision(locked)
     return locked
+
+
+def _notify_holder_of_decision(follow_request: FollowRequest) -> None:
+    """The practice or care group hears the insurer's decision (in the portal's language: a notice to others)."""
+    from accounts.models import Membership
+    from accounts.services import notify_users
+
+    offer = follow_request.offer
+    holder = {"practice_id": offer.practice_id} if offer.practice_id else {"care_group_id": offer.care_group_id}
+    with translation.override("nl"):
+        decision = str(follow_request.get_status_display()).lower()
+    body = f"{follow_request.insurer.name}: {decision}."
+    if follow_request.explanation:
+        body += f" Toelichting: {follow_request.explanation}"
+    notify_users(user_ids=Membership.objects.filter(**holder).values_list("user_id", flat=True),
+                 key=f"follow-decided:{follow_request.pk}",
+                 subject=f"Besluit op uw volgverzoek aan {follow_request.insurer.name}", body=body,
+                 url=reverse("offers:detail", args=[offer.pk]) + "#volgen")

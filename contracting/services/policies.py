@@ -17,6 +17,7 @@ from insurers.models import Insurer, PolicyAttachment, PolicyVersion, Purchasing
 from ..access import require_insurer_purchaser
 from ..calendar import MilestoneKind
 from ..models import Milestone
+from .contracts import require_contract_year
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 20
@@ -24,6 +25,7 @@ MAX_ATTACHMENTS = 20
 
 def policy_save_draft(*, actor, insurer: Insurer, year: int, title: str, body: str) -> PurchasingPolicy:
     require_insurer_purchaser(actor, insurer.pk)
+    require_contract_year(year)
     title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
     if not title:
         raise PortalError("title_required", _("Geef het inkoopbeleid een titel."),

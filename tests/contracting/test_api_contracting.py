@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from contracting.models import FollowRequest, Offer, Signature
 from contracting.services import (
+    contract_year_ensure,
     follow_request_decide,
     follow_requests_create,
     offer_request,
@@ -478,6 +479,7 @@ def test_invalid_decision_is_a_field_error(follow_request, other_purchaser):
 # --- Standard contracts ---------------------------------------------------------------------------------
 def test_standard_contracts_published_for_all_drafts_for_their_insurer(published_contract, market, purchaser,
                                                                        other_purchaser, signatory):
+    contract_year_ensure(actor=None, year=2028)
     draft = build_contract(market["preferent"], purchaser, year=2028, term_years=3, publish=False)
     assert ids(client_for(purchaser).get("/api/v1/standard-contracts/")) == {published_contract.pk, draft.pk}
     assert ids(client_for(other_purchaser).get("/api/v1/standard-contracts/")) == {published_contract.pk}

@@ -17,6 +17,7 @@ from contracting.forms_insurer import parse_amount
 from contracting.models import ContractModule, FollowRequest, Module, NzaMaxTariff, Offer, Question, StandardContract
 from contracting.services import (
     follow_requests_create,
+    milestones_sweep,
     offer_mark_opened,
     offers_create_for_preferent,
     policy_attach,
@@ -408,8 +409,8 @@ def test_dashboard_queries_do_not_grow_with_practices_or_regions(client, purchas
 
     # session, user, memberships, contract years, the year's milestones, draft policy, latest version,
     # contracts with offer counts, the signing aggregate by region and status, unsigned count + page,
-    # open questions, pending follow requests, unread notifications (context processor).
-    with django_assert_max_num_queries(14):
+    # open questions, pending follow requests, reminders sent, unread notifications (context processor).
+    with django_assert_max_num_queries(15):
         large = _count_queries(client, url)
     assert large == small
 
@@ -436,3 +437,15 @@ def test_inbox_queries_do_not_grow_with_items(client, market, other_purchaser, s
     with django_assert_max_num_queries(8):
         large = _count_queries(client, url)
     assert large == small
+
+
+def test_dashboard_lists_only_reminders_that_went_out(client, purchaser, published_contract, offer):
+    client.force_login(purchaser)
+    url = reverse("purchasing:dashboard") + "?year=2027"
+    milestones_sweep(now=ams(2026, 10, 24, 9, 0))  # the 14-day reminder, on time
+    milestones_sweep(now=ams(2026, 11, 6, 12, 0))  # the worker was down: the 7- and 2-day ones are too late
+    with time_machine.travel(ams(2026, 11, 6, 12, 5), tick=False):
+        html = text(client.get(url).content.decode())
+    assert "Herinnering: nog 14 dagen om te ondertekenen — verstuurd op" in html
+    assert "nog 7 dagen om te ondertekenen — verstuurd" not in html
+    assert "nog 2 dagen om te ondertekenen — verstuurd" not in html

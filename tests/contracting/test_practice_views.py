@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Notification, Role
 from contracting.models import FollowRequest, Module, ModuleChoice, Offer, Signature
 from contracting.services import (
+    contract_year_ensure,
     follow_requests_create,
     nza_tariff_set,
     offer_choose_modules,
@@ -283,6 +284,7 @@ def test_bereken_without_javascript_shows_the_estimate_and_saves_nothing(member_
 
 @pytest.fixture
 def contract_2026(market, purchaser, year2027):
+    contract_year_ensure(actor=None, year=2026)
     for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00"}.items():
         nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2026, max_tariff=value)
     modules = {m.code: m for m in Module.objects.all()}

@@ -188,3 +188,29 @@ def test_no_request_to_sign_a_signed_or_expired_offer(signed_offer, member, sign
     with time_machine.travel(IN_WINDOW, tick=False):
         client.post(reverse("offers:notify_signatories", args=[signed_offer.pk]))
     assert not Notification.objects.filter(user=signatory, subject__startswith="Verzoek om te ondertekenen").exists()
+
+
+def test_the_practice_hears_the_follow_decision(follow_request, other_purchaser, member):
+    follow_request_decide(actor=other_purchaser, follow_request=follow_request, decision="declined",
+                          explanation="Wij kopen in deze regio niet in.", now=IN_WINDOW)
+    notice = Notification.objects.get(user=member, subject__startswith="Besluit op uw volgverzoek")
+    assert "niet gevolgd" in notice.body.lower() and "Wij kopen in deze regio niet in." in notice.body
+
+
+def test_no_contract_or_policy_for_a_year_without_a_calendar(market, purchaser, year2027):
+    from core.errors import PortalError
+
+    for attempt in (
+        lambda: standard_contract_create(actor=purchaser, insurer=market["preferent"], first_year=2031, title="X"),
+        lambda: policy_save_draft(actor=purchaser, insurer=market["preferent"], year=2031, title="B", body="…"),
+    ):
+        with pytest.raises(PortalError) as exc:
+            attempt()
+        assert exc.value.code == "no_contract_year"
+    assert not StandardContract.objects.exists() and not market["preferent"].policies.exists()
+
+
+@pytest.mark.parametrize("query", ["insurer=²", "year=²", "insurer=abc"])
+def test_odd_numbers_in_the_address_give_a_page_not_an_error(client, purchaser, year2027, query):
+    client.force_login(purchaser)
+    assert client.get(reverse("purchasing:dashboard") + "?" + query).status_code in (200, 404)
