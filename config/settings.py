@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "providers",
     "accounts",
     "contracting",
+    "demo",
 ]
 
 MIDDLEWARE = [

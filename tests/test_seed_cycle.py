@@ -13,7 +13,6 @@ from django.db import transaction
 from accounts.access import user_may_sign
 from accounts.models import Membership, Notification, Role, User
 from contracting.calendar import AMSTERDAM
-from contracting.demo_cycle import cycle_signatory_email
 from contracting.models import (
     FollowRequest,
     HolderKind,
@@ -26,8 +25,9 @@ from contracting.models import (
 from contracting.services import check_signing_window, offer_sign
 from contracting.services.contracts import content_hash
 from core.models import AuditEvent
+from demo.cycle import cycle_signatory_email
+from demo.organisations import demo_practice_agb_codes
 from insurers.models import Insurer, PolicyVersion
-from providers.demo import demo_practice_agb_codes
 from providers.selectors import practices_with_preferent
 
 PRACTICES = 300

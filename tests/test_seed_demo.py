@@ -17,13 +17,13 @@ from django.db.models import F, Sum
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.demo import DEMO_PASSWORD, demo_totp_key, totp_secret_base32
 from accounts.models import SIGNATORY_ROLES, Membership, Role, User
 from contracting.calendar import AMSTERDAM, GCP_CALENDAR
 from contracting.models import ContractYear, Offer
 from core.models import AuditEvent
+from demo.organisations import practice_agb_code
+from demo.users import DEMO_PASSWORD, demo_totp_key, totp_secret_base32
 from insurers.models import Insurer
-from providers.demo import practice_agb_code
 from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
 from providers.validators import validate_agb_code, validate_gp_agb_code, validate_kvk_number, validate_postcode
 from tests.test_seed_cycle import snapshot as cycle_snapshot

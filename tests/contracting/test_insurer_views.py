@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Membership, Role
-from contracting.forms_insurer import parse_amount
+from contracting.forms.insurer import parse_amount
 from contracting.models import ContractModule, FollowRequest, Module, NzaMaxTariff, Offer, Question, StandardContract
 from contracting.services import (
     follow_requests_create,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.formats import localize_input, number_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import CapRule, FollowRequest, HolderKind, Module
+from ..models import CapRule, FollowRequest, HolderKind, Module
 
 _TEXT_INPUTS = (forms.TextInput, forms.EmailInput, forms.NumberInput)
 

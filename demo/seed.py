@@ -1,6 +1,5 @@
-"""The whole demo data set: organisations (providers.demo), contract years, demo users (accounts.demo) and the
-contracting cycle of both years (demo_cycle). Lives in contracting because it is the lowest app that may import
-all three."""
+"""The whole demo data set, step by step (demo.registry): organisations, contract years, demo users and the
+contracting cycle of the demo years. Each app's part lives in its own module here."""
 
 import time
 from datetime import datetime
@@ -8,12 +7,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import seed_users
-from providers.demo import seed_organisations
-
-from .demo_cycle import seed_cycle
-from .models import ContractYear
-from .services import contract_year_ensure
+# The modules whose steps make up the data set, in no particular order (each step has its own `order`).
+from . import contract_years, cycle, organisations, users  # noqa: F401
+from .registry import DemoContext, demo_steps
 
 DEFAULT_PRACTICES = 200
 
@@ -34,16 +30,9 @@ def seed_demo(*, practices: int = DEFAULT_PRACTICES, year: int | None = None, no
     Returns {"created": {kind: count}, "seconds": float}.
     """
     started = time.monotonic()
-    now = now or timezone.now()
+    ctx = DemoContext(practices=practices, years=demo_contract_years(year), now=now or timezone.now())
     with transaction.atomic():
-        created = seed_organisations(practices=practices)
-        years_before = ContractYear.objects.count()
-        years = demo_contract_years(year)
-        for contract_year in years:
-            contract_year_ensure(actor=None, year=contract_year)
-        created["contract_years"] = ContractYear.objects.count() - years_before
-        created.update(seed_users())
-        cycle = seed_cycle(years=years, now=now)
-        created["users"] += cycle.pop("users")
-        created.update(cycle)
-    return {"created": created, "seconds": time.monotonic() - started}
+        for step in demo_steps():
+            for kind, count in step.func(ctx).items():
+                ctx.created[kind] = ctx.created.get(kind, 0) + count
+    return {"created": ctx.created, "seconds": time.monotonic() - started}

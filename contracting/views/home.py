@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.selectors import memberships_of
 
-from .selectors import contract_year_current, contract_year_timeline, home_next_steps
+from ..selectors import contract_year_current, contract_year_timeline, home_next_steps
 
 
 @login_required

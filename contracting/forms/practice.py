@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import UtrechtWidgetsMixin
 
-from .models import ContractModule
-from .pricing import needs_hours
+from ..models import ContractModule
+from ..pricing import needs_hours
 
 
 class ServerValidatedForm(forms.Form):

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from accounts.demo import demo_login_rows
+from demo.users import demo_login_rows
 
 
 class Command(BaseCommand):

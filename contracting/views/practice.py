@@ -31,7 +31,7 @@ from core.errors import PortalError
 from insurers.models import Insurer, PolicyVersion
 from providers.models import MarketShare
 
-from .access import (
+from ..access import (
     is_holder_member,
     is_holder_signatory,
     may_see_choice,
@@ -40,8 +40,8 @@ from .access import (
     require_holder_member,
     standard_contracts_visible_to,
 )
-from .calendar import MilestoneKind, local_date
-from .forms_practice import (
+from ..calendar import MilestoneKind, local_date
+from ..forms.practice import (
     ContractRequestForm,
     FollowForm,
     ModuleChoiceForm,
@@ -50,7 +50,7 @@ from .forms_practice import (
     SignForm,
     hours_field_name,
 )
-from .models import (
+from ..models import (
     ContractModule,
     ContractYear,
     FollowRequest,
@@ -62,13 +62,13 @@ from .models import (
     StandardContract,
     Unit,
 )
-from .pdf import signed_contract_pdf
-from .pricing import cap_hours_for, estimated_amount, needs_hours, parse_hours
+from ..pdf import signed_contract_pdf
+from ..pricing import cap_hours_for, estimated_amount, needs_hours, parse_hours
 
 # The preview on the signing page must be exactly what offer_sign will freeze, so it is built by the very
 # functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
-from .selectors import holder_signatories
-from .services import (
+from ..selectors import holder_signatories
+from ..services import (
     follow_requests_create,
     offer_choose_modules,
     offer_mark_opened,
@@ -78,9 +78,9 @@ from .services import (
     question_ask,
     signing_window,
 )
-from .services.contracts import content_hash, standard_contract_content
-from .services.follow import follow_decision_due
-from .services.offers import holder_patients, offer_ask_signatories, offer_sign_preview
+from ..services.contracts import content_hash, standard_contract_content
+from ..services.follow import follow_decision_due
+from ..services.offers import holder_patients, offer_ask_signatories, offer_sign_preview
 
 ONE_SECOND = timedelta(seconds=1)
 

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from .calendar import MilestoneKind, local_date
-from .models import ContractYear, HolderKind, Milestone, RegisterPublication
-from .services import register_entries
+from ..calendar import MilestoneKind, local_date
+from ..models import ContractYear, HolderKind, Milestone, RegisterPublication
+from ..services import register_entries
 
 PAGE_SIZE = 100
 VIA_LABELS = {"contract": gettext_lazy("Eigen contract"), "volgcontract": gettext_lazy("Volgcontract")}

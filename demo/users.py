@@ -14,12 +14,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import ROLE_ORGANISATION_FIELD, SIGNATORY_ROLES, Membership, Role, User
+from accounts.services import membership_create
+from demo.organisations import INSURERS, demo_practice_agb_codes, overleg_team_regions
+from demo.registry import DemoContext, demo_step
 from insurers.models import Insurer
-from providers.demo import INSURERS, demo_practice_agb_codes, overleg_team_regions
 from providers.models import CareGroup, OverlegTeam, Practice
-
-from .models import ROLE_ORGANISATION_FIELD, SIGNATORY_ROLES, Membership, Role, User
-from .services import membership_create
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"
 DEMO_EMAIL_SUFFIX = ".demo"
@@ -170,3 +170,8 @@ def demo_login_rows() -> list[dict]:
     ]
     rows.sort(key=lambda r: (_ROLE_ORDER.get(r["role"], len(_ROLE_ORDER)), r["email"]))
     return rows
+
+
+@demo_step("accounts.users", order=30)
+def _step(ctx: DemoContext) -> dict[str, int]:
+    return seed_users()

@@ -36,9 +36,9 @@ from core.errors import PortalError
 from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
 
-from .access import standard_contract_for_insurer_user
-from .calendar import RULES_BY_KIND, MilestoneKind, local_date
-from .forms_insurer import (
+from ..access import standard_contract_for_insurer_user
+from ..calendar import RULES_BY_KIND, MilestoneKind, local_date
+from ..forms.insurer import (
     AttachmentForm,
     ContractCreateForm,
     ContractGeneralForm,
@@ -50,7 +50,7 @@ from .forms_insurer import (
     PolicyPublishForm,
     QuestionAnswerForm,
 )
-from .models import (
+from ..models import (
     ContractModule,
     ContractYear,
     FollowRequest,
@@ -64,9 +64,9 @@ from .models import (
     Segment,
     StandardContract,
 )
-from .pricing import cap_hours_for, estimated_amount, needs_hours
-from .selectors import contract_year_current
-from .services import (
+from ..pricing import cap_hours_for, estimated_amount, needs_hours
+from ..selectors import contract_year_current
+from ..services import (
     follow_request_decide,
     nza_tariff_set,
     policy_attach,

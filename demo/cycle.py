@@ -24,16 +24,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.demo import DEMO_DEVICE_NAME, DEMO_PASSWORD, _demo_full_name, demo_totp_key
 from accounts.models import Membership, Role, User
 from accounts.services import membership_create
-from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
-from providers.demo import DEMO_PRACTICE_COUNT, INSURERS, InsurerSpec, demo_practice_agb_codes, practice_agb_code
-from providers.models import MarketShare, Practice
-from providers.selectors import practices_with_preferent
-
-from .calendar import AMSTERDAM, RULES_BY_KIND, MilestoneKind, local_date
-from .models import (
+from contracting.calendar import AMSTERDAM, RULES_BY_KIND, MilestoneKind, local_date
+from contracting.models import (
     ContractModule,
     FollowRequest,
     HolderKind,
@@ -45,8 +39,8 @@ from .models import (
     Signature,
     StandardContract,
 )
-from .pricing import cap_hours_for, needs_hours
-from .services import (
+from contracting.pricing import cap_hours_for, needs_hours
+from contracting.services import (
     follow_request_decide,
     follow_requests_create,
     nza_tariff_set,
@@ -62,6 +56,12 @@ from .services import (
     standard_contract_publish,
     standard_contract_set_module,
 )
+from demo.organisations import DEMO_PRACTICE_COUNT, INSURERS, InsurerSpec, demo_practice_agb_codes, practice_agb_code
+from demo.registry import DemoContext, demo_step
+from demo.users import DEMO_DEVICE_NAME, DEMO_PASSWORD, _demo_full_name, demo_totp_key
+from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
+from providers.models import MarketShare, Practice
+from providers.selectors import practices_with_preferent
 
 CYCLE_SEED = 20_261_123
 CENT = Decimal("0.01")
@@ -589,3 +589,8 @@ def seed_cycle(*, years: Iterable[int], now: datetime) -> dict[str, int]:
     created = {kind: model.objects.count() - before[kind] for kind, model in COUNTED.items()}
     created["users"] = User.objects.count() - users_before
     return created
+
+
+@demo_step("contracting.cycle", order=40)
+def _step(ctx: DemoContext) -> dict[str, int]:
+    return seed_cycle(years=ctx.years, now=ctx.now)

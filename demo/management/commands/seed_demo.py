@@ -2,10 +2,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from contracting.demo import DEFAULT_PRACTICES, seed_demo
 from contracting.models import ContractYear, FollowRequest, NzaMaxTariff, Offer, Question, Signature, StandardContract
+from demo.organisations import MAX_PRACTICES
+from demo.seed import DEFAULT_PRACTICES, seed_demo
 from insurers.models import Insurer, PolicyVersion
-from providers.demo import MAX_PRACTICES
 from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
 
 

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from demo.registry import DemoContext, demo_step
 from insurers.models import Insurer
-
-from .models import CareGroup, MarketShare, OverlegTeam, Practice, Region
+from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
 
 SEED = 20_261_123
 MAX_PRACTICES = 999_999  # the six free digits of a GP AGB code
@@ -447,3 +447,8 @@ def seed_organisations(*, practices: int) -> dict[str, int]:
         created["practices"] = _ensure_practices(specs, regions, insurers)
         created["care_group_members"] = _ensure_care_group_members(specs, groups)
     return created
+
+
+@demo_step("providers.organisations", order=10)
+def _step(ctx: DemoContext) -> dict[str, int]:
+    return seed_organisations(practices=ctx.practices)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_practice as views
+from ..views import practice as views
 
 app_name = "offers"
 

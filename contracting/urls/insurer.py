@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_insurer as views
+from ..views import insurer as views
 
 app_name = "purchasing"
 
