@@ -31,6 +31,38 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(AMSTERDAM).date()
 
 
+def last_day(deadline: datetime) -> date:
+    """The last local day on which an exclusive 'by the end of D' deadline still counts: D itself (a deadline
+    stored as 00:00 on 9 December reads "uiterlijk 8 december")."""
+    return local_date(deadline - timedelta(microseconds=1))
+
+
+def display_day(due_at: datetime, boundary: str) -> date:
+    """The day a person reads for a moment: the last allowed day of an end boundary ("uiterlijk D"), the day
+    itself for a start boundary ("vanaf D")."""
+    return last_day(due_at) if boundary == "end" else local_date(due_at)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as every page shows it: its moment, the day a person reads, the whole local days left from
+    today to that day (0: today, negative: passed days ago) and whether it has passed."""
+
+    due_at: datetime
+    day: date
+    days_left: int
+    passed: bool
+
+    @classmethod
+    def of(cls, due_at: datetime, now: datetime, *, boundary: str = "end") -> "Deadline":
+        day = display_day(due_at, boundary)
+        return cls(due_at=due_at, day=day, days_left=(day - local_date(now)).days, passed=now >= due_at)
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+
 class MilestoneKind(models.TextChoices):
     EVALUATION_START = "evaluation_start", _("Evaluatie lopende periode; wensen en dilemma's delen")
     CONSULTATION_START = "consultation_start", _("Start overleg over inhoud van beleid en contracten")
@@ -133,12 +165,6 @@ RULES_BY_KIND = {rule.kind: rule for rule in GCP_CALENDAR}
 SIGNING_REMINDER_DAYS = {K.SIGNING_REMINDER_14: 14, K.SIGNING_REMINDER_7: 7, K.SIGNING_REMINDER_2: 2}
 
 
-def last_signing_day(signing_close: datetime) -> date:
-    """The last Amsterdam day on which signing is possible, for the moment signing closes (end of 7 November:
-    00:00 on 8 November)."""
-    return local_date(signing_close - timedelta(microseconds=1))
-
-
 def signing_reminder_due_at(kind: str, signing_close: datetime) -> datetime:
-    return start_of_day(last_signing_day(signing_close) - timedelta(days=SIGNING_REMINDER_DAYS[kind]))
+    return start_of_day(last_day(signing_close) - timedelta(days=SIGNING_REMINDER_DAYS[kind]))
 del K, A

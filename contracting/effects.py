@@ -12,7 +12,7 @@ from .calendar import (
     RULES_BY_KIND,
     SIGNING_REMINDER_DAYS,
     MilestoneKind,
-    last_signing_day,
+    last_day,
     local_date,
 )
 from .engine import milestone_effect
@@ -67,14 +67,14 @@ def remind_unsigned(*, milestone, effective_at, now) -> dict:
     days = SIGNING_REMINDER_DAYS[milestone.kind]
     closes = milestone.contract_year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE).due_at
     with translation.override("nl"):
-        last_day = formats.date_format(last_signing_day(closes), "j F")
+        last_day_text = formats.date_format(last_day(closes), "j F")
     practice_ids = Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False).values("practice")
     users = Membership.objects.filter(role__in=[Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY],
                                       practice__in=practice_ids).values_list("user_id", flat=True)
     count = notify_users(
         user_ids=users, key=f"milestone:{milestone.pk}",
         subject=f"Nog {days} dagen: uw contracten voor {year} ondertekenen",
-        body=f"U heeft nog niet ondertekende contracten voor {year}. Ondertekenen kan tot en met {last_day}.",
+        body=f"U heeft nog niet ondertekende contracten voor {year}. Ondertekenen kan tot en met {last_day_text}.",
         url=reverse("offers:list"))
     return {"notified": count, "days_before": days}
 

@@ -1,6 +1,13 @@
-"""Caps and estimated amounts of contract modules for a holder: pure arithmetic, no queries."""
+"""Caps, hours and estimated amounts of contract modules for a holder: pure arithmetic, no queries.
 
+The one home of these rules: the module menu's live estimate, the validation of a choice, the signed content
+and the insurer's preview all call the functions here, so the amount a practice sees is the amount it signs."""
+
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from .models import CapRule, ContractModule, Unit
 
@@ -52,3 +59,75 @@ def parse_hours(raw) -> Decimal | None:
     if not hours.is_finite() or hours <= 0:
         return None
     return hours
+
+
+@dataclass(frozen=True)
+class HoursCheck:
+    """Hours a week for one hour-based module, as typed, checked against this holder's cap."""
+
+    hours: Decimal | None  # stored and priced: rounded to a tenth, as shown; None when missing or over the cap
+    cap: Decimal | None
+    problem: str | None = None  # "missing" or "over_cap"
+    typed: Decimal | None = None
+
+
+def check_hours(contract_module: ContractModule, registered_patients: int, raw) -> HoursCheck:
+    """The hours typed for an hour-based module: a positive number at most the cap (compared as typed, so
+    15.84 is over a cap of 15.8), then rounded to a tenth, the precision of caps and of the signed content."""
+    cap = cap_hours_for(contract_module, registered_patients)
+    typed = parse_hours(raw)
+    if typed is None:
+        return HoursCheck(hours=None, cap=cap, problem="missing")
+    if cap is not None and typed > cap:
+        return HoursCheck(hours=None, cap=cap, problem="over_cap", typed=typed)
+    return HoursCheck(hours=typed.quantize(TENTH, rounding=ROUND_HALF_UP), cap=cap, typed=typed)
+
+
+@dataclass
+class EstimateLine:
+    name: str
+    hours: Decimal | None
+    amount: Decimal | None  # None: not counted (depends on production, or the hours are not usable)
+    note: str = ""
+
+
+@dataclass
+class Estimate:
+    lines: list[EstimateLine]
+    total: Decimal
+    patients: int
+
+
+def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[str],
+             hours_inputs: dict[str, str]) -> Estimate:
+    """The estimated yearly amount per ticked module and in total, by the same rules as the signed content
+    (check_hours, estimated_amount). Unusable hours are said next to the module instead of counted; a
+    mandatory hour module left empty counts at the holder's cap, as signing fills it in."""
+    lines, total = [], Decimal("0.00")
+    for cm in contract_modules:
+        code = cm.module.code
+        if code not in ticked:
+            continue
+        hours = None
+        if needs_hours(cm):
+            raw = hours_inputs.get(code, "")
+            if cm.mandatory and not raw:
+                raw = cap_hours_for(cm, patients)
+            check = check_hours(cm, patients, raw)
+            if check.problem == "missing":
+                lines.append(EstimateLine(cm.module.name, None, None, _("Vul het aantal uren per week in.")))
+                continue
+            if check.problem == "over_cap":
+                lines.append(EstimateLine(cm.module.name, check.typed, None, _(
+                    "Meer dan het plafond van %(cap)s uur per week; niet meegeteld.") % {
+                    "cap": number_format(check.cap, 1)}))
+                continue
+            hours = check.hours
+        amount = estimated_amount(cm, patients, hours)
+        if amount is None:
+            lines.append(EstimateLine(cm.module.name, hours, None,
+                                      _("Hangt af van het aantal consulten of verrichtingen.")))
+            continue
+        total += amount
+        lines.append(EstimateLine(cm.module.name, hours, amount))
+    return Estimate(lines=lines, total=total, patients=patients)

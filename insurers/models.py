@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 uzovi_validator = RegexValidator(r"^\d{4}$", _("Een UZOVI-code bestaat uit 4 cijfers."))
@@ -91,6 +92,9 @@ class PolicyVersion(models.Model):
                                      verbose_name=_("gepubliceerd door"))
     is_late = models.BooleanField(_("te laat gepubliceerd"), default=False)
     change_summary = models.TextField(_("wijzigingen t.o.v. vorige versie"), blank=True)
+    # What changed against the previous version, as data ({"first": true} or title, paragraph counts and
+    # attachment names), so the summary reads in the reader's language; change_summary keeps the Dutch text.
+    changes = models.JSONField(_("wijzigingen (gegevens)"), default=dict, blank=True)
     content_hash = models.CharField(_("inhoudshash"), max_length=64)
 
     class Meta:
@@ -103,3 +107,24 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} v{self.number}"
+
+    def change_lines(self) -> list[str]:
+        """The change summary, one sentence a line, in the active language."""
+        return change_lines(self.changes) if self.changes else self.change_summary.splitlines()
+
+
+def change_lines(changes: dict) -> list[str]:
+    if changes.get("first"):
+        return [gettext("Eerste publicatie.")]
+    lines = []
+    if changes.get("title"):
+        old, new = changes["title"]
+        lines.append(gettext("Titel gewijzigd: ‘%(old)s’ → ‘%(new)s’.") % {"old": old, "new": new})
+    changed, added, removed = (changes.get(k, 0) for k in ("changed", "added", "removed"))
+    if changed or added or removed:
+        lines.append(ngettext("Tekst: %(changed)s alinea gewijzigd, %(added)s toegevoegd, %(removed)s verwijderd.",
+                              "Tekst: %(changed)s alinea's gewijzigd, %(added)s toegevoegd, %(removed)s verwijderd.",
+                              changed) % {"changed": changed, "added": added, "removed": removed})
+    lines += [gettext("Bijlage toegevoegd: %(name)s.") % {"name": n} for n in changes.get("attachments_added", [])]
+    lines += [gettext("Bijlage verwijderd: %(name)s.") % {"name": n} for n in changes.get("attachments_removed", [])]
+    return lines or [gettext("Geen inhoudelijke wijzigingen.")]

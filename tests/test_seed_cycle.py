@@ -100,7 +100,7 @@ class TestInTheSigningWindow:
         for year in (RUNNING, CONTRACTING):
             versions = PolicyVersion.objects.filter(policy__year=year)
             assert Counter(versions.values_list("policy__insurer__name", flat=True)) == {name: 2 for name in insurers}
-            assert all(v.change_summary.startswith("Tekst: 1 alinea('s) gewijzigd, 1 toegevoegd")
+            assert all(v.change_summary.startswith("Tekst: 1 alinea gewijzigd, 1 toegevoegd")
                        for v in versions.filter(number=2))
             assert "POH-GGZ" in versions.first().body and "Praktijkmanagement" in versions.first().body
             late = set(versions.filter(is_late=True).values_list("policy__insurer__name", flat=True))

@@ -1,4 +1,4 @@
-from datetime import UTC, timedelta
+from datetime import UTC
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracting.access import may_see_choice
-from contracting.calendar import MilestoneKind, local_date
+from contracting.calendar import MilestoneKind, display_day
 from contracting.models import (
     CapRule,
     ContractModule,
@@ -50,11 +50,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateField())
     def get_local_date(self, obj: Milestone) -> str:
-        moment = obj.due_at
-        if obj.rule.boundary == "end":
-            # "By D" is stored as 00:00 on D+1 (an exclusive bound); the day people act on is D itself.
-            moment -= timedelta(microseconds=1)
-        return local_date(moment).isoformat()
+        # "By D" is stored as 00:00 on D+1 (an exclusive bound); the day people act on is D itself.
+        return display_day(obj.due_at, obj.rule.boundary).isoformat()
 
     @extend_schema_field(serializers.ChoiceField(choices=["start", "end"]))
     def get_boundary(self, obj: Milestone) -> str:

@@ -27,7 +27,6 @@ from .offers import (  # noqa: F401, E402
     offers_expire,
     question_answer,
     question_ask,
-    signing_window,
 )
 from .policies import policy_attach, policy_detach, policy_publish, policy_save_draft  # noqa: F401, E402
 from .register import register_entries, register_publish  # noqa: F401, E402

@@ -29,6 +29,7 @@ from ..models import (
     Offer,
     StandardContract,
 )
+from ..selectors import signing_window
 
 
 def _money(value, field: str) -> Decimal:
@@ -192,13 +193,6 @@ def require_contract_year(year: int) -> None:
                           fields={"first_year": [_("Kies een contractjaar uit de kalender.")]})
 
 
-def signing_closes(year: int) -> datetime | None:
-    """When signing closes for contract year `year` (the end of 7 November, or what an admin set); None for a
-    year without a calendar."""
-    return Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.SIGNING_CLOSE).values_list(
-        "due_at", flat=True).first()
-
-
 def _publication_deadline(contract: StandardContract) -> datetime | None:
     kind = (MilestoneKind.INDIVIDUAL_OFFERS_FINAL if contract.holder_kind == HolderKind.PRACTICE
             else MilestoneKind.CAREGROUP_OFFERS)
@@ -233,8 +227,8 @@ def standard_contract_publish(*, actor, contract: StandardContract, now: datetim
             raise ConflictError("already_published_for_year",
                                 _("Er is al een gepubliceerd standaardcontract voor %(year)s: ‘%(title)s’.")
                                 % {"year": locked.first_year, "title": clash.title})
-        closes = signing_closes(locked.first_year)
-        if closes is not None and now >= closes:
+        window = signing_window(locked.first_year)
+        if window is not None and now >= window[1]:
             raise ConflictError("signing_window_closed",
                                 _("De ondertekentermijn voor %(year)s is voorbij; een contract voor dat jaar kan "
                                   "niet meer worden gepubliceerd.") % {"year": locked.first_year})
@@ -277,8 +271,8 @@ def offer_request(*, actor, practice: Practice, contract: StandardContract, now:
     existing = Offer.objects.filter(standard_contract=contract, practice=practice).first()
     if existing is not None:
         return existing
-    closes = signing_closes(contract.first_year)
-    if closes is not None and (now or timezone.now()) >= closes:
+    window = signing_window(contract.first_year)
+    if window is not None and (now or timezone.now()) >= window[1]:
         raise ConflictError("signing_window_closed",
                             _("De ondertekentermijn voor %(year)s is voorbij; aanvragen kan niet meer.")
                             % {"year": contract.first_year})

@@ -1,36 +1,33 @@
 """Offers: opening, module choice within caps, signing inside the GCP window, refusal, expiry, questions."""
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 
-from ..calendar import MilestoneKind
-from ..models import ContractModule, Milestone, ModuleChoice, Offer, Question, Signature
-from ..pricing import TENTH, cap_hours_for, estimated_amount, needs_hours, parse_hours
+from ..models import ContractModule, ModuleChoice, Offer, Question, Signature
+from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
+from ..selectors import signing_window
 from ..workdays import QUESTION_WORKING_DAYS, working_days_due
 from .contracts import content_hash, standard_contract_content
 
 
-def signing_window(year: int) -> tuple[datetime, datetime]:
-    """(opens, closes) of the signing window for contract year `year`: from 00:00 on 1 October to the end of
-    7 November, Amsterdam time, or whatever an admin set for that year."""
-    rows = dict(Milestone.objects.filter(
-        contract_year__year=year, kind__in=[MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE],
-    ).values_list("kind", "due_at"))
-    if len(rows) != 2:
+def _window(year: int) -> tuple[datetime, datetime]:
+    window = signing_window(year)
+    if window is None:
         raise ConflictError("no_contract_year", _("Contractjaar %(year)s heeft nog geen kalender.") % {"year": year})
-    return rows[MilestoneKind.SIGNING_OPEN], rows[MilestoneKind.SIGNING_CLOSE]
+    return window
 
 
 def check_signing_window(year: int, now: datetime) -> None:
-    opens, closes = signing_window(year)
+    opens, closes = _window(year)
     local = timezone.localtime
     if now < opens:
         raise ConflictError("signing_window_not_open",
@@ -45,7 +42,7 @@ def check_signing_window(year: int, now: datetime) -> None:
 def check_signing_not_closed(year: int, now: datetime) -> None:
     """Choosing modules and refusing stay possible until signing closes (before 1 October the practice may
     prepare its choice); afterwards the offer is decided by the GCP calendar, not by a late click."""
-    _opens, closes = signing_window(year)
+    _opens, closes = _window(year)
     if now >= closes:
         raise ConflictError("signing_window_closed",
                             _("De ondertekentermijn is gesloten: dit aanbod kan niet meer worden gewijzigd of "
@@ -88,18 +85,19 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
             errors[str(code)] = [_("Deze module hoort niet bij dit contract.")]
             continue
         if needs_hours(cm):
-            hours = parse_hours(hours)
-            if hours is None or hours <= 0:
+            check = check_hours(cm, patients, hours)
+            if check.problem == "missing":
                 errors[code] = [_("Vul het aantal uren per week in voor %(module)s.") % {"module": cm.module.name}]
                 continue
-            cap = cap_hours_for(cm, patients)
-            if cap is not None and hours > cap:
+            if check.problem == "over_cap":
                 errors[code] = [_("%(module)s: ten hoogste %(cap)s uur per week voor uw %(patients)s patiënten "
                                   "(u koos %(hours)s).")
-                                % {"module": cm.module.name, "cap": cap, "patients": patients, "hours": hours}]
+                                % {"module": cm.module.name, "cap": number_format(check.cap, 1),
+                                   "patients": number_format(patients, force_grouping=True),
+                                   "hours": number_format(check.typed)}]
                 over_cap = True
                 continue
-            hours = hours.quantize(TENTH, rounding=ROUND_HALF_UP)  # stored as shown: a tenth, like the caps
+            hours = check.hours
         else:
             hours = None
         chosen[code] = hours
@@ -260,7 +258,7 @@ def offer_ask_signatories(*, actor, offer: Offer, now: datetime) -> tuple[list, 
     signatories = holder_signatories(offer)
     if not signatories:
         return [], 0
-    _opens, closes = signing_window(offer.year)
+    _opens, closes = _window(offer.year)
     with translation.override("nl"):  # a notice to others: stored and e-mailed in the portal's language
         last_day = formats.date_format(timezone.localtime(closes - timezone.timedelta(seconds=1)).date(), "j F Y")
     with transaction.atomic():

@@ -1,6 +1,5 @@
 """Purchasing policy: drafts, PDF attachments, and publication as immutable versions."""
 
-import difflib
 import hashlib
 import json
 from datetime import datetime
@@ -8,11 +7,13 @@ from datetime import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import PortalError
-from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy
+from core.text import paragraph_counts
+from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy, change_lines
 
 from ..access import require_insurer_purchaser
 from ..calendar import MilestoneKind
@@ -96,36 +97,18 @@ def policy_detach(*, actor, attachment: PolicyAttachment) -> None:
                      after={"name": locked.name})
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.split("\n\n") if p.strip()]
-
-
-def policy_change_summary(previous: PolicyVersion | None, title: str, body: str, attachment_names: list[str]) -> str:
-    """A Dutch summary of what changed against the previous version, paragraph by paragraph."""
+def policy_changes(previous: PolicyVersion | None, title: str, body: str, attachment_names: list[str]) -> dict:
+    """What changed against the previous version, counted paragraph by paragraph as the diff shows it."""
     if previous is None:
-        return "Eerste publicatie."
-    lines = []
-    if previous.title != title:
-        lines.append(f"Titel gewijzigd: ‘{previous.title}’ → ‘{title}’.")
-    old, new = _paragraphs(previous.body), _paragraphs(body)
-    added = removed = changed = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "insert":
-            added += j2 - j1
-        elif tag == "delete":
-            removed += i2 - i1
-        elif tag == "replace":
-            changed += min(i2 - i1, j2 - j1)
-            added += max(0, (j2 - j1) - (i2 - i1))
-            removed += max(0, (i2 - i1) - (j2 - j1))
-    if added or removed or changed:
-        lines.append(f"Tekst: {changed} alinea('s) gewijzigd, {added} toegevoegd, {removed} verwijderd.")
-    old_names = sorted(a.name for a in previous.attachments.all())
-    for name in sorted(set(attachment_names) - set(old_names)):
-        lines.append(f"Bijlage toegevoegd: {name}.")
-    for name in sorted(set(old_names) - set(attachment_names)):
-        lines.append(f"Bijlage verwijderd: {name}.")
-    return "\n".join(lines) or "Geen inhoudelijke wijzigingen."
+        return {"first": True}
+    counts = paragraph_counts(previous.body, body)
+    old_names = {a.name for a in previous.attachments.all()}
+    return {
+        "title": [previous.title, title] if previous.title != title else None,
+        "changed": counts.changed, "added": counts.added, "removed": counts.removed,
+        "attachments_added": sorted(set(attachment_names) - old_names),
+        "attachments_removed": sorted(old_names - set(attachment_names)),
+    }
 
 
 def policy_publication_deadline(year: int) -> datetime | None:
@@ -149,12 +132,15 @@ def policy_publish(*, actor, policy: PurchasingPolicy, now: datetime) -> PolicyV
         if previous and previous.content_hash == content_hash:
             return previous
         deadline = policy_publication_deadline(policy.year)
+        changes = policy_changes(previous, policy.title, policy.body, [a.name for a in attachments])
+        with translation.override("nl"):
+            change_lines_nl = change_lines(changes)
         number = (policy.versions.aggregate(m=Max("number"))["m"] or 0) + 1
         version = PolicyVersion.objects.create(
             policy=policy, number=number, title=policy.title, body=policy.body, published_at=now,
             published_by=actor if getattr(actor, "pk", None) else None,
             is_late=bool(deadline and now >= deadline),
-            change_summary=policy_change_summary(previous, policy.title, policy.body, [a.name for a in attachments]),
+            changes=changes, change_summary="\n".join(change_lines_nl),
             content_hash=content_hash,
         )
         version.attachments.set(attachments)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ..views import insurer as views
+from ..views import nza
 
 app_name = "purchasing"
 
@@ -17,5 +18,5 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("vragen/<int:pk>/", views.question_detail, name="question"),
     path("volgverzoeken/<int:pk>/", views.follow_request_detail, name="follow_request"),
-    path("nza-tarieven/", views.nza_tariffs, name="nza_tariffs"),
+    path("nza-tarieven/", nza.nza_tariffs, name="nza_tariffs"),
 ]

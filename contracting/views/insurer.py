@@ -5,39 +5,28 @@ Every purchaser view starts from the user's own insurer memberships: another ins
 (404), a user without a purchaser membership may not use these pages at all (403). All writes go through
 contracting.services; a PortalError is shown to the user in their language and changes nothing."""
 
-import heapq
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from difflib import SequenceMatcher
-from functools import wraps
-from itertools import islice
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize_input
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
-from accounts.selectors import is_nza_or_admin, memberships_of
 from core.errors import PortalError
+from core.text import has_changes, paragraph_diff, render_policy_text
 from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
 
 from ..access import standard_contract_for_insurer_user
-from ..calendar import RULES_BY_KIND, MilestoneKind, local_date
+from ..calendar import MilestoneKind, local_date
 from ..forms.insurer import (
     AttachmentForm,
     ContractCreateForm,
@@ -45,30 +34,32 @@ from ..forms.insurer import (
     ContractModuleForm,
     ContractPublishForm,
     FollowDecisionForm,
-    NzaTariffsForm,
     PolicyDraftForm,
     PolicyPublishForm,
     QuestionAnswerForm,
 )
 from ..models import (
     ContractModule,
-    ContractYear,
     FollowRequest,
     HolderKind,
-    Milestone,
-    MilestoneEffect,
     Module,
     NzaMaxTariff,
-    Offer,
     Question,
     Segment,
     StandardContract,
 )
 from ..pricing import cap_hours_for, estimated_amount, needs_hours
-from ..selectors import contract_year_current
+from ..selectors import (
+    inbox_counts,
+    insurer_inbox,
+    milestone_deadline,
+    signing_reminders_sent,
+    signing_watch,
+    unsigned_offers,
+    year_deadlines,
+)
 from ..services import (
     follow_request_decide,
-    nza_tariff_set,
     policy_attach,
     policy_detach,
     policy_publish,
@@ -81,6 +72,7 @@ from ..services import (
     standard_contract_set_module,
     standard_contract_update,
 )
+from .common import PurchaserScope, chosen_year, place_error, purchaser_required
 
 PAGE_SIZE = 25
 # The normpraktijk of the GP financing rules: caps are stated per 2,350 registered patients.
@@ -90,174 +82,14 @@ REMINDER_KINDS = (MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMIN
                   MilestoneKind.SIGNING_REMINDER_2)
 
 
-# --- Who acts, for which insurer, in which year ------------------------------------------------------------
-@dataclass(frozen=True)
-class PurchaserScope:
-    insurer: Insurer  # the insurer the user acts for on this request
-    insurers: tuple[Insurer, ...]  # every insurer the user is a purchaser of
-
-    @property
-    def insurer_ids(self) -> set[int]:
-        return {i.pk for i in self.insurers}
-
-
-def _purchaser_scope(request) -> PurchaserScope:
-    """The user's purchaser memberships, and the one chosen with ?insurer=<id> (remembered in the session so
-    the choice survives navigation; default the first). An id that is not theirs is not found."""
-    insurers: dict[int, Insurer] = {}
-    for membership in memberships_of(request.user):
-        if membership.role == Role.INSURER_PURCHASER:
-            insurers.setdefault(membership.insurer_id, membership.insurer)
-    if not insurers:
-        raise PermissionDenied(_("Deze pagina's zijn voor zorginkopers van een zorgverzekeraar. "
-                                 "U heeft geen rol als zorginkoper."))
-    raw = request.GET.get("insurer")
-    if raw is not None:
-        chosen = insurers.get(int(raw)) if raw.isascii() and raw.isdigit() else None
-        if chosen is None:
-            raise Http404(_("Deze zorgverzekeraar bestaat niet of u bent er geen zorginkoper van."))
-        if request.session.get(SESSION_INSURER_KEY) != chosen.pk:
-            request.session[SESSION_INSURER_KEY] = chosen.pk
-    else:
-        chosen = insurers.get(request.session.get(SESSION_INSURER_KEY)) or next(iter(insurers.values()))
-    return PurchaserScope(insurer=chosen, insurers=tuple(insurers.values()))
-
-
-def purchaser_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        return view(request, _purchaser_scope(request), *args, **kwargs)
-
-    return wrapper
-
-
-def _chosen_year(request, now: datetime) -> tuple[int, list[int]]:
-    """?year=<n>, else the current contract year, else next calendar year; and the years that exist."""
-    years = list(ContractYear.objects.order_by("year").values_list("year", flat=True))
-    raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw), years
-    current = contract_year_current(now)
-    return (current.year if current else local_date(now).year + 1), years
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A calendar milestone as a person reads it: the last allowed day and the days left (negative: passed)."""
-
-    due_at: datetime
-    day: date
-    days_left: int
-    passed: bool
-
-
-def _deadline(milestone: Milestone | None, now: datetime) -> Deadline | None:
-    if milestone is None:
-        return None
-    # An end boundary ("by D") is stored as the first instant after the last allowed day; people read that
-    # last day. A start boundary ("from D") is stored as 00:00 on D itself.
-    is_end = RULES_BY_KIND[milestone.kind].boundary == "end"
-    day = local_date(milestone.due_at - timedelta(seconds=1) if is_end else milestone.due_at)
-    return Deadline(due_at=milestone.due_at, day=day, days_left=(day - local_date(now)).days,
-                    passed=now >= milestone.due_at)
-
-
-def _milestone(year: int, kind: str) -> Milestone | None:
-    return Milestone.objects.filter(contract_year__year=year, kind=kind).first()
-
-
-def _place_error(form, exc: PortalError) -> None:
-    """Show a service's Dutch message beside the field it concerns, or above the form."""
-    field = next((name for name in exc.fields if name in form.fields), None)
-    form.add_error(field, exc.detail)
-
-
-# --- Policy text: a tiny, safe renderer and a paragraph diff ------------------------------------------------
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")) if p.strip()]
-
-
-def _block_html(kind: str, lines: list[str], level: int) -> str:
-    if kind == "heading":
-        return f'<h{level} class="utrecht-heading-{level}">{lines[0]}</h{level}>'
-    if kind == "list":
-        return ('<ul class="utrecht-unordered-list">'
-                + "".join(f'<li class="utrecht-unordered-list__item">{item}</li>' for item in lines) + "</ul>")
-    return '<p class="utrecht-paragraph">' + "<br>".join(lines) + "</p>"
-
-
-def render_policy_text(text: str, *, heading_level: int = 2) -> SafeString:
-    """Paragraphs, '# ' headings and '- ' lists, nothing else. Every piece of text is escaped before any
-    markup is added, so a policy cannot inject HTML into the pages that show it."""
-    level = max(2, min(heading_level, 6))
-    blocks: list[tuple[str, list[str]]] = []  # (kind, escaped lines); consecutive lines of one kind merge
-    for paragraph in _paragraphs(text):
-        previous_kind = None
-        for raw_line in paragraph.split("\n"):
-            line = raw_line.strip()
-            if not line:
-                continue
-            if line.startswith("# ") or line == "#":
-                kind, content = "heading", line[1:].strip()
-            elif line.startswith("- "):
-                kind, content = "list", line[2:].strip()
-            else:
-                kind, content = "paragraph", line
-            if kind == previous_kind and kind != "heading":
-                blocks[-1][1].append(escape(content))
-            else:
-                blocks.append((kind, [escape(content)]))
-            previous_kind = kind
-    html = "\n".join(_block_html(kind, lines, level) for kind, lines in blocks)
-    return mark_safe(html)  # noqa: S308 - built only from escaped text and fixed tags
-
-
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
-    segments: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            segments.append(("equal", "".join(a[i1:i2])))
-        if tag in ("delete", "replace"):
-            segments.append(("delete", "".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            segments.append(("insert", "".join(b[j1:j2])))
-    return segments
-
-
-def paragraph_diff(old: str, new: str) -> list[dict]:
-    """What changed, paragraph by paragraph (the unit the change summary counts), with the words that changed
-    inside a changed paragraph. Runs of unchanged paragraphs are collapsed to a count. Plain data: the
-    template escapes it."""
-    a, b = _paragraphs(old), _paragraphs(new)
-    result: list[dict] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            result.append({"op": "same", "count": i2 - i1})
-            continue
-        pairs = list(zip(a[i1:i2], b[j1:j2], strict=False)) if tag == "replace" else []
-        result += [{"op": "changed", "segments": _word_diff(x, y)} for x, y in pairs]
-        result += [{"op": "removed", "text": p} for p in a[i1 + len(pairs):i2]]
-        result += [{"op": "added", "text": p} for p in b[j1 + len(pairs):j2]]
-    return result
-
-
-def _has_changes(diff: list[dict]) -> bool:
-    return any(part["op"] != "same" for part in diff)
-
-
 # --- Dashboard -----------------------------------------------------------------------------------------------
-SIGNING_COLUMNS = ("sent", "opened", "signed", "refused", "expired", "open")
-
-
 @purchaser_required
 def dashboard(request, scope: PurchaserScope):
     """The year at a glance: policy, standard contracts, signing progress by region, what waits in the inbox."""
     now = timezone.now()
-    year, years = _chosen_year(request, now)
+    year, years = chosen_year(request, now)
     insurer = scope.insurer
-    milestones = {m.kind: m for m in Milestone.objects.filter(contract_year__year=year)}
+    deadlines = year_deadlines(year, now)
 
     policy = PurchasingPolicy.objects.filter(insurer=insurer, year=year).first()
     latest_version = (PolicyVersion.objects.filter(policy__insurer=insurer, policy__year=year)
@@ -268,42 +100,21 @@ def dashboard(request, scope: PurchaserScope):
         if c.last_year >= year
     ]
 
-    # Signing watch: practice offers only (care groups sign in their own negotiation, by 1 October).
-    offers = Offer.objects.filter(insurer=insurer, year=year, practice__isnull=False)
-    by_region: dict[str, dict[str, int]] = {}
-    for row in (offers.values("practice__region__name", "status")
-                .annotate(n=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)))
-                .order_by("practice__region__name", "status")):
-        counts = by_region.setdefault(row["practice__region__name"], dict.fromkeys(SIGNING_COLUMNS, 0))
-        counts["sent"] += row["n"]
-        counts["opened"] += row["opened"]
-        counts[row["status"]] += row["n"]
-    totals = {col: sum(c[col] for c in by_region.values()) for col in SIGNING_COLUMNS}
-    unsigned = Paginator(offers.filter(status=Offer.Status.OPEN).select_related("practice__region")
-                         .order_by("practice__name", "pk"), PAGE_SIZE).get_page(request.GET.get("pagina"))
-
-    questions = Question.objects.filter(offer__insurer=insurer, answered_at__isnull=True).aggregate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
-    follow = FollowRequest.objects.filter(insurer=insurer, status=FollowRequest.Status.PENDING).aggregate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
-
-    # Only reminders that really went out: the sweep skips one found more than a day late.
-    sent = dict(MilestoneEffect.objects.filter(
-        milestone__in=[milestones[k] for k in REMINDER_KINDS if k in milestones],
-        effect="contracting.offers.remind", status=MilestoneEffect.Status.APPLIED,
-    ).values_list("milestone__kind", "applied_at"))
-    reminders = [(MilestoneKind(kind).label, sent[kind]) for kind in REMINDER_KINDS if kind in sent]
+    watch = signing_watch(insurer_id=insurer.pk, year=year)
+    unsigned = Paginator(unsigned_offers(insurer_id=insurer.pk, year=year), PAGE_SIZE).get_page(
+        request.GET.get("pagina"))
+    waiting = inbox_counts(insurer_id=insurer.pk, now=now)
     return render(request, "contracting/insurer/dashboard.html", {
         "scope": scope, "year": year, "years": years, "now": now,
         "policy": policy, "latest_version": latest_version,
-        "policy_deadline": _deadline(milestones.get(MilestoneKind.POLICY_PUBLICATION), now),
+        "policy_deadline": deadlines.get(MilestoneKind.POLICY_PUBLICATION),
         "contracts": contracts,
-        "offers_deadline": _deadline(milestones.get(MilestoneKind.INDIVIDUAL_OFFERS_FINAL), now),
-        "signing_opens": _deadline(milestones.get(MilestoneKind.SIGNING_OPEN), now),
-        "signing_closes": _deadline(milestones.get(MilestoneKind.SIGNING_CLOSE), now),
-        "regions": sorted(by_region.items(), key=lambda item: item[0] or ""),
-        "totals": totals, "unsigned": unsigned, "reminders": reminders,
-        "questions": questions, "follow": follow,
+        "offers_deadline": deadlines.get(MilestoneKind.INDIVIDUAL_OFFERS_FINAL),
+        "signing_opens": deadlines.get(MilestoneKind.SIGNING_OPEN),
+        "signing_closes": deadlines.get(MilestoneKind.SIGNING_CLOSE),
+        "regions": watch.regions, "totals": watch.totals, "unsigned": unsigned,
+        "reminders": signing_reminders_sent(year=year),
+        "questions": waiting["questions"], "follow": waiting["follow_requests"],
         "page_query": f"year={year}",
     })
 
@@ -339,7 +150,7 @@ def policy_edit(request, scope: PurchaserScope, year: int):
                 try:
                     policy_save_draft(actor=request.user, insurer=insurer, year=year, **form.cleaned_data)
                 except PortalError as exc:
-                    _place_error(form, exc)
+                    place_error(form, exc)
                 else:
                     messages.success(request, _("Het concept is opgeslagen."))
                     return redirect(here)
@@ -376,9 +187,9 @@ def policy_edit(request, scope: PurchaserScope, year: int):
         "scope": scope, "year": year, "policy": policy, "form": form, "attach_form": attach_form,
         "attachments": list(policy.attachments.filter(removed_from_draft=False)) if policy else [],
         "preview": render_policy_text(policy.body, heading_level=4) if policy else "",
-        "compared_with": compared_with, "diff": diff, "diff_has_changes": _has_changes(diff),
+        "compared_with": compared_with, "diff": diff, "diff_has_changes": has_changes(diff),
         "versions": versions,
-        "deadline": _deadline(_milestone(year, MilestoneKind.POLICY_PUBLICATION), timezone.now()),
+        "deadline": milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, timezone.now()),
     })
 
 
@@ -409,10 +220,10 @@ def policy_publish_confirm(request, scope: PurchaserScope, year: int):
     diff = paragraph_diff(compared_with.body, policy.body) if compared_with else []
     return render(request, "contracting/insurer/policy_publish.html", {
         "scope": scope, "year": year, "policy": policy, "form": form, "previous": previous,
-        "compared_with": compared_with, "diff": diff, "diff_has_changes": _has_changes(diff),
+        "compared_with": compared_with, "diff": diff, "diff_has_changes": has_changes(diff),
         "preview": render_policy_text(policy.body, heading_level=3),
         "attachments": list(policy.attachments.filter(removed_from_draft=False)),
-        "deadline": _deadline(_milestone(year, MilestoneKind.POLICY_PUBLICATION), timezone.now()),
+        "deadline": milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, timezone.now()),
     })
 
 
@@ -425,7 +236,7 @@ def policy_version(request, scope: PurchaserScope, pk: int):
     diff = paragraph_diff(previous.body, version.body) if previous else []
     return render(request, "contracting/insurer/policy_version.html", {
         "scope": scope, "version": version, "policy": version.policy, "previous": previous,
-        "diff": diff, "diff_has_changes": _has_changes(diff),
+        "diff": diff, "diff_has_changes": has_changes(diff),
         "rendered": render_policy_text(version.body, heading_level=2),
         "attachments": list(version.attachments.all()),
     })
@@ -443,7 +254,7 @@ def policy_attachment(request, scope: PurchaserScope, pk: int):
 @require_http_methods(["GET", "POST"])
 def contract_new(request, scope: PurchaserScope):
     now = timezone.now()
-    year, years = _chosen_year(request, now)
+    year, years = chosen_year(request, now)
     choices = sorted({y for y in years if y >= local_date(now).year} | {year})
     form = ContractCreateForm(request.POST or None, years=choices,
                               initial={"first_year": year, "title": _("Huisartsenzorg %(year)s") % {"year": year}})
@@ -451,7 +262,7 @@ def contract_new(request, scope: PurchaserScope):
         try:
             contract = standard_contract_create(actor=request.user, insurer=scope.insurer, **form.cleaned_data)
         except PortalError as exc:
-            _place_error(form, exc)
+            place_error(form, exc)
         else:
             messages.success(request, _("Het concept-contract is aangemaakt. Kies nu de modules."))
             return redirect("purchasing:contract_edit", pk=contract.pk)
@@ -511,7 +322,7 @@ def _save_module(request, contract: StandardContract, form: ContractModuleForm) 
         else:
             standard_contract_remove_module(actor=request.user, contract=contract, module=form.module)
     except PortalError as exc:
-        _place_error(form, exc)
+        place_error(form, exc)
         return False
     return True
 
@@ -540,7 +351,7 @@ def contract_edit(request, scope: PurchaserScope, pk: int):
                 try:
                     standard_contract_update(actor=request.user, contract=contract, **general_form.cleaned_data)
                 except PortalError as exc:
-                    _place_error(general_form, exc)
+                    place_error(general_form, exc)
                 else:
                     messages.success(request, _("De algemene gegevens zijn opgeslagen."))
                     return redirect("purchasing:contract_edit", pk=contract.pk)
@@ -625,64 +436,17 @@ def contract_publish_confirm(request, scope: PurchaserScope, pk: int):
     return render(request, "contracting/insurer/contract_publish.html", {
         "scope": scope, "contract": contract, "form": form, "offers_to_send": offers_to_send,
         "module_count": contract.modules.count(),
-        "deadline": _deadline(_milestone(contract.first_year, kind), timezone.now()),
+        "deadline": milestone_deadline(contract.first_year, kind, timezone.now()),
     })
 
 
 # --- Inbox ---------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class InboxItem:
-    kind: str  # "question" or "follow_request"
-    obj: object
-    due_at: datetime
-    overdue: bool
-
-    @property
-    def offer(self) -> Offer:
-        return self.obj.offer
-
-
-class MergedQueue:
-    """Two querysets ordered by due date, read as one sorted sequence for the Paginator: a page costs two
-    count queries and two list queries however long the queue is."""
-
-    def __init__(self, now: datetime, **querysets):
-        self.now = now
-        self.querysets = querysets
-
-    def count(self) -> int:
-        return sum(qs.count() for qs in self.querysets.values())
-
-    def _items(self, kind: str, objects) -> list[InboxItem]:
-        return [InboxItem(kind, obj, obj.due_at, obj.due_at <= self.now) for obj in objects]
-
-    def __getitem__(self, key):
-        if not isinstance(key, slice):
-            raise TypeError("MergedQueue supports slices only")
-        start, stop = key.start or 0, key.stop
-        streams = [self._items(kind, qs[:stop]) for kind, qs in self.querysets.items()]
-        merged = heapq.merge(*streams, key=lambda item: (item.due_at, item.kind, item.obj.pk))
-        return list(islice(merged, start, stop))
-
-
-def _open_questions(insurer_ids):
-    return (Question.objects.filter(offer__insurer_id__in=insurer_ids, answered_at__isnull=True)
-            .select_related("offer__practice", "offer__care_group", "offer__standard_contract", "asked_by")
-            .order_by("due_at", "pk"))
-
-
-def _pending_follow_requests(insurer_ids):
-    return (FollowRequest.objects.filter(insurer_id__in=insurer_ids, status=FollowRequest.Status.PENDING)
-            .select_related("offer__practice", "offer__care_group", "offer__insurer", "requested_by")
-            .order_by("due_at", "pk"))
-
-
 @purchaser_required
 def inbox(request, scope: PurchaserScope):
     """One queue of what waits on the insurer, by due date: overdue (red) first, then the nearest."""
     now = timezone.now()
     ids = [scope.insurer.pk]
-    queue = MergedQueue(now, question=_open_questions(ids), follow_request=_pending_follow_requests(ids))
+    queue = insurer_inbox(insurer_ids=ids, now=now)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "contracting/insurer/inbox.html", {
         "scope": scope, "page": page, "today": local_date(now), "page_query": "",
@@ -702,7 +466,7 @@ def question_detail(request, scope: PurchaserScope, pk: int):
             question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"],
                             now=timezone.now())
         except PortalError as exc:
-            _place_error(form, exc)
+            place_error(form, exc)
         else:
             messages.success(request, _("Uw antwoord is verstuurd."))
             return redirect("purchasing:inbox")
@@ -735,7 +499,7 @@ def follow_request_detail(request, scope: PurchaserScope, pk: int):
                                   explanation=form.cleaned_data["explanation"],
                                   not_followed=form.cleaned_data["not_followed"])
         except PortalError as exc:
-            _place_error(form, exc)
+            place_error(form, exc)
         else:
             messages.success(request, _("Uw besluit is vastgelegd en aan de aanbieder gemeld."))
             return redirect("purchasing:follow_request", pk=follow_request.pk)
@@ -747,42 +511,4 @@ def follow_request_detail(request, scope: PurchaserScope, pk: int):
         "not_followed_names": [names.get(code, code) for code in follow_request.not_followed],
         "overdue": is_pending and follow_request.due_at <= timezone.now(),
         "due_day": local_date(follow_request.due_at - timedelta(seconds=1)),
-    })
-
-
-# --- NZa maximum tariffs -------------------------------------------------------------------------------------
-@login_required
-@require_http_methods(["GET", "POST"])
-def nza_tariffs(request):
-    """The NZa's maximum tariffs for the S1 prestaties of a year (tariefbeschikking, 1 July). All or nothing:
-    one refused amount saves none, so the table never holds half an update."""
-    if not is_nza_or_admin(request.user):
-        raise PermissionDenied(_("Alleen analisten van de NZa en beheerders stellen de maximumtarieven vast."))
-    now = timezone.now()
-    year, years = _chosen_year(request, now)
-    modules = list(Module.objects.filter(segment=Segment.S1, has_nza_max=True))
-    current = dict(NzaMaxTariff.objects.filter(year=year, module__in=modules).values_list("module_id", "max_tariff"))
-    form = NzaTariffsForm(request.POST or None, modules=modules, current=current)
-    if request.method == "POST" and form.is_valid():
-        changed = 0
-        with transaction.atomic():
-            for module in modules:
-                value = form.cleaned_data[form.field_name(module)]
-                if not value or Decimal(value) == current.get(module.pk):
-                    continue
-                try:
-                    nza_tariff_set(actor=request.user, module=module, year=year, max_tariff=value)
-                except PortalError as exc:
-                    form.add_error(form.field_name(module), exc.detail)
-                else:
-                    changed += 1
-            if form.errors:
-                transaction.set_rollback(True)
-        if not form.errors:
-            messages.success(request, _("De maximumtarieven voor %(year)s zijn opgeslagen (%(count)s gewijzigd).")
-                             % {"year": year, "count": changed})
-            return redirect(f"{reverse('purchasing:nza_tariffs')}?year={year}")
-    return render(request, "contracting/insurer/nza_tariffs.html", {
-        "form": form, "year": year, "years": sorted(set(years) | {year}),
-        "deadline": _deadline(_milestone(year, MilestoneKind.NZA_TARIFFS), now),
     })

@@ -7,14 +7,14 @@ may see but not act on (an insurer, the NZa) is a 403. The rules themselves live
 views show a PortalError's Dutch `detail` and change nothing."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, timedelta
+from decimal import Decimal
 
 import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +28,7 @@ from accounts.forms import VerifyTokenForm
 from accounts.selectors import care_group_ids_of, memberships_of, practice_ids_of
 from accounts.services import user_has_two_factor
 from core.errors import PortalError
-from insurers.models import Insurer, PolicyVersion
+from insurers.models import Insurer
 from providers.models import MarketShare
 
 from ..access import (
@@ -40,7 +40,7 @@ from ..access import (
     require_holder_member,
     standard_contracts_visible_to,
 )
-from ..calendar import MilestoneKind, local_date
+from ..calendar import last_day, local_date
 from ..forms.practice import (
     ContractRequestForm,
     FollowForm,
@@ -55,19 +55,24 @@ from ..models import (
     ContractYear,
     FollowRequest,
     HolderKind,
-    Milestone,
     Offer,
-    Segment,
     Signature,
     StandardContract,
-    Unit,
 )
 from ..pdf import signed_contract_pdf
-from ..pricing import cap_hours_for, estimated_amount, needs_hours, parse_hours
+from ..pricing import cap_hours_for, estimate, needs_hours
 
 # The preview on the signing page must be exactly what offer_sign will freeze, so it is built by the very
 # functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
-from ..selectors import holder_signatories
+from ..selectors import (
+    contract_changes_since_last_year,
+    holder_signatories,
+    latest_policy_version,
+    segment_label,
+    signing_window_at,
+    signing_year_default,
+    unit_label,
+)
 from ..services import (
     follow_requests_create,
     offer_choose_modules,
@@ -76,7 +81,6 @@ from ..services import (
     offer_request,
     offer_sign,
     question_ask,
-    signing_window,
 )
 from ..services.contracts import content_hash, standard_contract_content
 from ..services.follow import follow_decision_due
@@ -86,56 +90,6 @@ ONE_SECOND = timedelta(seconds=1)
 
 
 # --- Reads shared by the screens ------------------------------------------------------------------------
-def last_day(deadline: datetime) -> date:
-    """The last local day on which an exclusive 'by the end of D' deadline still counts."""
-    return local_date(deadline - ONE_SECOND)
-
-
-@dataclass(frozen=True)
-class Window:
-    """The signing window of one contract year, as a reader sees it at `now`."""
-
-    opens: datetime
-    closes: datetime
-    today: date
-    state: str  # "before", "open" or "closed"
-
-    @property
-    def first_day(self) -> date:
-        return local_date(self.opens)
-
-    @property
-    def last_day(self) -> date:
-        return last_day(self.closes)
-
-    @property
-    def days_to_open(self) -> int:
-        return (self.first_day - self.today).days
-
-    @property
-    def days_left(self) -> int:
-        return (self.last_day - self.today).days
-
-
-def signing_window_at(year: int, now: datetime) -> Window | None:
-    try:
-        opens, closes = signing_window(year)
-    except PortalError:
-        return None  # no calendar for that year yet
-    state = "before" if now < opens else "closed" if now >= closes else "open"
-    return Window(opens=opens, closes=closes, today=local_date(now), state=state)
-
-
-def default_year(now: datetime) -> int:
-    """The year whose signing window is open or next; after the last one closed, the latest year."""
-    upcoming = (Milestone.objects.filter(kind=MilestoneKind.SIGNING_CLOSE, due_at__gt=now)
-                .order_by("due_at").values_list("contract_year__year", flat=True).first())
-    if upcoming:
-        return upcoming
-    latest = ContractYear.objects.order_by("-year").values_list("year", flat=True).first()
-    return latest or local_date(now).year + 1
-
-
 def holder_offers(user):
     """Offers held by the user's own practices and care groups (not every offer the user may look at)."""
     return offers_visible_to(user).filter(
@@ -161,75 +115,11 @@ def _follow_requests(offer: Offer, signature: Signature | None, today: date) -> 
     return rows
 
 
-def _unit_label(unit: str) -> str:
-    try:
-        return Unit(unit).label
-    except ValueError:
-        return unit
-
-
-def _segment_label(segment: str) -> str:
-    try:
-        return Segment(segment).label
-    except ValueError:
-        return segment
-
-
 def display_content(content: dict) -> dict:
     """A copy of frozen contract content with readable unit and segment labels, for the templates."""
-    modules = [{**m, "unit_label": _unit_label(m["unit"]), "segment_label": _segment_label(m["segment"])}
+    modules = [{**m, "unit_label": unit_label(m["unit"]), "segment_label": segment_label(m["segment"])}
                for m in content.get("modules", [])]
     return {**content, "modules": modules}
-
-
-# --- Estimate -------------------------------------------------------------------------------------------
-@dataclass
-class EstimateLine:
-    name: str
-    hours: Decimal | None
-    amount: Decimal | None  # None: not counted (depends on production, or the hours are not usable)
-    note: str = ""
-
-
-@dataclass
-class Estimate:
-    lines: list[EstimateLine]
-    total: Decimal
-    patients: int
-
-
-def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[str],
-             hours_inputs: dict[str, str]) -> Estimate:
-    """The estimated yearly amount per ticked module and in total, with the pricing rules the signed
-    content uses. Unusable hours are said next to the module instead of counted."""
-    lines, total = [], Decimal("0.00")
-    for cm in contract_modules:
-        code = cm.module.code
-        if code not in ticked:
-            continue
-        hours = None
-        if needs_hours(cm):
-            cap = cap_hours_for(cm, patients)
-            raw = hours_inputs.get(code, "")
-            hours = parse_hours(raw)
-            if hours is None and cm.mandatory and not raw:
-                hours = cap
-            if hours is None:
-                lines.append(EstimateLine(cm.module.name, None, None, _("Vul het aantal uren per week in.")))
-                continue
-            if cap is not None and hours > cap:
-                lines.append(EstimateLine(cm.module.name, hours, None, _(
-                    "Meer dan het plafond van %(cap)s uur per week; niet meegeteld.") % {
-                    "cap": number_format(cap, 1)}))
-                continue
-        amount = estimated_amount(cm, patients, hours)
-        if amount is None:
-            lines.append(EstimateLine(cm.module.name, hours, None,
-                                      _("Hangt af van het aantal consulten of verrichtingen.")))
-            continue
-        total += amount
-        lines.append(EstimateLine(cm.module.name, hours, amount))
-    return Estimate(lines=lines, total=total, patients=patients)
 
 
 def _contract_modules(offer: Offer) -> list[ContractModule]:
@@ -275,68 +165,12 @@ def _module_rows(contract_modules, patients: int, state: ChoiceState, errors: di
         code = cm.module.code
         rows.append({
             "cm": cm, "code": code, "name": cm.module.name, "description": cm.module.description,
-            "segment_label": _segment_label(cm.module.segment), "unit_label": _unit_label(cm.module.unit),
+            "segment_label": segment_label(cm.module.segment), "unit_label": unit_label(cm.module.unit),
             "needs_hours": needs_hours(cm), "cap": cap_hours_for(cm, patients),
             "ticked": code in state.ticked, "hours": state.hours.get(code, ""),
             "hours_name": hours_field_name(code), "errors": errors.get(code, []),
         })
     return rows
-
-
-# --- What changed since last year -----------------------------------------------------------------------
-def _previous_contract(contract: StandardContract) -> StandardContract | None:
-    """The same insurer's published contract (for the same kind of holder) that covered the year before."""
-    previous_year = contract.first_year - 1
-    return (StandardContract.objects
-            .filter(insurer_id=contract.insurer_id, holder_kind=contract.holder_kind,
-                    status=StandardContract.Status.PUBLISHED, first_year__lte=previous_year)
-            .annotate(covers_until=F("first_year") + F("term_years") - 1)
-            .filter(covers_until__gte=previous_year).exclude(pk=contract.pk)
-            .order_by("-first_year", "-pk").first())
-
-
-def _cap_display(hours: Decimal | None) -> str:
-    return number_format(hours, 1) if hours is not None else "–"
-
-
-def _changes(contract: StandardContract, current: list[ContractModule],
-             previous_contract: StandardContract | None) -> dict | None:
-    """Module by module against last year's contract: tariffs side by side, modules added or dropped,
-    conditions, caps or mandatory status changed."""
-    if previous_contract is None:
-        return None
-    previous = {cm.module.code: cm for cm in previous_contract.modules.select_related("module")}
-    rows = []
-    for cm in current:
-        old = previous.pop(cm.module.code, None)
-        if old is None:
-            rows.append({"name": cm.module.name, "state": "added", "new": cm, "old": None,
-                         "unit_label": _unit_label(cm.module.unit)})
-            continue
-        tariff_delta = cm.tariff - old.tariff
-        row = {
-            "name": cm.module.name, "new": cm, "old": old, "unit_label": _unit_label(cm.module.unit),
-            "tariff_delta": tariff_delta, "tariff_delta_abs": abs(tariff_delta),
-            "old_cap": _cap_display(old.cap_hours), "new_cap": _cap_display(cm.cap_hours),
-            "tariff_percent": ((tariff_delta / old.tariff * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-                               if old.tariff else None),
-            "conditions_changed": cm.conditions.strip() != old.conditions.strip(),
-            "cap_changed": cm.cap_hours != old.cap_hours,
-            "mandatory_changed": cm.mandatory != old.mandatory,
-        }
-        changed = tariff_delta or row["conditions_changed"] or row["cap_changed"] or row["mandatory_changed"]
-        row["state"] = "changed" if changed else "same"
-        rows.append(row)
-    for old in sorted(previous.values(), key=lambda cm: (cm.module.segment, cm.module.sort_order)):
-        rows.append({"name": old.module.name, "state": "removed", "new": None, "old": old,
-                     "unit_label": _unit_label(old.module.unit)})
-    conditions_changed = previous_contract.conditions.strip() != contract.conditions.strip()
-    term_changed = previous_contract.term_years != contract.term_years
-    return {
-        "previous": previous_contract, "rows": rows,
-        "conditions_changed": conditions_changed, "term_changed": term_changed,
-        "any": conditions_changed or term_changed or any(r["state"] != "same" for r in rows),
-    }
 
 
 # --- 1. The year's contracts ----------------------------------------------------------------------------
@@ -345,7 +179,7 @@ def offer_list(request):
     now = timezone.now()
     years = list(ContractYear.objects.order_by("-year").values_list("year", flat=True))
     requested = request.GET.get("jaar", "")
-    year = int(requested) if requested.isdigit() and int(requested) in years else default_year(now)
+    year = int(requested) if requested.isdigit() and int(requested) in years else signing_year_default(now)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     window = signing_window_at(year, now)
@@ -412,11 +246,6 @@ def contract_request(request):
 
 
 # --- 2. One offer ---------------------------------------------------------------------------------------
-def _latest_policy_version(offer: Offer) -> PolicyVersion | None:
-    return (PolicyVersion.objects.filter(policy__insurer_id=offer.insurer_id, policy__year=offer.year)
-            .prefetch_related("attachments").order_by("-number").first())
-
-
 def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | None = None,
                    choice_errors: dict | None = None, question_form: QuestionForm | None = None,
                    status: int = 200):
@@ -446,8 +275,8 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "offer": offer,
         "contract": offer.standard_contract,
         "content": display_content(standard_contract_content(offer.standard_contract)) if state else None,
-        "policy": _latest_policy_version(offer),
-        "changes": _changes(offer.standard_contract, contract_modules, _previous_contract(offer.standard_contract)),
+        "policy": latest_policy_version(offer),
+        "changes": contract_changes_since_last_year(offer.standard_contract, contract_modules),
         "patients": patients,
         "rows": _module_rows(contract_modules, patients, state, choice_errors or {}) if state else [],
         "estimate": estimate(contract_modules, patients, state.ticked, state.hours) if state else None,

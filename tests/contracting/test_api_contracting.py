@@ -211,7 +211,8 @@ def test_choice_over_the_cap_names_the_module(offer, member_x):
     response = client_for(member_x).post(f"/api/v1/offers/{offer.pk}/choose/",
                                          {"modules": [{"module": "poh-ggz", "hours": "15.9"}]}, format="json")
     body = assert_error(response, 400, "module_over_cap")
-    assert "ten hoogste 15.8 uur" in body["fields"]["modules"]["poh-ggz"][0]
+    assert body["fields"]["modules"]["poh-ggz"] == [
+        "POH-GGZ: ten hoogste 15,8 uur per week voor uw 3.100 patiënten (u koos 15,9)."]
     assert not offer.choices.exists()
 
 
@@ -318,7 +319,8 @@ def test_over_the_cap_is_a_field_error(offer, signatory):
     response = sign(verified_client_for(signatory), offer, [{"module": "poh-ggz", "hours": 16}])
     body = assert_error(response, 400, "module_over_cap")
     assert list(body["fields"]["modules"]) == ["poh-ggz"]
-    assert "ten hoogste 15.8 uur" in body["fields"]["modules"]["poh-ggz"][0]
+    assert body["fields"]["modules"]["poh-ggz"] == [
+        "POH-GGZ: ten hoogste 15,8 uur per week voor uw 3.100 patiënten (u koos 16)."]
     assert Offer.objects.get(pk=offer.pk).status == Offer.Status.OPEN
 
 

@@ -7,7 +7,7 @@ from contracting.calendar import (
     RULES_BY_KIND,
     MilestoneKind,
     end_of_day,
-    last_signing_day,
+    last_day,
     signing_reminder_due_at,
     start_of_day,
 )
@@ -38,9 +38,9 @@ def test_evaluation_finished_is_the_last_day_of_february_in_a_leap_year():
 
 
 @pytest.mark.parametrize("year", [2026, 2027, 2031])
-def test_reminders_are_14_7_and_2_days_before_the_last_signing_day(year):
+def test_reminders_are_14_7_and_2_days_before_the_last_day(year):
     close = RULES_BY_KIND[MilestoneKind.SIGNING_CLOSE].due_at(year)
-    assert last_signing_day(close) == date(year - 1, 11, 7)
+    assert last_day(close) == date(year - 1, 11, 7)
     for kind, day in [(MilestoneKind.SIGNING_REMINDER_14, 24), (MilestoneKind.SIGNING_REMINDER_7, 31)]:
         assert RULES_BY_KIND[kind].due_at(year) == signing_reminder_due_at(kind, close) == \
             start_of_day(date(year - 1, 10, day))

@@ -71,10 +71,10 @@ def test_a_module_over_its_cap_is_a_field_error_in_the_language_asked(offer, sig
 
     assert english["detail"] == "Check the chosen modules."
     assert english["fields"] == {"modules": {"poh-ggz": [
-        "POH-GGZ: at most 15.8 hours per week for your 3100 patients (you chose 16)."]}}
+        "POH-GGZ: at most 15.8 hours per week for your 3,100 patients (you chose 16)."]}}
     assert dutch["detail"] == "Controleer de gekozen modules."
     assert dutch["fields"] == {"modules": {"poh-ggz": [
-        "POH-GGZ: ten hoogste 15.8 uur per week voor uw 3100 patiënten (u koos 16)."]}}
+        "POH-GGZ: ten hoogste 15,8 uur per week voor uw 3.100 patiënten (u koos 16)."]}}
     assert not Signature.objects.exists()
 
 
@@ -113,14 +113,14 @@ def test_practice_screen_shows_the_refusal_in_english_after_the_language_switch(
     assert response.status_code == 200
     page = text(response.content.decode())
     assert "Check the chosen modules." in page  # the django message at the top of the page
-    assert "POH-GGZ: at most 15.8 hours per week for your 3100 patients (you chose 15.9)." in page
+    assert "POH-GGZ: at most 15.8 hours per week for your 3,100 patients (you chose 15.9)." in page
     assert "ten hoogste" not in page
     assert {c.contract_module.module.code for c in offer.choices.all()} == {"inschrijving", "consult", "kwaliteit"}
 
     client.post(reverse("set_language"), {"language": "nl", "next": detail})
     response = client.post(reverse("offers:choose", args=[offer.pk]), {
         "modules": ["poh-ggz", "kwaliteit"], "uren-poh-ggz": "15,9", "action": "opslaan"})
-    assert "POH-GGZ: ten hoogste 15.8 uur per week voor uw 3100 patiënten (u koos 15.9)." in text(
+    assert "POH-GGZ: ten hoogste 15,8 uur per week voor uw 3.100 patiënten (u koos 15,9)." in text(
         response.content.decode())
 
 

@@ -194,7 +194,7 @@ def test_publishing_the_policy_makes_versions_and_a_late_one_is_flagged(client, 
     assert "als te laat geregistreerd" in text(response.content.decode())
     v2 = PolicyVersion.objects.get(number=2)
     assert v2.is_late
-    assert "1 alinea('s) gewijzigd" in v2.change_summary
+    assert "Tekst: 1 alinea gewijzigd" in v2.change_summary
 
     html = client.get(url).content.decode()
     versions = text(html).split("Gepubliceerde versies", 1)[1]
@@ -380,6 +380,21 @@ def test_inbox_puts_overdue_items_first_in_red_and_answers_a_question(client, pu
     assert (fresh.answer, fresh.answered_by) == ("Ja, dat kan.", purchaser)
     assert "Nieuwe vraag" not in text(client.get(reverse("purchasing:inbox")).content.decode())
     assert late.pk in Question.objects.filter(answered_at__isnull=True).values_list("pk", flat=True)
+
+
+@time_machine.travel(ams(2026, 12, 1, 10, 0), tick=False)
+def test_inbox_shows_the_last_day_to_answer_and_the_days_left(client, purchaser, offer, signatory):
+    # Asked on Tuesday 1 December 2026: five working days are 2, 3, 4, 7 and 8 December, so the answer is due
+    # by the end of Tuesday 8 December (stored as 00:00 on the 9th), seven days from today.
+    question_ask(actor=signatory, offer=offer, text="Vraag over de POH-GGZ", now=ams(2026, 12, 1, 9, 0))
+    html = page(client, purchaser, reverse("purchasing:inbox"))
+    row = text(re.findall(r'<tr class="utrecht-table__row[^"]*">(.*?)</tr>', html, flags=re.S)[1])
+    assert "8 december 2026 nog 7 dagen" in row
+    assert "9 december" not in row and "00:00" not in row
+    with time_machine.travel(ams(2026, 12, 10, 9, 0), tick=False):
+        row = text(re.findall(r'<tr class="utrecht-table__row[^"]*">(.*?)</tr>',
+                              page(client, purchaser, reverse("purchasing:inbox")), flags=re.S)[1])
+        assert "8 december 2026 2 dagen te laat" in row
 
 
 # --- Query budgets -------------------------------------------------------------------------------------------

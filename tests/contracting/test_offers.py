@@ -29,7 +29,7 @@ def test_poh_ggz_cap_follows_registered_patients(offer, signatory):
         offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "poh-ggz", "hours": "15.9"}],
                              now=IN_WINDOW)
     assert exc.value.code == "module_over_cap"
-    assert "ten hoogste 15.8 uur" in exc.value.fields["modules"]["poh-ggz"][0]
+    assert "ten hoogste 15,8 uur" in exc.value.fields["modules"]["poh-ggz"][0]
     assert not offer.choices.exists()
     offer_choose_modules(actor=signatory, offer=offer, modules=[{"module": "poh-ggz", "hours": "15.8"}], now=IN_WINDOW)
     assert offer.choices.get(contract_module__module__code="poh-ggz").hours == Decimal("15.80")

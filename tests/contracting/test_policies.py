@@ -24,7 +24,7 @@ def test_publishing_creates_immutable_versions_with_a_change_summary(draft, purc
                       body="Inleiding.\n\nPOH-GGZ: 12 uur per 2.350 patiënten.\n\nKwaliteit: accreditatie.\n\nNieuw.")
     v2 = policy_publish(actor=purchaser, policy=draft, now=ams(2026, 3, 25, 10, 0))
     assert v2.number == 2
-    assert "1 alinea('s) gewijzigd, 1 toegevoegd, 0 verwijderd" in v2.change_summary
+    assert "Tekst: 1 alinea gewijzigd, 1 toegevoegd, 0 verwijderd." in v2.change_summary
     assert "Bijlage toegevoegd: rekenmodel.pdf." in v2.change_summary
     v1.refresh_from_db()
     assert v1.body == "Inleiding.\n\nPOH-GGZ volgens NZa.\n\nKwaliteit: accreditatie."  # unchanged

@@ -237,7 +237,7 @@ def test_module_over_cap_shows_the_dutch_message_next_to_it_and_saves_nothing(me
     assert response.status_code == 200
     content = response.content.decode()
     assert "Controleer de gekozen modules." in text(content)
-    assert "POH-GGZ: ten hoogste 15.8 uur per week voor uw 3100 patiënten (u koos 15.9)." in module_row(
+    assert "POH-GGZ: ten hoogste 15,8 uur per week voor uw 3.100 patiënten (u koos 15,9)." in module_row(
         content, "poh-ggz")
     assert 'aria-invalid="true"' in content
     # The previous choice is untouched.
@@ -333,7 +333,7 @@ def test_latest_published_policy_version_is_shown(member_client, offer, purchase
     policy_publish(actor=purchaser, policy=policy, now=ams(2026, 3, 20, 9, 0))
     body = text(page(member_client, reverse("offers:detail", args=[offer.pk])))
     assert "versie 2, gepubliceerd op 20 maart 2026" in body
-    assert "Tekst: 0 alinea('s) gewijzigd, 1 toegevoegd, 0 verwijderd." in body
+    assert "Tekst: 0 alinea's gewijzigd, 1 toegevoegd, 0 verwijderd." in body
     assert "Nieuwe alinea over POH-GGZ." in body
     assert "Bijlage toegevoegd: rekenmodel.pdf." in body
     assert "rekenmodel.pdf (PDF, 19 bytes)" in body

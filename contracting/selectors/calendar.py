@@ -1,12 +1,23 @@
-"""Reads of the contracting app: which contract year is current and how its calendar stands at a moment."""
+"""Reads of the calendar: which contract year is current, how its calendar and signing window stand at a
+moment, and deadlines as people read them."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from accounts.models import Membership, Role
 
-from .calendar import PHASE_ORDER, RULES_BY_KIND, Audience, MilestoneKind, Phase, local_date
-from .models import ContractYear, Milestone
+from ..calendar import (
+    PHASE_ORDER,
+    RULES_BY_KIND,
+    Audience,
+    Deadline,
+    MilestoneKind,
+    Phase,
+    display_day,
+    last_day,
+    local_date,
+)
+from ..models import ContractYear, Milestone
 
 # Which calendar audience a role acts as. Administrators keep the whole calendar running, so their next step
 # is the next milestone of any audience.
@@ -98,14 +109,72 @@ class NextStep:
         return self.entry
 
 
-def holder_signatories(offer) -> list[Membership]:
-    """The active signatories (tekenbevoegden) of an offer's holder, practice or care group, by name."""
-    if offer.practice_id:
-        scope = {"practice_id": offer.practice_id, "role": Role.PRACTICE_SIGNATORY}
-    else:
-        scope = {"care_group_id": offer.care_group_id, "role": Role.CAREGROUP_SIGNATORY}
-    return list(Membership.objects.filter(user__is_active=True, **scope).select_related("user")
-                .order_by("user__full_name", "user__email"))
+# --- The signing window: the one place that reads it ---------------------------------------------------------
+@dataclass(frozen=True)
+class Window:
+    """The signing window of one contract year, as a reader sees it at `now`: from 00:00 on 1 October to the
+    end of 7 November (Amsterdam), or whatever an administrator set for that year."""
+
+    opens: datetime
+    closes: datetime
+    today: date
+    state: str  # "before", "open" or "closed"
+
+    @property
+    def first_day(self) -> date:
+        return local_date(self.opens)
+
+    @property
+    def last_day(self) -> date:
+        return last_day(self.closes)
+
+    @property
+    def days_to_open(self) -> int:
+        return (self.first_day - self.today).days
+
+    @property
+    def days_left(self) -> int:
+        return (self.last_day - self.today).days
+
+
+def signing_window(year: int) -> tuple[datetime, datetime] | None:
+    """(opens, closes) of contract year `year`'s signing window; None for a year without a calendar."""
+    rows = dict(Milestone.objects.filter(
+        contract_year__year=year, kind__in=[MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE],
+    ).values_list("kind", "due_at"))
+    if len(rows) != 2:
+        return None
+    return rows[MilestoneKind.SIGNING_OPEN], rows[MilestoneKind.SIGNING_CLOSE]
+
+
+def signing_window_at(year: int, now: datetime) -> Window | None:
+    window = signing_window(year)
+    if window is None:
+        return None
+    opens, closes = window
+    state = "before" if now < opens else "closed" if now >= closes else "open"
+    return Window(opens=opens, closes=closes, today=local_date(now), state=state)
+
+
+def signing_year_default(now: datetime) -> int:
+    """The year whose signing window is open or next; after the last one closed, the latest year."""
+    upcoming = (Milestone.objects.filter(kind=MilestoneKind.SIGNING_CLOSE, due_at__gt=now)
+                .order_by("due_at").values_list("contract_year__year", flat=True).first())
+    if upcoming:
+        return upcoming
+    latest = ContractYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or local_date(now).year + 1
+
+
+def year_deadlines(year: int, now: datetime) -> dict[str, Deadline]:
+    """Every milestone of `year` as a Deadline (day read by a person, days left), by kind. One query."""
+    return {m.kind: Deadline.of(m.due_at, now, boundary=RULES_BY_KIND[m.kind].boundary)
+            for m in Milestone.objects.filter(contract_year__year=year)}
+
+
+def milestone_deadline(year: int, kind: str, now: datetime) -> Deadline | None:
+    milestone = Milestone.objects.filter(contract_year__year=year, kind=kind).first()
+    return Deadline.of(milestone.due_at, now, boundary=RULES_BY_KIND[kind].boundary) if milestone else None
 
 
 def contract_year_current(now: datetime) -> ContractYear | None:
@@ -117,14 +186,6 @@ def contract_year_current(now: datetime) -> ContractYear | None:
         .order_by("year").first()
     )
     return current or ContractYear.objects.order_by("-year").first()
-
-
-def _display_day(milestone: Milestone, boundary: str) -> date:
-    # An end boundary is stored as the exclusive first instant after the last allowed day ("by D" is
-    # 00:00 on D+1); people read the last allowed day, so step back one second before taking the date.
-    if boundary == "end":
-        return local_date(milestone.due_at - timedelta(seconds=1))
-    return local_date(milestone.due_at)
 
 
 def contract_year_timeline(contract_year: ContractYear, now: datetime) -> Timeline:
@@ -144,7 +205,7 @@ def contract_year_timeline(contract_year: ContractYear, now: datetime) -> Timeli
         done = m.due_at <= now
         if done and rule.phase and PHASE_ORDER.index(rule.phase) > PHASE_ORDER.index(phase):
             phase = rule.phase
-        day = _display_day(m, rule.boundary)
+        day = display_day(m.due_at, rule.boundary)
         is_next = m.due_at == next_due
         entries.append(TimelineEntry(
             kind=m.kind, label=MilestoneKind(m.kind).label, boundary=rule.boundary, day=day, due_at=m.due_at,

@@ -1,0 +1,37 @@
+"""Reads of the contracting app (house style: selectors return querysets or plain data; they never write)."""
+
+from .calendar import (  # noqa: F401
+    ALL_AUDIENCES,
+    PRACTICE_ROLES,
+    ROLE_AUDIENCE,
+    NextStep,
+    SigningWindow,
+    Timeline,
+    TimelineEntry,
+    Window,
+    contract_year_current,
+    contract_year_timeline,
+    home_next_steps,
+    milestone_deadline,
+    signing_window,
+    signing_window_at,
+    signing_year_default,
+    year_deadlines,
+)
+from .dashboards import (  # noqa: F401
+    InboxItem,
+    MergedQueue,
+    SigningWatch,
+    inbox_counts,
+    insurer_inbox,
+    signing_reminders_sent,
+    signing_watch,
+    unsigned_offers,
+)
+from .offers import (  # noqa: F401
+    contract_changes_since_last_year,
+    holder_signatories,
+    latest_policy_version,
+    segment_label,
+    unit_label,
+)

@@ -1,0 +1,116 @@
+"""Reads behind the purchaser's dashboard and inbox: the signing watch, what waits on the insurer, and the
+reminders that went out."""
+
+import heapq
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+
+from django.db.models import Count, Q, QuerySet
+
+from ..calendar import Deadline, MilestoneKind
+from ..models import FollowRequest, MilestoneEffect, Offer, Question
+
+SIGNING_COLUMNS = ("sent", "opened", "signed", "refused", "expired", "open")
+REMINDER_KINDS = (MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMINDER_7,
+                  MilestoneKind.SIGNING_REMINDER_2)
+
+
+@dataclass(frozen=True)
+class SigningWatch:
+    regions: list[tuple[str, dict[str, int]]]  # by region name: sent, opened, signed, refused, expired, open
+    totals: dict[str, int]
+
+
+def signing_watch(*, insurer_id: int, year: int) -> SigningWatch:
+    """Practice offers of one insurer and year by region and status (care groups sign in their own
+    negotiation). One grouped query."""
+    by_region: dict[str, dict[str, int]] = {}
+    rows = (Offer.objects.filter(insurer_id=insurer_id, year=year, practice__isnull=False)
+            .values("practice__region__name", "status")
+            .annotate(n=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)))
+            .order_by("practice__region__name", "status"))
+    for row in rows:
+        counts = by_region.setdefault(row["practice__region__name"], dict.fromkeys(SIGNING_COLUMNS, 0))
+        counts["sent"] += row["n"]
+        counts["opened"] += row["opened"]
+        counts[row["status"]] += row["n"]
+    totals = {col: sum(c[col] for c in by_region.values()) for col in SIGNING_COLUMNS}
+    return SigningWatch(regions=sorted(by_region.items(), key=lambda item: item[0] or ""), totals=totals)
+
+
+def unsigned_offers(*, insurer_id: int, year: int) -> QuerySet[Offer]:
+    return (Offer.objects.filter(insurer_id=insurer_id, year=year, practice__isnull=False, status=Offer.Status.OPEN)
+            .select_related("practice__region").order_by("practice__name", "pk"))
+
+
+def signing_reminders_sent(*, year: int) -> list[tuple[str, datetime]]:
+    """The signing reminders of `year` that really went out (label, when), not those the sweep skipped."""
+    sent = dict(MilestoneEffect.objects.filter(
+        milestone__contract_year__year=year, milestone__kind__in=REMINDER_KINDS,
+        effect="contracting.offers.remind", status=MilestoneEffect.Status.APPLIED,
+    ).values_list("milestone__kind", "applied_at"))
+    return [(MilestoneKind(kind).label, sent[kind]) for kind in REMINDER_KINDS if kind in sent]
+
+
+def inbox_counts(*, insurer_id: int, now: datetime) -> dict[str, dict[str, int]]:
+    return {
+        "questions": Question.objects.filter(offer__insurer_id=insurer_id, answered_at__isnull=True).aggregate(
+            open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now))),
+        "follow_requests": FollowRequest.objects.filter(
+            insurer_id=insurer_id, status=FollowRequest.Status.PENDING).aggregate(
+            open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now))),
+    }
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    kind: str  # "question" or "follow_request"
+    obj: object
+    deadline: Deadline
+
+    @property
+    def due_at(self) -> datetime:
+        return self.deadline.due_at
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline.passed
+
+    @property
+    def offer(self) -> Offer:
+        return self.obj.offer
+
+
+class MergedQueue:
+    """Querysets ordered by due date, read as one sorted sequence for the Paginator: a page costs one count
+    query and one list query per queryset however long the queue is."""
+
+    def __init__(self, now: datetime, **querysets):
+        self.now = now
+        self.querysets = querysets
+
+    def count(self) -> int:
+        return sum(qs.count() for qs in self.querysets.values())
+
+    def _items(self, kind: str, objects) -> list[InboxItem]:
+        return [InboxItem(kind, obj, Deadline.of(obj.due_at, self.now)) for obj in objects]
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            raise TypeError("MergedQueue supports slices only")
+        start, stop = key.start or 0, key.stop
+        streams = [self._items(kind, qs[:stop]) for kind, qs in self.querysets.items()]
+        merged = heapq.merge(*streams, key=lambda item: (item.due_at, item.kind, item.obj.pk))
+        return list(islice(merged, start, stop))
+
+
+def insurer_inbox(*, insurer_ids, now: datetime) -> MergedQueue:
+    """What waits on the insurer, by due date: unanswered questions and undecided follow requests."""
+    questions = (Question.objects.filter(offer__insurer_id__in=insurer_ids, answered_at__isnull=True)
+                 .select_related("offer__practice", "offer__care_group", "offer__standard_contract", "asked_by")
+                 .order_by("due_at", "pk"))
+    follow_requests = (FollowRequest.objects.filter(insurer_id__in=insurer_ids, status=FollowRequest.Status.PENDING)
+                       .select_related("offer__practice", "offer__care_group", "offer__insurer", "requested_by")
+                       .order_by("due_at", "pk"))
+    return MergedQueue(now, question=questions, follow_request=follow_requests)

@@ -1,0 +1,99 @@
+"""Reads about offers and contracts: who may sign for a holder, the purchasing policy an offer comes with, and
+what changed in a contract since last year."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F
+from django.utils.formats import number_format
+
+from accounts.models import Membership, Role
+from insurers.models import PolicyVersion
+
+from ..models import ContractModule, Offer, Segment, StandardContract, Unit
+
+
+def segment_label(segment: str) -> str:
+    try:
+        return Segment(segment).label
+    except ValueError:
+        return segment
+
+
+def unit_label(unit: str) -> str:
+    try:
+        return Unit(unit).label
+    except ValueError:
+        return unit
+
+
+def holder_signatories(offer) -> list[Membership]:
+    """The active signatories (tekenbevoegden) of an offer's holder, practice or care group, by name."""
+    if offer.practice_id:
+        scope = {"practice_id": offer.practice_id, "role": Role.PRACTICE_SIGNATORY}
+    else:
+        scope = {"care_group_id": offer.care_group_id, "role": Role.CAREGROUP_SIGNATORY}
+    return list(Membership.objects.filter(user__is_active=True, **scope).select_related("user")
+                .order_by("user__full_name", "user__email"))
+
+
+
+def latest_policy_version(offer: Offer) -> PolicyVersion | None:
+    return (PolicyVersion.objects.filter(policy__insurer_id=offer.insurer_id, policy__year=offer.year)
+            .prefetch_related("attachments").order_by("-number").first())
+
+
+def _previous_contract(contract: StandardContract) -> StandardContract | None:
+    """The same insurer's published contract (for the same kind of holder) that covered the year before."""
+    previous_year = contract.first_year - 1
+    return (StandardContract.objects
+            .filter(insurer_id=contract.insurer_id, holder_kind=contract.holder_kind,
+                    status=StandardContract.Status.PUBLISHED, first_year__lte=previous_year)
+            .annotate(covers_until=F("first_year") + F("term_years") - 1)
+            .filter(covers_until__gte=previous_year).exclude(pk=contract.pk)
+            .order_by("-first_year", "-pk").first())
+
+
+def _cap_display(hours: Decimal | None) -> str:
+    return number_format(hours, 1) if hours is not None else "–"
+
+
+def contract_changes_since_last_year(contract: StandardContract, current: list[ContractModule]) -> dict | None:
+    """Module by module against last year's contract: tariffs side by side, modules added or dropped,
+    conditions, caps or mandatory status changed."""
+    previous_contract = _previous_contract(contract)
+    if previous_contract is None:
+        return None
+    previous = {cm.module.code: cm for cm in previous_contract.modules.select_related("module")}
+    rows = []
+    for cm in current:
+        old = previous.pop(cm.module.code, None)
+        if old is None:
+            rows.append({"name": cm.module.name, "state": "added", "new": cm, "old": None,
+                         "unit_label": unit_label(cm.module.unit)})
+            continue
+        tariff_delta = cm.tariff - old.tariff
+        row = {
+            "name": cm.module.name, "new": cm, "old": old, "unit_label": unit_label(cm.module.unit),
+            "tariff_delta": tariff_delta, "tariff_delta_abs": abs(tariff_delta),
+            "old_cap": _cap_display(old.cap_hours), "new_cap": _cap_display(cm.cap_hours),
+            "tariff_percent": ((tariff_delta / old.tariff * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                               if old.tariff else None),
+            "conditions_changed": cm.conditions.strip() != old.conditions.strip(),
+            "cap_changed": cm.cap_hours != old.cap_hours,
+            "mandatory_changed": cm.mandatory != old.mandatory,
+        }
+        changed = tariff_delta or row["conditions_changed"] or row["cap_changed"] or row["mandatory_changed"]
+        row["state"] = "changed" if changed else "same"
+        rows.append(row)
+    for old in sorted(previous.values(), key=lambda cm: (cm.module.segment, cm.module.sort_order)):
+        rows.append({"name": old.module.name, "state": "removed", "new": None, "old": old,
+                     "unit_label": unit_label(old.module.unit)})
+    conditions_changed = previous_contract.conditions.strip() != contract.conditions.strip()
+    term_changed = previous_contract.term_years != contract.term_years
+    return {
+        "previous": previous_contract, "rows": rows,
+        "conditions_changed": conditions_changed, "term_changed": term_changed,
+        "any": conditions_changed or term_changed or any(r["state"] != "same" for r in rows),
+    }
+
+
