@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .throttle import login_throttled, login_throttled_message
+
 _TEXT_INPUTS = (forms.TextInput, forms.EmailInput, forms.PasswordInput, forms.NumberInput)
 
 
@@ -39,6 +41,14 @@ class LoginForm(UtrechtWidgetsMixin, AuthenticationForm):
     def clean_username(self) -> str:
         # Addresses are stored in lower case (UserManager), and people type them in any case.
         return (self.cleaned_data.get("username") or "").strip().lower()
+
+    def get_invalid_login_error(self):
+        # authenticate() returns None for a wrong password and for a login that django-axes refused; only the
+        # second gets the lockout message, the same whether or not the address has an account.
+        if login_throttled(self.request):
+            return forms.ValidationError(
+                login_throttled_message(self.request, self.cleaned_data.get("username")), code="login_throttled")
+        return super().get_invalid_login_error()
 
 
 class PortalPasswordResetForm(UtrechtWidgetsMixin, PasswordResetForm):

@@ -11,6 +11,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -31,6 +32,7 @@ from .forms import LoginForm, TokenForm, VerifyTokenForm
 from .models import Membership, Role
 from .selectors import is_nza_or_admin, memberships_of, notifications_for
 from .services import notification_mark_read, totp_device_confirm, totp_device_start, user_has_two_factor
+from .throttle import login_failures_forget
 
 INBOX_PAGE_SIZE = 25
 DIRECTORY_PAGE_SIZE = 50
@@ -52,6 +54,17 @@ class PortalLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login_failures_forget(self.request, form.get_user().email)
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "login_throttled"):
+            response.status_code = 429  # django-axes' middleware passes a 429 through as it is
+        return response
 
     def get_success_url(self):
         url = super().get_success_url()

@@ -25,7 +25,7 @@ def exception_handler(exc, context):
         body = {"code": exc.code, "detail": exc.detail}
         if exc.fields:
             body["fields"] = exc.fields
-        return Response(body, status=exc.status)
+        return Response(body, status=exc.status, headers=exc.headers or None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

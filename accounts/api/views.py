@@ -10,6 +10,7 @@ from accounts.authentication import api_token_issue
 from accounts.models import Notification, User
 from accounts.selectors import memberships_of, notifications_for
 from accounts.services import notification_mark_read, user_has_two_factor
+from accounts.throttle import login_failures_forget, login_throttled, login_throttled_error
 from core.errors import PortalError
 
 from .filters import NotificationFilter
@@ -69,7 +70,10 @@ class TokenObtainView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(ErrorSerializer, description="invalid_credentials, invalid_otp, or invalid input"),
-            429: OpenApiResponse(ErrorSerializer, description="otp_throttled: too many wrong codes in a row"),
+            429: OpenApiResponse(ErrorSerializer, description="login_throttled: too many wrong passwords for this "
+                                 "e-mail address or from this client address, refused (even the right one) until "
+                                 "the cool-off ends (Retry-After, seconds); otp_throttled: too many wrong codes "
+                                 "in a row"),
         },
     )
     def post(self, request):
@@ -81,8 +85,13 @@ class TokenObtainView(APIView):
                                          "created_at": token.created_at, "expires_at": token.expires_at}).data)
 
     def check_password(self, request, data) -> User:
-        user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])
+        email = data["email"].strip().lower()
+        # django-axes counts a wrong password here as on the login page, and refuses while locked.
+        user = authenticate(request, email=email, password=data["password"])
         if user is None:
+            if login_throttled(request):
+                raise login_throttled_error(request, email)
             # Same answer for an unknown address, a wrong password and a deactivated account: nothing to probe.
             raise PortalError("invalid_credentials", _("Het e-mailadres of het wachtwoord klopt niet."))
+        login_failures_forget(request, user.email)
         return user
