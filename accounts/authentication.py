@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -21,6 +20,7 @@ from core.audit import audit_record
 from core.errors import PortalError
 
 from .models import ApiToken, User
+from .otp import totp_verify
 
 KEYWORD = "Token"
 # Writing last_used_at on every request would turn each API read into a write; a minute is precise enough
@@ -32,44 +32,18 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def _otp_problem(user: User, otp: str) -> str | None:
-    """Check a code against the user's confirmed authenticator apps; None when one accepts it, else why not.
-    django-otp refuses a code already used and throttles repeated wrong codes per device. The devices are
-    locked so two requests cannot both spend one code, and the transaction commits whatever the outcome,
-    because a wrong code must count towards the throttle."""
-    otp = otp.strip().replace(" ", "")
-    with transaction.atomic():
-        devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk"))
-        if not devices:
-            return "no_device"
-        throttled = False
-        for device in devices:
-            allowed, _info = device.verify_is_allowed()
-            if not allowed:
-                throttled = True
-                continue
-            if device.verify_token(otp):  # counts a failure itself, letters included
-                return None
-    return "throttled" if throttled else "wrong"
-
-
 def api_token_issue(*, user: User, otp: str | None) -> tuple[str, ApiToken]:
     """Issue a new token for a user whose password was already checked. With `otp` the code must be valid and
     the token may sign (two_factor=True); without it the token may do everything except sign. Returns the raw
     token, which is shown once and never stored, and the row."""
     two_factor = otp not in (None, "")
     if two_factor:
-        problem = _otp_problem(user, otp)
-        if problem == "no_device":
-            raise PortalError("invalid_otp", _("U heeft geen authenticator-app gekoppeld. Vraag een token aan "
-                                               "zonder code, of koppel eerst een app via uw profiel."),
-                              fields={"otp": [_("Geen authenticator-app gekoppeld.")]})
-        if problem == "throttled":
-            raise PortalError("otp_throttled", _("U heeft te vaak een verkeerde code ingevoerd. Wacht een halve "
-                                                 "minuut en probeer het opnieuw."), status=429)
-        if problem == "wrong":
-            raise PortalError("invalid_otp", _("Deze code klopt niet. Voer de zescijferige code uit uw app in."),
-                              fields={"otp": [_("Ongeldige code.")]})
+        try:
+            totp_verify(user=user, code=otp, purpose="api_token")
+        except PortalError as exc:
+            if exc.status == 400:
+                exc.fields = {"otp": [exc.detail]}
+            raise
     raw = secrets.token_hex(20)
     with transaction.atomic():
         token = ApiToken.objects.create(key=token_hash(raw), user=user, two_factor=two_factor)

@@ -5,6 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.errors import PortalError
+
+from .otp import totp_verify
 from .throttle import login_throttled, login_throttled_message
 
 _TEXT_INPUTS = (forms.TextInput, forms.EmailInput, forms.PasswordInput, forms.NumberInput)
@@ -75,29 +78,19 @@ class TokenForm(UtrechtWidgetsMixin, forms.Form):
 
 
 class VerifyTokenForm(TokenForm):
-    """Checks a code against the user's confirmed authenticator apps. On success `device` holds the device
-    that accepted it, for django_otp.login(). django-otp throttles repeated wrong codes per device and refuses
-    a code that was already used, so a code seen over someone's shoulder cannot be replayed."""
+    """Checks a code with accounts.otp.totp_verify (lock, throttle, no reuse, audit), for `purpose` ("login",
+    "signing"). On success `device` holds the device that accepted it, for django_otp.login()."""
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, purpose: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.purpose = purpose
         self.device: TOTPDevice | None = None
 
     def clean_token(self) -> str:
         token = super().clean_token()
-        throttled = False
-        for device in TOTPDevice.objects.filter(user=self.user, confirmed=True).order_by("pk"):
-            allowed, _info = device.verify_is_allowed()
-            if not allowed:
-                throttled = True
-                continue
-            if device.verify_token(token):
-                self.device = device
-                return token
-        if throttled:
-            raise forms.ValidationError(
-                _("U heeft te vaak een verkeerde code ingevoerd. Wacht een halve minuut en probeer het opnieuw."),
-                code="otp_throttled")
-        raise forms.ValidationError(_("Deze code klopt niet. Voer de zescijferige code uit uw app in."),
-                                    code="invalid_otp")
+        try:
+            self.device = totp_verify(user=self.user, code=token, purpose=self.purpose)
+        except PortalError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code)
+        return token

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.audit import audit_record
 from core.errors import PortalError
 from providers.models import MarketShare
 
@@ -83,12 +82,10 @@ def verify_otp(request):
         return redirect("accounts:two_factor")
     if request.user.is_verified():
         return redirect(next_url)
-    form = VerifyTokenForm(request.POST or None, user=request.user)
+    form = VerifyTokenForm(request.POST or None, user=request.user, purpose="login")
     if request.method == "POST" and form.is_valid():
+        # totp_verify put who confirmed this session with which device on record (the gate for signing).
         django_otp.login(request, form.device)
-        # The gate for signing: who confirmed a session with which device, and when, is worth a trail.
-        audit_record(actor=request.user, verb="accounts.two_factor.session_verified", obj=form.device,
-                     after={"device": form.device.persistent_id})
         messages.success(request, _("Uw code is gecontroleerd. U bent nu met tweestapsverificatie ingelogd."))
         return redirect(next_url)
     return render(request, "accounts/verify_otp.html", {"form": form, "next": next_url})

@@ -69,7 +69,8 @@ class TokenObtainView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="invalid_credentials, invalid_otp, or invalid input"),
+            400: OpenApiResponse(ErrorSerializer, description="invalid_credentials, invalid_otp, no_device (a code "
+                                                              "but no authenticator app), or invalid input"),
             429: OpenApiResponse(ErrorSerializer, description="login_throttled: too many wrong passwords for this "
                                  "e-mail address or from this client address, refused (even the right one) until "
                                  "the cool-off ends (Retry-After, seconds); otp_throttled: too many wrong codes "

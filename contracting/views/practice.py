@@ -403,7 +403,7 @@ def offer_sign_view(request, pk: int):
             # The code is checked only once the rest is in order: django-otp refuses a code that was used
             # before, so a forgotten tick must not use it up.
             if not request.user.is_verified():
-                code_form = VerifyTokenForm(request.POST, user=request.user)
+                code_form = VerifyTokenForm(request.POST, user=request.user, purpose="signing")
                 if code_form.is_valid():
                     django_otp.login(request, code_form.device)
             if request.user.is_verified():
@@ -423,7 +423,7 @@ def offer_sign_view(request, pk: int):
         code_form = None
     elif code_form is None:
         # Never render a bound code form that was not checked: showing its errors would check the code.
-        code_form = VerifyTokenForm(user=request.user)
+        code_form = VerifyTokenForm(user=request.user, purpose="signing")
     context.update(form=form, code_form=code_form)
     return render(request, "contracting/practice/sign.html", context,
                   status=400 if request.method == "POST" else 200)

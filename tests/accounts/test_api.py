@@ -261,6 +261,22 @@ def test_valid_code_gives_a_two_factor_token(signatory_device):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_code_for_a_token_is_on_record_with_its_purpose(signatory_device):
+    request_token("teken@praktijk.example", otp=wrong_code_for(signatory_device))
+    failed = AuditEvent.objects.get(verb="accounts.two_factor.failed")
+    assert (failed.actor, failed.after) == (signatory_device.user, {"purpose": "api_token", "reason": "invalid_otp"})
+    # The wrong code counts towards the throttle, although the request answered with an error.
+    signatory_device.refresh_from_db()
+    assert signatory_device.throttling_failure_count == 1
+
+    with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
+        assert request_token("teken@praktijk.example", otp=code_for(signatory_device)).status_code == 200
+    verified = AuditEvent.objects.get(verb="accounts.two_factor.verified")
+    assert (verified.actor, verified.object_id) == (signatory_device.user, str(signatory_device.pk))
+    assert verified.after == {"purpose": "api_token", "device": signatory_device.persistent_id}
+
+
+@time_machine.travel(NOW, tick=False)
 def test_no_code_gives_a_token_without_two_factor(signatory_device):
     response = request_token("teken@praktijk.example", otp="")
     assert response.status_code == 200
@@ -287,7 +303,12 @@ def test_wrong_codes_are_throttled(signatory_device):
     with time_machine.travel(NOW, tick=False):
         assert_error(request_token("teken@praktijk.example", otp=wrong_code_for(signatory_device)), 400, "invalid_otp")
         # Right after a wrong code even the right one waits: guessing six digits takes far too long.
-        assert_error(request_token("teken@praktijk.example", otp=code_for(signatory_device)), 429, "otp_throttled")
+        response = request_token("teken@praktijk.example", otp=code_for(signatory_device))
+        assert_error(response, 429, "otp_throttled")
+        assert response.json()["detail"] == ("U heeft te vaak een verkeerde code ingevoerd. Wacht 1 seconde en "
+                                             "probeer het opnieuw.")
+        assert not ApiToken.objects.exists()
+        assert AuditEvent.objects.filter(verb="accounts.two_factor.failed", after__reason="otp_throttled").exists()
     with time_machine.travel(NOW + timedelta(seconds=5), tick=False):
         response = request_token("teken@praktijk.example", otp=code_for(signatory_device))
         assert response.status_code == 200 and response.json()["two_factor"] is True
@@ -303,7 +324,9 @@ def test_a_wrong_password_does_not_spend_the_code(signatory_device):
 
 def test_code_without_an_authenticator_app_is_refused(practice_user):
     response = request_token(practice_user.email, otp="123456")
-    assert_error(response, 400, "invalid_otp")
+    # no_device rather than invalid_otp: retyping the code will not help, linking an app will.
+    assert_error(response, 400, "no_device")
+    assert "otp" in response.json()["fields"]
     assert not ApiToken.objects.exists()
 
 

@@ -1,8 +1,10 @@
 """Two-factor enrolment on the profile and the code step after login, with real TOTP codes."""
 
 import base64
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -14,6 +16,7 @@ from core.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD, enrol_totp, make_member
 
 WRONG_CODE_ERROR = "Deze code klopt niet"
+NOW = datetime(2026, 10, 15, 8, 0, tzinfo=UTC)
 
 
 def code_for(device: TOTPDevice) -> str:
@@ -147,8 +150,9 @@ def test_login_then_code_marks_the_session_verified(client, signatory):
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     body = client.get("/account/profiel/").content.decode()
     assert "Deze sessie is met een code bevestigd" in body
-    event = AuditEvent.objects.get(verb="accounts.two_factor.session_verified")
+    event = AuditEvent.objects.get(verb="accounts.two_factor.verified")
     assert (event.actor, event.object_id) == (signatory, str(device.pk))
+    assert event.after == {"purpose": "login", "device": device.persistent_id}
 
 
 @pytest.mark.django_db
@@ -159,7 +163,31 @@ def test_wrong_code_at_login_step_leaves_the_session_unverified(client, signator
     assert response.status_code == 200
     assert WRONG_CODE_ERROR in response.content.decode()
     assert DEVICE_ID_SESSION_KEY not in client.session
-    assert not AuditEvent.objects.filter(verb="accounts.two_factor.session_verified").exists()
+    assert not AuditEvent.objects.filter(verb="accounts.two_factor.verified").exists()
+    event = AuditEvent.objects.get(verb="accounts.two_factor.failed")
+    assert (event.actor, event.after) == (signatory, {"purpose": "login", "reason": "invalid_otp"})
+
+
+@pytest.mark.django_db
+def test_a_throttled_device_is_refused_at_the_login_step_even_with_the_right_code(client, signatory):
+    device = enrol_totp(signatory)
+    client.force_login(signatory)
+    with time_machine.travel(NOW, tick=False):
+        client.post(reverse("accounts:verify_otp"), {"token": wrong_code_for(device)})
+        response = client.post(reverse("accounts:verify_otp"), {"token": code_for(device)})
+        assert response.status_code == 200
+        assert "U heeft te vaak een verkeerde code ingevoerd. Wacht 1 seconde en probeer het opnieuw." in (
+            response.content.decode())
+        assert DEVICE_ID_SESSION_KEY not in client.session
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # counted, although the check answered with an error
+    assert [e.after["reason"] for e in AuditEvent.objects.filter(verb="accounts.two_factor.failed").order_by("pk")] \
+        == ["invalid_otp", "otp_throttled"]
+
+    with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
+        response = client.post(reverse("accounts:verify_otp"), {"token": code_for(device)})
+        assert response.status_code == 302
+        assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
 
 
 @pytest.mark.django_db

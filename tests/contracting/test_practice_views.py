@@ -3,6 +3,7 @@ insurer and an outsider would use them. Real TOTP codes, real services, time fix
 
 import html as htmllib
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,7 @@ from contracting.services import (
     standard_contract_publish,
     standard_contract_set_module,
 )
+from core.models import AuditEvent
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, make_member
 
@@ -440,6 +442,43 @@ def test_wrong_code_is_refused_and_nothing_is_signed(signatory_client, signatory
     assert "Deze code klopt niet" in text(response.content.decode())
     assert not Signature.objects.exists()
     assert Offer.objects.get(pk=offer.pk).status == Offer.Status.OPEN
+
+
+@time_machine.travel(IN_WINDOW, tick=False)
+def test_the_code_on_the_signing_page_is_on_record_with_its_purpose(signatory_client, signatory, offer):
+    device = TOTPDevice.objects.get(user=signatory)
+    data = _sign_form(signatory_client, offer)
+    signatory_client.post(reverse("offers:sign", args=[offer.pk]), data | {"token": wrong_code_for(device)})
+    failed = AuditEvent.objects.get(verb="accounts.two_factor.failed")
+    assert (failed.actor, failed.after) == (signatory, {"purpose": "signing", "reason": "invalid_otp"})
+
+    with time_machine.travel(IN_WINDOW + timedelta(seconds=5), tick=False):
+        response = signatory_client.post(reverse("offers:sign", args=[offer.pk]), data | {"token": code_for(device)})
+    assert response.status_code == 302
+    verified = AuditEvent.objects.get(verb="accounts.two_factor.verified")
+    assert (verified.actor, verified.object_id) == (signatory, str(device.pk))
+    assert verified.after == {"purpose": "signing", "device": device.persistent_id}
+    assert Signature.objects.filter(offer=offer).exists()
+
+
+def test_a_throttled_device_cannot_sign_even_with_the_right_code(signatory_client, signatory, offer):
+    device = TOTPDevice.objects.get(user=signatory)
+    url = reverse("offers:sign", args=[offer.pk])
+    with time_machine.travel(IN_WINDOW, tick=False):
+        data = _sign_form(signatory_client, offer)
+        signatory_client.post(url, data | {"token": wrong_code_for(device)})
+    # A second wrong code once the first second has passed; now the device waits 2 seconds.
+    with time_machine.travel(IN_WINDOW + timedelta(seconds=1), tick=False):
+        signatory_client.post(url, data | {"token": wrong_code_for(device)})
+        response = signatory_client.post(url, data | {"token": code_for(device)})
+    assert response.status_code == 400
+    assert "U heeft te vaak een verkeerde code ingevoerd. Wacht 2 seconden" in text(response.content.decode())
+    assert not Signature.objects.exists()
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 2
+    reasons = list(AuditEvent.objects.filter(verb="accounts.two_factor.failed").order_by("pk")
+                   .values_list("after__reason", flat=True))
+    assert reasons == ["invalid_otp", "invalid_otp", "otp_throttled"]
 
 
 @time_machine.travel(IN_WINDOW, tick=False)
