@@ -8,7 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.errors import PortalError
 
 from .otp import totp_verify
-from .throttle import login_throttled, login_throttled_message
+from .services import password_reset_complete, password_reset_record_request
+from .throttle import client_ip_address, login_throttled, login_throttled_message
 
 _TEXT_INPUTS = (forms.TextInput, forms.EmailInput, forms.PasswordInput, forms.NumberInput)
 
@@ -55,11 +56,23 @@ class LoginForm(UtrechtWidgetsMixin, AuthenticationForm):
 
 
 class PortalPasswordResetForm(UtrechtWidgetsMixin, PasswordResetForm):
-    pass
+    """Django's reset form: a link only for an active account with that address, and the same page whether or
+    not there is one. Each link sent is on record (accounts.password.reset_requested)."""
+
+    def save(self, *args, request=None, **kwargs):
+        self.request = request
+        return super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        request = getattr(self, "request", None)
+        password_reset_record_request(user=context["user"],
+                                      ip_address=client_ip_address(request) if request is not None else None)
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class PortalSetPasswordForm(UtrechtWidgetsMixin, SetPasswordForm):
-    pass
+    def save(self, commit=True):
+        return password_reset_complete(user=self.user, password=self.cleaned_data["new_password1"])
 
 
 class TokenForm(UtrechtWidgetsMixin, forms.Form):

@@ -131,3 +131,21 @@ def totp_device_confirm(*, user: User, token: str) -> TOTPDevice:
 
 def user_has_two_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+# --- Password reset -------------------------------------------------------------------------------------
+def password_reset_record_request(*, user: User, ip_address: str | None) -> None:
+    """Record that a reset link was asked for this active account (the reset form sends the mail). Nobody is
+    logged in, so there is no actor; the client address says where it came from. An unknown address records
+    nothing: there is no account to attach it to, and the page looks the same either way."""
+    audit_record(actor=None, verb="accounts.password.reset_requested", obj=user, after={"ip_address": ip_address})
+
+
+def password_reset_complete(*, user: User, password: str) -> User:
+    """Set the new password chosen through a reset link (already validated by the form). The link's holder
+    acts for the account, so the user is the actor. Changing the password hash also voids the link."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, verb="accounts.password.reset", obj=user)
+    return user

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import shows_demo_secret, user_may_sign
 from accounts.models import Membership, Notification, Role
+from core.models import AuditEvent
 from tests.factories import (
     DEFAULT_PASSWORD,
     CareGroupFactory,
@@ -121,6 +122,48 @@ def test_password_reset_for_unknown_email_looks_the_same_and_sends_nothing(clien
     response = client.post(reverse("accounts:password_reset"), {"email": "niemand@nergens.example"})
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_password_reset_request_and_completion_are_on_record(client, practice_user, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": practice_user.email}, REMOTE_ADDR="192.0.2.7")
+    requested = AuditEvent.objects.get(verb="accounts.password.reset_requested")
+    assert (requested.actor, requested.object_id) == (None, str(practice_user.pk))  # nobody is logged in
+    assert requested.after == {"ip_address": "192.0.2.7"}
+    assert not AuditEvent.objects.filter(verb="accounts.password.reset").exists()
+
+    link = re.search(r"http://testserver(/account/wachtwoord-herstellen/\S+/)", mailoutbox[0].body).group(1)
+    set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(set_password_url, {"new_password1": "paarden-nietje-batterij",
+                                   "new_password2": "paarden-nietje-batterij"})
+    done = AuditEvent.objects.get(verb="accounts.password.reset")
+    assert (done.actor, done.object_id) == (practice_user, str(practice_user.pk))
+    assert "paarden" not in str(done.before) + str(done.after)
+
+
+@pytest.mark.django_db
+def test_password_reset_rejected_passwords_leave_no_record(client, practice_user, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": practice_user.email})
+    link = re.search(r"http://testserver(/account/wachtwoord-herstellen/\S+/)", mailoutbox[0].body).group(1)
+    set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(set_password_url, {"new_password1": "kort", "new_password2": "kort"})
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(verb="accounts.password.reset").exists()
+    practice_user.refresh_from_db()
+    assert practice_user.check_password(DEFAULT_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_password_reset_for_an_unknown_or_inactive_address_records_nothing(client, practice_user, mailoutbox):
+    inactive = UserFactory(email="oud@praktijk.example", is_active=False)
+    known = client.post(reverse("accounts:password_reset"), {"email": practice_user.email})
+    for email in ("niemand@nergens.example", inactive.email):
+        response = client.post(reverse("accounts:password_reset"), {"email": email})
+        # The same answer as for an account that exists: nothing to learn about which addresses have one.
+        assert (response.status_code, response["Location"]) == (known.status_code, known["Location"])
+    assert len(mailoutbox) == 1
+    assert list(AuditEvent.objects.filter(verb="accounts.password.reset_requested")
+                .values_list("object_id", flat=True)) == [str(practice_user.pk)]
 
 
 # --- Profile --------------------------------------------------------------------------------------------
