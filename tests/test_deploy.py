@@ -4,6 +4,7 @@ Docker does not run here, so the compose file is checked as data: the things tha
 (a second beat, a literal secret, web starting before migrations, development settings) are asserted directly.
 """
 
+import json
 import os
 import re
 import secrets
@@ -178,3 +179,63 @@ def test_image_build_collectstatic_works(tmp_path):
                  STATIC_ROOT=str(tmp_path / "static"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+PRODUCTION_PAGES = r"""
+import json
+import re
+
+import django
+
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+
+call_command("collectstatic", "--noinput", verbosity=0)
+client = Client()  # built after collectstatic, so WhiteNoise finds the files in STATIC_ROOT
+answers = {}
+for url in ["/account/inloggen/", "/api/docs/"]:
+    response = client.get(url, secure=True, HTTP_HOST="localhost")
+    html = response.content.decode()
+    assets = re.findall(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"', html)
+    answers[url] = {"status": response.status_code, "headers": dict(response.headers), "assets": {}}
+    for asset in assets:
+        answers[url]["assets"][asset] = client.get(asset, secure=True, HTTP_HOST="localhost").status_code
+print(json.dumps(answers))
+"""
+
+
+@pytest.fixture(scope="module")
+def production_pages(tmp_path_factory) -> dict:
+    """The login page and /api/docs/ as the production settings serve them (manifest static files, WhiteNoise),
+    with the status of every script and stylesheet they load."""
+    tmp_path = tmp_path_factory.mktemp("production")
+    result = run(["-c", PRODUCTION_PAGES], tmp_path, SECRET_KEY=secrets.token_urlsafe(48),
+                 STATIC_ROOT=str(tmp_path / "static"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    return {name: values for name, *values in (part.split() for part in header.split(";") if part.strip())}
+
+
+@pytest.mark.parametrize("url", ["/account/inloggen/", "/api/docs/"])
+def test_production_pages_carry_a_csp_without_inline_script_and_a_permissions_policy(production_pages, url):
+    page = production_pages[url]
+    assert page["status"] == 200
+    policy = csp_directives(page["headers"]["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
+    assert policy["default-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"] and policy["form-action"] == ["'self'"]
+    assert policy["img-src"] == ["'self'", "data:"] and policy["base-uri"] == ["'self'"]
+    features = dict(part.strip().split("=", 1) for part in page["headers"]["Permissions-Policy"].split(","))
+    assert {features[f] for f in ("camera", "microphone", "geolocation", "payment", "usb")} == {"()"}
+
+
+def test_production_serves_every_asset_of_its_pages(production_pages):
+    docs = production_pages["/api/docs/"]["assets"]
+    assert any("swagger-ui-bundle" in url for url in docs) and any("?script" in url for url in docs)
+    for url, page in production_pages.items():
+        assert page["assets"] and all(status == 200 for status in page["assets"].values()), (url, page["assets"])

@@ -5,9 +5,11 @@ import html as htmllib
 import re
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -431,7 +433,10 @@ def test_signatory_signs_with_a_valid_code_and_sees_the_hash(signatory_client, s
     # The session is now verified; the print view shows the same hash, without the portal's navigation.
     assert signatory_client.session[DEVICE_ID_SESSION_KEY]
     printable = page(signatory_client, reverse("offers:print", args=[offer.pk]))
-    assert signature.content_hash in printable and "portal-nav" not in printable and "@media print" in printable
+    assert signature.content_hash in printable and "portal-nav" not in printable
+    # The print rules are a stylesheet of their own (no inline <style> under the Content-Security-Policy).
+    assert '<link rel="stylesheet" href="/static/css/print.css">' in printable
+    assert "@media print" in (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text()
 
 
 @time_machine.travel(IN_WINDOW, tick=False)
