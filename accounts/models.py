@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from insurers.models import Insurer
 from providers.models import CareGroup, OverlegTeam, Practice
 
+from .notices import render
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -143,28 +145,84 @@ class Membership(models.Model):
         return self.role in SIGNATORY_ROLES
 
 
+class MailStatus(models.TextChoices):
+    """Where a notice's e-mail stands; derived from the outbox columns of Notification (see mail_status)."""
+
+    PENDING = "pending", _("wacht op verzending")
+    FAILED = "failed", _("mislukt, wordt opnieuw geprobeerd")
+    SENT = "sent", _("verzonden")
+    SKIPPED = "skipped", _("niet verzonden (gebruiker niet actief)")
+
+
+# The one definition of each mail status as a query; Notification.mail_status says the same for one row.
+MAIL_STATUS_CONDITIONS = {
+    MailStatus.SENT: models.Q(emailed_at__isnull=False),
+    MailStatus.SKIPPED: models.Q(emailed_at__isnull=True, email_next_attempt_at__isnull=True),
+    MailStatus.FAILED: models.Q(emailed_at__isnull=True, email_next_attempt_at__isnull=False, email_attempts__gt=0),
+    MailStatus.PENDING: models.Q(emailed_at__isnull=True, email_next_attempt_at__isnull=False, email_attempts=0),
+}
+
+
 class Notification(models.Model):
-    """An item in a user's in-portal inbox. `key` makes each notification happen once per user."""
+    """An item in a user's in-portal inbox, and its e-mail in the outbox. `key` makes each notification happen
+    once per user.
+
+    Texts: `subject_msgid`/`body_msgid` with `params` render in the reader's language (accounts.notices);
+    `subject`/`body` hold the Dutch text as it was written and e-mailed (rows from before message ids have
+    only these). Outbox: the mail sweep sends every notice whose `email_next_attempt_at` has come, claiming it
+    until `email_claimed_until`; `emailed_at` is set only after the mail went out."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications",
                              verbose_name=_("gebruiker"))
     key = models.CharField(_("sleutel"), max_length=120)
     subject = models.CharField(_("onderwerp"), max_length=200)
     body = models.TextField(_("bericht"), blank=True)
+    subject_msgid = models.CharField(_("onderwerp (brontekst)"), max_length=200, blank=True)
+    body_msgid = models.TextField(_("bericht (brontekst)"), blank=True)
+    params = models.JSONField(_("gegevens in de tekst"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("ontvangen op"), default=timezone.now)
     read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("gemaild op"), null=True, blank=True)
+    email_next_attempt_at = models.DateTimeField(_("volgende verzendpoging"), null=True, blank=True,
+                                                 default=timezone.now)
+    email_claimed_until = models.DateTimeField(_("in verzending tot"), null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(_("verzendpogingen"), default=0)
+    email_last_error = models.TextField(_("laatste verzendfout"), blank=True)
 
     class Meta:
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_user")]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            # The mail sweep's query, in its order; only mail not yet sent is in it, so it stays small however
+            # many notices there are.
+            models.Index(fields=["email_next_attempt_at", "id"], name="notification_mail_due",
+                         condition=models.Q(emailed_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def display_subject(self) -> str:
+        """The subject in the active language."""
+        return render(self.subject_msgid, self.params) if self.subject_msgid else self.subject
+
+    @property
+    def display_body(self) -> str:
+        """The body in the active language."""
+        return render(self.body_msgid, self.params) if self.subject_msgid else self.body
+
+    @property
+    def mail_status(self) -> str:
+        if self.emailed_at is not None:
+            return MailStatus.SENT
+        if self.email_next_attempt_at is None:
+            return MailStatus.SKIPPED
+        return MailStatus.FAILED if self.email_attempts else MailStatus.PENDING
 
 
 class ApiToken(models.Model):

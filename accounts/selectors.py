@@ -1,6 +1,8 @@
 """Reads of the accounts app: who acts for what."""
 
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
 
 from .models import Membership, Notification, Role, User
 
@@ -55,3 +57,15 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mail_unclaimed(now: datetime) -> Q:
+    """Nobody is sending it: never claimed, or the claim has run out (the worker that held it died)."""
+    return Q(email_claimed_until__isnull=True) | Q(email_claimed_until__lte=now)
+
+
+def notifications_mail_due(*, now: datetime) -> QuerySet[Notification]:
+    """Notices whose mail should be tried now, oldest first: not sent, due (new or a retry whose time has
+    come), not claimed. Served by the partial index notification_mail_due (only unsent mail is in it)."""
+    return (Notification.objects.filter(mail_unclaimed(now), emailed_at__isnull=True, email_next_attempt_at__lte=now)
+            .order_by("email_next_attempt_at", "id"))

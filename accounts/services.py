@@ -1,9 +1,12 @@
-"""Writes of the accounts app: notifications, memberships, two-factor enrolment."""
+"""Writes of the accounts app: notifications and their mail outbox, memberships, two-factor enrolment."""
 
-from functools import partial
+import logging
+import time
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -11,6 +14,10 @@ from core.audit import audit_record
 from core.errors import PortalError
 
 from .models import Membership, Notification, Role, User
+from .notices import render, untranslated
+from .selectors import notifications_mail_due
+
+logger = logging.getLogger(__name__)
 
 AUDIENCE_ROLES = {
     "insurer": (Role.INSURER_PURCHASER,),
@@ -21,48 +28,125 @@ AUDIENCE_ROLES = {
 }
 
 
-def notify_users(*, user_ids, key: str, subject: str, body: str = "", url: str = "") -> int:
-    """Put a notice in each user's inbox, once per (user, key), and e-mail it after the transaction commits.
-    Returns how many users were newly notified; repeating the call notifies nobody twice."""
-    user_ids = sorted(set(user_ids))
+def notify_users(*, user_ids, key: str, subject: str, body: str = "", params: dict | None = None,
+                 url: str = "") -> int:
+    """Put a notice in each active user's inbox, once per (user, key), and in the mail outbox.
+
+    `subject` and `body` are message ids: Dutch source texts marked with N_ (accounts.notices), with
+    %(name)s placeholders that `params` fills (see accounts.notices for the kinds of values). Inactive users get
+    nothing. Returns how many users were newly notified; repeating the call notifies nobody twice.
+
+    Talks to no broker and sends no mail: the rows are the outbox, written in the caller's transaction, and
+    the mail sweep (notifications_email_due, every minute) sends them once that transaction has committed."""
+    subject, body, params = untranslated(subject), untranslated(body), params or {}  # a lazy text: its msgid
+    with translation.override("nl"):  # the portal's language: the text as it is kept and e-mailed
+        subject_nl, body_nl = render(subject, params), render(body, params)  # a params mistake fails here
+    wanted = user_ids if isinstance(user_ids, QuerySet) else set(user_ids)  # a queryset stays a subquery
+    user_ids = sorted(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
     already = set(Notification.objects.filter(key=key, user_id__in=user_ids).values_list("user_id", flat=True))
     now = timezone.now()
-    new = [Notification(user_id=uid, key=key, subject=subject, body=body, url=url, created_at=now)
+    new = [Notification(user_id=uid, key=key, subject=subject_nl[:200], body=body_nl, subject_msgid=subject,
+                        body_msgid=body, params=params, url=url, created_at=now, email_next_attempt_at=now)
            for uid in user_ids if uid not in already]
     Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-    if new:
-        from .tasks import send_notification_emails_task
-
-        transaction.on_commit(partial(send_notification_emails_task.delay, key), robust=True)
     return len(new)
 
 
-def notify_audiences(*, audiences, key: str, subject: str, body: str = "", url: str = "") -> int:
+def notify_audiences(*, audiences, key: str, subject: str, body: str = "", params: dict | None = None,
+                     url: str = "") -> int:
+    """notify_users for everyone in the given audiences (practice, insurer, caregroup, oth, nza)."""
     roles = [role for audience in audiences for role in AUDIENCE_ROLES.get(str(audience), ())]
-    user_ids = (
-        Membership.objects.filter(role__in=roles, user__is_active=True).values_list("user_id", flat=True).distinct()
-    )
-    return notify_users(user_ids=user_ids, key=key, subject=subject, body=body, url=url)
+    user_ids = Membership.objects.filter(role__in=roles).values_list("user_id", flat=True).distinct()
+    return notify_users(user_ids=user_ids, key=key, subject=subject, body=body, params=params, url=url)
 
 
-def notifications_email(*, key: str, base_url: str) -> int:
-    """Send the e-mails for notices with `key` not yet e-mailed; each notice claims itself first
-    (compare-and-set on emailed_at), so two workers never send the same mail."""
-    from django.core.mail import EmailMessage, get_connection
+# --- Mail outbox ----------------------------------------------------------------------------------------
+# A claim lasts far longer than one mail takes (EMAIL_TIMEOUT bounds a hanging server), so a sweep that is
+# still sending keeps its claim, and a crashed worker's claim runs out and another sweep sends that mail.
+MAIL_CLAIM = timedelta(minutes=10)
+MAIL_RETRY_CAP = timedelta(minutes=60)
+MAIL_BATCH = 200
+MAIL_SWEEP_SECONDS = 50  # beat starts a sweep every minute; one that overlaps the next is harmless
 
-    sent = 0
-    pending = Notification.objects.filter(key=key, emailed_at__isnull=True).select_related("user")
-    with get_connection() as connection:
-        for notice in pending.iterator(chunk_size=500):
-            claimed = Notification.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
-                emailed_at=timezone.now())
-            if claimed != 1:
-                continue
-            link = f"{base_url.rstrip('/')}{notice.url}" if notice.url else base_url
-            EmailMessage(subject=notice.subject, body=f"{notice.body}\n\n{link}\n", to=[notice.user.email],
-                         connection=connection).send()
-            sent += 1
-    return sent
+
+def mail_retry_delay(attempts: int) -> timedelta:
+    """After the n-th failed attempt: 1, 2, 4, 8, 16, 32 minutes, then every hour."""
+    return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 6)), MAIL_RETRY_CAP)
+
+
+def _notice_message(notice: Notification, base_url: str, connection):
+    from django.core.mail import EmailMessage
+
+    link = f"{base_url.rstrip('/')}{notice.url}" if notice.url else base_url
+    with translation.override("nl"):  # no per-user language yet: mail goes out in the portal's language
+        subject, body = notice.display_subject, notice.display_body
+    return EmailMessage(subject=subject, body=f"{body}\n\n{link}\n", to=[notice.user.email],
+                        connection=connection)
+
+
+def notifications_email_due(*, now: datetime, base_url: str, seconds: float = MAIL_SWEEP_SECONDS) -> dict:
+    """Send the mail of every notice that is due at `now` (new, or a retry whose time has come), oldest first,
+    in batches, until none is left or `seconds` have been spent (the next sweep carries on).
+
+    Each notice is claimed before it is sent (compare-and-set on email_claimed_until), so two sweeps never
+    send the same mail; `emailed_at` is set only after the mail went out. A mail that fails records the
+    attempt, the error and its next attempt (mail_retry_delay), and the sweep carries on with the others.
+    A notice whose user is no longer active is not sent, and not tried again. A crash between sending and
+    recording would send that one mail twice after its claim runs out: at least once, never lost.
+    Returns counts of sent, failed and skipped mails."""
+    from django.core.mail import get_connection
+
+    def clock():  # a long sweep claims each mail for its own moment, not the sweep's start
+        return max(now, timezone.now())
+
+    stop_at = time.monotonic() + seconds
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    connection = get_connection()
+    try:
+        while True:
+            # Every notice handled leaves this query (sent, skipped, retried later, or claimed by another
+            # sweep), so each batch is new work and the loop ends.
+            batch = list(notifications_mail_due(now=now).select_related("user")[:MAIL_BATCH])
+            for notice in batch:
+                _email_one(notice, base_url, connection, now=now, clock=clock, counts=counts)
+            if len(batch) < MAIL_BATCH or time.monotonic() >= stop_at:
+                break
+    finally:
+        _close_quietly(connection)
+    if counts["failed"]:
+        logger.warning("Notification mail: %(sent)s sent, %(failed)s failed (retried later)", counts)
+    return counts
+
+
+def _email_one(notice: Notification, base_url: str, connection, *, now: datetime, clock, counts: dict) -> None:
+    claimed = notifications_mail_due(now=now).filter(pk=notice.pk).update(email_claimed_until=clock() + MAIL_CLAIM)
+    if not claimed:
+        return  # another sweep has it, or it went out meanwhile
+    settle = Notification.objects.filter(pk=notice.pk)
+    if not notice.user.is_active:
+        settle.update(email_next_attempt_at=None, email_claimed_until=None)  # MailStatus.SKIPPED
+        counts["skipped"] += 1
+        return
+    try:
+        connection.open()
+        _notice_message(notice, base_url, connection).send()
+    except Exception as exc:  # any failure of one mail (server down, address refused) waits for its retry
+        settle.update(email_attempts=F("email_attempts") + 1, email_claimed_until=None,
+                      email_last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                      email_next_attempt_at=clock() + mail_retry_delay(notice.email_attempts + 1))
+        counts["failed"] += 1
+        _close_quietly(connection)  # the next mail starts with a fresh connection
+        return
+    settle.update(emailed_at=clock(), email_attempts=F("email_attempts") + 1, email_claimed_until=None,
+                  email_next_attempt_at=None)
+    counts["sent"] += 1
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # closing a connection that already broke
+        logger.debug("closing the mail connection failed", exc_info=True)
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:

@@ -178,6 +178,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a hanging mail server counts as a failed attempt (Django waits forever by default).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------------------------------------
@@ -210,6 +212,13 @@ CELERY_BEAT_SCHEDULE = {
     # Only sweeps are scheduled, never one task per deadline: a sweep catches up whatever fell due.
     "contracting-sweep-milestones": {
         "task": "contracting.tasks.sweep_milestones_task",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # The mail outbox: every notice whose mail is due (new, or a retry whose time has come). Requests only
+    # write notices; nothing in a request talks to the broker.
+    "accounts-send-due-notification-emails": {
+        "task": "accounts.tasks.send_due_notification_emails_task",
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },

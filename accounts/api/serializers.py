@@ -51,6 +51,10 @@ class MeSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    subject = serializers.CharField(source="display_subject", read_only=True,
+                                    help_text="In the request's language (Accept-Language: nl, the default, or en).")
+    body = serializers.CharField(source="display_body", read_only=True,
+                                 help_text="In the request's language, like the subject.")
     created_at = serializers.DateTimeField(default_timezone=UTC)
     read_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
 
