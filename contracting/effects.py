@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import formats, translation
 
+from accounts.notices import N_, day, label, plural
 from accounts.services import notify_audiences
 
 from .calendar import (
@@ -37,17 +37,15 @@ REMINDER_KINDS = set(SIGNING_REMINDER_DAYS)
                   late_after=timedelta(days=3), order=90)
 def notify_concerned(*, milestone, effective_at, now) -> dict:
     rule = RULES_BY_KIND[milestone.kind]
-    year = milestone.contract_year.year
-    with translation.override("nl"):
-        label = str(milestone.get_kind_display())
-        when = formats.date_format(local_date(effective_at if rule.boundary == "start"
-                                              else effective_at - timedelta(seconds=1)), "j F Y")
-    subject = f"Contractjaar {year}: {label}"
+    when = local_date(effective_at if rule.boundary == "start" else effective_at - timedelta(seconds=1))
     if rule.boundary == "start":
-        body = f"Vanaf {when}: {label.lower()}. Bekijk de kalender van contractjaar {year} in het portaal."
+        body = N_("Vanaf %(day)s: %(milestone)s. Bekijk de kalender van contractjaar %(year)s in het portaal.")
     else:
-        body = f"Uiterlijk {when}: {label.lower()}. Bekijk de kalender van contractjaar {year} in het portaal."
-    count = notify_audiences(audiences=rule.who, key=f"milestone:{milestone.pk}", subject=subject, body=body,
+        body = N_("Uiterlijk %(day)s: %(milestone)s. Bekijk de kalender van contractjaar %(year)s in het portaal.")
+    count = notify_audiences(audiences=rule.who, key=f"milestone:{milestone.pk}",
+                             subject=N_("Contractjaar %(year)s: %(milestone)s"), body=body,
+                             params={"year": milestone.contract_year.year, "day": day(when),
+                                     "milestone": label(MilestoneKind(milestone.kind).label)},
                              url="/")
     return {"notified": count}
 
@@ -66,15 +64,15 @@ def remind_unsigned(*, milestone, effective_at, now) -> dict:
     year = milestone.contract_year.year
     days = SIGNING_REMINDER_DAYS[milestone.kind]
     closes = milestone.contract_year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE).due_at
-    with translation.override("nl"):
-        last_day_text = formats.date_format(last_day(closes), "j F")
     practice_ids = Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False).values("practice")
     users = Membership.objects.filter(role__in=[Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY],
                                       practice__in=practice_ids).values_list("user_id", flat=True)
     count = notify_users(
         user_ids=users, key=f"milestone:{milestone.pk}",
-        subject=f"Nog {days} dagen: uw contracten voor {year} ondertekenen",
-        body=f"U heeft nog niet ondertekende contracten voor {year}. Ondertekenen kan tot en met {last_day_text}.",
+        subject=N_("%(days_left)s: uw contracten voor %(year)s ondertekenen"),
+        body=N_("U heeft nog niet ondertekende contracten voor %(year)s. Ondertekenen kan tot en met %(last_day)s."),
+        params={"year": year, "days_left": plural("Nog %(n)s dag", "Nog %(n)s dagen", days),
+                "last_day": day(last_day(closes), "j F")},
         url=reverse("offers:list"))
     return {"notified": count, "days_before": days}
 

@@ -4,9 +4,9 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.notices import N_, label
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 from insurers.models import Insurer
@@ -56,8 +56,9 @@ def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now:
         for fr in created:
             users = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=fr.insurer_id)
             notify_users(user_ids=users.values_list("user_id", flat=True), key=f"follow:{fr.pk}",
-                         subject=f"Volgverzoek van {offer.holder}",
-                         body=f"{offer.holder} biedt het ondertekende contract van {offer.insurer} ter volging aan.",
+                         subject=N_("Volgverzoek van %(holder)s"),
+                         body=N_("%(holder)s biedt het ondertekende contract van %(insurer)s ter volging aan."),
+                         params={"holder": offer.holder.name, "insurer": offer.insurer.name},
                          url=reverse("purchasing:follow_request", args=[fr.pk]))
     return [*existing.values(), *created]
 
@@ -111,18 +112,19 @@ def follow_request_decide(*, actor, follow_request: FollowRequest, decision: str
 
 
 def _notify_holder_of_decision(follow_request: FollowRequest) -> None:
-    """The practice or care group hears the insurer's decision (in the portal's language: a notice to others)."""
+    """The practice or care group hears the insurer's decision."""
     from accounts.models import Membership
     from accounts.services import notify_users
 
     offer = follow_request.offer
     holder = {"practice_id": offer.practice_id} if offer.practice_id else {"care_group_id": offer.care_group_id}
-    with translation.override("nl"):
-        decision = str(follow_request.get_status_display()).lower()
-    body = f"{follow_request.insurer.name}: {decision}."
     if follow_request.explanation:
-        body += f" Toelichting: {follow_request.explanation}"
+        body = N_("%(insurer)s besloot: %(decision)s. Toelichting: %(explanation)s")
+    else:
+        body = N_("%(insurer)s besloot: %(decision)s.")
     notify_users(user_ids=Membership.objects.filter(**holder).values_list("user_id", flat=True),
                  key=f"follow-decided:{follow_request.pk}",
-                 subject=f"Besluit op uw volgverzoek aan {follow_request.insurer.name}", body=body,
+                 subject=N_("Besluit op uw volgverzoek aan %(insurer)s"), body=body,
+                 params={"insurer": follow_request.insurer.name, "explanation": follow_request.explanation,
+                         "decision": label(FollowRequest.Status(follow_request.status).label)},
                  url=reverse("offers:detail", args=[offer.pk]) + "#volgen")

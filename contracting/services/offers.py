@@ -5,13 +5,15 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts.notices import N_, day, moment
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 
+from ..calendar import last_day
 from ..models import ContractModule, ModuleChoice, Offer, Question, Signature
 from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
 from ..selectors import signing_window
@@ -214,7 +216,25 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
         audit_record(actor=actor, verb="contracting.offer.signed", obj=locked,
                      before={"status": Offer.Status.OPEN},
                      after={"status": Offer.Status.SIGNED, "content_hash": signature.content_hash})
+        _notify_holder_of_signature(locked, signature)
     return signature
+
+
+def _notify_holder_of_signature(offer: Offer, signature: Signature) -> None:
+    """Everyone of the holder hears that the contract was signed, with its content hash (the receipt)."""
+    from accounts.models import Membership
+    from accounts.services import notify_users
+
+    holder = {"practice_id": offer.practice_id} if offer.practice_id else {"care_group_id": offer.care_group_id}
+    notify_users(user_ids=Membership.objects.filter(**holder).values_list("user_id", flat=True),
+                 key=f"offer-signed:{offer.pk}",
+                 subject=N_("Ondertekend: %(contract)s"),
+                 body=N_("%(signer)s heeft het contract van %(insurer)s voor %(holder)s ondertekend op %(moment)s. "
+                         "Kenmerk (SHA-256): %(hash)s"),
+                 params={"contract": offer.standard_contract.title, "signer": signature.signed_by.get_full_name(),
+                         "insurer": offer.standard_contract.insurer.name, "holder": offer.holder.name,
+                         "moment": moment(signature.signed_at), "hash": signature.content_hash},
+                 url=reverse("offers:receipt", args=[offer.pk]))
 
 
 def offer_refuse(*, actor, offer: Offer, now: datetime, reason: str = "") -> Offer:
@@ -259,14 +279,15 @@ def offer_ask_signatories(*, actor, offer: Offer, now: datetime) -> tuple[list, 
     if not signatories:
         return [], 0
     _opens, closes = _window(offer.year)
-    with translation.override("nl"):  # a notice to others: stored and e-mailed in the portal's language
-        last_day = formats.date_format(timezone.localtime(closes - timezone.timedelta(seconds=1)).date(), "j F Y")
     with transaction.atomic():
         sent = notify_users(
             user_ids=[m.user_id for m in signatories], key=f"offer-sign-request:{offer.pk}:{actor.pk}",
-            subject=f"Verzoek om te ondertekenen: {offer.standard_contract.title}",
-            body=f"{actor.get_full_name()} vraagt u het contract van {offer.insurer.name} voor {offer.holder.name} "
-                 f"te ondertekenen. Ondertekenen kan tot en met {last_day}.",
+            subject=N_("Verzoek om te ondertekenen: %(contract)s"),
+            body=N_("%(member)s vraagt u het contract van %(insurer)s voor %(holder)s te ondertekenen. "
+                    "Ondertekenen kan tot en met %(last_day)s."),
+            params={"contract": offer.standard_contract.title, "member": actor.get_full_name(),
+                    "insurer": offer.insurer.name, "holder": offer.holder.name,
+                    "last_day": day(last_day(closes))},
             url=reverse("offers:sign", args=[offer.pk]))
         if sent:
             audit_record(actor=actor, verb="contracting.offer.signatories_asked", obj=offer,
@@ -307,9 +328,10 @@ def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
 
     purchasers = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=offer.insurer_id)
     notify_users(user_ids=purchasers.values_list("user_id", flat=True), key=f"question:{question.pk}",
-                 subject=f"Nieuwe vraag over {offer.standard_contract.title}",
-                 body=f"{offer.holder} stelde een vraag. Antwoord uiterlijk "
-                      f"{timezone.localtime(question.due_at - timezone.timedelta(seconds=1)):%d-%m-%Y}.",
+                 subject=N_("Nieuwe vraag over %(contract)s"),
+                 body=N_("%(holder)s stelde een vraag. Antwoord uiterlijk %(last_day)s."),
+                 params={"contract": offer.standard_contract.title, "holder": offer.holder.name,
+                         "last_day": day(last_day(question.due_at))},
                  url=reverse("purchasing:question", args=[question.pk]))
     return question
 
