@@ -149,13 +149,17 @@ def _close_quietly(connection) -> None:
         logger.debug("closing the mail connection failed", exc_info=True)
 
 
-def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+def notification_mark_read(*, user: User, notification_id: int, now: datetime | None = None) -> Notification:
+    """Mark one of the user's own notices read (audited). Repeating it keeps the first read moment."""
     notice = Notification.objects.filter(user=user, pk=notification_id).first()
     if notice is None:
         raise PortalError("not_found", _("Deze melding bestaat niet (meer)."), status=404)
     if notice.read_at is None:
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
+        now = now or timezone.now()
+        with transaction.atomic():
+            if Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now):
+                audit_record(actor=user, verb="accounts.notification.read", obj=notice, after={"read_at": now})
+        notice.refresh_from_db(fields=["read_at"])
     return notice
 
 

@@ -1,4 +1,4 @@
-"""Notices: the administrator sees each notice's mail status, read-only; texts
+"""Notices: marking one read is audited; the administrator sees each notice's mail status, read-only; texts
 with message ids render in the reader's language, old rows as they were stored."""
 
 import html as htmllib
@@ -6,13 +6,16 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from accounts.models import MailStatus, Notification
 from accounts.notices import amount, day, label, moment, plural, render
 from accounts.services import notify_users
 from contracting.calendar import MilestoneKind
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +40,34 @@ def _notice(user, key="offer-1") -> Notification:
                  params={"contract": "Huisartsenzorg 2027", "holder": "Praktijk De Linde",
                          "last_day": day(date(2026, 12, 8))}, url="/")
     return Notification.objects.get(user=user, key=key)
+
+
+# --- Marking read is audited ----------------------------------------------------------------------------
+def test_marking_a_notice_read_in_the_inbox_is_audited_once(client, practice_user):
+    notice = _notice(practice_user)
+    client.force_login(practice_user)
+    url = reverse("accounts:notification_read", args=[notice.pk])
+    with time_machine.travel(T, tick=False):
+        assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302  # again, later: keeps the first moment, no second event
+    notice.refresh_from_db()
+    assert notice.read_at == T
+    (event,) = AuditEvent.objects.filter(verb="accounts.notification.read")
+    assert event.actor == practice_user and event.object_id == str(notice.pk)
+    assert event.after == {"read_at": "2026-12-01T09:00:00Z"}
+
+
+def test_marking_a_notice_read_through_the_api_is_audited_once(practice_user, outsider):
+    notice = _notice(practice_user)
+    api = APIClient()
+    api.force_authenticate(practice_user)
+    assert api.post(f"/api/v1/notifications/{notice.pk}/read/").status_code == 200
+    assert api.post(f"/api/v1/notifications/{notice.pk}/read/").status_code == 200
+    assert AuditEvent.objects.filter(verb="accounts.notification.read", actor=practice_user).count() == 1
+
+    theirs = _notice(outsider)
+    assert api.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    assert AuditEvent.objects.filter(verb="accounts.notification.read").count() == 1
 
 
 # --- Admin ----------------------------------------------------------------------------------------------
