@@ -55,3 +55,13 @@ def _module_catalogue(request):
     from contracting.services.catalogue import module_catalogue_ensure
 
     module_catalogue_ensure()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A test-client request leaves its language active in the thread; start and end every test in Dutch."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.activate("nl")
