@@ -1,9 +1,13 @@
 """The GCP calendar (domain/gcp-cycle.md) as data, and the time rules behind every deadline.
 
-All dates of contract year Y fall in year Y-1, except the follow decisions due on 1 January of Y.
+All dates of contract year Y fall in year Y-1; the last one, the follow decisions, is due before 1 January of
+Y (at 00:00 on 1 January, read as "uiterlijk 31 december").
 "By D" means by the end of day D in Europe/Amsterdam; "from D" means from 00:00 on D. Deadlines are stored
 as UTC instants: "by the end of D" is the first instant of D+1 (an exclusive bound), so "due_at <= now" is
 true from 00:00:00 on D+1 local time, and 23:59:59 on D is still in time, on any DST day.
+
+The rules here are the contracting app's own; contracting/effects.py registers them with the deadline engine
+(contracting/engine.py), where other apps register theirs.
 """
 
 import calendar as _stdcal
@@ -108,63 +112,111 @@ class Audience(models.TextChoices):
 
 @dataclass(frozen=True)
 class CalendarRule:
+    """One row of a contract year's calendar. Either a fixed day of the year (`month` and `day`, in Y-1 unless
+    `in_contract_year`) or a day relative to another milestone of the same year (`relative_to` and
+    `offset_days`, counted from the day a person reads for that milestone: its last day for "by D").
+
+    `kind` is the string stored in Milestone.kind; other apps prefix theirs with their app label
+    ("consultations.round_closed"). `label` (and the shorter `short_label` for one-line summaries) are lazy
+    translations. `who` are the audiences that act or are told, `phase` the phase the year enters when the
+    milestone is applied, `enforced` marks a deadline the portal enforces, and `on_timeline` False keeps a
+    milestone (a reminder) off the calendar people read."""
+
     kind: str
-    month: int
-    day: int  # 0 means the last day of the month
+    label: str
     boundary: str  # "start" (from D) or "end" (by D)
     who: tuple[str, ...]  # who acts, or is told
+    month: int | None = None
+    day: int | None = None  # 0 means the last day of the month
     in_contract_year: bool = False  # True: the date falls in Y itself, not Y-1
-    phase: str | None = None  # the phase the year enters when this milestone is applied
-    enforced: bool = False  # a deadline the portal enforces (gcp-cycle.md, last section)
+    relative_to: str | None = None  # the kind of the milestone this one is counted from
+    offset_days: int = 0  # days after (negative: before) the anchor's day
+    phase: str | None = None
+    enforced: bool = False
+    on_timeline: bool = True
+    short_label: str = ""
+
+    def __post_init__(self):
+        if self.boundary not in ("start", "end"):
+            raise ValueError(f"{self.kind}: boundary must be 'start' or 'end'")
+        if (self.relative_to is None) == (self.month is None):
+            raise ValueError(f"{self.kind}: give either month and day or relative_to")
+
+    @property
+    def is_relative(self) -> bool:
+        return self.relative_to is not None
+
+    @property
+    def summary_label(self) -> str:
+        return self.short_label or self.label
+
+    def _moment(self, day: date) -> datetime:
+        return start_of_day(day) if self.boundary == "start" else end_of_day(day)
 
     def local_day(self, contract_year: int) -> date:
+        if self.is_relative:
+            raise ValueError(f"{self.kind} is counted from {self.relative_to}: use due_from_anchor")
         year = contract_year if self.in_contract_year else contract_year - 1
         day = self.day or _stdcal.monthrange(year, self.month)[1]
         return date(year, self.month, day)
 
     def due_at(self, contract_year: int) -> datetime:
-        day = self.local_day(contract_year)
-        return start_of_day(day) if self.boundary == "start" else end_of_day(day)
+        """The default moment in `contract_year` of a rule with a fixed day."""
+        return self._moment(self.local_day(contract_year))
+
+    def due_from_anchor(self, anchor_day: date) -> datetime:
+        """The moment of a relative rule, given the day a person reads for its anchor."""
+        return self._moment(anchor_day + timedelta(days=self.offset_days))
+
+
+def _gcp(kind: "MilestoneKind", boundary: str, who, short_label, **kwargs) -> CalendarRule:
+    return CalendarRule(kind=kind.value, label=kind.label, boundary=boundary, who=tuple(who),
+                        short_label=short_label, **kwargs)
 
 
 K = MilestoneKind
 A = Audience
 # Every row of the calendar table in domain/gcp-cycle.md, in date order.
 GCP_CALENDAR: tuple[CalendarRule, ...] = (
-    CalendarRule(K.EVALUATION_START, 1, 1, "start", (A.INSURER, A.PRACTICE, A.CAREGROUP, A.OTH)),
-    CalendarRule(K.CONSULTATION_START, 2, 1, "start", (A.INSURER, A.OTH, A.CAREGROUP)),
-    CalendarRule(K.EVALUATION_FINISHED, 2, 0, "end", (A.INSURER,)),
-    CalendarRule(K.EVALUATION_COMMUNICATED, 3, 1, "end", (A.INSURER, A.OTH)),
-    CalendarRule(K.POLICY_PUBLICATION, 4, 1, "end", (A.INSURER, A.OTH, A.NZA), enforced=True),
-    CalendarRule(K.INNOVATION_EXAMPLES, 5, 1, "end", (A.INSURER,)),
-    CalendarRule(K.NZA_TARIFFS, 7, 1, "end", (A.NZA,)),
-    CalendarRule(K.PROVISIONAL_POLICY, 7, 1, "end", (A.INSURER,)),
-    CalendarRule(K.CONSULTATION_END, 7, 1, "end", (A.INSURER, A.OTH)),
-    CalendarRule(K.CAREGROUP_OFFERS, 7, 15, "end", (A.INSURER, A.CAREGROUP, A.NZA),
-                 phase=Phase.CAREGROUP_OFFERS, enforced=True),
-    CalendarRule(K.INDIVIDUAL_OFFERS_FINAL, 9, 15, "end", (A.INSURER, A.PRACTICE), enforced=True),
-    CalendarRule(K.SIGNING_OPEN, 10, 1, "start", (A.PRACTICE, A.CAREGROUP, A.INSURER),
-                 phase=Phase.SIGNING_OPEN, enforced=True),
-    # Reminders to providers with unsigned offers, 14, 7 and 2 days before 7 November (at 09:00 is not
-    # expressible as a day boundary; they go out from 00:00 on that day and are skipped when a day late).
-    CalendarRule(K.SIGNING_REMINDER_14, 10, 24, "start", (A.PRACTICE,)),
-    CalendarRule(K.SIGNING_REMINDER_7, 10, 31, "start", (A.PRACTICE,)),
-    CalendarRule(K.SIGNING_REMINDER_2, 11, 5, "start", (A.PRACTICE,)),
-    CalendarRule(K.SIGNING_CLOSE, 11, 7, "end", (A.PRACTICE, A.INSURER, A.NZA),
-                 phase=Phase.SIGNING_CLOSED, enforced=True),
-    CalendarRule(K.REGISTER_PUBLICATION, 11, 19, "start", (A.INSURER, A.NZA),
-                 phase=Phase.REGISTER_PUBLISHED, enforced=True),
-    CalendarRule(K.FOLLOW_PROCESSING_START, 12, 1, "start", (A.INSURER,),
-                 phase=Phase.FOLLOW_PROCESSING, enforced=True),
-    CalendarRule(K.FOLLOW_DECISIONS_DUE, 1, 1, "end", (A.INSURER, A.NZA), in_contract_year=True,
-                 phase=Phase.IN_FORCE, enforced=True),
+    _gcp(K.EVALUATION_START, "start", (A.INSURER, A.PRACTICE, A.CAREGROUP, A.OTH), _("evaluatie"), month=1, day=1),
+    _gcp(K.CONSULTATION_START, "start", (A.INSURER, A.OTH, A.CAREGROUP), _("overleg over beleid en contracten"),
+         month=2, day=1),
+    _gcp(K.EVALUATION_FINISHED, "end", (A.INSURER,), _("evaluatie afgerond"), month=2, day=0),
+    _gcp(K.EVALUATION_COMMUNICATED, "end", (A.INSURER, A.OTH), _("uitkomsten van de evaluatie"), month=3, day=1),
+    _gcp(K.POLICY_PUBLICATION, "end", (A.INSURER, A.OTH, A.NZA), _("inkoopbeleid"), month=4, day=1, enforced=True),
+    _gcp(K.INNOVATION_EXAMPLES, "end", (A.INSURER,), _("voorbeelden van innovatieprojecten"), month=5, day=1),
+    _gcp(K.NZA_TARIFFS, "end", (A.NZA,), _("NZa-maximumtarieven"), month=7, day=1),
+    _gcp(K.PROVISIONAL_POLICY, "end", (A.INSURER,), _("voorlopig contracteerbeleid"), month=7, day=1),
+    _gcp(K.CONSULTATION_END, "end", (A.INSURER, A.OTH), _("einde overleg"), month=7, day=1),
+    _gcp(K.CAREGROUP_OFFERS, "end", (A.INSURER, A.CAREGROUP, A.NZA), _("offertes zorggroepen"), month=7, day=15,
+         phase=Phase.CAREGROUP_OFFERS, enforced=True),
+    _gcp(K.INDIVIDUAL_OFFERS_FINAL, "end", (A.INSURER, A.PRACTICE), _("definitief contractaanbod"), month=9, day=15,
+         enforced=True),
+    _gcp(K.SIGNING_OPEN, "start", (A.PRACTICE, A.CAREGROUP, A.INSURER), _("ondertekenen"), month=10, day=1,
+         phase=Phase.SIGNING_OPEN, enforced=True),
+    # Reminders to providers with unsigned offers, 14, 7 and 2 days before the last day of signing, from 00:00
+    # on that day. Counted from the end of signing, so they move when an administrator moves it.
+    _gcp(K.SIGNING_REMINDER_14, "start", (A.PRACTICE,), _("herinnering"), relative_to=K.SIGNING_CLOSE.value,
+         offset_days=-14, on_timeline=False),
+    _gcp(K.SIGNING_REMINDER_7, "start", (A.PRACTICE,), _("herinnering"), relative_to=K.SIGNING_CLOSE.value,
+         offset_days=-7, on_timeline=False),
+    _gcp(K.SIGNING_REMINDER_2, "start", (A.PRACTICE,), _("herinnering"), relative_to=K.SIGNING_CLOSE.value,
+         offset_days=-2, on_timeline=False),
+    _gcp(K.SIGNING_CLOSE, "end", (A.PRACTICE, A.INSURER, A.NZA), _("einde ondertekenen"), month=11, day=7,
+         phase=Phase.SIGNING_CLOSED, enforced=True),
+    _gcp(K.REGISTER_PUBLICATION, "start", (A.INSURER, A.NZA), _("openbaar register"), month=11, day=19,
+         phase=Phase.REGISTER_PUBLISHED, enforced=True),
+    _gcp(K.FOLLOW_PROCESSING_START, "start", (A.INSURER,), _("verwerking volgcontracten"), month=12, day=1,
+         phase=Phase.FOLLOW_PROCESSING, enforced=True),
+    # "Before 1 January": due at 00:00 on 1 January of the contract year, so the last day is 31 December.
+    _gcp(K.FOLLOW_DECISIONS_DUE, "end", (A.INSURER, A.NZA), _("besluiten op volgverzoeken"), month=12, day=31,
+         phase=Phase.IN_FORCE, enforced=True),
 )
 RULES_BY_KIND = {rule.kind: rule for rule in GCP_CALENDAR}
-# The signing reminders by the number of days they come before the last signing day. They follow that day
-# when an admin moves the end of signing.
-SIGNING_REMINDER_DAYS = {K.SIGNING_REMINDER_14: 14, K.SIGNING_REMINDER_7: 7, K.SIGNING_REMINDER_2: 2}
-
-
-def signing_reminder_due_at(kind: str, signing_close: datetime) -> datetime:
-    return start_of_day(last_day(signing_close) - timedelta(days=SIGNING_REMINDER_DAYS[kind]))
+SIGNING_REMINDER_KINDS = frozenset(rule.kind for rule in GCP_CALENDAR if rule.relative_to == K.SIGNING_CLOSE)
 del K, A
+
+# The contracting app's per-object clocks (registered in contracting/effects.py): a question is answered
+# within 5 working days (GCP standing rules); a follow request is decided by the follow-decision milestone.
+QUESTION_ANSWER_CLOCK = "contracting.question.answer"
+FOLLOW_DECISION_CLOCK = "contracting.follow_request.decision"

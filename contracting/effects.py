@@ -1,25 +1,53 @@
-"""The effects the contracting app attaches to milestones: the year's phase, and notices to those concerned."""
+"""What the contracting app registers with the deadline engine (contracting/engine.py): the GCP calendar
+rules, the clocks of questions and follow requests, and the effects of its milestones and clocks (the year's
+phase, notices to those concerned, expiry, the register, the next contract year, overdue answers).
+Imported once from ContractingConfig.ready()."""
 
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.notices import N_, day, label, plural
-from accounts.services import notify_audiences
+from accounts.services import notify_audiences, notify_users
+from core.audit import audit_record
 
 from .calendar import (
+    FOLLOW_DECISION_CLOCK,
     GCP_CALENDAR,
+    QUESTION_ANSWER_CLOCK,
     RULES_BY_KIND,
-    SIGNING_REMINDER_DAYS,
+    SIGNING_REMINDER_KINDS,
     MilestoneKind,
     last_day,
     local_date,
 )
-from .engine import milestone_effect
-from .models import FollowRequest, Offer
-from .services import contract_year_advance_phase, offers_expire, register_publish
+from .engine import (
+    AtMilestone,
+    ClockKind,
+    Skip,
+    WorkingDays,
+    clock_effect,
+    milestone_effect,
+    register_calendar_rules,
+    register_clock_kind,
+)
+from .models import FollowRequest, Milestone, Offer
+from .services import contract_year_advance_phase, contract_year_ensure_next, offers_expire, register_publish
+from .workdays import QUESTION_WORKING_DAYS
+
+register_calendar_rules(*GCP_CALENDAR)
+
+register_clock_kind(ClockKind(
+    name=QUESTION_ANSWER_CLOCK, label=_("Antwoord op vraag"),
+    duration=WorkingDays(QUESTION_WORKING_DAYS), effect="contracting.question.overdue", due_field="due_at"))
+register_clock_kind(ClockKind(
+    name=FOLLOW_DECISION_CLOCK, label=_("Besluit op volgverzoek"),
+    duration=AtMilestone(MilestoneKind.FOLLOW_DECISIONS_DUE), effect="contracting.follow_request.overdue",
+    due_field="due_at"))
 
 
+# --- Milestones ----------------------------------------------------------------------------------------
 @milestone_effect("contracting.phase", kinds={r.kind for r in GCP_CALENDAR if r.phase}, order=10)
 def advance_phase(*, milestone, effective_at, now) -> dict:
     rule = RULES_BY_KIND[milestone.kind]
@@ -28,12 +56,9 @@ def advance_phase(*, milestone, effective_at, now) -> dict:
     return {"phase": rule.phase, "changed": changed}
 
 
-REMINDER_KINDS = set(SIGNING_REMINDER_DAYS)
-
-
 # A notice found more than three days after its milestone (the worker was down) is no news any more.
 # Reminders go only to practices that still have something to sign (below), not to everyone.
-@milestone_effect("contracting.notify", kinds={r.kind for r in GCP_CALENDAR} - REMINDER_KINDS,
+@milestone_effect("contracting.notify", kinds={r.kind for r in GCP_CALENDAR} - SIGNING_REMINDER_KINDS,
                   late_after=timedelta(days=3), order=90)
 def notify_concerned(*, milestone, effective_at, now) -> dict:
     rule = RULES_BY_KIND[milestone.kind]
@@ -45,7 +70,7 @@ def notify_concerned(*, milestone, effective_at, now) -> dict:
     count = notify_audiences(audiences=rule.who, key=f"milestone:{milestone.pk}",
                              subject=N_("Contractjaar %(year)s: %(milestone)s"), body=body,
                              params={"year": milestone.contract_year.year, "day": day(when),
-                                     "milestone": label(MilestoneKind(milestone.kind).label)},
+                                     "milestone": label(milestone.label)},
                              url="/")
     return {"notified": count}
 
@@ -55,26 +80,45 @@ def expire_unsigned_offers(*, milestone, effective_at, now) -> dict:
     return {"expired": offers_expire(year=milestone.contract_year.year, effective_at=effective_at)}
 
 
-# A reminder that arrives more than a day late would contradict the next one: skip it.
-@milestone_effect("contracting.offers.remind", kinds=REMINDER_KINDS, late_after=timedelta(days=1), order=50)
+# When signing for year Y closes, year Y+1 and its calendar exist (the sweep also creates it at once if it is
+# missing, e.g. on a fresh database): its cycle starts with the evaluation on 1 January.
+@milestone_effect("contracting.next_year", kinds={MilestoneKind.SIGNING_CLOSE}, order=30)
+def create_next_year(*, milestone, effective_at, now) -> dict:
+    return contract_year_ensure_next(year=milestone.contract_year.year)
+
+
+# A reminder found late (the worker was down) still goes out while signing is open, with the days actually
+# left; it is skipped once signing has closed, or when a later reminder of the same year is due as well (so a
+# long outage does not send three stale reminders at once: only the latest goes out).
+@milestone_effect("contracting.offers.remind", kinds=SIGNING_REMINDER_KINDS, order=50)
 def remind_unsigned(*, milestone, effective_at, now) -> dict:
     from accounts.models import Membership, Role
-    from accounts.services import notify_users
 
     year = milestone.contract_year.year
-    days = SIGNING_REMINDER_DAYS[milestone.kind]
-    closes = milestone.contract_year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE).due_at
+    siblings = {m.kind: m for m in Milestone.objects.filter(
+        contract_year_id=milestone.contract_year_id, kind__in=[*SIGNING_REMINDER_KINDS, MilestoneKind.SIGNING_CLOSE])}
+    closes = siblings[MilestoneKind.SIGNING_CLOSE].due_at
+    if now >= closes:
+        raise Skip("signing_closed", closes=closes.isoformat())
+    later = sorted((m for m in siblings.values() if m.kind in SIGNING_REMINDER_KINDS
+                    and milestone.due_at < m.due_at <= now), key=lambda m: m.due_at)
+    if later:
+        raise Skip("superseded", by=later[-1].kind)
+    days = (last_day(closes) - local_date(now)).days
+    if days == 0:
+        subject = N_("Vandaag is de laatste dag: uw contracten voor %(year)s ondertekenen")
+    else:
+        subject = N_("%(days_left)s: uw contracten voor %(year)s ondertekenen")
     practice_ids = Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False).values("practice")
     users = Membership.objects.filter(role__in=[Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY],
                                       practice__in=practice_ids).values_list("user_id", flat=True)
     count = notify_users(
-        user_ids=users, key=f"milestone:{milestone.pk}",
-        subject=N_("%(days_left)s: uw contracten voor %(year)s ondertekenen"),
+        user_ids=users, key=f"milestone:{milestone.pk}", subject=subject,
         body=N_("U heeft nog niet ondertekende contracten voor %(year)s. Ondertekenen kan tot en met %(last_day)s."),
         params={"year": year, "days_left": plural("Nog %(n)s dag", "Nog %(n)s dagen", days),
                 "last_day": day(last_day(closes), "j F")},
         url=reverse("offers:list"))
-    return {"notified": count, "days_before": days}
+    return {"notified": count, "days_left": days}
 
 
 @milestone_effect("contracting.register.publish", kinds={MilestoneKind.REGISTER_PUBLICATION}, order=20)
@@ -84,7 +128,57 @@ def publish_register(*, milestone, effective_at, now) -> dict:
 
 @milestone_effect("contracting.follow.flag_undecided", kinds={MilestoneKind.FOLLOW_DECISIONS_DUE}, order=20)
 def flag_undecided_follow_requests(*, milestone, effective_at, now) -> dict:
-    """On 1 January the undecided follow requests are overdue: counted here for the NZa view (the list itself
-    is a query on due_at, so it never goes stale)."""
+    """Before 1 January the follow requests must be decided: the undecided ones are counted here for the NZa
+    view (each request's own clock records it as overdue; the list itself is a query, so it never goes
+    stale)."""
     pending = FollowRequest.objects.filter(year=milestone.contract_year.year, status=FollowRequest.Status.PENDING)
     return {"undecided": pending.count()}
+
+
+# --- Clocks ----------------------------------------------------------------------------------------------
+@clock_effect("contracting.question.overdue")
+def question_overdue(*, clock, obj, effective_at, now) -> dict:
+    """A question not answered within its 5 working days: recorded as overdue, and the insurer's purchasers
+    are told once (the inbox lists it as late from the due moment on, sweep or no sweep)."""
+    from accounts.models import Membership, Role
+
+    question = obj
+    if question.answered_at is not None:
+        raise Skip("answered")
+    offer = question.offer
+    audit_record(actor=None, verb="contracting.question.overdue", obj=question, after={"due_at": clock.due_at})
+    purchasers = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=offer.insurer_id)
+    count = notify_users(
+        user_ids=purchasers.values_list("user_id", flat=True), key=f"question-overdue:{question.pk}",
+        subject=N_("Vraag niet op tijd beantwoord: %(contract)s"),
+        body=N_("De vraag van %(holder)s moest uiterlijk %(last_day)s beantwoord zijn. Beantwoord haar zo snel "
+                "mogelijk."),
+        params={"contract": offer.standard_contract.title, "holder": offer.holder.name,
+                "last_day": day(last_day(clock.due_at))},
+        url=reverse("purchasing:question", args=[question.pk]))
+    return {"notified": count}
+
+
+@clock_effect("contracting.follow_request.overdue")
+def follow_request_overdue(*, clock, obj, effective_at, now) -> dict:
+    """No decision on a follow request before its deadline: recorded as overdue, and the practice or care
+    group that asked is told once, so it knows to contact the insurer (GCP: an insurer that does not follow
+    says so in time)."""
+    from accounts.models import Membership
+
+    follow_request = obj
+    if follow_request.status != FollowRequest.Status.PENDING:
+        raise Skip("decided")
+    offer = follow_request.offer
+    audit_record(actor=None, verb="contracting.follow_request.overdue", obj=follow_request,
+                 after={"due_at": clock.due_at})
+    holder = {"practice_id": offer.practice_id} if offer.practice_id else {"care_group_id": offer.care_group_id}
+    count = notify_users(
+        user_ids=Membership.objects.filter(**holder).values_list("user_id", flat=True),
+        key=f"follow-overdue:{follow_request.pk}",
+        subject=N_("Geen besluit op tijd op uw volgverzoek aan %(insurer)s"),
+        body=N_("%(insurer)s heeft uiterlijk %(last_day)s niet besloten of het uw contract volgt. Neem contact op "
+                "met de verzekeraar."),
+        params={"insurer": follow_request.insurer.name, "last_day": day(last_day(clock.due_at))},
+        url=reverse("offers:detail", args=[offer.pk]) + "#volgen")
+    return {"notified": count}

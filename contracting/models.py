@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .calendar import RULES_BY_KIND, MilestoneKind, Phase
+from .calendar import Phase
+from .engine import calendar_rule, clock_kinds, milestone_label, validate_clock_kind, validate_milestone_kind
 
 
 class ContractYear(models.Model):
@@ -23,11 +26,13 @@ class ContractYear(models.Model):
 
 
 class Milestone(models.Model):
-    """One dated step of a contract year's GCP calendar. The sweep applies its effects once, when due."""
+    """One dated step of a contract year's calendar, from a rule an app registered with the deadline engine
+    (contracting/engine.py). The sweep applies its effects once, when due."""
 
     contract_year = models.ForeignKey(ContractYear, on_delete=models.CASCADE, related_name="milestones",
                                       verbose_name=_("contractjaar"))
-    kind = models.CharField(_("soort"), max_length=40, choices=MilestoneKind.choices)
+    # A registered kind, not a fixed list of choices: an app adds its rules without a contracting migration.
+    kind = models.CharField(_("soort"), max_length=80, validators=[validate_milestone_kind])
     due_at = models.DateTimeField(_("moment"), db_index=True)
     applied_at = models.DateTimeField(_("verwerkt op"), null=True, blank=True)
 
@@ -44,47 +49,120 @@ class Milestone(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contract_year}: {self.get_kind_display()}"
+        return f"{self.contract_year}: {self.label}"
 
     @property
     def rule(self):
-        return RULES_BY_KIND[self.kind]
+        return calendar_rule(self.kind)
+
+    @property
+    def label(self) -> str:
+        return milestone_label(self.kind)
 
 
-class MilestoneEffect(models.Model):
-    """What the sweep did for one effect of one milestone. The unique constraint makes it happen once."""
+class Clock(models.Model):
+    """A per-object deadline: an answer due in 5 working days, a decision due at a milestone, a knelpunt in
+    2 weeks. Its due moment is computed once, when the clock starts, and stored; only the clock service
+    (contracting/services/clocks.py) writes it. When it falls due while neither done nor cancelled, the sweep
+    runs its effect once."""
 
-    class Status(models.TextChoices):
-        APPLIED = "applied", _("uitgevoerd")
-        SKIPPED = "skipped", _("overgeslagen (te laat)")
-
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="effects",
-                                  verbose_name=_("mijlpaal"))
-    effect = models.CharField(_("effect"), max_length=80)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    effective_at = models.DateTimeField(_("geldt vanaf"))
-    applied_at = models.DateTimeField(_("verwerkt op"))
-    result = models.JSONField(_("resultaat"), default=dict, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("soort object"))
+    object_id = models.PositiveBigIntegerField(_("object"))
+    target = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("soort termijn"), max_length=80, validators=[validate_clock_kind])
+    effect = models.CharField(_("effect bij verstrijken"), max_length=80, blank=True)
+    started_at = models.DateTimeField(_("gestart op"))
+    due_at = models.DateTimeField(_("uiterlijk"))
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="clocks",
+                                  verbose_name=_("mijlpaal"),
+                                  help_text=_("De mijlpaal waarmee deze termijn meeschuift."))
+    done_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("vervallen op"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("verstreken en verwerkt op"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("mijlpaaleffect")
-        verbose_name_plural = _("mijlpaaleffecten")
-        ordering = ["applied_at", "id"]
+        verbose_name = _("termijn")
+        verbose_name_plural = _("termijnen")
+        ordering = ["due_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["milestone", "effect"], name="milestone_effect_once"),
+            models.UniqueConstraint(fields=["content_type", "object_id", "kind"], name="clock_once_per_object_kind"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="clock_open_due",
+                         condition=models.Q(done_at__isnull=True, cancelled_at__isnull=True,
+                                            processed_at__isnull=True)),
+            models.Index(fields=["milestone"], name="clock_open_by_milestone",
+                         condition=models.Q(milestone__isnull=False, done_at__isnull=True,
+                                            cancelled_at__isnull=True)),
         ]
 
     def __str__(self) -> str:
-        return f"{self.milestone}: {self.effect} ({self.status})"
+        return f"{self.label}: {self.content_type.model} {self.object_id}"
+
+    @property
+    def label(self) -> str:
+        spec = clock_kinds().get(self.kind)
+        return spec.label if spec else self.kind
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
+
+
+class EffectRun(models.Model):
+    """What the sweep did for one effect of one milestone or clock. The unique constraints make it happen
+    once; a failed run keeps its error and is retried from `next_attempt_at` until it applies."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("uitgevoerd")
+        SKIPPED = "skipped", _("overgeslagen")
+        FAILED = "failed", _("mislukt")
+
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="effects", verbose_name=_("mijlpaal"))
+    clock = models.ForeignKey(Clock, null=True, blank=True, on_delete=models.CASCADE, related_name="effects",
+                              verbose_name=_("termijn"))
+    effect = models.CharField(_("effect"), max_length=80)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    effective_at = models.DateTimeField(_("geldt vanaf"))
+    applied_at = models.DateTimeField(_("verwerkt op"), null=True, blank=True)
+    result = models.JSONField(_("resultaat"), default=dict, blank=True)
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    error = models.TextField(_("fout"), blank=True)
+    failed_at = models.DateTimeField(_("laatst mislukt op"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("effect")
+        verbose_name_plural = _("effecten")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "effect"], name="milestone_effect_once"),
+            models.UniqueConstraint(fields=["clock", "effect"], name="clock_effect_once"),
+            models.CheckConstraint(
+                condition=(models.Q(milestone__isnull=False, clock__isnull=True)
+                           | models.Q(milestone__isnull=True, clock__isnull=False)),
+                name="effect_run_for_milestone_or_clock",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="failed"), name="effect_run_failed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone or self.clock}: {self.effect} ({self.status})"
 
 
 class SweepRun(models.Model):
-    """A sweep that found work: when it ran, as of which moment, and what it applied."""
+    """A sweep that found work: when it ran, as of which moment, the contract years it created, and what it
+    applied (milestones and clocks, with the outcome of each effect)."""
 
     started_at = models.DateTimeField(_("gestart"))
     finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
     as_of = models.DateTimeField(_("peilmoment"))
-    applied_count = models.PositiveIntegerField(_("mijlpalen verwerkt"), default=0)
+    applied_count = models.PositiveIntegerField(_("mijlpalen en termijnen verwerkt"), default=0)
+    years_created = models.JSONField(_("contractjaren aangemaakt"), default=list, blank=True)
     details = models.JSONField(_("details"), default=list, blank=True)
 
     class Meta:
@@ -365,11 +443,14 @@ class Question(models.Model):
                                  verbose_name=_("gesteld door"))
     text = models.TextField(_("vraag"))
     asked_at = models.DateTimeField(_("gesteld op"))
-    due_at = models.DateTimeField(_("antwoord uiterlijk"))
+    # The due moment of the question's answer clock (contracting.question.answer), mirrored here for sorting
+    # the inbox; only the clock service writes it, in the transaction that starts the clock.
+    due_at = models.DateTimeField(_("antwoord uiterlijk"), null=True, editable=False)
     answer = models.TextField(_("antwoord"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("beantwoord door"))
     answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    clocks = GenericRelation(Clock, related_query_name="question")
 
     class Meta:
         verbose_name = _("vraag")
@@ -381,7 +462,7 @@ class Question(models.Model):
 
 
 class FollowRequest(models.Model):
-    """A signed contract offered to another insurer to follow (volgen). Decision due by 1 January."""
+    """A signed contract offered to another insurer to follow (volgen). Decision due before 1 January."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Wacht op besluit")
@@ -398,12 +479,15 @@ class FollowRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("aangevraagd door"))
     requested_at = models.DateTimeField(_("aangevraagd op"))
-    due_at = models.DateTimeField(_("besluit uiterlijk"))
+    # The due moment of the request's decision clock, anchored to the follow-decision milestone and moved
+    # with it; mirrored here for sorting, written only by the clock service.
+    due_at = models.DateTimeField(_("besluit uiterlijk"), null=True, editable=False)
     not_followed = models.JSONField(_("niet gevolgde modules of tarieven"), default=list, blank=True)
     explanation = models.TextField(_("toelichting"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("besloten door"))
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    clocks = GenericRelation(Clock, related_query_name="follow_request")
 
     class Meta:
         verbose_name = _("volgverzoek")

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracting.access import may_see_choice
-from contracting.calendar import MilestoneKind, display_day
+from contracting.calendar import display_day
 from contracting.models import (
     CapRule,
     ContractModule,
@@ -34,7 +34,7 @@ class ChoiceSerializer(serializers.Serializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    label = ChoiceLabelField("kind", MilestoneKind)
+    label = serializers.SerializerMethodField(help_text="The milestone's label in the request's language.")
     # Instants go out in UTC (trailing "Z") so clients never guess an offset; `local_date` is the Amsterdam
     # calendar day the GCP calendar speaks of.
     due_at = serializers.DateTimeField(default_timezone=UTC)
@@ -48,14 +48,17 @@ class MilestoneSerializer(serializers.ModelSerializer):
         model = Milestone
         fields = ["kind", "label", "due_at", "local_date", "boundary", "applied_at"]
 
+    def get_label(self, obj: Milestone) -> str:
+        return str(obj.label)
+
     @extend_schema_field(serializers.DateField())
     def get_local_date(self, obj: Milestone) -> str:
         # "By D" is stored as 00:00 on D+1 (an exclusive bound); the day people act on is D itself.
-        return display_day(obj.due_at, obj.rule.boundary).isoformat()
+        return display_day(obj.due_at, self.get_boundary(obj)).isoformat()
 
     @extend_schema_field(serializers.ChoiceField(choices=["start", "end"]))
     def get_boundary(self, obj: Milestone) -> str:
-        return obj.rule.boundary
+        return obj.rule.boundary if obj.rule else "end"
 
 
 class ContractYearSerializer(serializers.ModelSerializer):

@@ -18,6 +18,14 @@ from .calendar import (  # noqa: F401
     signing_year_default,
     year_deadlines,
 )
+from .clocks import (  # noqa: F401
+    clock_deadline,
+    clock_of,
+    clocks_due_before,
+    clocks_open,
+    clocks_overdue,
+    with_clock,
+)
 from .dashboards import (  # noqa: F401
     InboxItem,
     MergedQueue,

@@ -8,7 +8,6 @@ from accounts.models import Membership, Role
 
 from ..calendar import (
     PHASE_ORDER,
-    RULES_BY_KIND,
     Audience,
     Deadline,
     MilestoneKind,
@@ -17,6 +16,7 @@ from ..calendar import (
     last_day,
     local_date,
 )
+from ..engine import calendar_rule, calendar_rules
 from ..models import ContractYear, Milestone
 
 # Which calendar audience a role acts as. Administrators keep the whole calendar running, so their next step
@@ -33,14 +33,18 @@ ROLE_AUDIENCE = {
     Role.ADMINISTRATOR: ALL_AUDIENCES,
 }
 PRACTICE_ROLES = frozenset({Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY})
-# Reminder milestones only trigger notifications; the signing window on the home page already counts down.
-TIMELINE_HIDDEN_KINDS = frozenset(k for k in MilestoneKind.values if k.startswith("signing_reminder"))
+
+
+def _timeline_hidden_kinds() -> list[str]:
+    """Milestones that only trigger notifications (reminders): the calendar people read leaves them out."""
+    return [rule.kind for rule in calendar_rules() if not rule.on_timeline]
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str
     label: str  # lazy translation: rendered in the language of the request
+    short_label: str  # for a one-line summary ("inkoopbeleid")
     boundary: str  # "start" ("vanaf D") or "end" ("uiterlijk D")
     day: date  # the local date a person reads: the last day allowed for an end boundary
     due_at: datetime
@@ -166,19 +170,24 @@ def signing_year_default(now: datetime) -> int:
     return latest or local_date(now).year + 1
 
 
+def _boundary(kind: str) -> str:
+    rule = calendar_rule(kind)
+    return rule.boundary if rule else "end"
+
+
 def year_deadlines(year: int, now: datetime) -> dict[str, Deadline]:
     """Every milestone of `year` as a Deadline (day read by a person, days left), by kind. One query."""
-    return {m.kind: Deadline.of(m.due_at, now, boundary=RULES_BY_KIND[m.kind].boundary)
+    return {m.kind: Deadline.of(m.due_at, now, boundary=_boundary(m.kind))
             for m in Milestone.objects.filter(contract_year__year=year)}
 
 
 def milestone_deadline(year: int, kind: str, now: datetime) -> Deadline | None:
     milestone = Milestone.objects.filter(contract_year__year=year, kind=kind).first()
-    return Deadline.of(milestone.due_at, now, boundary=RULES_BY_KIND[kind].boundary) if milestone else None
+    return Deadline.of(milestone.due_at, now, boundary=_boundary(kind)) if milestone else None
 
 
 def contract_year_current(now: datetime) -> ContractYear | None:
-    """The earliest contract year whose follow decisions (1 January of the year itself) are still ahead,
+    """The earliest contract year whose follow decisions (due before 1 January of the year itself) are ahead,
     else the latest year; None when no year exists. At most two queries."""
     current = (
         ContractYear.objects.filter(milestones__kind=MilestoneKind.FOLLOW_DECISIONS_DUE,
@@ -195,21 +204,26 @@ def contract_year_timeline(contract_year: ContractYear, now: datetime) -> Timeli
     Done means the moment has passed, not that the sweep has applied it yet: the deadline checks are made
     at request time too, so the calendar is what a user may rely on. One query.
     """
+    milestones = contract_year.milestones.exclude(kind__in=_timeline_hidden_kinds()).order_by("due_at", "pk")
+    return _timeline(contract_year, list(milestones), now)
+
+
+def _timeline(contract_year: ContractYear, milestones: list[Milestone], now: datetime) -> Timeline:
     today = local_date(now)
-    milestones = list(contract_year.milestones.exclude(kind__in=TIMELINE_HIDDEN_KINDS).order_by("due_at", "pk"))
+    milestones = [m for m in milestones if calendar_rule(m.kind) is not None]  # a removed app's rows stay silent
     next_due = next((m.due_at for m in milestones if m.due_at > now), None)
     phase = Phase.POLICY
     entries = []
     for m in milestones:
-        rule = RULES_BY_KIND[m.kind]
+        rule = calendar_rule(m.kind)
         done = m.due_at <= now
         if done and rule.phase and PHASE_ORDER.index(rule.phase) > PHASE_ORDER.index(phase):
             phase = rule.phase
         day = display_day(m.due_at, rule.boundary)
         is_next = m.due_at == next_due
         entries.append(TimelineEntry(
-            kind=m.kind, label=MilestoneKind(m.kind).label, boundary=rule.boundary, day=day, due_at=m.due_at,
-            who=tuple(rule.who), is_done=done, is_next=is_next,
+            kind=m.kind, label=rule.label, short_label=rule.summary_label, boundary=rule.boundary, day=day,
+            due_at=m.due_at, who=tuple(rule.who), is_done=done, is_next=is_next,
             days_left=None if done else (day - today).days,
         ))
     return Timeline(contract_year=contract_year, entries=entries, today=today, phase=phase,

@@ -9,7 +9,7 @@ from itertools import islice
 from django.db.models import Count, Q, QuerySet
 
 from ..calendar import Deadline, MilestoneKind
-from ..models import FollowRequest, MilestoneEffect, Offer, Question
+from ..models import EffectRun, FollowRequest, Offer, Question
 
 SIGNING_COLUMNS = ("sent", "opened", "signed", "refused", "expired", "open")
 REMINDER_KINDS = (MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMINDER_7,
@@ -46,9 +46,9 @@ def unsigned_offers(*, insurer_id: int, year: int) -> QuerySet[Offer]:
 
 def signing_reminders_sent(*, year: int) -> list[tuple[str, datetime]]:
     """The signing reminders of `year` that really went out (label, when), not those the sweep skipped."""
-    sent = dict(MilestoneEffect.objects.filter(
+    sent = dict(EffectRun.objects.filter(
         milestone__contract_year__year=year, milestone__kind__in=REMINDER_KINDS,
-        effect="contracting.offers.remind", status=MilestoneEffect.Status.APPLIED,
+        effect="contracting.offers.remind", status=EffectRun.Status.APPLIED,
     ).values_list("milestone__kind", "applied_at"))
     return [(MilestoneKind(kind).label, sent[kind]) for kind in REMINDER_KINDS if kind in sent]
 

@@ -1,6 +1,7 @@
 """Every write of the contracting app goes through these services (house style: <entity>_<verb>)."""
 
 from .catalogue import nza_tariff_set  # noqa: F401, E402
+from .clocks import clock_cancel, clock_done, clock_start, clocks_follow_milestone  # noqa: F401
 from .contracts import (  # noqa: F401, E402
     offer_request,
     offers_create_for_preferent,
@@ -13,10 +14,13 @@ from .contracts import (  # noqa: F401, E402
 )
 from .follow import follow_request_decide, follow_requests_create  # noqa: F401, E402
 from .milestones import (  # noqa: F401
+    check_contract_year,
     contract_year_advance_phase,
     contract_year_ensure,
+    contract_year_ensure_next,
+    contract_years_required,
+    contract_years_roll_over,
     milestone_reschedule,
-    milestones_sweep,
 )
 from .offers import (  # noqa: F401, E402
     check_signing_window,
@@ -30,3 +34,4 @@ from .offers import (  # noqa: F401, E402
 )
 from .policies import policy_attach, policy_detach, policy_publish, policy_save_draft  # noqa: F401, E402
 from .register import register_entries, register_publish  # noqa: F401, E402
+from .sweep import deadlines_sweep, effect_runs_retry, milestones_sweep  # noqa: F401, E402

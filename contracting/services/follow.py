@@ -1,4 +1,5 @@
-"""Volgen: a provider offers its signed contract to other insurers; each decides by 1 January."""
+"""Volgen: a provider offers its signed contract to other insurers; each decides before 1 January (the
+follow-decision milestone; a request's decision clock is anchored to it and moves with it)."""
 
 from datetime import datetime
 
@@ -11,13 +12,23 @@ from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 from insurers.models import Insurer
 
-from ..calendar import RULES_BY_KIND, MilestoneKind
+from ..calendar import FOLLOW_DECISION_CLOCK, RULES_BY_KIND, MilestoneKind
 from ..models import FollowRequest, Milestone, Offer
+from .clocks import clock_done, clock_start
+
+
+def follow_decision_milestone(year: int) -> Milestone:
+    milestone = Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.FOLLOW_DECISIONS_DUE).first()
+    if milestone is None:
+        raise ConflictError("no_contract_year", _("Contractjaar %(year)s heeft nog geen kalender.") % {"year": year})
+    return milestone
 
 
 def follow_decision_due(year: int) -> datetime:
-    m = Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.FOLLOW_DECISIONS_DUE).first()
-    return m.due_at if m else RULES_BY_KIND[MilestoneKind.FOLLOW_DECISIONS_DUE].due_at(year)
+    """When follow requests of `year` are due: the follow-decision milestone as stored (the default before
+    the year has a calendar)."""
+    milestone = Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.FOLLOW_DECISIONS_DUE).first()
+    return milestone.due_at if milestone else RULES_BY_KIND[MilestoneKind.FOLLOW_DECISIONS_DUE].due_at(year)
 
 
 def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now: datetime) -> list[FollowRequest]:
@@ -36,7 +47,7 @@ def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now:
     if offer.insurer_id in targets:
         raise PortalError("own_insurer", _("Dit contract is al met deze verzekeraar gesloten."),
                           fields={"insurers": [_("De eigen verzekeraar kan niet volgen.")]})
-    due = follow_decision_due(offer.year)
+    milestone = follow_decision_milestone(offer.year)
     with transaction.atomic():
         Offer.objects.select_for_update().get(pk=offer.pk)
         existing = {fr.insurer_id: fr for fr in FollowRequest.objects.filter(offer=offer, insurer__in=targets)}
@@ -45,9 +56,11 @@ def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now:
             if pk in existing:
                 continue
             fr = FollowRequest.objects.create(offer=offer, insurer_id=pk, year=offer.year, requested_by=actor,
-                                              requested_at=now, due_at=due)
+                                              requested_at=now)
+            # Due with the follow-decision milestone, and moved with it (this also writes fr.due_at).
+            clock_start(actor=actor, obj=fr, kind=FOLLOW_DECISION_CLOCK, started_at=now, milestone=milestone)
             audit_record(actor=actor, verb="contracting.follow_request.created", obj=fr,
-                         after={"insurer": pk, "due_at": due})
+                         after={"insurer": pk, "due_at": fr.due_at})
             created.append(fr)
     if created:
         from accounts.models import Membership, Role
@@ -104,6 +117,7 @@ def follow_request_decide(*, actor, follow_request: FollowRequest, decision: str
         locked.status, locked.explanation, locked.not_followed = decision, explanation, not_followed
         locked.decided_by, locked.decided_at = actor, now
         locked.save(update_fields=["status", "explanation", "not_followed", "decided_by", "decided_at"])
+        clock_done(actor=actor, obj=locked, kind=FOLLOW_DECISION_CLOCK, at=now)
         audit_record(actor=actor, verb="contracting.follow_request.decided", obj=locked,
                      before={"status": "pending"},
                      after={"status": decision, "not_followed": not_followed, "late": now >= locked.due_at})

@@ -1,49 +1,118 @@
-"""Writes of the contracting app: contract years, their calendar, and the deadline sweep."""
+"""Writes of the contract years and their calendars: creating a year (and the next one, before its cycle
+starts), moving a milestone (with the milestones counted from it and the clocks anchored to it), and the
+year's phase."""
 
-import logging
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 
-from ..calendar import GCP_CALENDAR, PHASE_ORDER, SIGNING_REMINDER_DAYS, MilestoneKind, signing_reminder_due_at
-from ..engine import effects_for
-from ..models import ContractYear, Milestone, MilestoneEffect, SweepRun
+from ..calendar import PHASE_ORDER, MilestoneKind, local_date
+from ..engine import calendar_rule, calendar_rules, dependent_rules, relative_due_at
+from ..models import ContractYear, Milestone
 
-logger = logging.getLogger(__name__)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def contract_year_ensure(*, actor, year: int) -> ContractYear:
-    """Create contract year `year` with a milestone for every row of the GCP calendar, or add the missing ones.
+def check_contract_year(year: int) -> None:
+    """The years the portal can hold a calendar for (the admin form asks the same)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PortalError("invalid_year", _("Contractjaar %(year)s valt buiten het bereik %(first)s–%(last)s.")
+                          % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR})
 
-    Safe to repeat: existing milestones (and dates an admin changed) are left as they are.
-    """
-    if not 2000 <= year <= 2100:
-        raise PortalError("invalid_year", _("Contractjaar %(year)s valt buiten het bereik 2000–2100.") % {"year": year})
+
+def calendar_due_moments(year: int, existing: dict[str, datetime] | None = None) -> dict[str, datetime]:
+    """The moment of every registered rule in contract year `year`: the default of a fixed-day rule, or for a
+    rule counted from another milestone, that milestone's moment (as stored in `existing`, so a date an
+    administrator moved counts) plus the offset."""
+    existing = existing or {}
+    due: dict[str, datetime] = {}
+    for rule in calendar_rules():  # anchors come before the rules counted from them
+        if rule.kind in existing:
+            due[rule.kind] = existing[rule.kind]
+        elif rule.is_relative:
+            due[rule.kind] = relative_due_at(rule, due[rule.relative_to])
+        else:
+            due[rule.kind] = rule.due_at(year)
+    return due
+
+
+def _contract_year_ensure(*, actor, year: int) -> tuple[ContractYear, bool, list[str]]:
+    check_contract_year(year)
     with transaction.atomic():
+        # Two sweeps (or a sweep and an administrator) may create the same year at once: the unique year makes
+        # the second INSERT wait for the first and then fail inside get_or_create's savepoint, which reads the
+        # committed row instead. The row lock then serialises adding milestones, so exactly one of them records
+        # the creation.
         contract_year, created = ContractYear.objects.get_or_create(year=year)
-        existing = set(contract_year.milestones.values_list("kind", flat=True))
-        missing = [
-            Milestone(contract_year=contract_year, kind=rule.kind, due_at=rule.due_at(year))
-            for rule in GCP_CALENDAR
-            if rule.kind not in existing
-        ]
+        contract_year = ContractYear.objects.select_for_update().get(pk=contract_year.pk)
+        existing = dict(contract_year.milestones.values_list("kind", "due_at"))
+        due = calendar_due_moments(year, existing)
+        missing = [Milestone(contract_year=contract_year, kind=kind, due_at=moment)
+                   for kind, moment in due.items() if kind not in existing]
         Milestone.objects.bulk_create(missing, ignore_conflicts=True)
         if created or missing:
             audit_record(actor=actor, verb="contracting.contract_year.created" if created
                          else "contracting.contract_year.milestones_added", obj=contract_year,
                          after={"milestones": [m.kind for m in missing]})
-    return contract_year
+    return contract_year, created, [m.kind for m in missing]
+
+
+def contract_year_ensure(*, actor, year: int) -> ContractYear:
+    """Create contract year `year` with a milestone for every registered calendar rule, or add the missing
+    ones (a rule an app registered since). Safe to repeat, and safe with two callers at once: existing
+    milestones (and dates an admin changed) are left as they are, and the creation is audited once."""
+    return _contract_year_ensure(actor=actor, year=year)[0]
+
+
+def contract_year_ensure_next(*, year: int) -> dict:
+    """Year `year` + 1 with its whole calendar (the effect of year `year`'s end of signing)."""
+    _year, created, added = _contract_year_ensure(actor=None, year=year + 1)
+    return {"year": year + 1, "created": created, "milestones_added": len(added)}
+
+
+def contract_years_required(now: datetime) -> list[int]:
+    """The contract years that must exist at `now`: the one whose cycle runs this calendar year (contract year
+    Y is prepared during Y-1, from the evaluation on 1 January), and the next one as soon as that year's
+    signing has closed, so its cycle can be prepared before it starts on 1 January. One query."""
+    year = local_date(now).year + 1
+    close = (Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.SIGNING_CLOSE)
+             .values_list("due_at", flat=True).first())
+    if close is None:
+        close = calendar_rule(MilestoneKind.SIGNING_CLOSE).due_at(year)
+    return [year, year + 1] if now >= close else [year]
+
+
+def contract_years_roll_over(*, now: datetime) -> list[int]:
+    """The sweep's first step: create the contract years `contract_years_required` names when they are
+    missing, and add the milestones of newly registered rules to them. Returns the years created. Two
+    queries when nothing is missing."""
+    years = contract_years_required(now)
+    registered = {rule.kind for rule in calendar_rules()}
+    present: dict[int, set[str]] = {year: set() for year in years}
+    for year, kind in Milestone.objects.filter(contract_year__year__in=years).values_list("contract_year__year",
+                                                                                          "kind"):
+        present[year].add(kind)
+    created = []
+    for year in years:
+        if registered - present[year]:
+            _contract_year, was_created, _added = _contract_year_ensure(actor=None, year=year)
+            if was_created:
+                created.append(year)
+    return created
 
 
 def milestone_reschedule(*, actor, milestone: Milestone, due_at: datetime) -> Milestone:
     """Move a milestone to another moment. Refused once the milestone has been applied: its effects are
-    history. Audited with the old and the new moment. Moving the end of signing moves the signing reminders
-    that have not gone out yet along with it (14, 7 and 2 days before the new last day)."""
+    history. Audited with the old and the new moment. The milestones counted from it (the signing reminders
+    before the end of signing, or any app's relative rule) move along when they have not been applied yet,
+    and so do the clocks anchored to it that are still running (a follow request's decision date)."""
+    from .clocks import clocks_follow_milestone
+
     if timezone.is_naive(due_at):
         raise PortalError("naive_datetime", _("Geef het moment met tijdzone op."))
     with transaction.atomic():
@@ -52,7 +121,7 @@ def milestone_reschedule(*, actor, milestone: Milestone, due_at: datetime) -> Mi
             raise ConflictError(
                 "milestone_already_applied",
                 _("‘%(milestone)s’ is al verwerkt op %(applied_at)s; de datum kan niet meer wijzigen.")
-                % {"milestone": locked.get_kind_display(),
+                % {"milestone": locked.label,
                    "applied_at": f"{timezone.localtime(locked.applied_at):%d-%m-%Y %H:%M}"},
             )
         if locked.due_at == due_at:
@@ -62,12 +131,12 @@ def milestone_reschedule(*, actor, milestone: Milestone, due_at: datetime) -> Mi
         locked.save(update_fields=["due_at"])
         audit_record(actor=actor, verb="contracting.milestone.rescheduled", obj=locked,
                      before=before, after={"due_at": due_at})
-        if locked.kind == MilestoneKind.SIGNING_CLOSE:
-            reminders = Milestone.objects.filter(contract_year_id=locked.contract_year_id,
-                                                 kind__in=list(SIGNING_REMINDER_DAYS), applied_at__isnull=True)
-            for reminder in reminders:
-                milestone_reschedule(actor=actor, milestone=reminder,
-                                     due_at=signing_reminder_due_at(reminder.kind, due_at))
+        for rule in dependent_rules(locked.kind):
+            dependent = Milestone.objects.filter(contract_year_id=locked.contract_year_id, kind=rule.kind,
+                                                 applied_at__isnull=True).first()
+            if dependent is not None:
+                milestone_reschedule(actor=actor, milestone=dependent, due_at=relative_due_at(rule, due_at))
+        clocks_follow_milestone(actor=actor, milestone=locked)
     return locked
 
 
@@ -83,62 +152,3 @@ def contract_year_advance_phase(*, contract_year: ContractYear, phase: str, effe
     audit_record(actor=None, verb="contracting.contract_year.phase_changed", obj=contract_year,
                  before=before, after={"phase": phase, "effective_at": effective_at})
     return True
-
-
-def _apply_milestone(milestone: Milestone, *, now: datetime) -> dict:
-    summary = {}
-    done = set(milestone.effects.values_list("effect", flat=True))
-    for effect in effects_for(milestone.kind):
-        if effect.name in done:
-            continue
-        if effect.is_too_late(due_at=milestone.due_at, now=now):
-            status, result = MilestoneEffect.Status.SKIPPED, {"reason": "late", "late_after": str(effect.late_after)}
-        else:
-            status = MilestoneEffect.Status.APPLIED
-            result = effect.func(milestone=milestone, effective_at=milestone.due_at, now=now) or {}
-        MilestoneEffect.objects.create(milestone=milestone, effect=effect.name, status=status,
-                                       effective_at=milestone.due_at, applied_at=now, result=result)
-        summary[effect.name] = {"status": status, **result}
-    return summary
-
-
-def milestones_sweep(*, now: datetime) -> SweepRun | None:
-    """Apply every milestone that is due at `now` and not yet applied, oldest first, each in its own
-    transaction. Catches up after downtime by construction (it selects on due_at <= now, not on "today").
-
-    Two sweeps at once are harmless: each milestone row is claimed with SELECT ... FOR UPDATE SKIP LOCKED
-    and checked again under the lock, and MilestoneEffect's unique constraint backs that up. The year row is
-    locked after its milestone (always in that order), because phase effects change it.
-    Returns the recorded run, or None when nothing was due.
-    """
-    started = timezone.now()
-    due = list(
-        Milestone.objects.filter(due_at__lte=now, applied_at__isnull=True)
-        .order_by("due_at", "pk").values_list("pk", flat=True)
-    )
-    details = []
-    for pk in due:
-        try:
-            with transaction.atomic():
-                milestone = (
-                    Milestone.objects.select_for_update(skip_locked=True)
-                    .filter(pk=pk, applied_at__isnull=True).first()
-                )
-                if milestone is None:
-                    continue  # applied meanwhile, or another sweep holds it
-                milestone.contract_year = ContractYear.objects.select_for_update().get(pk=milestone.contract_year_id)
-                summary = _apply_milestone(milestone, now=now)
-                milestone.applied_at = now
-                milestone.save(update_fields=["applied_at"])
-                audit_record(actor=None, verb="contracting.milestone.applied", obj=milestone,
-                             after={"due_at": milestone.due_at, "effects": summary})
-        except IntegrityError:
-            # Another sweep recorded an effect of this milestone first; its transaction owns the work.
-            logger.info("milestone %s: another sweep got there first", pk)
-            continue
-        details.append({"milestone": pk, "year": milestone.contract_year.year, "kind": milestone.kind,
-                        "due_at": milestone.due_at.isoformat(), "effects": summary})
-    if not details:
-        return None
-    return SweepRun.objects.create(started_at=started, finished_at=timezone.now(), as_of=now,
-                                   applied_count=len(details), details=details)

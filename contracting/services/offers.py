@@ -13,11 +13,11 @@ from accounts.notices import N_, day, moment
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 
-from ..calendar import last_day
+from ..calendar import QUESTION_ANSWER_CLOCK, last_day
 from ..models import ContractModule, ModuleChoice, Offer, Question, Signature
 from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
 from ..selectors import signing_window
-from ..workdays import QUESTION_WORKING_DAYS, working_days_due
+from .clocks import clock_done, clock_start
 from .contracts import content_hash, standard_contract_content
 
 
@@ -320,8 +320,9 @@ def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
         same = Question.objects.filter(offer=offer, asked_by=actor, text=text, answered_at__isnull=True).first()
         if same is not None:
             return same
-        question = Question.objects.create(offer=offer, asked_by=actor, text=text, asked_at=now,
-                                           due_at=working_days_due(now, QUESTION_WORKING_DAYS))
+        question = Question.objects.create(offer=offer, asked_by=actor, text=text, asked_at=now)
+        # The answer clock: 5 working days, computed once here; it also writes question.due_at.
+        clock_start(actor=actor, obj=question, kind=QUESTION_ANSWER_CLOCK, started_at=now)
         audit_record(actor=actor, verb="contracting.question.asked", obj=question, after={"due_at": question.due_at})
     from accounts.models import Membership, Role
     from accounts.services import notify_users
@@ -352,6 +353,7 @@ def question_answer(*, actor, question: Question, answer: str, now: datetime) ->
             raise ConflictError("already_answered", _("Deze vraag is al beantwoord."))
         locked.answer, locked.answered_by, locked.answered_at = answer, actor, now
         locked.save(update_fields=["answer", "answered_by", "answered_at"])
+        clock_done(actor=actor, obj=locked, kind=QUESTION_ANSWER_CLOCK, at=now)
         audit_record(actor=actor, verb="contracting.question.answered", obj=locked,
                      after={"late": now >= locked.due_at})
     return locked

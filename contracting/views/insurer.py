@@ -26,7 +26,7 @@ from insurers.models import Insurer, PolicyAttachment, PolicyVersion, Purchasing
 from providers.selectors import practices_with_preferent
 
 from ..access import standard_contract_for_insurer_user
-from ..calendar import MilestoneKind, local_date
+from ..calendar import Deadline, MilestoneKind, local_date
 from ..forms.insurer import (
     AttachmentForm,
     ContractCreateForm,
@@ -472,10 +472,11 @@ def question_detail(request, scope: PurchaserScope, pk: int):
             return redirect("purchasing:inbox")
     history = list(question.offer.questions.exclude(pk=question.pk).select_related("asked_by")
                    .order_by("asked_at", "pk"))
+    deadline = Deadline.of(question.due_at, timezone.now())  # the answer clock's stored moment
     return render(request, "contracting/insurer/question.html", {
         "scope": scope, "question": question, "offer": question.offer, "form": form, "history": history,
-        "overdue": question.answered_at is None and question.due_at <= timezone.now(),
-        "due_day": local_date(question.due_at - timedelta(seconds=1)),
+        "overdue": question.answered_at is None and deadline.passed,
+        "due_day": deadline.day, "deadline": deadline,
     })
 
 

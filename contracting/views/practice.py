@@ -40,7 +40,7 @@ from ..access import (
     require_holder_member,
     standard_contracts_visible_to,
 )
-from ..calendar import last_day, local_date
+from ..calendar import Deadline, last_day, local_date
 from ..forms.practice import (
     ContractRequestForm,
     FollowForm,
@@ -266,9 +266,10 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         state = _saved_choice_state(offer, contract_modules, patients, user=request.user)
     questions = list(offer.questions.order_by("asked_at", "id"))
     for q in questions:
-        q.due_day = last_day(q.due_at)
-        q.days_left = (q.due_day - today).days
-        q.is_late = q.answered_at is None and now >= q.due_at
+        # The answer clock's stored moment, read as every page reads a deadline.
+        q.deadline = Deadline.of(q.due_at, now)
+        q.due_day, q.days_left = q.deadline.day, q.deadline.days_left
+        q.is_late = q.answered_at is None and q.deadline.passed
         q.answered_late = q.answered_at is not None and q.answered_at >= q.due_at
 
     context = {

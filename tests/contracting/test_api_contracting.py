@@ -390,7 +390,7 @@ def test_holder_offers_the_signed_contract_to_other_insurers(signed_offer, membe
         assert response.status_code == 201, response.content
         rows = response.json()
         assert [row["insurer"]["name"] for row in rows] == ["Derde Verzekeraar", "Verre Verzekeraar"]
-        assert all(row["status"] == "pending" and row["due_at"] == "2027-01-01T23:00:00Z" for row in rows)
+        assert all(row["status"] == "pending" and row["due_at"] == "2026-12-31T23:00:00Z" for row in rows)
         assert rows[0]["contracted_with"] == {"id": market["preferent"].pk, "name": market["preferent"].name}
         assert {m["code"] for m in rows[0]["signed_modules"]} >= {"poh-ggz", "kwaliteit"}
         # Asking again is harmless: nothing new, same answer.

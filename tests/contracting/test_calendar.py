@@ -8,9 +8,9 @@ from contracting.calendar import (
     MilestoneKind,
     end_of_day,
     last_day,
-    signing_reminder_due_at,
     start_of_day,
 )
+from contracting.engine import relative_due_at
 
 
 def test_every_milestone_kind_has_a_calendar_rule():
@@ -41,7 +41,16 @@ def test_evaluation_finished_is_the_last_day_of_february_in_a_leap_year():
 def test_reminders_are_14_7_and_2_days_before_the_last_day(year):
     close = RULES_BY_KIND[MilestoneKind.SIGNING_CLOSE].due_at(year)
     assert last_day(close) == date(year - 1, 11, 7)
-    for kind, day in [(MilestoneKind.SIGNING_REMINDER_14, 24), (MilestoneKind.SIGNING_REMINDER_7, 31)]:
-        assert RULES_BY_KIND[kind].due_at(year) == signing_reminder_due_at(kind, close) == \
-            start_of_day(date(year - 1, 10, day))
-    assert signing_reminder_due_at(MilestoneKind.SIGNING_REMINDER_2, close) == start_of_day(date(year - 1, 11, 5))
+    for kind, day in [(MilestoneKind.SIGNING_REMINDER_14, date(year - 1, 10, 24)),
+                      (MilestoneKind.SIGNING_REMINDER_7, date(year - 1, 10, 31)),
+                      (MilestoneKind.SIGNING_REMINDER_2, date(year - 1, 11, 5))]:
+        rule = RULES_BY_KIND[kind]
+        assert rule.relative_to == MilestoneKind.SIGNING_CLOSE
+        assert relative_due_at(rule, close) == start_of_day(day)
+
+
+def test_follow_decisions_are_due_before_1_january():
+    # "Before 1 January": at 00:00 on 1 January 2027 Amsterdam (23:00 UTC on 31 December), last day 31 December.
+    due = RULES_BY_KIND[MilestoneKind.FOLLOW_DECISIONS_DUE].due_at(2027)
+    assert due == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+    assert last_day(due) == date(2026, 12, 31)

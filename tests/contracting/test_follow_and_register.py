@@ -17,7 +17,7 @@ def test_one_action_offers_the_signed_contract_to_each_other_insurer(signed_offe
     requests = follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"], third],
                                       now=IN_WINDOW)
     assert {r.insurer_id for r in requests} == {market["other"].pk, third.pk}
-    assert all(r.due_at == ams(2027, 1, 2, 0, 0) for r in requests)  # by the end of 1 January
+    assert all(r.due_at == ams(2027, 1, 1, 0, 0) for r in requests)  # before 1 January: by the end of 31 December
     follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]], now=IN_WINDOW)
     assert FollowRequest.objects.count() == 2
 

@@ -123,10 +123,9 @@ def test_without_a_contract_year_the_page_says_who_creates_it(client, practice_u
 def test_current_year_is_the_earliest_whose_follow_decisions_are_ahead(db):
     y2027 = contract_year_ensure(actor=None, year=2027)
     y2028 = contract_year_ensure(actor=None, year=2028)
-    # Follow decisions for 2027 are due by the end of 1 January 2027.
-    assert contract_year_current(at(2026, 12, 31, 12, 0)) == y2027
-    assert contract_year_current(at(2027, 1, 1, 23, 59)) == y2027
-    assert contract_year_current(at(2027, 1, 2, 0, 0)) == y2028
+    # Follow decisions for 2027 are due before 1 January 2027 (by the end of 31 December 2026).
+    assert contract_year_current(at(2026, 12, 31, 23, 59, 59)) == y2027
+    assert contract_year_current(at(2027, 1, 1, 0, 0)) == y2028
     # Once every year's cycle is over, the latest year stays on show.
     assert contract_year_current(at(2028, 6, 1, 0, 0)) == y2028
     assert y2028.milestones.filter(kind=MilestoneKind.FOLLOW_DECISIONS_DUE).exists()

@@ -157,7 +157,7 @@ def test_list_shows_signing_deadline_and_follow_statuses(member_client, signed_o
     body = text(page(member_client, reverse("offers:list")))
     assert "Ondertekend op 15 oktober 2026" in body
     assert "Aanbieden aan andere verzekeraars" in body
-    assert "Verre Verzekeraar: Wacht op besluit — besluit uiterlijk 1 januari 2027" in body
+    assert "Verre Verzekeraar: Wacht op besluit — besluit uiterlijk 31 december 2026" in body
 
 
 @time_machine.travel(IN_WINDOW, tick=False)
@@ -596,7 +596,7 @@ def test_follow_screen_offers_the_contract_to_each_chosen_insurer(member_client,
     assert "Verre Verzekeraar — 40% marktaandeel" in body
     assert "Derde Verzekeraar — marktaandeel onbekend" in body
     assert f'value="{market["preferent"].pk}"' not in content  # the own insurer is not offered
-    assert "Zij besluiten uiterlijk 1 januari 2027." in body
+    assert "Zij besluiten uiterlijk 31 december 2026." in body
 
     response = member_client.post(reverse("offers:follow", args=[signed_offer.pk]),
                                   {"insurers": [market["other"].pk, third.pk]}, follow=True)
@@ -604,7 +604,7 @@ def test_follow_screen_offers_the_contract_to_each_chosen_insurer(member_client,
     assert sorted(r.insurer.name for r in requests) == ["Derde Verzekeraar", "Verre Verzekeraar"]
     body = text(response.content.decode())
     assert "Uw contract is aangeboden aan Verre Verzekeraar, Derde Verzekeraar." in body
-    assert "Derde Verzekeraar Wacht op besluit besluit uiterlijk 1 januari 2027" in body
+    assert "Derde Verzekeraar Wacht op besluit besluit uiterlijk 31 december 2026" in body
 
     # Already asked: shown as such, and asking again creates nothing.
     content = page(member_client, reverse("offers:follow", args=[signed_offer.pk]))

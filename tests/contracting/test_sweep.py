@@ -8,8 +8,8 @@ from django.db import connection
 
 from accounts.models import Notification, Role
 from contracting.calendar import AMSTERDAM, MilestoneKind, Phase
-from contracting.engine import _REGISTRY, milestone_effect
-from contracting.models import ContractYear, Milestone, MilestoneEffect, SweepRun
+from contracting.engine import milestone_effect, unregister_effect
+from contracting.models import ContractYear, EffectRun, Milestone, SweepRun
 from contracting.services import contract_year_ensure, milestone_reschedule, milestones_sweep
 from core.errors import ConflictError
 from core.models import AuditEvent
@@ -50,12 +50,12 @@ def test_sweep_applies_each_due_milestone_once(year, practice_signatory):
     year.refresh_from_db()
     assert year.phase == Phase.SIGNING_OPEN
 
-    effects = MilestoneEffect.objects.count()
+    effects = EffectRun.objects.count()
     audits = AuditEvent.objects.filter(verb="contracting.milestone.applied").count()
     notices = Notification.objects.count()
     assert milestones_sweep(now=now) is None  # the second run finds nothing to do
     assert milestones_sweep(now=now + timedelta(minutes=1)) is None
-    assert MilestoneEffect.objects.count() == effects
+    assert EffectRun.objects.count() == effects
     assert AuditEvent.objects.filter(verb="contracting.milestone.applied").count() == audits
     assert Notification.objects.count() == notices
     assert SweepRun.objects.count() == 1
@@ -94,9 +94,9 @@ def test_catch_up_after_downtime_uses_the_milestone_moment(year, practice_signat
     assert close.effects.get(effect="contracting.phase").effective_at == close.due_at
     # A notice that is over three days late is recorded as skipped rather than sent as news...
     open_ = year.milestones.get(kind=MilestoneKind.SIGNING_OPEN)
-    assert open_.effects.get(effect="contracting.notify").status == MilestoneEffect.Status.SKIPPED
+    assert open_.effects.get(effect="contracting.notify").status == EffectRun.Status.SKIPPED
     # ...while a recent one still goes out.
-    assert close.effects.get(effect="contracting.notify").status == MilestoneEffect.Status.APPLIED
+    assert close.effects.get(effect="contracting.notify").status == EffectRun.Status.APPLIED
 
 
 def test_phase_never_moves_backwards_when_milestones_apply_out_of_order(year):
@@ -177,7 +177,7 @@ def slow_effect():
         return {}
 
     yield calls
-    _REGISTRY.pop("test.slow")
+    unregister_effect("test.slow")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -209,7 +209,7 @@ def test_two_concurrent_sweeps_apply_each_effect_once(slow_effect):
     assert sorted(applied_by) == sorted(set(applied_by))  # no milestone applied by both sweeps
     assert len(applied_by) == due
     assert sorted(slow_effect) == sorted(set(slow_effect)) and len(slow_effect) == 2
-    assert MilestoneEffect.objects.filter(effect="test.slow").count() == 2
+    assert EffectRun.objects.filter(effect="test.slow").count() == 2
     assert Notification.objects.filter(key__startswith="milestone:").values("key").distinct().count() == \
         Notification.objects.filter(key__startswith="milestone:").count()
     assert ContractYear.objects.get(pk=year.pk).phase == Phase.SIGNING_CLOSED

@@ -1,0 +1,201 @@
+"""The next contract year exists before its cycle starts: made by the sweep (and the end-of-signing effect),
+once, also after downtime and with two sweeps at once; added by an administrator; shown on the home page."""
+
+import html as htmllib
+import re
+import threading
+import time
+from datetime import datetime
+
+import pytest
+from django.db import connection, transaction
+
+from contracting.calendar import AMSTERDAM, GCP_CALENDAR, MilestoneKind
+from contracting.models import ContractYear, EffectRun, Milestone
+from contracting.services import contract_year_ensure, deadlines_sweep, milestone_reschedule
+from core.models import AuditEvent
+
+
+def ams(*args) -> datetime:
+    return datetime(*args, tzinfo=AMSTERDAM)
+
+
+def created_events(year: int):
+    year_pk = ContractYear.objects.get(year=year).pk
+    return AuditEvent.objects.filter(verb="contracting.contract_year.created", object_id=str(year_pk))
+
+
+def assert_whole_calendar(year: int):
+    kinds = list(Milestone.objects.filter(contract_year__year=year).values_list("kind", flat=True))
+    assert sorted(kinds) == sorted(rule.kind for rule in GCP_CALENDAR)
+
+
+def text(html: str) -> str:
+    inline_dropped = re.sub(r"</?(strong|span|time|a|em)\b[^>]*>", "", html)
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
+
+
+@pytest.fixture
+def year2027(db):
+    return contract_year_ensure(actor=None, year=2027)
+
+
+# --- The sweep ---------------------------------------------------------------------------------------------
+def test_fresh_database_on_1_december_2026_gets_2028_at_once(year2027):
+    # 2027's signing closed at the end of 7 November 2026, so its successor must exist now.
+    run = deadlines_sweep(now=ams(2026, 12, 1, 9, 0))
+    assert run.years_created == [2028]
+    assert_whole_calendar(2028)
+    assert created_events(2028).count() == 1
+    # The defaults of domain/gcp-cycle.md: evaluation from 1 January 2027, policy by the end of 1 April 2027,
+    # signing from 1 October to the end of 7 November 2027, follow decisions before 1 January 2028.
+    due = dict(Milestone.objects.filter(contract_year__year=2028).values_list("kind", "due_at"))
+    assert due[MilestoneKind.EVALUATION_START] == ams(2027, 1, 1, 0, 0)
+    assert due[MilestoneKind.POLICY_PUBLICATION] == ams(2027, 4, 2, 0, 0)
+    assert due[MilestoneKind.SIGNING_OPEN] == ams(2027, 10, 1, 0, 0)
+    assert due[MilestoneKind.SIGNING_CLOSE] == ams(2027, 11, 8, 0, 0)
+    assert due[MilestoneKind.SIGNING_REMINDER_14] == ams(2027, 10, 24, 0, 0)
+    assert due[MilestoneKind.FOLLOW_DECISIONS_DUE] == ams(2028, 1, 1, 0, 0)
+
+    assert deadlines_sweep(now=ams(2026, 12, 1, 9, 1)) is None  # nothing left to do
+    assert created_events(2028).count() == 1
+    assert not ContractYear.objects.filter(year=2029).exists()
+
+
+def test_on_1_january_2027_year_2028_exists_even_on_an_empty_database(db):
+    run = deadlines_sweep(now=ams(2027, 1, 1, 0, 0))
+    assert run.years_created == [2028]
+    assert_whole_calendar(2028)
+    # Its first milestone (the evaluation from 1 January) is due at that very moment and applied in the same run.
+    assert Milestone.objects.get(contract_year__year=2028, kind=MilestoneKind.EVALUATION_START).applied_at is not None
+    assert set(ContractYear.objects.values_list("year", flat=True)) == {2028}
+
+
+def test_next_year_is_created_when_signing_closes_and_not_before(year2027):
+    deadlines_sweep(now=ams(2026, 11, 7, 23, 59, 59))
+    assert not ContractYear.objects.filter(year=2028).exists()
+    deadlines_sweep(now=ams(2026, 11, 8, 0, 0))
+    assert_whole_calendar(2028)
+    assert created_events(2028).count() == 1
+    # The end-of-signing effect makes sure of it too (the sweep got there first here).
+    close = year2027.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
+    effect = close.effects.get(effect="contracting.next_year")
+    assert (effect.status, effect.result["year"], effect.result["created"]) == (EffectRun.Status.APPLIED, 2028, False)
+
+
+def test_next_year_after_downtime_is_created_once(year2027):
+    deadlines_sweep(now=ams(2026, 9, 1, 12, 0))
+    # The worker was down from 1 September until 2 December.
+    run = deadlines_sweep(now=ams(2026, 12, 2, 8, 0))
+    assert run.years_created == [2028]
+    assert created_events(2028).count() == 1
+    assert_whole_calendar(2028)
+    deadlines_sweep(now=ams(2026, 12, 2, 8, 1))
+    assert created_events(2028).count() == 1
+    assert Milestone.objects.filter(contract_year__year=2028).count() == len(GCP_CALENDAR)
+
+
+def test_an_administrator_can_still_move_the_new_years_dates(year2027, admin_user):
+    deadlines_sweep(now=ams(2026, 12, 1, 9, 0))
+    policy = Milestone.objects.get(contract_year__year=2028, kind=MilestoneKind.POLICY_PUBLICATION)
+    milestone_reschedule(actor=admin_user, milestone=policy, due_at=ams(2027, 4, 16, 0, 0))
+    policy.refresh_from_db()
+    assert policy.due_at == ams(2027, 4, 16, 0, 0)
+    assert AuditEvent.objects.filter(verb="contracting.milestone.rescheduled", actor=admin_user,
+                                     object_id=str(policy.pk)).count() == 1
+    deadlines_sweep(now=ams(2026, 12, 1, 9, 5))  # the sweep leaves a moved date alone
+    policy.refresh_from_db()
+    assert policy.due_at == ams(2027, 4, 16, 0, 0)
+
+
+def _run_in_threads(*targets):
+    errors = []
+
+    def wrap(target):
+        def run():
+            try:
+                target()
+            except Exception as exc:  # surfaced below
+                errors.append(exc)
+            finally:
+                connection.close()
+        return run
+
+    threads = [threading.Thread(target=wrap(t)) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_create_the_next_year_once():
+    contract_year_ensure(actor=None, year=2027)
+    now = ams(2026, 12, 1, 9, 0)
+    barrier = threading.Barrier(2)
+    runs = []
+
+    def sweep():
+        barrier.wait()
+        runs.append(deadlines_sweep(now=now))
+
+    assert _run_in_threads(sweep, sweep) == []
+    assert ContractYear.objects.filter(year=2028).count() == 1
+    assert_whole_calendar(2028)
+    assert created_events(2028).count() == 1
+    assert sum(run.years_created.count(2028) for run in runs if run) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_running_into_an_uncommitted_new_year_waits_and_creates_nothing():
+    # The first creator holds its new year uncommitted for a moment; the sweep's INSERT of the same year
+    # must wait, hit the unique year and carry on with the committed row: no IntegrityError, one creation.
+    contract_year_ensure(actor=None, year=2027)
+    now = ams(2026, 12, 1, 9, 0)
+    inserted = threading.Event()
+    runs = []
+
+    def first():
+        with transaction.atomic():
+            contract_year_ensure(actor=None, year=2028)
+            inserted.set()
+            time.sleep(0.5)
+
+    def second():
+        inserted.wait(30)
+        runs.append(deadlines_sweep(now=now))
+
+    assert _run_in_threads(first, second) == []
+    assert ContractYear.objects.filter(year=2028).count() == 1
+    assert_whole_calendar(2028)
+    assert created_events(2028).count() == 1
+    assert all(2028 not in run.years_created for run in runs if run)
+
+
+# --- The administrator -------------------------------------------------------------------------------------
+def test_admin_adds_a_contract_year_with_its_whole_calendar(admin_client, admin_user):
+    response = admin_client.get("/beheer/contracting/contractyear/add/")
+    assert response.status_code == 200
+    response = admin_client.post("/beheer/contracting/contractyear/add/", {"year": "2028"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    year = ContractYear.objects.get(year=2028)
+    assert_whole_calendar(2028)
+    assert created_events(2028).get().actor == admin_user
+
+    page = text(admin_client.get(f"/beheer/contracting/contractyear/{year.pk}/change/").content.decode())
+    # Each milestone with its stored moment ("by the end of 1 April" is 00:00 on 2 April).
+    assert "Publicatie voorgenomen inkoopbeleid en contracteerprocedure 2 april 2027 00:00" in page
+    assert "Herinnering: nog 14 dagen om te ondertekenen 24 oktober 2027 00:00" in page
+    assert "Besluiten op volgverzoeken genomen 1 januari 2028 00:00" in page
+
+
+def test_admin_cannot_add_a_year_twice_or_out_of_range(admin_client):
+    contract_year_ensure(actor=None, year=2028)
+    response = admin_client.post("/beheer/contracting/contractyear/add/", {"year": "2028"})
+    assert response.status_code == 200
+    assert "bestaat al" in response.content.decode()
+    response = admin_client.post("/beheer/contracting/contractyear/add/", {"year": "2150"})
+    assert response.status_code == 200
+    assert "Contractjaar 2150 valt buiten het bereik 2000–2100." in text(response.content.decode())
+    assert ContractYear.objects.count() == 1
