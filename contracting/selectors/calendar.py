@@ -33,6 +33,8 @@ ROLE_AUDIENCE = {
     Role.ADMINISTRATOR: ALL_AUDIENCES,
 }
 PRACTICE_ROLES = frozenset({Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY})
+# The phases after signing closed: the home page then also shows the next cycle's first steps.
+LAST_PHASES = frozenset({Phase.SIGNING_CLOSED, Phase.REGISTER_PUBLISHED, Phase.FOLLOW_PROCESSING})
 
 
 def _timeline_hidden_kinds() -> list[str]:
@@ -104,6 +106,7 @@ class NextStep:
     entry: TimelineEntry | None  # None: nothing ahead for this audience in this year
     signing: SigningWindow | None  # only for practice roles
     can_sign: bool  # one of the user's memberships for this audience is a signatory
+    next_cycle: tuple[TimelineEntry, ...] = ()  # the next year's first steps, once this one is in its last phase
 
     @property
     def entry_beyond_signing(self) -> TimelineEntry | None:
@@ -230,6 +233,32 @@ def _timeline(contract_year: ContractYear, milestones: list[Milestone], now: dat
                     next_entry=next((e for e in entries if e.is_next), None))
 
 
+def next_cycle_timeline(timeline: Timeline, now: datetime) -> Timeline | None:
+    """Once the current year is in its last phase (signing closed, register out, follow contracts being
+    processed), the next contract year's calendar, so people see the next cycle coming; else None (no query).
+    One query."""
+    if timeline.phase not in LAST_PHASES:
+        return None
+    milestones = list(Milestone.objects.filter(contract_year__year=timeline.contract_year.year + 1)
+                      .exclude(kind__in=_timeline_hidden_kinds()).select_related("contract_year")
+                      .order_by("due_at", "pk"))
+    if not milestones:
+        return None
+    return _timeline(milestones[0].contract_year, milestones, now)
+
+
+def cycle_first_steps(timeline: Timeline, audience: str) -> list[TimelineEntry]:
+    """The first steps of a cycle for one audience: its first milestone, and the first deadline the portal
+    enforces for it after that (for an insurer: the evaluation from 1 January, the purchasing policy by
+    1 April)."""
+    mine = [e for e in timeline.entries if audience == ALL_AUDIENCES or audience in e.who]
+    if not mine:
+        return []
+    first = mine[0]
+    enforced = next((e for e in mine[1:] if calendar_rule(e.kind).enforced), None)
+    return [first, enforced] if enforced else [first]
+
+
 def _signing_window(timeline: Timeline) -> SigningWindow | None:
     opens = timeline.entry(MilestoneKind.SIGNING_OPEN)
     closes = timeline.entry(MilestoneKind.SIGNING_CLOSE)
@@ -239,9 +268,11 @@ def _signing_window(timeline: Timeline) -> SigningWindow | None:
     return SigningWindow(opens=opens, closes=closes, state=state)
 
 
-def home_next_steps(memberships: list[Membership], timeline: Timeline) -> list[NextStep]:
-    """For each membership, the next calendar step for its audience (one per audience, in membership order).
-    No queries: works on the loaded memberships and the timeline."""
+def home_next_steps(memberships: list[Membership], timeline: Timeline,
+                    next_timeline: Timeline | None = None) -> list[NextStep]:
+    """For each membership, the next calendar step for its audience (one per audience, in membership order),
+    and with `next_timeline` the next cycle's first steps for it. No queries: works on the loaded memberships
+    and the timelines."""
     steps, seen = [], set()
     for membership in memberships:
         audience = ROLE_AUDIENCE.get(membership.role)
@@ -251,5 +282,6 @@ def home_next_steps(memberships: list[Membership], timeline: Timeline) -> list[N
         signing = _signing_window(timeline) if membership.role in PRACTICE_ROLES else None
         can_sign = any(m.is_signatory and ROLE_AUDIENCE.get(m.role) == audience for m in memberships)
         steps.append(NextStep(membership=membership, audience=audience, entry=timeline.next_for(audience),
-                              signing=signing, can_sign=can_sign))
+                              signing=signing, can_sign=can_sign,
+                              next_cycle=tuple(cycle_first_steps(next_timeline, audience)) if next_timeline else ()))
     return steps

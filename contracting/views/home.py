@@ -4,17 +4,20 @@ from django.utils import timezone
 
 from accounts.selectors import memberships_of
 
-from ..selectors import contract_year_current, contract_year_timeline, home_next_steps
+from ..selectors import contract_year_current, contract_year_timeline, home_next_steps, next_cycle_timeline
 
 
 @login_required
 def home(request):
-    """Who the user acts for, what to do next, and the current contract year's calendar."""
+    """Who the user acts for, what to do next, the current contract year's calendar and, once that year is in
+    its last phase, the next cycle's first steps."""
     now = timezone.now()
     memberships = memberships_of(request.user)
     contract_year = contract_year_current(now)
     timeline = contract_year_timeline(contract_year, now) if contract_year else None
+    next_timeline = next_cycle_timeline(timeline, now) if timeline else None
     return render(request, "contracting/home.html", {
         "timeline": timeline,
-        "next_steps": home_next_steps(memberships, timeline) if timeline else [],
+        "next_timeline": next_timeline,
+        "next_steps": home_next_steps(memberships, timeline, next_timeline) if timeline else [],
     })

@@ -8,12 +8,16 @@ import time
 from datetime import datetime
 
 import pytest
+import time_machine
 from django.db import connection, transaction
+from django.urls import reverse
 
+from accounts.models import Role
 from contracting.calendar import AMSTERDAM, GCP_CALENDAR, MilestoneKind
 from contracting.models import ContractYear, EffectRun, Milestone
 from contracting.services import contract_year_ensure, deadlines_sweep, milestone_reschedule
 from core.models import AuditEvent
+from tests.factories import CareGroupFactory, InsurerFactory, OverlegTeamFactory, PracticeFactory, make_member
 
 
 def ams(*args) -> datetime:
@@ -199,3 +203,51 @@ def test_admin_cannot_add_a_year_twice_or_out_of_range(admin_client):
     assert response.status_code == 200
     assert "Contractjaar 2150 valt buiten het bereik 2000–2100." in text(response.content.decode())
     assert ContractYear.objects.count() == 1
+
+
+# --- The home page -----------------------------------------------------------------------------------------
+def home_text(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return text(response.content.decode())
+
+
+@pytest.mark.parametrize(("role", "organisation", "expected"), [
+    (Role.INSURER_PURCHASER, "insurer",
+     "Contractjaar 2028: evaluatie vanaf 1 januari 2027; inkoopbeleid uiterlijk 1 april 2027"),
+    (Role.PRACTICE_MEMBER, "practice",
+     "Contractjaar 2028: evaluatie vanaf 1 januari 2027; definitief contractaanbod uiterlijk 15 september 2027"),
+    (Role.CAREGROUP_MEMBER, "care_group",
+     "Contractjaar 2028: evaluatie vanaf 1 januari 2027; offertes zorggroepen uiterlijk 15 juli 2027"),
+    (Role.OTH_MEMBER, "overleg_team",
+     "Contractjaar 2028: evaluatie vanaf 1 januari 2027; inkoopbeleid uiterlijk 1 april 2027"),
+    (Role.NZA_ANALYST, None,
+     "Contractjaar 2028: inkoopbeleid uiterlijk 1 april 2027; offertes zorggroepen uiterlijk 15 juli 2027"),
+    (Role.ADMINISTRATOR, None,
+     "Contractjaar 2028: evaluatie vanaf 1 januari 2027; inkoopbeleid uiterlijk 1 april 2027"),
+])
+def test_every_role_sees_the_next_cycles_first_steps_once_signing_closed(client, year2027, role, organisation,
+                                                                          expected):
+    org = {"insurer": InsurerFactory, "practice": PracticeFactory, "care_group": CareGroupFactory,
+           "overleg_team": OverlegTeamFactory}.get(organisation)
+    user = make_member(role, org() if org else None)
+    deadlines_sweep(now=ams(2026, 12, 1, 9, 0))
+    with time_machine.travel(ams(2026, 10, 26, 10, 0), tick=False):  # signing open: not yet
+        assert "Contractjaar 2028:" not in home_text(client, user)
+    with time_machine.travel(ams(2026, 12, 1, 10, 0), tick=False):  # follow contracts being processed
+        page = home_text(client, user)
+    assert "Kalender contractjaar 2027" in page
+    assert expected in page
+
+
+@time_machine.travel(ams(2026, 11, 20, 10, 0), tick=False)
+def test_home_with_the_next_cycle_runs_a_constant_number_of_queries(client, practice_user, year2027,
+                                                                   django_assert_max_num_queries):
+    contract_year_ensure(actor=None, year=2028)
+    client.force_login(practice_user)
+    # session, user, memberships, unread notifications, current contract year, its milestones, the next
+    # year's milestones (with the year).
+    with django_assert_max_num_queries(7):
+        page = text(client.get(reverse("home")).content.decode())
+    assert "Contractjaar 2028: evaluatie vanaf 1 januari 2027" in page
