@@ -68,9 +68,9 @@ def require_insurer_purchaser(user, insurer_id: int) -> None:
 
 
 def may_see_choice(user, offer: Offer) -> bool:
-    """The holder's module choice is its own until it signs: its people and the NZa/administrators see it
-    before; the insurer and others only the signed content."""
-    return offer.status == Offer.Status.SIGNED or is_holder_member(user, offer) or is_nza_or_admin(user)
+    """The holder's module choice is its own until it signs: only its people see it before; everyone else (the
+    insurer, the NZa, administrators) only the signed content."""
+    return offer.status == Offer.Status.SIGNED or is_holder_member(user, offer)
 
 
 def standard_contracts_visible_to(user) -> QuerySet[StandardContract]:

@@ -32,6 +32,7 @@ from insurers.models import Insurer
 from providers.models import MarketShare
 
 from ..access import (
+    follow_requests_visible_to,
     is_holder_member,
     is_holder_signatory,
     may_see_choice,
@@ -105,9 +106,16 @@ def _signature(offer: Offer) -> Signature | None:
     return Signature.objects.select_related("signed_by").filter(offer=offer).first()
 
 
-def _follow_requests(offer: Offer, signature: Signature | None, today: date) -> list[FollowRequest]:
+def _visible_follow_requests(user):
+    """Follow requests the user may see (access.follow_requests_visible_to, the API's rule): the holder's people
+    see all of theirs, an insurer only the one addressed to it, so the insurer of the signed contract sees none
+    of the other insurers' decisions and explanations."""
+    return follow_requests_visible_to(user).select_related("insurer").order_by("insurer__name")
+
+
+def _follow_requests(user, offer: Offer, signature: Signature | None, today: date) -> list[FollowRequest]:
     names = {m["code"]: m["name"] for m in signature.content["modules"]} if signature else {}
-    rows = list(offer.follow_requests.select_related("insurer").order_by("insurer__name"))
+    rows = list(_visible_follow_requests(user).filter(offer=offer))
     for fr in rows:
         fr.due_day = last_day(fr.due_at)
         fr.days_left = (fr.due_day - today).days
@@ -188,8 +196,7 @@ def offer_list(request):
     offers = list(
         holder_offers(request.user).filter(year=year)
         .select_related("insurer", "standard_contract", "practice", "care_group")
-        .prefetch_related(Prefetch("follow_requests",
-                                   queryset=FollowRequest.objects.select_related("insurer").order_by("insurer__name")))
+        .prefetch_related(Prefetch("follow_requests", queryset=_visible_follow_requests(request.user)))
         .annotate(preferent_first=Case(When(reason=Offer.Reason.PREFERENT, then=Value(0)), default=Value(1),
                                        output_field=IntegerField()))
         .order_by("preferent_first", "insurer__name", "pk")
@@ -285,7 +292,8 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "signed": display_content(signature.content) if signature else None,
         "questions": questions,
         "question_form": question_form or QuestionForm(),
-        "follow_requests": _follow_requests(offer, signature, today) if offer.status == Offer.Status.SIGNED else [],
+        "follow_requests": (_follow_requests(user, offer, signature, today) if offer.status == Offer.Status.SIGNED
+                            else []),
         "window": signing_window_at(offer.year, now),
         "is_member": is_member,
         "can_choose": can_choose,
@@ -497,7 +505,7 @@ def offer_receipt(request, pk: int):
     offer, signature = _signed(request, pk)
     context = _receipt_context(offer, signature)
     context["is_member"] = is_holder_member(request.user, offer)
-    context["follow_requests"] = _follow_requests(offer, signature, local_date(timezone.now()))
+    context["follow_requests"] = _follow_requests(request.user, offer, signature, local_date(timezone.now()))
     return render(request, "contracting/practice/receipt.html", context)
 
 
@@ -529,7 +537,7 @@ def offer_follow(request, pk: int):
         return redirect("offers:detail", pk=offer.pk)
     region_id = offer.practice.region_id if offer.practice_id else offer.care_group.region_id
     shares = dict(MarketShare.objects.filter(region_id=region_id).values_list("insurer_id", "share_percent"))
-    existing = {fr.insurer_id: fr for fr in offer.follow_requests.all()}
+    existing = {fr.insurer_id: fr for fr in follow_requests_visible_to(request.user).filter(offer=offer)}
     insurers = sorted(Insurer.objects.exclude(pk=offer.insurer_id),
                       key=lambda i: (-(shares.get(i.pk) or Decimal(-1)), i.name))
     open_ids = [i.pk for i in insurers if i.pk not in existing]
