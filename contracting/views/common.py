@@ -63,6 +63,21 @@ def purchaser_required(view):
     return wrapper
 
 
+def purchaser_object_required(view):
+    """For the page of one object (a contract, a policy version, a question, a follow request): to someone who is
+    not a purchaser at all, the object is outside their scope like another insurer's, so a 404, not a 403."""
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        try:
+            scope = purchaser_scope(request)
+        except PermissionDenied:
+            raise Http404(_("Deze pagina bestaat niet of is niet voor u zichtbaar.")) from None
+        return view(request, scope, *args, **kwargs)
+
+    return wrapper
+
+
 def chosen_year(request, now: datetime) -> tuple[int, list[int]]:
     """?year=<n>, else the current contract year, else next calendar year; and the years that exist."""
     years = list(ContractYear.objects.order_by("year").values_list("year", flat=True))

@@ -72,7 +72,7 @@ from ..services import (
     standard_contract_set_module,
     standard_contract_update,
 )
-from .common import PurchaserScope, chosen_year, place_error, purchaser_required
+from .common import PurchaserScope, chosen_year, place_error, purchaser_object_required, purchaser_required
 
 PAGE_SIZE = 25
 # The normpraktijk of the GP financing rules: caps are stated per 2,350 registered patients.
@@ -227,7 +227,7 @@ def policy_publish_confirm(request, scope: PurchaserScope, year: int):
     })
 
 
-@purchaser_required
+@purchaser_object_required
 def policy_version(request, scope: PurchaserScope, pk: int):
     version = get_object_or_404(
         PolicyVersion.objects.select_related("policy__insurer", "published_by"),
@@ -242,7 +242,7 @@ def policy_version(request, scope: PurchaserScope, pk: int):
     })
 
 
-@purchaser_required
+@purchaser_object_required
 def policy_attachment(request, scope: PurchaserScope, pk: int):
     """Download a policy attachment of one's own insurer (media files are not served publicly)."""
     attachment = get_object_or_404(PolicyAttachment, pk=pk, policy__insurer_id__in=scope.insurer_ids)
@@ -327,7 +327,7 @@ def _save_module(request, contract: StandardContract, form: ContractModuleForm) 
     return True
 
 
-@purchaser_required
+@purchaser_object_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request, scope: PurchaserScope, pk: int):
     """The contract builder. Each module is saved on its own (htmx swaps just that module; without JavaScript
@@ -396,7 +396,7 @@ def _preview_modules(contract: StandardContract, patients: int) -> list[dict]:
     return rows
 
 
-@purchaser_required
+@purchaser_object_required
 def contract_preview(request, scope: PurchaserScope, pk: int):
     contract = standard_contract_for_insurer_user(request.user, pk)
     content = standard_contract_content(contract)
@@ -408,7 +408,7 @@ def contract_preview(request, scope: PurchaserScope, pk: int):
     })
 
 
-@purchaser_required
+@purchaser_object_required
 @require_http_methods(["GET", "POST"])
 def contract_publish_confirm(request, scope: PurchaserScope, pk: int):
     """Confirm publication: how many offers go out, and the deadline (15 September; care groups 15 July)."""
@@ -453,7 +453,7 @@ def inbox(request, scope: PurchaserScope):
     })
 
 
-@purchaser_required
+@purchaser_object_required
 @require_http_methods(["GET", "POST"])
 def question_detail(request, scope: PurchaserScope, pk: int):
     question = get_object_or_404(
@@ -480,7 +480,7 @@ def question_detail(request, scope: PurchaserScope, pk: int):
     })
 
 
-@purchaser_required
+@purchaser_object_required
 @require_http_methods(["GET", "POST"])
 def follow_request_detail(request, scope: PurchaserScope, pk: int):
     """The signed contract offered to follow, and the decision: follow, partially (naming the modules not

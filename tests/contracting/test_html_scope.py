@@ -9,22 +9,36 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import Role
+from accounts.models import Notification, Role
+from contracting.models import FollowRequest, Offer, Question, StandardContract
 from contracting.services import (
     follow_request_decide,
     follow_requests_create,
     offer_choose_modules,
+    offer_request,
     offer_sign,
+    policy_attach,
+    policy_publish,
+    policy_save_draft,
+    question_ask,
 )
-from tests.contracting.conftest import CHOICE, IN_WINDOW, ams
+from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import (
+    CareGroupFactory,
+    InsurerFactory,
+    MarketShareFactory,
+    OverlegTeamFactory,
+    PracticeFactory,
     UserFactory,
+    enrol_totp,
     make_member,
 )
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXPLANATION = "Wij kopen kwaliteit anders in."
 
 
@@ -126,3 +140,125 @@ def test_an_unsigned_choice_is_shown_to_the_holder_alone(client, offer, signator
     api.force_login(viewer)
     assert len(api.get(f"/api/v1/offers/{offer.pk}/").json()["chosen_modules"]) == 5
     assert "15,8" in text(get(client, viewer, reverse("offers:detail", args=[offer.pk])))
+
+
+# --- 3. The role x page matrix ---------------------------------------------------------------------------------
+@pytest.fixture
+def world(settings, tmp_path, market, nza_tariffs, practice_3100, signatory, purchaser, other_purchaser):
+    """Insurer A (preferent) and insurer C; practice X holds A's signed contract (offered to C) and an open offer
+    of C; care group G holds an offer of A. Strangers: practice Y (member, signatory), insurer B, care group H,
+    an overlegteam facing A."""
+    settings.MEDIA_ROOT = tmp_path
+    region = market["region"]
+    insurer_a, insurer_c = market["preferent"], market["other"]
+    member_x = make_member(Role.PRACTICE_MEMBER, practice_3100, email="medewerker@x.example")
+    contract_a = build_contract(insurer_a, purchaser)
+    signed = contract_a.offers.get(practice=practice_3100)
+    offer_sign(actor=signatory, offer=signed, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
+    [follow] = follow_requests_create(actor=signatory, offer=Offer.objects.get(pk=signed.pk), insurers=[insurer_c],
+                                      now=IN_WINDOW)
+    contract_c = build_contract(insurer_c, other_purchaser)
+    open_offer = offer_request(actor=signatory, practice=practice_3100, contract=contract_c, now=IN_WINDOW)
+    question = question_ask(actor=member_x, offer=signed, text="Geldt het plafond per locatie?", now=IN_WINDOW)
+
+    group = CareGroupFactory(region=region)
+    group.practices.add(PracticeFactory(region=region))
+    group_offer = Offer.objects.create(standard_contract=contract_a, care_group=group, year=2027, insurer=insurer_a)
+    group_member = make_member(Role.CAREGROUP_MEMBER, group, email="medewerker@zorggroep-g.example")
+
+    policy = policy_save_draft(actor=purchaser, insurer=insurer_a, year=2027, title="Beleid A", body="Tekst.")
+    attachment = policy_attach(actor=purchaser, policy=policy, upload=SimpleUploadedFile("a.pdf", PDF))
+    version = policy_publish(actor=purchaser, policy=policy, now=ams(2026, 3, 1, 10, 0))
+    draft = build_contract(insurer_a, purchaser, publish=False)
+    notice = Notification.objects.create(user=member_x, key="test", subject="Een melding")
+
+    practice_y = PracticeFactory(region=region)
+    signatory_y = make_member(Role.PRACTICE_SIGNATORY, practice_y, email="tekenbevoegd@y.example")
+    enrol_totp(signatory_y)
+    insurer_b = InsurerFactory(name="Derde Verzekeraar", short_name="Der", slug="der")
+    MarketShareFactory(region=region, insurer=insurer_b, share_percent=Decimal("5"))
+    return {
+        "objects": {
+            "signed": signed, "open": open_offer, "group_offer": group_offer, "follow": follow,
+            "question": question, "version": version, "attachment": attachment, "draft": draft,
+            "practice": practice_3100, "group": group, "insurer": insurer_a, "notice": notice,
+        },
+        "owners": {
+            "member_x": member_x, "signatory_x": signatory, "group_member": group_member,
+            "purchaser_a": purchaser, "purchaser_c": other_purchaser,
+        },
+        "strangers": {
+            "practice member of another practice": make_member(Role.PRACTICE_MEMBER, practice_y,
+                                                                email="medewerker@y.example"),
+            "signatory of another practice": signatory_y,
+            "purchaser of another insurer": make_member(Role.INSURER_PURCHASER, insurer_b,
+                                                        email="inkoper@der.example"),
+            "care-group member": make_member(Role.CAREGROUP_MEMBER, CareGroupFactory(region=region),
+                                             email="medewerker@zorggroep-h.example"),
+            "OTH member": make_member(Role.OTH_MEMBER, OverlegTeamFactory(region=region, insurer=insurer_a),
+                                      email="lid@oth.example"),
+        },
+    }
+
+
+# (url name, object, method, the owner for whom the page is 200; None: a form post, checked for strangers only)
+HTML_OBJECT_PAGES = [
+    ("offers:detail", "signed", "get", "member_x"),
+    ("offers:detail", "group_offer", "get", "group_member"),
+    ("offers:estimate", "open", "post", "member_x"),
+    ("offers:choose", "open", "post", None),
+    ("offers:ask", "open", "post", None),
+    ("offers:sign", "open", "get", "signatory_x"),
+    ("offers:sign", "open", "post", None),
+    ("offers:notify_signatories", "open", "post", None),
+    ("offers:refuse", "open", "get", "signatory_x"),
+    ("offers:refuse", "open", "post", None),
+    ("offers:receipt", "signed", "get", "member_x"),
+    ("offers:print", "signed", "get", "member_x"),
+    ("offers:pdf", "signed", "get", "member_x"),
+    ("offers:follow", "signed", "get", "member_x"),
+    ("offers:follow", "signed", "post", None),
+    ("purchasing:policy_version", "version", "get", "purchaser_a"),
+    ("purchasing:policy_attachment", "attachment", "get", "purchaser_a"),
+    ("purchasing:contract_edit", "draft", "get", "purchaser_a"),
+    ("purchasing:contract_edit", "draft", "post", None),
+    ("purchasing:contract_preview", "draft", "get", "purchaser_a"),
+    ("purchasing:contract_publish", "draft", "get", "purchaser_a"),
+    ("purchasing:contract_publish", "draft", "post", None),
+    ("purchasing:question", "question", "get", "purchaser_a"),
+    ("purchasing:question", "question", "post", None),
+    ("purchasing:follow_request", "follow", "get", "purchaser_c"),
+    ("purchasing:follow_request", "follow", "post", None),
+    ("accounts:practice_detail", "practice", "get", "member_x"),
+    ("accounts:care_group_detail", "group", "get", "group_member"),
+    ("accounts:insurer_detail", "insurer", "get", "purchaser_a"),
+    ("accounts:notification_read", "notice", "post", None),
+]
+STRANGERS = ["practice member of another practice", "signatory of another practice", "purchaser of another insurer",
+             "care-group member", "OTH member"]
+
+
+@pytest.mark.parametrize(("name", "obj", "method", "owner"), HTML_OBJECT_PAGES,
+                         ids=[f"{n}-{o}-{m}" for n, o, m, _owner in HTML_OBJECT_PAGES])
+@time_machine.travel(IN_WINDOW, tick=False)
+def test_another_organisations_object_is_a_404_on_every_html_page(client, world, name, obj, method, owner):
+    url = reverse(name, args=[world["objects"][obj].pk])
+    data = {"action": "general", "title": "Gekaapt", "term_years": 1, "text": "?", "answer": "!",
+            "decision": "followed", "confirm": "on", "modules": "kwaliteit", "reason": "x"}
+    for role in STRANGERS:
+        client.force_login(world["strangers"][role])
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 404, f"{role}: {method.upper()} {url} gave {response.status_code}"
+    client.logout()
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login")), url
+    if owner is not None:
+        client.force_login(world["owners"][owner])
+        response = getattr(client, method)(url, {} if method == "post" else None)
+        assert response.status_code == 200, f"{owner}: {method.upper()} {url} gave {response.status_code}"
+    # Nothing was changed by any of it.
+    assert not StandardContract.objects.filter(title="Gekaapt").exists()
+    assert Offer.objects.get(pk=world["objects"]["open"].pk).status == Offer.Status.OPEN
+    assert not FollowRequest.objects.exclude(status=FollowRequest.Status.PENDING).exists()
+    assert not Question.objects.exclude(answered_at=None).exists()
+    assert Notification.objects.get(pk=world["objects"]["notice"].pk).read_at is None
