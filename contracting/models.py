@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import money
+
 from .calendar import Phase
 from .engine import calendar_rule, clock_kinds, milestone_label, validate_clock_kind, validate_milestone_kind
 
@@ -251,7 +253,7 @@ class NzaMaxTariff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.module.name} {self.year}: € {self.max_tariff}"
+        return f"{self.module.name} {self.year}: {money(self.max_tariff)}"
 
 
 # --- Standard contracts ---------------------------------------------------------------------------------
@@ -334,7 +336,7 @@ class ContractModule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.module.name}: € {self.tariff}"
+        return f"{self.module.name}: {money(self.tariff)}"
 
 
 # --- Offers, choices, signatures ------------------------------------------------------------------------

@@ -1,14 +1,15 @@
 """The signed contract as a PDF (fpdf2), drawn from the frozen content of the Signature, never from the live
 standard contract, so the PDF always shows what was signed, with the hash that proves it."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+
+from core.numbers import count, hours, money
 
 from .models import Signature, Unit
 
@@ -23,7 +24,7 @@ def _t(text) -> str:
 
 def _money(value) -> str:
     try:
-        return "€ " + number_format(Decimal(str(value)), 2, force_grouping=True)
+        return money(value)
     except (InvalidOperation, ValueError):
         return "–"
 
@@ -31,7 +32,7 @@ def _money(value) -> str:
 def _hours(value) -> str:
     if value in (None, ""):
         return ""
-    return number_format(Decimal(str(value)), 1)
+    return hours(value)
 
 
 def _unit(code: str) -> str:
@@ -108,7 +109,7 @@ def signed_contract_pdf(signature: Signature, *, compress: bool = True) -> bytes
         pair(_("AGB-code"), holder["agb_code"])
     pair(_("KvK-nummer"), holder.get("kvk_number", ""))
     if holder.get("registered_patients") is not None:
-        pair(_("Ingeschreven patiënten"), number_format(holder["registered_patients"], 0, force_grouping=True))
+        pair(_("Ingeschreven patiënten"), count(holder["registered_patients"]))
     pair(_("Looptijd"), _years(content.get("years", [])))
 
     heading(_("Modules"))

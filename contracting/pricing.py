@@ -6,8 +6,9 @@ and the insurer's preview all call the functions here, so the amount a practice 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from core.numbers import hours as hours_text
 
 from .models import CapRule, ContractModule, Unit
 
@@ -120,7 +121,7 @@ def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[
             if check.problem == "over_cap":
                 lines.append(EstimateLine(cm.module.name, check.typed, None, _(
                     "Meer dan het plafond van %(cap)s uur per week; niet meegeteld.") % {
-                    "cap": number_format(check.cap, 1)}))
+                    "cap": hours_text(check.cap)}))
                 continue
             hours = check.hours
         amount = estimated_amount(cm, patients, hours)

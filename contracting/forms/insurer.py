@@ -5,8 +5,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils.formats import localize_input, number_format
+from django.utils.formats import localize_input
 from django.utils.translation import gettext_lazy as _
+
+from core.numbers import count, hours
 
 from ..models import CapRule, FollowRequest, HolderKind, Module
 
@@ -132,10 +134,6 @@ class ContractGeneralForm(UtrechtFormMixin, forms.Form):
     )
 
 
-def _hours(value: Decimal) -> str:
-    return number_format(value.normalize())
-
-
 class ContractModuleForm(UtrechtFormMixin, forms.Form):
     """One catalogue module in the contract builder; each module is saved on its own."""
 
@@ -153,8 +151,7 @@ class ContractModuleForm(UtrechtFormMixin, forms.Form):
             del self.fields["cap_hours"]
         else:
             low, high = module.cap_hours_min or Decimal(0), module.cap_hours_max
-            values = {"low": _hours(low), "high": _hours(high),
-                      "patients": number_format(module.cap_patients, force_grouping=True)}
+            values = {"low": hours(low), "high": hours(high), "patients": count(module.cap_patients)}
             if low == high:
                 text = _("Ten hoogste %(high)s uur per week per %(patients)s patiënten; leeg laten is dat "
                          "maximum.") % values

@@ -4,9 +4,9 @@ what changed in a contract since last year."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F
-from django.utils.formats import number_format
 
 from accounts.models import Membership, Role
+from core.numbers import hours as hours_text
 from insurers.models import PolicyVersion
 
 from ..models import ContractModule, Offer, Segment, StandardContract, Unit
@@ -54,7 +54,7 @@ def _previous_contract(contract: StandardContract) -> StandardContract | None:
 
 
 def _cap_display(hours: Decimal | None) -> str:
-    return number_format(hours, 1) if hours is not None else "–"
+    return hours_text(hours) if hours is not None else "–"
 
 
 def contract_changes_since_last_year(contract: StandardContract, current: list[ContractModule]) -> dict | None:

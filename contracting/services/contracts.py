@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import practice_ids_of
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
+from core.numbers import count, hours, money
 from insurers.models import Insurer
 from providers.models import Practice
 from providers.selectors import practices_with_preferent
@@ -103,9 +104,10 @@ def _check_tariff(module: Module, tariff: Decimal, year: int) -> None:
     if maximum is not None and tariff > maximum:
         raise PortalError(
             "tariff_above_nza_max",
-            _("Het tarief voor %(module)s (€ %(tariff)s) ligt boven het NZa-maximumtarief voor %(year)s "
-              "(€ %(maximum)s).") % {"module": module.name, "tariff": tariff, "year": year, "maximum": maximum},
-            fields={"tariff": [_("Ten hoogste € %(maximum)s.") % {"maximum": maximum}]},
+            _("Het tarief voor %(module)s (%(tariff)s) ligt boven het NZa-maximumtarief voor %(year)s "
+              "(%(maximum)s).") % {"module": module.name, "tariff": money(tariff), "year": year,
+                                   "maximum": money(maximum)},
+            fields={"tariff": [_("Ten hoogste %(maximum)s.") % {"maximum": money(maximum)}]},
         )
 
 
@@ -125,11 +127,17 @@ def standard_contract_set_module(*, actor, contract: StandardContract, module: M
         cap_hours = _money(cap_hours, "cap_hours")
         low, high = module.cap_hours_min or Decimal(0), module.cap_hours_max
         if not (low <= cap_hours <= high):
-            raise PortalError("cap_out_of_range",
-                              _("Het plafond voor %(module)s ligt tussen %(low)s en %(high)s uur per week per "
-                                "%(patients)s patiënten.")
-                              % {"module": module.name, "low": low, "high": high, "patients": module.cap_patients},
-                              fields={"cap_hours": [_("%(low)s–%(high)s uur.") % {"low": low, "high": high}]})
+            values = {"module": module.name, "low": hours(low), "high": hours(high),
+                      "patients": count(module.cap_patients)}
+            if low == high:
+                detail = _("Het plafond voor %(module)s is ten hoogste %(high)s uur per week per %(patients)s "
+                           "patiënten.") % values
+                field = _("Ten hoogste %(high)s uur.") % values
+            else:
+                detail = _("Het plafond voor %(module)s ligt tussen %(low)s en %(high)s uur per week per "
+                           "%(patients)s patiënten.") % values
+                field = _("%(low)s–%(high)s uur.") % values
+            raise PortalError("cap_out_of_range", detail, fields={"cap_hours": [field]})
     if module.has_nza_max:
         mandatory = mandatory or module.category == "prestatie"
     with transaction.atomic():

@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.notices import N_, day, moment
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
+from core.numbers import count
+from core.numbers import hours as hours_text
 
 from ..calendar import QUESTION_ANSWER_CLOCK, last_day
 from ..models import ContractModule, ModuleChoice, Offer, Question, Signature
@@ -94,9 +95,8 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
             if check.problem == "over_cap":
                 errors[code] = [_("%(module)s: ten hoogste %(cap)s uur per week voor uw %(patients)s patiënten "
                                   "(u koos %(hours)s).")
-                                % {"module": cm.module.name, "cap": number_format(check.cap, 1),
-                                   "patients": number_format(patients, force_grouping=True),
-                                   "hours": number_format(check.typed)}]
+                                % {"module": cm.module.name, "cap": hours_text(check.cap), "patients": count(patients),
+                                   "hours": hours_text(check.typed)}]
                 over_cap = True
                 continue
             hours = check.hours

@@ -48,7 +48,7 @@ def test_tariff_above_the_nza_maximum_is_refused_and_nothing_changes(market, nza
         standard_contract_set_module(actor=None, contract=contract, module=Module.objects.get(code="consult"),
                                      tariff="10.51")
     assert exc.value.code == "tariff_above_nza_max"
-    assert "NZa-maximumtarief" in exc.value.detail and "10.50" in exc.value.detail
+    assert "NZa-maximumtarief" in exc.value.detail and "(€ 10,50)" in exc.value.detail
     assert contract.modules.get(module__code="consult").tariff == Decimal("10.50")
 
 

@@ -256,8 +256,8 @@ def test_a_tariff_above_the_nza_maximum_is_refused_and_nothing_is_saved(client, 
     response = client.post(url, {"action": "module", "module": "inschrijving", "m-inschrijving-include": "on",
                                  "m-inschrijving-tariff": "18,00", "m-inschrijving-conditions": "Nieuw"})
     assert response.status_code == 200
-    assert ("Het tarief voor Inschrijving op naam (inschrijftarief) (€ 18.00) ligt boven het NZa-maximumtarief "
-            "voor 2027 (€ 17.50).") in text(response.content.decode())
+    assert ("Het tarief voor Inschrijving op naam (inschrijftarief) (€ 18,00) ligt boven het NZa-maximumtarief "
+            "voor 2027 (€ 17,50).") in text(response.content.decode())
     cm = ContractModule.objects.get(standard_contract=draft_contract, module__code="inschrijving")
     assert (cm.tariff, cm.conditions) == (Decimal("17.00"), "")
 
@@ -274,7 +274,7 @@ def test_modules_are_added_changed_and_removed_one_at_a_time(client, purchaser, 
     response = client.post(url, {"action": "module", "module": "praktijkmanagement",
                                  "m-praktijkmanagement-include": "on", "m-praktijkmanagement-tariff": "2500",
                                  "m-praktijkmanagement-cap_hours": "7"})
-    assert "tussen 3.00 en 6.00 uur per week" in text(response.content.decode())
+    assert "ligt tussen 3 en 6 uur per week per 2.350 patiënten" in text(response.content.decode())
     assert ContractModule.objects.get(standard_contract=draft_contract,
                                       module__code="praktijkmanagement").cap_hours == Decimal("4.00")
 

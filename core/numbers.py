@@ -1,0 +1,29 @@
+"""Amounts, hours and counts in messages, written as the reader writes them (the active language): Dutch
+"€ 3.900,00", "15,8" and "2.350"; English "€ 3,900.00", "15.8" and "2,350". Every service message, form help text
+and PDF line that prints a number goes through these, so no message shows Python's "17.40" to a Dutch reader."""
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+
+def _decimal(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def money(value) -> str:
+    """An amount in euros with cents and thousands grouped: '€ 17,40', '€ 3.900,00'."""
+    return "€ " + number_format(_decimal(value), 2, force_grouping=True)
+
+
+def hours(value) -> str:
+    """Hours as precise as they are and no more: 12.00 is '12', 15.80 is '15,8', 7.25 is '7,25'."""
+    number = _decimal(value)
+    exponent = number.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number_format(number, places, force_grouping=True)
+
+
+def count(value: int) -> str:
+    """A whole number with thousands grouped: '2.350' patients."""
+    return number_format(int(value), 0, force_grouping=True)
