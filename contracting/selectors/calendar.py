@@ -17,7 +17,7 @@ from ..calendar import (
     local_date,
 )
 from ..engine import calendar_rule, calendar_rules
-from ..models import ContractYear, Milestone
+from ..models import ContractYear, HolderKind, Milestone
 
 # Which calendar audience a role acts as. Administrators keep the whole calendar running, so their next step
 # is the next milestone of any audience.
@@ -187,6 +187,51 @@ def year_deadlines(year: int, now: datetime) -> dict[str, Deadline]:
 def milestone_deadline(year: int, kind: str, now: datetime) -> Deadline | None:
     milestone = Milestone.objects.filter(contract_year__year=year, kind=kind).first()
     return Deadline.of(milestone.due_at, now, boundary=_boundary(kind)) if milestone else None
+
+
+# When a year's definitive offers are due, by kind of holder: care groups by 15 July, practices by 15 September.
+OFFERS_DEADLINE_KIND = {HolderKind.PRACTICE: MilestoneKind.INDIVIDUAL_OFFERS_FINAL,
+                        HolderKind.CARE_GROUP: MilestoneKind.CAREGROUP_OFFERS}
+
+
+def offers_deadline_kind(holder_kind: str) -> str:
+    return OFFERS_DEADLINE_KIND[holder_kind]
+
+
+@dataclass(frozen=True)
+class OffersExpected:
+    """Where a holder without an offer for `year` stands: when offers were or are due for its kind of holder,
+    the signing window, and the first step of the next year's cycle."""
+
+    holder_kind: str
+    year: int
+    deadline: Deadline | None  # None: the year has no calendar
+    window: Window | None
+    next_cycle: Deadline
+
+    @property
+    def state(self) -> str:
+        """"no_calendar", "coming" (offers still due), "late" (due date passed, signing still possible) or
+        "closed" (nothing can be signed for this year any more)."""
+        if self.deadline is None:
+            return "no_calendar"
+        if self.window is not None and self.window.state == "closed":
+            return "closed"
+        return "late" if self.deadline.passed else "coming"
+
+
+def offers_expected(year: int, holder_kinds: list[str], now: datetime, *,
+                    window: Window | None = None) -> list[OffersExpected]:
+    """For each kind of holder the user acts for, when the year's offers come (or came). Two queries, three
+    without the signing window passed in."""
+    deadlines = year_deadlines(year, now)
+    window = window or signing_window_at(year, now)
+    start = calendar_rule(MilestoneKind.EVALUATION_START)
+    # Next year's calendar may not exist yet; its first step then falls on the GCP default (1 January).
+    next_cycle = (milestone_deadline(year + 1, MilestoneKind.EVALUATION_START, now)
+                  or Deadline.of(start.due_at(year + 1), now, boundary=start.boundary))
+    return [OffersExpected(holder_kind=kind, year=year, deadline=deadlines.get(offers_deadline_kind(kind)),
+                           window=window, next_cycle=next_cycle) for kind in holder_kinds]
 
 
 def contract_year_current(now: datetime) -> ContractYear | None:

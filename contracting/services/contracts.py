@@ -18,7 +18,6 @@ from providers.models import Practice
 from providers.selectors import practices_with_preferent
 
 from ..access import require_insurer_purchaser
-from ..calendar import MilestoneKind
 from ..models import (
     CapRule,
     ContractModule,
@@ -30,7 +29,7 @@ from ..models import (
     Offer,
     StandardContract,
 )
-from ..selectors import signing_window
+from ..selectors import offers_deadline_kind, signing_window
 
 
 def _money(value, field: str) -> Decimal:
@@ -202,8 +201,7 @@ def require_contract_year(year: int) -> None:
 
 
 def _publication_deadline(contract: StandardContract) -> datetime | None:
-    kind = (MilestoneKind.INDIVIDUAL_OFFERS_FINAL if contract.holder_kind == HolderKind.PRACTICE
-            else MilestoneKind.CAREGROUP_OFFERS)
+    kind = offers_deadline_kind(contract.holder_kind)
     m = Milestone.objects.filter(contract_year__year=contract.first_year, kind=kind).first()
     return m.due_at if m else None
 

@@ -53,6 +53,7 @@ from ..selectors import (
     inbox_counts,
     insurer_inbox,
     milestone_deadline,
+    offers_deadline_kind,
     signing_reminders_sent,
     signing_watch,
     unsigned_offers,
@@ -432,7 +433,7 @@ def contract_publish_confirm(request, scope: PurchaserScope, pk: int):
     is_practice = contract.holder_kind == HolderKind.PRACTICE
     offers_to_send = (practices_with_preferent().filter(preferent_insurer_pk=contract.insurer_id).count()
                       if is_practice else None)
-    kind = MilestoneKind.INDIVIDUAL_OFFERS_FINAL if is_practice else MilestoneKind.CAREGROUP_OFFERS
+    kind = offers_deadline_kind(contract.holder_kind)
     return render(request, "contracting/insurer/contract_publish.html", {
         "scope": scope, "contract": contract, "form": form, "offers_to_send": offers_to_send,
         "module_count": contract.modules.count(),

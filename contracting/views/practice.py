@@ -69,6 +69,7 @@ from ..selectors import (
     contract_changes_since_last_year,
     holder_signatories,
     latest_policy_version,
+    offers_expected,
     segment_label,
     signing_window_at,
     signing_year_default,
@@ -219,10 +220,13 @@ def offer_list(request):
             available = [c for c in contracts if (practice.pk, c.insurer_id) not in has_offer]
             requestable.append({"practice": practice, "contracts": available})
 
+    holder_kinds = ([HolderKind.PRACTICE] if practices else []) + (
+        [HolderKind.CARE_GROUP] if care_group_ids_of(request.user) else [])
     return render(request, "contracting/practice/list.html", {
         "year": year, "years": years, "window": window, "offers": offers, "requestable": requestable,
+        "expected": [] if offers else offers_expected(year, holder_kinds, now, window=window),
         "several_holders": len({(o.practice_id, o.care_group_id) for o in offers}) > 1 or len(practices) > 1,
-        "is_provider": bool(practices or care_group_ids_of(request.user)),
+        "is_provider": bool(holder_kinds),
     })
 
 

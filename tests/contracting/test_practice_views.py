@@ -148,7 +148,8 @@ def test_list_without_offers_says_so(client, practice_user, year2027):
     client.force_login(practice_user)
     with time_machine.travel(BEFORE_WINDOW, tick=False):
         body = text(page(client, reverse("offers:list")))
-    assert "Er is nog geen aanbod voor 2027" in body
+    # 20 September: the practices' offers were due by 15 September.
+    assert "Er is voor 2027 geen aanbod voor uw praktijk gekomen" in body
 
 
 @time_machine.travel(IN_WINDOW, tick=False)
