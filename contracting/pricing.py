@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.numbers import hours as hours_text
+from core.numbers import plural_n
 
 from .models import CapRule, ContractModule, Unit
 
@@ -119,8 +121,9 @@ def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[
                 lines.append(EstimateLine(cm.module.name, None, None, _("Vul het aantal uren per week in.")))
                 continue
             if check.problem == "over_cap":
-                lines.append(EstimateLine(cm.module.name, check.typed, None, _(
-                    "Meer dan het plafond van %(cap)s uur per week; niet meegeteld.") % {
+                lines.append(EstimateLine(cm.module.name, check.typed, None, ngettext(
+                    "Meer dan het plafond van %(cap)s uur per week; niet meegeteld.",
+                    "Meer dan het plafond van %(cap)s uur per week; niet meegeteld.", plural_n(check.cap)) % {
                     "cap": hours_text(check.cap)}))
                 continue
             hours = check.hours

@@ -27,3 +27,15 @@ def hours(value) -> str:
 def count(value: int) -> str:
     """A whole number with thousands grouped: '2.350' patients."""
     return number_format(int(value), 0, force_grouping=True)
+
+
+def plural_n(value) -> int:
+    """The whole number gettext chooses a plural form by: 1 hour, 1 jaar, but '1,5 uur' and '1.5 hours', which
+    read as plural in Dutch and English alike; typed text ('15,8') counts as the number it means."""
+    try:
+        number = _decimal(str(value).replace(",", ".")) if isinstance(value, str) else _decimal(value)
+    except ArithmeticError:
+        return 2
+    if not number.is_finite():
+        return 2
+    return int(number) if number == number.to_integral_value() else 2

@@ -7,11 +7,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.notices import N_, day, moment
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
-from core.numbers import count
+from core.numbers import count, plural_n
 from core.numbers import hours as hours_text
 
 from ..calendar import QUESTION_ANSWER_CLOCK, last_day
@@ -93,8 +94,10 @@ def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal 
                 errors[code] = [_("Vul het aantal uren per week in voor %(module)s.") % {"module": cm.module.name}]
                 continue
             if check.problem == "over_cap":
-                errors[code] = [_("%(module)s: ten hoogste %(cap)s uur per week voor uw %(patients)s patiënten "
-                                  "(u koos %(hours)s).")
+                errors[code] = [ngettext("%(module)s: ten hoogste %(cap)s uur per week voor uw %(patients)s "
+                                         "patiënten (u koos %(hours)s).",
+                                         "%(module)s: ten hoogste %(cap)s uur per week voor uw %(patients)s "
+                                         "patiënten (u koos %(hours)s).", plural_n(check.cap))
                                 % {"module": cm.module.name, "cap": hours_text(check.cap), "patients": count(patients),
                                    "hours": hours_text(check.typed)}]
                 over_cap = True

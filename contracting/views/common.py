@@ -72,7 +72,7 @@ def purchaser_object_required(view):
         try:
             scope = purchaser_scope(request)
         except PermissionDenied:
-            raise Http404(_("Deze pagina bestaat niet of is niet voor u zichtbaar.")) from None
+            raise Http404(_("Deze pagina bestaat niet, of is niet voor u zichtbaar.")) from None
         return view(request, scope, *args, **kwargs)
 
     return wrapper

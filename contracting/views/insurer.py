@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize_input
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from core.errors import PortalError
+from core.numbers import count
 from core.text import has_changes, paragraph_diff, render_policy_text
 from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
@@ -425,7 +427,9 @@ def contract_publish_confirm(request, scope: PurchaserScope, pk: int):
             form.add_error(None, exc.detail)
         else:
             sent = published.offers.count()
-            text = _("Het contract is gepubliceerd; %(count)s aanbieding(en) zijn verstuurd.") % {"count": sent}
+            text = ngettext("Het contract is gepubliceerd; %(count)s aanbieding is verstuurd.",
+                            "Het contract is gepubliceerd; %(count)s aanbiedingen zijn verstuurd.", sent) % {
+                "count": count(sent)}
             if published.is_late:
                 text += " " + _("De publicatie is na de termijn en is als te laat geregistreerd.")
             (messages.warning if published.is_late else messages.success)(request, text)

@@ -311,7 +311,7 @@ def test_publishing_sends_offers_and_makes_the_builder_read_only(client, purchas
     assert "uiterlijk 15 september 2026" in html
 
     response = client.post(url, {"confirm": "on"}, follow=True)
-    assert "2 aanbieding(en) zijn verstuurd" in text(response.content.decode())
+    assert "2 aanbiedingen zijn verstuurd" in text(response.content.decode())
     draft_contract.refresh_from_db()
     assert draft_contract.status == StandardContract.Status.PUBLISHED and not draft_contract.is_late
     assert Offer.objects.filter(standard_contract=draft_contract).count() == 2

@@ -1,0 +1,9 @@
+"""Template filters for numbers in text: `{% load numbers %}`."""
+
+from django import template
+
+from core.numbers import plural_n
+
+register = template.Library()
+
+register.filter("plural_n", plural_n)
