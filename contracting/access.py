@@ -1,7 +1,7 @@
 """Which contracting objects a user may see and act on. Views and API start from these querysets, so an
 object outside the user's scope is not found (404); an action the user's role does not allow is 403."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from accounts.selectors import (
     practice_ids_of,
 )
 from core.errors import Forbidden
+from insurers.models import PolicyAttachment, PolicyVersion
 
 from .models import FollowRequest, Offer, Question, StandardContract
 
@@ -105,3 +106,11 @@ def follow_requests_visible_to(user) -> QuerySet[FollowRequest]:
 
 def questions_visible_to(user) -> QuerySet[Question]:
     return Question.objects.filter(offer__in=offers_visible_to(user))
+
+
+def policy_attachments_visible_to(user) -> QuerySet[PolicyAttachment]:
+    """A policy attachment that a published version carries is public, for anyone without logging in (the GCP's
+    publication duty); one that is only in a draft is its own insurer's purchasers' alone."""
+    published = Exists(PolicyVersion.attachments.through.objects.filter(policyattachment_id=OuterRef("pk")))
+    own = [m.insurer_id for m in memberships_of(user) if m.role == Role.INSURER_PURCHASER]
+    return PolicyAttachment.objects.filter(published | Q(policy__insurer_id__in=own))

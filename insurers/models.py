@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -51,8 +53,15 @@ class PurchasingPolicy(models.Model):
         return f"{self.insurer} — inkoopbeleid {self.year}"
 
 
+# The name people see (and download the file as); the stored file has a short generated name of its own, so this
+# is the only limit on the name.
+ATTACHMENT_NAME_MAX = 200
+
+
 def _attachment_path(instance, filename: str) -> str:
-    return f"policies/{instance.policy.insurer_id}/{instance.policy.year}/{filename}"
+    """policies/<insurer>/<year>/<uuid>.pdf: well inside the FileField's 100 characters whatever the uploaded
+    name, and never a name taken from the upload (PolicyAttachment.name keeps that)."""
+    return f"policies/{instance.policy.insurer_id}/{instance.policy.year}/{uuid.uuid4().hex}.pdf"
 
 
 class PolicyAttachment(models.Model):
@@ -62,7 +71,7 @@ class PolicyAttachment(models.Model):
     policy = models.ForeignKey(PurchasingPolicy, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=_("inkoopbeleid"))
     file = models.FileField(_("bestand"), upload_to=_attachment_path)
-    name = models.CharField(_("naam"), max_length=200)
+    name = models.CharField(_("naam"), max_length=ATTACHMENT_NAME_MAX)
     size = models.PositiveIntegerField(_("grootte (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.errors import PortalError
 from core.text import paragraph_counts
-from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy, change_lines
+from insurers.models import (
+    ATTACHMENT_NAME_MAX,
+    Insurer,
+    PolicyAttachment,
+    PolicyVersion,
+    PurchasingPolicy,
+    change_lines,
+)
 
 from ..access import require_insurer_purchaser
 from ..calendar import MilestoneKind
@@ -48,11 +55,18 @@ def policy_save_draft(*, actor, insurer: Insurer, year: int, title: str, body: s
 def policy_attach(*, actor, policy: PurchasingPolicy, upload: UploadedFile) -> PolicyAttachment:
     """Attach a PDF (checked by its content, not only its name) of at most 10 MB."""
     require_insurer_purchaser(actor, policy.insurer_id)
-    name = (upload.name or "").rsplit("/", 1)[-1]
+    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name.lower().endswith(".pdf"):
         raise PortalError("attachment_type",
                           _("‘%(name)s’ is geen PDF. Alleen PDF-bestanden kunnen als bijlage.") % {"name": name},
                           fields={"file": [_("Alleen PDF.")]})
+    if len(name) > ATTACHMENT_NAME_MAX:
+        # The file itself is stored under a short generated name; the name people see is kept as given.
+        raise PortalError("attachment_name_too_long",
+                          _("De bestandsnaam is %(length)s tekens lang; ten hoogste %(max)s. Geef het bestand een "
+                            "kortere naam en voeg het opnieuw toe.")
+                          % {"length": len(name), "max": ATTACHMENT_NAME_MAX},
+                          fields={"file": [_("Naam te lang.")]})
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise PortalError("attachment_too_large",
                           _("‘%(name)s’ is %(size)s MB; een bijlage is ten hoogste 10 MB.")
@@ -77,7 +91,7 @@ def policy_attach(*, actor, policy: PurchasingPolicy, upload: UploadedFile) -> P
             raise PortalError("too_many_attachments",
                               _("Ten hoogste %(count)s bijlagen.") % {"count": MAX_ATTACHMENTS})
         attachment = PolicyAttachment(policy=policy, name=name, size=upload.size, sha256=digest.hexdigest())
-        attachment.file.save(name, upload, save=False)
+        attachment.file.save("bijlage.pdf", upload, save=False)  # stored as policies/<insurer>/<year>/<uuid>.pdf
         attachment.save()
         audit_record(actor=actor, verb="insurers.policy.attachment_added", obj=policy,
                      after={"name": name, "size": upload.size, "sha256": attachment.sha256})

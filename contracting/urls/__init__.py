@@ -7,4 +7,5 @@ urlpatterns = [
     path("contracten/", include("contracting.urls.practice")),
     path("inkoop/", include("contracting.urls.insurer")),
     path("register/", include("contracting.urls.public")),
+    path("inkoopbeleid/", include("contracting.urls.policy_public")),
 ]

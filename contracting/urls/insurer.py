@@ -10,7 +10,6 @@ urlpatterns = [
     path("beleid/<int:year>/", views.policy_edit, name="policy"),
     path("beleid/<int:year>/publiceren/", views.policy_publish_confirm, name="policy_publish"),
     path("beleid/versies/<int:pk>/", views.policy_version, name="policy_version"),
-    path("beleid/bijlagen/<int:pk>/", views.policy_attachment, name="policy_attachment"),
     path("contracten/nieuw/", views.contract_new, name="contract_new"),
     path("contracten/<int:pk>/", views.contract_edit, name="contract_edit"),
     path("contracten/<int:pk>/voorbeeld/", views.contract_preview, name="contract_preview"),

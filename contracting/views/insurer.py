@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import PortalError
 from core.numbers import count
 from core.text import has_changes, paragraph_diff, render_policy_text
-from insurers.models import Insurer, PolicyAttachment, PolicyVersion, PurchasingPolicy
+from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
 
 from ..access import standard_contract_for_insurer_user
@@ -243,13 +243,6 @@ def policy_version(request, scope: PurchaserScope, pk: int):
         "rendered": render_policy_text(version.body, heading_level=2),
         "attachments": list(version.attachments.all()),
     })
-
-
-@purchaser_object_required
-def policy_attachment(request, scope: PurchaserScope, pk: int):
-    """Download a policy attachment of one's own insurer (media files are not served publicly)."""
-    attachment = get_object_or_404(PolicyAttachment, pk=pk, policy__insurer_id__in=scope.insurer_ids)
-    return FileResponse(attachment.file.open("rb"), content_type="application/pdf", filename=attachment.name)
 
 
 # --- Standard contracts --------------------------------------------------------------------------------------

@@ -167,8 +167,9 @@ def world(settings, tmp_path, market, nza_tariffs, practice_3100, signatory, pur
     group_member = make_member(Role.CAREGROUP_MEMBER, group, email="medewerker@zorggroep-g.example")
 
     policy = policy_save_draft(actor=purchaser, insurer=insurer_a, year=2027, title="Beleid A", body="Tekst.")
-    attachment = policy_attach(actor=purchaser, policy=policy, upload=SimpleUploadedFile("a.pdf", PDF))
     version = policy_publish(actor=purchaser, policy=policy, now=ams(2026, 3, 1, 10, 0))
+    # Only in the draft: a published version's attachments are public (tests/contracting/test_policy_public.py).
+    attachment = policy_attach(actor=purchaser, policy=policy, upload=SimpleUploadedFile("a.pdf", PDF))
     draft = build_contract(insurer_a, purchaser, publish=False)
     notice = Notification.objects.create(user=member_x, key="test", subject="Een melding")
 
@@ -219,7 +220,6 @@ HTML_OBJECT_PAGES = [
     ("offers:follow", "signed", "get", "member_x"),
     ("offers:follow", "signed", "post", None),
     ("purchasing:policy_version", "version", "get", "purchaser_a"),
-    ("purchasing:policy_attachment", "attachment", "get", "purchaser_a"),
     ("purchasing:contract_edit", "draft", "get", "purchaser_a"),
     ("purchasing:contract_edit", "draft", "post", None),
     ("purchasing:contract_preview", "draft", "get", "purchaser_a"),
@@ -236,6 +236,20 @@ HTML_OBJECT_PAGES = [
 ]
 STRANGERS = ["practice member of another practice", "signatory of another practice", "purchaser of another insurer",
              "care-group member", "OTH member"]
+
+
+@time_machine.travel(IN_WINDOW, tick=False)
+def test_a_draft_policy_attachment_is_a_404_to_everyone_but_its_purchasers(client, world):
+    """Attachments are served on a public address (published ones to anyone), so a draft's is a 404 to the
+    anonymous visitor too, not a login page."""
+    url = reverse("policies:attachment", args=[world["objects"]["attachment"].pk])
+    for role in STRANGERS:
+        client.force_login(world["strangers"][role])
+        assert client.get(url).status_code == 404, role
+    client.logout()
+    assert client.get(url).status_code == 404
+    client.force_login(world["owners"]["purchaser_a"])
+    assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize(("name", "obj", "method", "owner"), HTML_OBJECT_PAGES,

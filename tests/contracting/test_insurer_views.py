@@ -79,6 +79,8 @@ def test_another_insurers_objects_are_not_found(client, purchaser, other_purchas
     with time_machine.travel(ams(2026, 3, 1, 10, 0), tick=False):
         client.post(reverse("purchasing:policy_publish", args=[2027]), {"confirm": "on"})
     version = PolicyVersion.objects.get(policy=policy)
+    draft_only = policy_attach(actor=other_purchaser, policy=policy,
+                               upload=SimpleUploadedFile("concept.pdf", PDF + b"concept"))
     question = question_ask(actor=signatory, offer=follow_request.offer, text="Vraag aan Pref", now=IN_WINDOW)
 
     # `purchaser` buys for the preferent insurer: the other insurer's contract, policy and follow request are
@@ -89,10 +91,12 @@ def test_another_insurers_objects_are_not_found(client, purchaser, other_purchas
         reverse("purchasing:contract_preview", args=[theirs.pk]),
         reverse("purchasing:contract_publish", args=[theirs.pk]),
         reverse("purchasing:policy_version", args=[version.pk]),
-        reverse("purchasing:policy_attachment", args=[attachment.pk]),
+        reverse("policies:attachment", args=[draft_only.pk]),
         reverse("purchasing:follow_request", args=[follow_request.pk]),
     ]:
         assert client.get(url).status_code == 404, url
+    # What the other insurer published is public, its attachments included.
+    assert b"".join(client.get(reverse("policies:attachment", args=[attachment.pk])).streaming_content) == PDF
     assert client.post(reverse("purchasing:contract_edit", args=[theirs.pk]),
                        {"action": "general", "title": "Gekaapt", "term_years": 1}).status_code == 404
     assert client.get(reverse("purchasing:dashboard"), {"insurer": market["other"].pk}).status_code == 404
@@ -101,7 +105,8 @@ def test_another_insurers_objects_are_not_found(client, purchaser, other_purchas
     client.force_login(other_purchaser)
     assert client.get(reverse("purchasing:question", args=[question.pk])).status_code == 404
     assert client.get(reverse("purchasing:follow_request", args=[follow_request.pk])).status_code == 200
-    assert b"".join(client.get(reverse("purchasing:policy_attachment", args=[attachment.pk])).streaming_content) == PDF
+    assert (b"".join(client.get(reverse("policies:attachment", args=[draft_only.pk])).streaming_content)
+            == PDF + b"concept")
     theirs.refresh_from_db()
     assert theirs.title == "Huisartsenzorg 2027"
 
