@@ -427,6 +427,10 @@ class Signature(models.Model):
     content = models.JSONField(_("inhoud"))
     content_hash = models.CharField(_("inhoudshash (SHA-256)"), max_length=64)
     estimated_amount = models.DecimalField(_("geschat jaarbedrag (€)"), max_digits=12, decimal_places=2)
+    # The purchasing-policy version in force when this was signed (also frozen in `content`): a later version
+    # does not change what the holder signed under. Null: the insurer had published no policy for the year.
+    policy_version = models.ForeignKey("insurers.PolicyVersion", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name=_("inkoopbeleid bij ondertekening"))
 
     class Meta:
         verbose_name = _("handtekening")

@@ -157,6 +157,11 @@ def signed_contract_pdf(signature: Signature, *, compress: bool = True) -> bytes
         signer = f"{signer} ({signed_by['email']})"
     pair(_("Ondertekend door"), signer)
     pair(_("Ondertekend op"), date_format(signed_at, "j F Y, H:i:s") + " " + _("(Nederlandse tijd)"))
+    version = signature.policy_version
+    if version is not None:
+        pair(_("Inkoopbeleid"), _("‘%(title)s’, versie %(number)s van %(day)s (inhoudshash %(hash)s)") % {
+            "title": version.title, "number": version.number,
+            "day": date_format(timezone.localtime(version.published_at), "j F Y"), "hash": version.content_hash})
     pair(_("Inhoudshash (SHA-256)"), "")
     pdf.set_font("Courier", size=9)
     pdf.cell(width, 5, signature.content_hash, new_x=XPos.LMARGIN, new_y=YPos.NEXT)

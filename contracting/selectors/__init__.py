@@ -45,6 +45,8 @@ from .offers import (  # noqa: F401
     contract_changes_since_last_year,
     holder_signatories,
     latest_policy_version,
+    offer_policy_version,
+    policy_version_ref,
     segment_label,
     unit_label,
 )

@@ -38,8 +38,28 @@ def holder_signatories(offer) -> list[Membership]:
 
 
 def latest_policy_version(offer: Offer) -> PolicyVersion | None:
+    """The purchasing-policy version in force for an offer now: the insurer's latest for the offer's year."""
     return (PolicyVersion.objects.filter(policy__insurer_id=offer.insurer_id, policy__year=offer.year)
-            .prefetch_related("attachments").order_by("-number").first())
+            .select_related("policy__insurer").prefetch_related("attachments").order_by("-number").first())
+
+
+def offer_policy_version(offer: Offer, signature=None) -> PolicyVersion | None:
+    """The version an offer's pages show: for a signed offer the one recorded at signing (a later version does
+    not apply to it), otherwise the latest."""
+    if signature is not None:
+        if signature.policy_version_id is None:
+            return None
+        return (PolicyVersion.objects.select_related("policy__insurer").prefetch_related("attachments")
+                .get(pk=signature.policy_version_id))
+    return latest_policy_version(offer)
+
+
+def policy_version_ref(version: PolicyVersion | None) -> dict | None:
+    """How a signature records the version in force: frozen with the signed content, so its hash covers it."""
+    if version is None:
+        return None
+    return {"id": version.pk, "number": version.number, "title": version.title,
+            "published_at": version.published_at.isoformat(), "content_hash": version.content_hash}
 
 
 def _previous_contract(contract: StandardContract) -> StandardContract | None:

@@ -32,6 +32,12 @@ from .offers import (  # noqa: F401, E402
     question_answer,
     question_ask,
 )
-from .policies import policy_attach, policy_detach, policy_publish, policy_save_draft  # noqa: F401, E402
+from .policies import (  # noqa: F401, E402
+    policy_attach,
+    policy_detach,
+    policy_publish,
+    policy_publish_refusal,
+    policy_save_draft,
+)
 from .register import register_entries, register_publish  # noqa: F401, E402
 from .sweep import deadlines_sweep, effect_runs_retry, milestones_sweep  # noqa: F401, E402

@@ -18,7 +18,7 @@ from core.numbers import hours as hours_text
 from ..calendar import QUESTION_ANSWER_CLOCK, last_day
 from ..models import ContractModule, ModuleChoice, Offer, Question, Signature
 from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
-from ..selectors import signing_window
+from ..selectors import latest_policy_version, policy_version_ref, signing_window
 from .clocks import clock_done, clock_start
 from .contracts import content_hash, standard_contract_content
 
@@ -160,6 +160,8 @@ def offer_signed_content(offer: Offer, parsed) -> tuple[dict, Decimal]:
                    "registered_patients": patients},
         "offer_id": offer.pk,
         "estimated_amount": str(total),
+        # The purchasing policy the holder signs under; a version published later does not change it.
+        "policy": policy_version_ref(latest_policy_version(offer)),
     }
     return content, total
 
@@ -177,8 +179,9 @@ def offer_sign_preview(offer: Offer) -> tuple[dict, list[tuple[ContractModule, D
 def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_verified: bool) -> Signature:
     """Sign an offer: only a signatory of the holder with verified two-factor, only inside the signing window
     (checked here, at request time, never trusting the phase a background job set). Freezes the exact content
-    with its SHA-256. The offer row is locked, so of two simultaneous requests one signs and the other gets
-    409 already_signed. `modules` None signs the saved choice."""
+    with its SHA-256, including the purchasing-policy version in force (also kept as policy_version). The offer
+    row is locked, so of two simultaneous requests one signs and the other gets 409 already_signed. `modules`
+    None signs the saved choice."""
     from ..access import is_holder_signatory
 
     if not is_holder_signatory(actor, offer):
@@ -209,8 +212,9 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
         content["signed_at"] = now.isoformat()
         content["signed_by"] = {"id": actor.pk, "name": actor.get_full_name(), "email": actor.email}
         try:
-            signature = Signature.objects.create(offer=locked, signed_by=actor, signed_at=now, content=content,
-                                                 content_hash=content_hash(content), estimated_amount=total)
+            signature = Signature.objects.create(
+                offer=locked, signed_by=actor, signed_at=now, content=content, content_hash=content_hash(content),
+                estimated_amount=total, policy_version_id=(content["policy"] or {}).get("id"))
         except IntegrityError:
             raise ConflictError("already_signed", _("Dit aanbod is al ondertekend."))
         locked.status = Offer.Status.SIGNED

@@ -1,4 +1,8 @@
-"""Purchasing policy: drafts, PDF attachments, and publication as immutable versions."""
+"""Purchasing policy: drafts, PDF attachments, and publication as immutable versions.
+
+A version published while the year's offers are being signed does not replace what signed practices saw: each
+signature records the version in force when it was signed (offers.offer_sign), the holders of open offers are
+told of the new version, and once signing has closed no new version can be published for that year."""
 
 import hashlib
 import json
@@ -6,12 +10,14 @@ from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
-from django.utils import translation
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Membership
 from core.audit import audit_record
-from core.errors import PortalError
+from core.errors import ConflictError, PortalError
 from core.text import paragraph_counts
 from insurers.models import (
     ATTACHMENT_NAME_MAX,
@@ -24,7 +30,8 @@ from insurers.models import (
 
 from ..access import require_insurer_purchaser
 from ..calendar import MilestoneKind
-from ..models import Milestone
+from ..models import Milestone, Offer
+from ..selectors import signing_window_at
 from .contracts import require_contract_year
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -130,14 +137,52 @@ def policy_publication_deadline(year: int) -> datetime | None:
     return milestone.due_at if milestone else None
 
 
+def policy_publish_refusal(policy: PurchasingPolicy, now: datetime) -> PortalError | None:
+    """Why publishing the draft at `now` would be refused, or None. The one home of these checks: policy_publish
+    raises what this returns, and the policy pages show it instead of a publish button."""
+    window = signing_window_at(policy.year, now)
+    if window is not None and window.state == "closed":
+        day = formats.date_format(window.last_day, "j F Y")
+        return ConflictError("policy_year_closed",
+                             _("De ondertekentermijn voor %(year)s is gesloten (ondertekenen kon tot en met "
+                               "%(day)s). Een nieuwe versie van het inkoopbeleid voor %(year)s kan niet meer worden "
+                               "gepubliceerd: de contracten zijn gesloten op het beleid dat toen gold.")
+                             % {"year": policy.year, "day": day})
+    if not policy.body.strip():
+        return PortalError("body_required", _("Het inkoopbeleid heeft nog geen tekst."))
+    return None
+
+
+def _notify_open_offer_holders(version: PolicyVersion, insurer: Insurer) -> int:
+    """Tell the people of every practice and care group with an open offer of this insurer and year that a new
+    version came out while they may be signing. One notice per person and version."""
+    from accounts.services import notify_users
+
+    year = version.policy.year
+    open_offers = Offer.objects.filter(insurer_id=insurer.pk, year=year, status=Offer.Status.OPEN)
+    user_ids = (Membership.objects.filter(user__is_active=True)
+                .filter(Q(practice__in=open_offers.filter(practice__isnull=False).values("practice"))
+                        | Q(care_group__in=open_offers.filter(care_group__isnull=False).values("care_group")))
+                .values_list("user_id", flat=True).distinct())
+    with translation.override("nl"):  # a notice to others: stored and e-mailed in the portal's language
+        changes = " ".join(change_lines(version.changes))
+    return notify_users(
+        user_ids=list(user_ids), key=f"policy-version:{version.pk}",
+        subject=f"Nieuwe versie van het inkoopbeleid {year} van {insurer.name}",
+        body=f"{insurer.name} heeft versie {version.number} van het inkoopbeleid {year} gepubliceerd terwijl "
+             f"uw aanbod nog openstaat. {changes} Lees de nieuwe versie voordat u ondertekent. Een contract dat "
+             f"al is ondertekend, houdt de versie die gold bij ondertekenen.",
+        url=reverse("policies:insurer_year", args=[insurer.slug, year]))
+
+
 def policy_publish(*, actor, policy: PurchasingPolicy, now: datetime) -> PolicyVersion:
-    """Publish the draft as a new immutable version. Publishing after 1 April is recorded as late, not refused.
-    Publishing unchanged content again returns the current version (safe to repeat)."""
+    """Publish the draft as a new immutable version. Publishing after 1 April is recorded as late, not refused;
+    after the year's signing has closed it is refused (policy_publish_refusal). During the signing window the
+    holders of open offers are notified. Publishing unchanged content again returns the current version (safe
+    to repeat)."""
     require_insurer_purchaser(actor, policy.insurer_id)
     with transaction.atomic():
-        policy = PurchasingPolicy.objects.select_for_update().get(pk=policy.pk)
-        if not policy.body.strip():
-            raise PortalError("body_required", _("Het inkoopbeleid heeft nog geen tekst."))
+        policy = PurchasingPolicy.objects.select_for_update().select_related("insurer").get(pk=policy.pk)
         attachments = list(policy.attachments.filter(removed_from_draft=False))
         content = {"title": policy.title, "body": policy.body,
                    "attachments": sorted(a.sha256 + ":" + a.name for a in attachments)}
@@ -145,6 +190,9 @@ def policy_publish(*, actor, policy: PurchasingPolicy, now: datetime) -> PolicyV
         previous = policy.versions.order_by("-number").first()
         if previous and previous.content_hash == content_hash:
             return previous
+        refusal = policy_publish_refusal(policy, now)
+        if refusal is not None:
+            raise refusal
         deadline = policy_publication_deadline(policy.year)
         changes = policy_changes(previous, policy.title, policy.body, [a.name for a in attachments])
         with translation.override("nl"):
@@ -158,6 +206,10 @@ def policy_publish(*, actor, policy: PurchasingPolicy, now: datetime) -> PolicyV
             content_hash=content_hash,
         )
         version.attachments.set(attachments)
+        window = signing_window_at(policy.year, now)
+        notified = (_notify_open_offer_holders(version, policy.insurer)
+                    if window is not None and window.state == "open" else 0)
         audit_record(actor=actor, verb="insurers.policy.published", obj=version,
-                     after={"number": number, "is_late": version.is_late, "content_hash": content_hash})
+                     after={"number": number, "is_late": version.is_late, "content_hash": content_hash,
+                            "notified": notified})
     return version

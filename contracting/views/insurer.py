@@ -58,6 +58,7 @@ from ..selectors import (
     offers_deadline_kind,
     signing_reminders_sent,
     signing_watch,
+    signing_window_at,
     unsigned_offers,
     year_deadlines,
 )
@@ -66,6 +67,7 @@ from ..services import (
     policy_attach,
     policy_detach,
     policy_publish,
+    policy_publish_refusal,
     policy_save_draft,
     question_answer,
     standard_contract_content,
@@ -186,13 +188,16 @@ def policy_edit(request, scope: PurchaserScope, year: int):
     compared_with = _policy_comparison(insurer, year, policy)
     diff = paragraph_diff(compared_with.body, policy.body) if policy and compared_with else []
     versions = list(policy.versions.order_by("-number")) if policy else []
+    now = timezone.now()
     return render(request, "contracting/insurer/policy_edit.html", {
         "scope": scope, "year": year, "policy": policy, "form": form, "attach_form": attach_form,
         "attachments": list(policy.attachments.filter(removed_from_draft=False)) if policy else [],
         "preview": render_policy_text(policy.body, heading_level=4) if policy else "",
         "compared_with": compared_with, "diff": diff, "diff_has_changes": has_changes(diff),
         "versions": versions,
-        "deadline": milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, timezone.now()),
+        "deadline": milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, now),
+        "publish_refusal": policy_publish_refusal(policy, now) if policy else None,
+        "public_url": reverse("policies:insurer_year", args=[insurer.slug, year]) if versions else "",
     })
 
 
@@ -204,9 +209,10 @@ def policy_publish_confirm(request, scope: PurchaserScope, year: int):
     policy = get_object_or_404(PurchasingPolicy, insurer=insurer, year=year)
     previous = policy.versions.order_by("-number").first()
     form = PolicyPublishForm(request.POST or None)
+    now = timezone.now()
     if request.method == "POST" and form.is_valid():
         try:
-            version = policy_publish(actor=request.user, policy=policy, now=timezone.now())
+            version = policy_publish(actor=request.user, policy=policy, now=now)
         except PortalError as exc:
             form.add_error(None, exc.detail)
         else:
@@ -226,7 +232,9 @@ def policy_publish_confirm(request, scope: PurchaserScope, year: int):
         "compared_with": compared_with, "diff": diff, "diff_has_changes": has_changes(diff),
         "preview": render_policy_text(policy.body, heading_level=3),
         "attachments": list(policy.attachments.filter(removed_from_draft=False)),
-        "deadline": milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, timezone.now()),
+        "deadline": milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, now),
+        "refusal": policy_publish_refusal(policy, now),
+        "signing": signing_window_at(year, now),
     })
 
 
@@ -484,7 +492,8 @@ def follow_request_detail(request, scope: PurchaserScope, pk: int):
     """The signed contract offered to follow, and the decision: follow, partially (naming the modules not
     followed) or decline; partial and decline need an explanation (the service says so)."""
     follow_request = get_object_or_404(
-        FollowRequest.objects.select_related("offer__signature", "offer__insurer", "offer__practice",
+        FollowRequest.objects.select_related("offer__signature__policy_version__policy__insurer", "offer__insurer",
+                                             "offer__practice",
                                              "offer__care_group", "requested_by", "decided_by"),
         pk=pk, insurer_id__in=scope.insurer_ids)
     content = follow_request.offer.signature.content

@@ -28,7 +28,7 @@ from accounts.forms import VerifyTokenForm
 from accounts.selectors import care_group_ids_of, memberships_of, practice_ids_of
 from accounts.services import user_has_two_factor
 from core.errors import PortalError
-from insurers.models import Insurer
+from insurers.models import Insurer, PolicyVersion
 from providers.models import MarketShare
 
 from ..access import (
@@ -68,7 +68,7 @@ from ..pricing import cap_hours_for, estimate, needs_hours
 from ..selectors import (
     contract_changes_since_last_year,
     holder_signatories,
-    latest_policy_version,
+    offer_policy_version,
     offers_expected,
     segment_label,
     signing_window_at,
@@ -104,7 +104,8 @@ def _offer(request, pk: int) -> Offer:
 
 
 def _signature(offer: Offer) -> Signature | None:
-    return Signature.objects.select_related("signed_by").filter(offer=offer).first()
+    return (Signature.objects.select_related("signed_by", "policy_version__policy__insurer").filter(offer=offer)
+            .first())
 
 
 def _visible_follow_requests(user):
@@ -122,6 +123,17 @@ def _follow_requests(user, offer: Offer, signature: Signature | None, today: dat
         fr.days_left = (fr.due_day - today).days
         fr.not_followed_names = [names.get(code, code) for code in fr.not_followed]
     return rows
+
+
+def _policy_context(offer: Offer, signature: Signature | None) -> dict:
+    """The purchasing-policy version the offer's pages show: for a signed offer the one it was signed under (and
+    whether a later one came out, which does not apply to it), otherwise the latest."""
+    policy = offer_policy_version(offer, signature)
+    newer = None
+    if signature is not None and policy is not None:
+        newer = (PolicyVersion.objects.filter(policy_id=policy.policy_id, number__gt=policy.number)
+                 .order_by("-number").first())
+    return {"policy": policy, "policy_signed": signature is not None, "policy_newer": newer}
 
 
 def display_content(content: dict) -> dict:
@@ -287,7 +299,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "offer": offer,
         "contract": offer.standard_contract,
         "content": display_content(standard_contract_content(offer.standard_contract)) if state else None,
-        "policy": latest_policy_version(offer),
+        **_policy_context(offer, signature),
         "changes": contract_changes_since_last_year(offer.standard_contract, contract_modules),
         "patients": patients,
         "rows": _module_rows(contract_modules, patients, state, choice_errors or {}) if state else [],

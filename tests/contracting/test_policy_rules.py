@@ -1,0 +1,174 @@
+"""Rules about what a year's signing fixes: a purchasing-policy version published while offers are signed does
+not replace what signed practices saw, and after signing closes nothing new is published for the year. Each rule
+in its service, with the pages showing what the service would say."""
+
+import html as htmllib
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.models import Notification, Role
+from contracting.models import Offer, Signature
+from contracting.pdf import signed_contract_pdf
+from contracting.services import follow_requests_create, offer_sign, policy_publish, policy_save_draft
+from core.errors import ConflictError
+from core.models import AuditEvent
+from insurers.models import PolicyVersion
+from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
+from tests.contracting.test_pdf import page_text
+from tests.factories import CareGroupFactory, PracticeFactory, make_member
+
+AFTER_CLOSE = ams(2026, 11, 8, 0, 0)  # signing for 2027 closed at the end of 7 November 2026
+
+
+def text(content: str) -> str:
+    inline_dropped = re.sub(r"</?(strong|span|time|a|em|code)\b[^>]*>", "", content)
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
+
+
+def get(client, user, url, status=200) -> str:
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == status, response.content.decode()[:1000]
+    return response.content.decode()
+
+
+@pytest.fixture
+def member(practice_3100):
+    return make_member(Role.PRACTICE_MEMBER, practice_3100, email="assistent@praktijk.example")
+
+
+@pytest.fixture
+def policy_v1(market, year2027, purchaser):
+    policy = policy_save_draft(actor=purchaser, insurer=market["preferent"], year=2027, title="Inkoopbeleid 2027",
+                               body="Wij contracteren meerjarig.\n\nPOH-GGZ volgens de NZa-norm.")
+    policy_publish(actor=purchaser, policy=policy, now=ams(2026, 3, 20, 10, 0))
+    return policy
+
+
+def publish_v2(purchaser, policy, now):
+    policy_save_draft(actor=purchaser, insurer=policy.insurer, year=2027, title="Inkoopbeleid 2027",
+                      body="Wij contracteren meerjarig.\n\nPOH-GGZ alleen met een tweede locatie.")
+    return policy_publish(actor=purchaser, policy=policy, now=now)
+
+
+# --- 1. A version published while offers are signed ----------------------------------------------------------
+def test_a_signed_contract_keeps_the_policy_version_it_was_signed_under(client, policy_v1, offer, signatory,
+                                                                       member, purchaser, market):
+    offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
+    v2 = publish_v2(purchaser, policy_v1, now=ams(2026, 10, 20, 10, 0))
+    v1 = PolicyVersion.objects.get(policy=policy_v1, number=1)
+
+    signature = Signature.objects.get(offer=offer)
+    assert signature.policy_version == v1
+    assert signature.content["policy"] == {
+        "id": v1.pk, "number": 1, "title": "Inkoopbeleid 2027", "published_at": v1.published_at.isoformat(),
+        "content_hash": v1.content_hash}
+
+    with time_machine.travel(ams(2026, 10, 21, 9, 0), tick=False):
+        detail = text(get(client, member, reverse("offers:detail", args=[offer.pk])))
+        receipt = text(get(client, member, reverse("offers:receipt", args=[offer.pk])))
+        printed = text(get(client, member, reverse("offers:print", args=[offer.pk])))
+    assert "versie 1, gepubliceerd op 20 maart 2026" in detail
+    assert "Uw contract is ondertekend onder versie 1 van het inkoopbeleid" in detail
+    assert "De verzekeraar publiceerde daarna versie 2 (20 oktober 2026)" in detail
+    assert "POH-GGZ volgens de NZa-norm." in detail and "tweede locatie" not in detail
+    for page in (receipt, printed):
+        assert f"Inkoopbeleid bij ondertekening ‘Inkoopbeleid 2027’, versie 1 van 20 maart 2026 inhoudshash " \
+               f"{v1.content_hash}" in page
+        assert "versie 2" not in page
+    drawn = page_text(signed_contract_pdf(signature, compress=False))
+    assert "versie 1 van 20 maart 2026" in drawn and v1.content_hash[:16] in drawn
+
+    # The insurer asked to follow sees the same version.
+    offer.refresh_from_db()
+    follow = follow_requests_create(actor=signatory, offer=offer, insurers=[market["other"]], now=IN_WINDOW)[0]
+    other = make_member(Role.INSURER_PURCHASER, market["other"], email="inkoper@ver.example")
+    page = text(get(client, other, reverse("purchasing:follow_request", args=[follow.pk])))
+    assert "Inkoopbeleid bij ondertekening ‘Inkoopbeleid 2027’, versie 1 van 20 maart 2026" in page
+    assert v2.number == 2
+
+
+def test_an_open_offer_shows_the_latest_version(client, policy_v1, offer, member, purchaser):
+    publish_v2(purchaser, policy_v1, now=ams(2026, 10, 20, 10, 0))
+    with time_machine.travel(ams(2026, 10, 21, 9, 0), tick=False):
+        detail = text(get(client, member, reverse("offers:detail", args=[offer.pk])))
+    assert "versie 2, gepubliceerd op 20 oktober 2026" in detail and "tweede locatie" in detail
+
+
+def test_a_version_published_during_signing_notifies_the_holders_of_open_offers_once(
+        policy_v1, offer, member, signatory, purchaser, market, published_contract):
+    # An open offer of a care group, a signed offer of another practice, an open offer of another insurer.
+    care_group = CareGroupFactory(region=market["region"])
+    cg_member = make_member(Role.CAREGROUP_MEMBER, care_group, email="zorggroep@example.org")
+    Offer.objects.create(standard_contract=published_contract, care_group=care_group, year=2027,
+                         insurer=market["preferent"])
+    signed_practice = PracticeFactory(region=market["region"], registered_patients=3100)
+    signed_signatory = make_member(Role.PRACTICE_SIGNATORY, signed_practice, email="getekend@example.org")
+    signed_offer = Offer.objects.create(standard_contract=published_contract, practice=signed_practice, year=2027,
+                                        insurer=market["preferent"])
+    offer_sign(actor=signed_signatory, offer=signed_offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
+    elsewhere = PracticeFactory(region=market["region"])
+    elsewhere_member = make_member(Role.PRACTICE_MEMBER, elsewhere, email="elders@example.org")
+    theirs = build_contract(market["other"], now=ams(2026, 9, 2, 12, 0))
+    Offer.objects.create(standard_contract=theirs, practice=elsewhere, year=2027, insurer=market["other"])
+    gone = make_member(Role.PRACTICE_MEMBER, offer.practice, email="vertrokken@praktijk.example")
+    gone.is_active = False
+    gone.save()
+
+    v2 = publish_v2(purchaser, policy_v1, now=ams(2026, 10, 20, 10, 0))
+    notices = Notification.objects.filter(key=f"policy-version:{v2.pk}")
+    assert set(notices.values_list("user__email", flat=True)) == {member.email, signatory.email, cg_member.email}
+    notice = notices.get(user=member)
+    assert notice.subject == "Nieuwe versie van het inkoopbeleid 2027 van Preferente Verzekeraar"
+    assert "versie 2 van het inkoopbeleid 2027" in notice.body
+    assert "Tekst: 1 alinea gewijzigd, 0 toegevoegd, 0 verwijderd." in notice.body
+    assert notice.url == reverse("policies:insurer_year", args=["pref", 2027])
+    assert AuditEvent.objects.get(verb="insurers.policy.published", after__number=2).after["notified"] == 3
+
+    # Publishing the same text again makes no version and no notice; notices per person stay one.
+    assert policy_publish(actor=purchaser, policy=policy_v1, now=ams(2026, 10, 21, 10, 0)) == v2
+    assert Notification.objects.filter(key__startswith="policy-version:").count() == 3
+    assert not Notification.objects.filter(user__in=[signed_signatory, elsewhere_member, gone],
+                                            key__startswith="policy-version:").exists()
+
+
+def test_a_version_published_before_signing_opens_notifies_nobody(policy_v1, offer, member, purchaser):
+    publish_v2(purchaser, policy_v1, now=ams(2026, 9, 20, 10, 0))
+    assert not Notification.objects.filter(key__startswith="policy-version:").exists()
+
+
+def test_after_signing_has_closed_no_new_version_is_published_for_that_year(client, policy_v1, purchaser, offer,
+                                                                            member):
+    policy_save_draft(actor=purchaser, insurer=policy_v1.insurer, year=2027, title="Inkoopbeleid 2027",
+                      body="Een late wijziging.")
+    with pytest.raises(ConflictError) as exc:
+        policy_publish(actor=purchaser, policy=policy_v1, now=AFTER_CLOSE)
+    assert exc.value.code == "policy_year_closed"
+    assert exc.value.detail == (
+        "De ondertekentermijn voor 2027 is gesloten (ondertekenen kon tot en met 7 november 2026). Een nieuwe "
+        "versie van het inkoopbeleid voor 2027 kan niet meer worden gepubliceerd: de contracten zijn gesloten op "
+        "het beleid dat toen gold.")
+    assert list(PolicyVersion.objects.values_list("number", flat=True)) == [1]
+    assert not Notification.objects.filter(key__startswith="policy-version:").exists()
+
+    # The pages say so before the purchaser tries, and offer no button.
+    with time_machine.travel(AFTER_CLOSE, tick=False):
+        edit = get(client, purchaser, reverse("purchasing:policy", args=[2027]))
+        confirm = get(client, purchaser, reverse("purchasing:policy_publish", args=[2027]))
+        response = client.post(reverse("purchasing:policy_publish", args=[2027]), {"confirm": "on"})
+    assert "kan niet meer worden gepubliceerd" in text(edit)
+    assert reverse("purchasing:policy_publish", args=[2027]) not in edit
+    assert "kan niet meer worden gepubliceerd" in text(confirm)
+    assert "Publiceren kan nog" not in text(confirm) and 'type="submit"' not in confirm.split("<main", 1)[1]
+    assert response.status_code == 200
+    assert list(PolicyVersion.objects.values_list("number", flat=True)) == [1]
+
+
+def test_the_first_version_after_close_is_refused_too(market, year2027, purchaser):
+    policy = policy_save_draft(actor=purchaser, insurer=market["preferent"], year=2027, title="Beleid", body="Laat.")
+    with pytest.raises(ConflictError):
+        policy_publish(actor=purchaser, policy=policy, now=AFTER_CLOSE)
+    assert not PolicyVersion.objects.exists()
