@@ -313,9 +313,10 @@ def _ensure_contract(spec: InsurerSpec, insurer: Insurer, year: int, term_years:
     title = f"Standaardcontract huisartsenzorg {spec.short_name} {years}"
     contract = StandardContract.objects.filter(insurer=insurer, first_year=year, holder_kind=HolderKind.PRACTICE,
                                                status=StandardContract.Status.DRAFT, title=title).first()
+    moment = _at(clock.day(MilestoneKind.INDIVIDUAL_OFFERS_FINAL) - timedelta(days=profile.days_before_offers_due), 11)
     if contract is None:
         contract = standard_contract_create(actor=actor, insurer=insurer, first_year=year, title=title,
-                                            term_years=term_years, conditions=CONTRACT_CONDITIONS)
+                                            term_years=term_years, conditions=CONTRACT_CONDITIONS, now=moment)
     modules = {m.code: m for m in Module.objects.filter(code__in=BASE_MODULES + profile.extra_modules)}
     for code in BASE_MODULES + profile.extra_modules:
         module = modules[code]
@@ -323,7 +324,6 @@ def _ensure_contract(spec: InsurerSpec, insurer: Insurer, year: int, term_years:
             actor=actor, contract=contract, module=module, tariff=_module_tariff(module, profile, year),
             conditions=MODULE_CONDITIONS.get(code, ""),
             cap_hours=profile.pm_cap if code == "praktijkmanagement" else None)
-    moment = _at(clock.day(MilestoneKind.INDIVIDUAL_OFFERS_FINAL) - timedelta(days=profile.days_before_offers_due), 11)
     return standard_contract_publish(actor=actor, contract=contract, now=moment), True
 
 

@@ -107,7 +107,9 @@ TERM_CHOICES = [(1, _("1 jaar")), (2, _("2 jaar")), (3, _("3 jaar"))]
 
 class ContractCreateForm(UtrechtFormMixin, forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
-    first_year = forms.TypedChoiceField(label=_("Eerste contractjaar"), coerce=int)
+    first_year = forms.TypedChoiceField(
+        label=_("Eerste contractjaar"), coerce=int,
+        help_text=_("Alleen contractjaren waarvoor nog ondertekend kan worden."))
     term_years = forms.TypedChoiceField(
         label=_("Looptijd"), choices=TERM_CHOICES, coerce=int, initial=1,
         help_text=_("Good Contracting Practices vragen om meerjarencontracten: bij voorkeur 3 jaar of langer."),

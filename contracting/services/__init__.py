@@ -3,11 +3,13 @@
 from .catalogue import nza_tariff_set  # noqa: F401, E402
 from .clocks import clock_cancel, clock_done, clock_start, clocks_follow_milestone  # noqa: F401
 from .contracts import (  # noqa: F401, E402
+    contract_year_refusal,
     offer_request,
     offers_create_for_preferent,
     standard_contract_content,
     standard_contract_create,
     standard_contract_publish,
+    standard_contract_publish_refusal,
     standard_contract_remove_module,
     standard_contract_set_module,
     standard_contract_update,

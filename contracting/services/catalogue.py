@@ -1,19 +1,53 @@
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.selectors import is_nza_or_admin
 from core.audit import audit_record
 from core.errors import Forbidden, PortalError
+from core.numbers import money
 
-from ..models import Module, NzaMaxTariff
+from ..models import ContractModule, Module, NzaMaxTariff, StandardContract
+
+
+def _check_not_below_published(module: Module, year: int, value: Decimal) -> None:
+    """A maximum may not drop below a tariff that a published standard contract covering `year` pays for the
+    module: practices signed (or are about to sign) that tariff, and lowering the maximum under it would make
+    the signed contract exceed the NZa maximum without anyone being told."""
+    above = list(
+        ContractModule.objects.filter(
+            module=module, tariff__gt=value, standard_contract__status=StandardContract.Status.PUBLISHED,
+            standard_contract__first_year__lte=year,
+        )
+        .annotate(last_year=F("standard_contract__first_year") + F("standard_contract__term_years") - 1)
+        .filter(last_year__gte=year)
+        .select_related("standard_contract__insurer")
+        .order_by("-tariff", "standard_contract__insurer__name", "standard_contract_id")
+    )
+    if not above:
+        return
+    lowest = above[0].tariff
+    names = ", ".join(f"‘{cm.standard_contract.title}’ ({cm.standard_contract.insurer.name}, {money(cm.tariff)})"
+                      for cm in above)
+    raise PortalError(
+        "nza_max_below_contract",
+        ngettext("Het maximumtarief voor %(module)s in %(year)s kan niet lager worden dan %(lowest)s: het "
+                 "gepubliceerde standaardcontract %(contracts)s heeft een hoger tarief.",
+                 "Het maximumtarief voor %(module)s in %(year)s kan niet lager worden dan %(lowest)s: de "
+                 "gepubliceerde standaardcontracten %(contracts)s hebben een hoger tarief.", len(above))
+        % {"module": module.name, "year": year, "lowest": money(lowest), "contracts": names},
+        fields={"max_tariff": [_("Ten minste %(lowest)s.") % {"lowest": money(lowest)}]},
+        status=409,
+    )
 
 
 def nza_tariff_set(*, actor, module: Module, year: int, max_tariff) -> NzaMaxTariff:
     """Record the NZa maximum tariff of an S1 prestatie for a year (the NZa's tariefbeschikking).
-    Only an NZa analyst or administrator (actor None: the system). Setting the same value again changes
-    nothing."""
+    Only an NZa analyst or administrator (actor None: the system). Not below a tariff of a published standard
+    contract covering the year. Setting the same value again changes nothing."""
     if actor is not None and not is_nza_or_admin(actor):
         raise Forbidden("not_nza", _("Alleen analisten van de NZa en beheerders stellen de maximumtarieven vast."))
     if not module.has_nza_max:
@@ -28,8 +62,11 @@ def nza_tariff_set(*, actor, module: Module, year: int, max_tariff) -> NzaMaxTar
         raise PortalError("invalid_tariff", _("Een maximumtarief is groter dan € 0."),
                           fields={"max_tariff": [_("Moet groter zijn dan 0.")]})
     with transaction.atomic():
-        tariff, created = NzaMaxTariff.objects.select_for_update().get_or_create(
-            module=module, year=year, defaults={"max_tariff": value})
+        tariff = NzaMaxTariff.objects.select_for_update().filter(module=module, year=year).first()
+        if tariff is None or tariff.max_tariff != value:
+            _check_not_below_published(module, year, value)
+        tariff, created = NzaMaxTariff.objects.get_or_create(module=module, year=year,
+                                                             defaults={"max_tariff": value})
         if created:
             audit_record(actor=actor, verb="contracting.nza_tariff.set", obj=tariff, after={"max_tariff": value})
         elif tariff.max_tariff != value:

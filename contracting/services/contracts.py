@@ -51,10 +51,29 @@ def _require_draft(contract: StandardContract) -> None:
                               "Maak een nieuw contract voor een wijziging."))
 
 
+def contract_year_refusal(year: int, now: datetime) -> ConflictError | None:
+    """Why no standard contract for `year` can be made or published at `now`, or None: once the year's
+    signing has closed nothing could be signed any more. The contract builder's year choice and the publish
+    page ask this too, so no page offers what the services refuse."""
+    window = signing_window(year)
+    if window is not None and now >= window[1]:
+        return ConflictError("signing_window_closed",
+                             _("De ondertekentermijn voor %(year)s is voorbij; een contract voor dat jaar kan "
+                               "niet meer worden gemaakt of gepubliceerd.") % {"year": year},
+                             fields={"first_year": [_("Kies een contractjaar waarvoor nog ondertekend kan "
+                                                      "worden.")]})
+    return None
+
+
 def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title: str, term_years: int = 1,
-                             holder_kind: str = HolderKind.PRACTICE, conditions: str = "") -> StandardContract:
+                             holder_kind: str = HolderKind.PRACTICE, conditions: str = "",
+                             now: datetime | None = None) -> StandardContract:
+    """A draft contract for `first_year`; refused once that year's signing has closed (contract_year_refusal)."""
     require_insurer_purchaser(actor, insurer.pk)
     require_contract_year(first_year)
+    refusal = contract_year_refusal(first_year, now or timezone.now())
+    if refusal is not None:
+        raise refusal
     title = (title or "").strip()
     if not title:
         raise PortalError("title_required", _("Geef het contract een titel."), fields={"title": [_("Verplicht.")]})
@@ -206,38 +225,52 @@ def _publication_deadline(contract: StandardContract) -> datetime | None:
     return m.due_at if m else None
 
 
+def standard_contract_publish_refusal(contract: StandardContract, now: datetime) -> PortalError | None:
+    """Why publishing `contract` at `now` would be refused, or None. The one home of these checks:
+    standard_contract_publish raises what this returns (under the contract's lock), and the publish page
+    shows it instead of the button."""
+    modules = list(contract.modules.select_related("module"))
+    if not modules:
+        return PortalError("no_modules", _("Voeg eerst modules aan het contract toe."))
+    for cm in modules:
+        if cm.module.has_nza_max:
+            if nza_max_for(cm.module, contract.first_year) is None:
+                return ConflictError("nza_max_missing",
+                                     _("De NZa heeft het maximumtarief voor %(module)s voor %(year)s nog niet "
+                                       "vastgesteld; publiceren kan daarna.")
+                                     % {"module": cm.module.name, "year": contract.first_year})
+            try:
+                _check_tariff(cm.module, cm.tariff, contract.first_year)
+            except PortalError as exc:
+                return exc
+    clash = StandardContract.objects.filter(
+        insurer_id=contract.insurer_id, holder_kind=contract.holder_kind, first_year=contract.first_year,
+        status=StandardContract.Status.PUBLISHED).exclude(pk=contract.pk).first()
+    if clash:
+        return ConflictError("already_published_for_year",
+                             _("Er is al een gepubliceerd standaardcontract voor %(year)s: ‘%(title)s’.")
+                             % {"year": contract.first_year, "title": clash.title})
+    return contract_year_refusal(contract.first_year, now)
+
+
 def standard_contract_publish(*, actor, contract: StandardContract, now: datetime) -> StandardContract:
     """Publish a draft: its content freezes and offers go to every practice whose preferent insurer this is.
     Due by 15 September (care groups: 15 July); later is recorded as late, but once signing has closed for
-    the year nothing could be signed any more, so publishing is refused. Publishing twice is harmless."""
+    the year nothing could be signed any more, so publishing is refused (standard_contract_publish_refusal
+    lists every refusal). Publishing twice is harmless."""
     require_insurer_purchaser(actor, contract.insurer_id)
     with transaction.atomic():
         locked = StandardContract.objects.select_for_update().select_related("insurer").get(pk=contract.pk)
         if locked.status == StandardContract.Status.PUBLISHED:
             return locked
-        modules = list(locked.modules.select_related("module"))
-        if not modules:
-            raise PortalError("no_modules", _("Voeg eerst modules aan het contract toe."))
-        for cm in modules:
-            if cm.module.has_nza_max:
-                if nza_max_for(cm.module, locked.first_year) is None:
-                    raise ConflictError("nza_max_missing",
-                                        _("De NZa heeft het maximumtarief voor %(module)s voor %(year)s nog niet "
-                                          "vastgesteld; publiceren kan daarna.")
-                                        % {"module": cm.module.name, "year": locked.first_year})
-                _check_tariff(cm.module, cm.tariff, locked.first_year)
-        clash = StandardContract.objects.filter(
-            insurer=locked.insurer, holder_kind=locked.holder_kind, first_year=locked.first_year,
-            status=StandardContract.Status.PUBLISHED).exclude(pk=locked.pk).first()
-        if clash:
-            raise ConflictError("already_published_for_year",
-                                _("Er is al een gepubliceerd standaardcontract voor %(year)s: ‘%(title)s’.")
-                                % {"year": locked.first_year, "title": clash.title})
-        window = signing_window(locked.first_year)
-        if window is not None and now >= window[1]:
-            raise ConflictError("signing_window_closed",
-                                _("De ondertekentermijn voor %(year)s is voorbij; een contract voor dat jaar kan "
-                                  "niet meer worden gepubliceerd.") % {"year": locked.first_year})
+        # Hold the year's NZa maxima of these modules until the contract is published: nza_tariff_set locks its
+        # row before it checks the published contracts, so a maximum cannot drop under a tariff in between.
+        list(NzaMaxTariff.objects.select_for_update().filter(
+            year=locked.first_year, module__in=locked.modules.values("module")).order_by("pk")
+            .values_list("pk", flat=True))
+        refusal = standard_contract_publish_refusal(locked, now)
+        if refusal is not None:
+            raise refusal
         deadline = _publication_deadline(locked)
         locked.status = StandardContract.Status.PUBLISHED
         locked.published_at = now

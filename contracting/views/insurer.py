@@ -63,6 +63,7 @@ from ..selectors import (
     year_deadlines,
 )
 from ..services import (
+    contract_year_refusal,
     follow_request_decide,
     policy_attach,
     policy_detach,
@@ -73,6 +74,7 @@ from ..services import (
     standard_contract_content,
     standard_contract_create,
     standard_contract_publish,
+    standard_contract_publish_refusal,
     standard_contract_remove_module,
     standard_contract_set_module,
     standard_contract_update,
@@ -259,18 +261,23 @@ def policy_version(request, scope: PurchaserScope, pk: int):
 def contract_new(request, scope: PurchaserScope):
     now = timezone.now()
     year, years = chosen_year(request, now)
-    choices = sorted({y for y in years if y >= local_date(now).year} | {year})
+    # Only years the service would accept: once a year's signing has closed, no contract for it can be made.
+    choices = [y for y in years if contract_year_refusal(y, now) is None]
+    if year not in choices:
+        year = choices[0] if choices else year
     form = ContractCreateForm(request.POST or None, years=choices,
                               initial={"first_year": year, "title": _("Huisartsenzorg %(year)s") % {"year": year}})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and choices and form.is_valid():
         try:
-            contract = standard_contract_create(actor=request.user, insurer=scope.insurer, **form.cleaned_data)
+            contract = standard_contract_create(actor=request.user, insurer=scope.insurer, now=now,
+                                                **form.cleaned_data)
         except PortalError as exc:
             place_error(form, exc)
         else:
             messages.success(request, _("Het concept-contract is aangemaakt. Kies nu de modules."))
             return redirect("purchasing:contract_edit", pk=contract.pk)
-    return render(request, "contracting/insurer/contract_new.html", {"scope": scope, "form": form})
+    return render(request, "contracting/insurer/contract_new.html",
+                  {"scope": scope, "form": form, "has_open_year": bool(choices)})
 
 
 @dataclass
@@ -421,9 +428,10 @@ def contract_publish_confirm(request, scope: PurchaserScope, pk: int):
         messages.info(request, _("Dit contract is al gepubliceerd."))
         return redirect("purchasing:contract_edit", pk=contract.pk)
     form = ContractPublishForm(request.POST or None)
+    now = timezone.now()
     if request.method == "POST" and form.is_valid():
         try:
-            published = standard_contract_publish(actor=request.user, contract=contract, now=timezone.now())
+            published = standard_contract_publish(actor=request.user, contract=contract, now=now)
         except PortalError as exc:
             form.add_error(None, exc.detail)
         else:
@@ -442,7 +450,9 @@ def contract_publish_confirm(request, scope: PurchaserScope, pk: int):
     return render(request, "contracting/insurer/contract_publish.html", {
         "scope": scope, "contract": contract, "form": form, "offers_to_send": offers_to_send,
         "module_count": contract.modules.count(),
-        "deadline": milestone_deadline(contract.first_year, kind, timezone.now()),
+        "deadline": milestone_deadline(contract.first_year, kind, now),
+        # What the service would say: the page offers no button that then refuses.
+        "refusal": standard_contract_publish_refusal(contract, now),
     })
 
 

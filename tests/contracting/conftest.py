@@ -71,8 +71,10 @@ def other_purchaser(market):
 
 
 def build_contract(insurer, actor=None, *, year=2027, term_years=1, publish=True, now=None):
+    """A contract for `year` built in the summer before (a contract for a year whose signing has closed can no
+    longer be made) and, unless publish=False, published at `now` (default 1 September)."""
     contract = standard_contract_create(actor=actor, insurer=insurer, first_year=year, term_years=term_years,
-                                        title=f"Huisartsenzorg {year}")
+                                        title=f"Huisartsenzorg {year}", now=ams(year - 1, 8, 1, 12, 0))
     modules = {m.code: m for m in Module.objects.all()}
     standard_contract_set_module(actor=actor, contract=contract, module=modules["inschrijving"], tariff="17.00")
     standard_contract_set_module(actor=actor, contract=contract, module=modules["consult"], tariff="10.50")

@@ -331,6 +331,7 @@ def test_publishing_sends_offers_and_makes_the_builder_read_only(client, purchas
                                       module__code="inschrijving").tariff == Decimal("17.00")
 
 
+@time_machine.travel(ams(2026, 8, 1, 10, 0), tick=False)
 def test_new_contract_is_created_for_the_chosen_insurer(client, purchaser, market, year2027):
     client.force_login(purchaser)
     response = client.post(reverse("purchasing:contract_new"),

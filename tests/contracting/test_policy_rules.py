@@ -1,19 +1,29 @@
 """Rules about what a year's signing fixes: a purchasing-policy version published while offers are signed does
-not replace what signed practices saw, and after signing closes nothing new is published for the year. Each rule
-in its service, with the pages showing what the service would say."""
+not replace what signed practices saw, and after signing closes nothing new is published for the year; the NZa
+cannot lower a maximum under a tariff already published; no new contract for a closed year. Each rule in its
+service, with the pages showing what the service would say."""
 
 import html as htmllib
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from accounts.models import Notification, Role
-from contracting.models import Offer, Signature
+from contracting.models import ContractModule, Module, NzaMaxTariff, Offer, Signature, StandardContract
 from contracting.pdf import signed_contract_pdf
-from contracting.services import follow_requests_create, offer_sign, policy_publish, policy_save_draft
-from core.errors import ConflictError
+from contracting.services import (
+    contract_year_ensure,
+    follow_requests_create,
+    nza_tariff_set,
+    offer_sign,
+    policy_publish,
+    policy_save_draft,
+    standard_contract_create,
+)
+from core.errors import ConflictError, PortalError
 from core.models import AuditEvent
 from insurers.models import PolicyVersion
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
@@ -38,6 +48,11 @@ def get(client, user, url, status=200) -> str:
 @pytest.fixture
 def member(practice_3100):
     return make_member(Role.PRACTICE_MEMBER, practice_3100, email="assistent@praktijk.example")
+
+
+@pytest.fixture
+def nza_analyst(db):
+    return make_member(Role.NZA_ANALYST, None, email="analist@nza.example")
 
 
 @pytest.fixture
@@ -172,3 +187,105 @@ def test_the_first_version_after_close_is_refused_too(market, year2027, purchase
     with pytest.raises(ConflictError):
         policy_publish(actor=purchaser, policy=policy, now=AFTER_CLOSE)
     assert not PolicyVersion.objects.exists()
+
+
+# --- 2. NZa maxima and published tariffs ---------------------------------------------------------------------
+def test_the_nza_cannot_lower_a_maximum_below_a_published_tariff(published_contract, market, purchaser):
+    inschrijving = Module.objects.get(code="inschrijving")  # maximum 17.50, the contract pays 17.00
+    build_contract(market["other"], now=ams(2026, 9, 2, 12, 0))  # also 17.00
+    draft = build_contract(market["preferent"], purchaser, publish=False)
+    ContractModule.objects.filter(standard_contract=draft, module=inschrijving).update(tariff=Decimal("17.40"))
+
+    with pytest.raises(PortalError) as exc:
+        nza_tariff_set(actor=None, module=inschrijving, year=2027, max_tariff="16.00")
+    assert exc.value.code == "nza_max_below_contract"
+    assert exc.value.detail == (
+        "Het maximumtarief voor Inschrijving op naam (inschrijftarief) in 2027 kan niet lager worden dan € 17,00: "
+        "de gepubliceerde standaardcontracten ‘Huisartsenzorg 2027’ (Preferente Verzekeraar, € 17,00), "
+        "‘Huisartsenzorg 2027’ (Verre Verzekeraar, € 17,00) hebben een hoger tarief.")
+    assert exc.value.fields == {"max_tariff": ["Ten minste € 17,00."]}
+    assert NzaMaxTariff.objects.get(module=inschrijving, year=2027).max_tariff == Decimal("17.50")
+
+    # Down to the published tariff is allowed (a draft's higher tariff is checked when it is published).
+    assert nza_tariff_set(actor=None, module=inschrijving, year=2027, max_tariff="17.00").max_tariff == Decimal("17")
+    assert nza_tariff_set(actor=None, module=inschrijving, year=2027, max_tariff="18.00").max_tariff == Decimal("18")
+
+
+def test_a_multi_year_contract_holds_the_maxima_of_every_year_it_covers(market, nza_tariffs, purchaser):
+    build_contract(market["preferent"], purchaser, term_years=2)  # 2027–2028, inschrijving 17.00
+    contract_year_ensure(actor=None, year=2028)
+    inschrijving = Module.objects.get(code="inschrijving")
+    with pytest.raises(PortalError) as exc:
+        nza_tariff_set(actor=None, module=inschrijving, year=2028, max_tariff="16.50")
+    assert "in 2028 kan niet lager worden dan € 17,00: het gepubliceerde standaardcontract ‘Huisartsenzorg " \
+           "2027’ (Preferente Verzekeraar, € 17,00) heeft een hoger tarief." in exc.value.detail
+    assert not NzaMaxTariff.objects.filter(year=2028).exists()
+    contract_year_ensure(actor=None, year=2029)
+    assert nza_tariff_set(actor=None, module=inschrijving, year=2029, max_tariff="16.50")  # not covered
+
+
+def test_the_nza_screen_shows_why_beside_the_tariff_and_saves_nothing(client, nza_analyst, published_contract):
+    inschrijving = Module.objects.get(code="inschrijving")
+    consult = Module.objects.get(code="consult")
+    client.force_login(nza_analyst)
+    response = client.post(reverse("purchasing:nza_tariffs") + "?year=2027",
+                           {f"module_{inschrijving.pk}": "16,00", f"module_{consult.pk}": "11,00"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    error = re.search(rf'id="id_module_{inschrijving.pk}_error">(.*?)</div>', html, re.S).group(1)
+    assert "kan niet lager worden dan € 17,00" in text(error)
+    assert "Niets is opgeslagen" in text(html)
+    assert dict(NzaMaxTariff.objects.filter(year=2027).values_list("module__code", "max_tariff")) == {
+        "inschrijving": Decimal("17.50"), "consult": Decimal("10.50"), "poh-ggz": Decimal("4000.00"),
+        "specifieke-verrichtingen": Decimal("30.00")}
+
+
+# --- 3. No new contract for a closed year ---------------------------------------------------------------------
+def test_no_draft_contract_for_a_year_whose_signing_has_closed(client, market, year2027, purchaser):
+    with pytest.raises(ConflictError) as exc:
+        standard_contract_create(actor=purchaser, insurer=market["preferent"], first_year=2027, title="Te laat",
+                                 now=AFTER_CLOSE)
+    assert exc.value.code == "signing_window_closed"
+    assert not StandardContract.objects.exists()
+
+    url = reverse("purchasing:contract_new")
+    with time_machine.travel(AFTER_CLOSE, tick=False):
+        html = get(client, purchaser, url)
+        assert "Er is geen contractjaar waarvoor nog ondertekend kan worden" in text(html)
+        assert 'name="first_year"' not in html
+        contract_year_ensure(actor=None, year=2028)
+        html = get(client, purchaser, url)
+        options = re.findall(r'<option value="(\d+)"', html.split('name="first_year"', 1)[1].split("</select>")[0])
+        assert options == ["2028"]
+        response = client.post(url, {"title": "Te laat", "first_year": 2027, "term_years": 1,
+                                     "holder_kind": "practice"})
+        assert response.status_code == 200
+        assert not StandardContract.objects.exists()
+        client.post(url, {"title": "Op tijd", "first_year": 2028, "term_years": 1, "holder_kind": "practice"})
+    assert StandardContract.objects.get().first_year == 2028
+
+
+def test_the_publish_page_says_what_the_service_would(client, market, nza_tariffs, purchaser):
+    draft = build_contract(market["preferent"], purchaser, publish=False)
+    url = reverse("purchasing:contract_publish", args=[draft.pk])
+    with time_machine.travel(ams(2026, 10, 2, 10, 0), tick=False):  # late, but signing is still open
+        html = text(get(client, purchaser, url))
+    assert "Publiceren kan nog, maar wordt als te laat geregistreerd." in html
+    assert "Publiceren en aanbiedingen versturen" in html
+
+    with time_machine.travel(AFTER_CLOSE, tick=False):
+        html = text(get(client, purchaser, url))
+        response = client.post(url, {"confirm": "on"})
+    assert "Publiceren kan nog" not in html and "Publiceren en aanbiedingen versturen" not in html
+    assert "De ondertekentermijn voor 2027 is voorbij; een contract voor dat jaar kan niet meer worden gemaakt " \
+           "of gepubliceerd." in html
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == StandardContract.Status.DRAFT and not Offer.objects.exists()
+
+    empty = standard_contract_create(actor=purchaser, insurer=market["preferent"], first_year=2027, title="Leeg",
+                                     now=ams(2026, 8, 1, 10, 0))
+    with time_machine.travel(ams(2026, 9, 1, 10, 0), tick=False):
+        html = text(get(client, purchaser, reverse("purchasing:contract_publish", args=[empty.pk])))
+    assert "Voeg eerst modules aan het contract toe." in html
+    assert "Publiceren en aanbiedingen versturen" not in html

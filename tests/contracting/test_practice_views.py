@@ -294,7 +294,7 @@ def contract_2026(market, purchaser, year2027):
         nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2026, max_tariff=value)
     modules = {m.code: m for m in Module.objects.all()}
     contract = standard_contract_create(actor=purchaser, insurer=market["preferent"], first_year=2026,
-                                        title="Huisartsenzorg 2026")
+                                        title="Huisartsenzorg 2026", now=ams(2025, 8, 1, 12, 0))
     standard_contract_set_module(actor=purchaser, contract=contract, module=modules["inschrijving"], tariff="16.00")
     standard_contract_set_module(actor=purchaser, contract=contract, module=modules["consult"], tariff="10.50")
     standard_contract_set_module(actor=purchaser, contract=contract, module=modules["poh-ggz"], tariff="3900.00",
