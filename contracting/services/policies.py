@@ -16,6 +16,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from accounts.notices import N_, day
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 from core.text import paragraph_counts
@@ -29,7 +30,7 @@ from insurers.models import (
 )
 
 from ..access import require_insurer_purchaser
-from ..calendar import MilestoneKind
+from ..calendar import MilestoneKind, local_date
 from ..models import Milestone, Offer
 from ..selectors import signing_window_at
 from .contracts import require_contract_year
@@ -155,23 +156,24 @@ def policy_publish_refusal(policy: PurchasingPolicy, now: datetime) -> PortalErr
 
 def _notify_open_offer_holders(version: PolicyVersion, insurer: Insurer) -> int:
     """Tell the people of every practice and care group with an open offer of this insurer and year that a new
-    version came out while they may be signing. One notice per person and version."""
+    version came out while they may be signing. One notice per person and version; what changed is on the
+    page the notice links to."""
     from accounts.services import notify_users
 
     year = version.policy.year
     open_offers = Offer.objects.filter(insurer_id=insurer.pk, year=year, status=Offer.Status.OPEN)
-    user_ids = (Membership.objects.filter(user__is_active=True)
+    user_ids = (Membership.objects
                 .filter(Q(practice__in=open_offers.filter(practice__isnull=False).values("practice"))
                         | Q(care_group__in=open_offers.filter(care_group__isnull=False).values("care_group")))
                 .values_list("user_id", flat=True).distinct())
-    with translation.override("nl"):  # a notice to others: stored and e-mailed in the portal's language
-        changes = " ".join(change_lines(version.changes))
     return notify_users(
-        user_ids=list(user_ids), key=f"policy-version:{version.pk}",
-        subject=f"Nieuwe versie van het inkoopbeleid {year} van {insurer.name}",
-        body=f"{insurer.name} heeft versie {version.number} van het inkoopbeleid {year} gepubliceerd terwijl "
-             f"uw aanbod nog openstaat. {changes} Lees de nieuwe versie voordat u ondertekent. Een contract dat "
-             f"al is ondertekend, houdt de versie die gold bij ondertekenen.",
+        user_ids=user_ids, key=f"policy-version:{version.pk}",
+        subject=N_("Nieuwe versie van het inkoopbeleid %(year)s van %(insurer)s"),
+        body=N_("%(insurer)s heeft op %(day)s versie %(number)s van het inkoopbeleid %(year)s gepubliceerd, terwijl "
+                "uw aanbod nog openstaat. Lees wat er veranderde voordat u ondertekent. Een contract dat al is "
+                "ondertekend, houdt de versie die gold bij ondertekenen."),
+        params={"insurer": insurer.name, "year": year, "number": version.number,
+                "day": day(local_date(version.published_at))},
         url=reverse("policies:insurer_year", args=[insurer.slug, year]))
 
 

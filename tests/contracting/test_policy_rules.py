@@ -138,8 +138,8 @@ def test_a_version_published_during_signing_notifies_the_holders_of_open_offers_
     assert set(notices.values_list("user__email", flat=True)) == {member.email, signatory.email, cg_member.email}
     notice = notices.get(user=member)
     assert notice.subject == "Nieuwe versie van het inkoopbeleid 2027 van Preferente Verzekeraar"
-    assert "versie 2 van het inkoopbeleid 2027" in notice.body
-    assert "Tekst: 1 alinea gewijzigd, 0 toegevoegd, 0 verwijderd." in notice.body
+    assert notice.body.startswith("Preferente Verzekeraar heeft op 20 oktober 2026 versie 2 van het inkoopbeleid "
+                                  "2027 gepubliceerd, terwijl uw aanbod nog openstaat.")
     assert notice.url == reverse("policies:insurer_year", args=["pref", 2027])
     assert AuditEvent.objects.get(verb="insurers.policy.published", after__number=2).after["notified"] == 3
 
