@@ -178,6 +178,7 @@ def test_after_signing_has_closed_no_new_version_is_published_for_that_year(clie
     assert reverse("purchasing:policy_publish", args=[2027]) not in edit
     assert "kan niet meer worden gepubliceerd" in text(confirm)
     assert "Publiceren kan nog" not in text(confirm) and 'type="submit"' not in confirm.split("<main", 1)[1]
+    assert "U publiceert het opgeslagen concept" not in text(confirm)
     assert response.status_code == 200
     assert list(PolicyVersion.objects.values_list("number", flat=True)) == [1]
 
