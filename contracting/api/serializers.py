@@ -374,10 +374,16 @@ class RegisterPublicationSerializer(serializers.Serializer):
 
 
 class RegisterSerializer(serializers.Serializer):
+    """One page of the register: the publications, the number of entries that match, links to the pages
+    before and after this one, and this page's entries (by insurer, then name and AGB code)."""
+
     year = serializers.IntegerField()
     publications = RegisterPublicationSerializer(many=True, help_text="Insurers whose register is public. Empty "
                                                                       "before 19 November.")
-    entries = RegisterEntrySerializer(many=True)
+    count = serializers.IntegerField(help_text="Entries that match the filters, on all pages together.")
+    next = serializers.URLField(allow_null=True, help_text="The next page; null on the last page.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page; null on the first page.")
+    entries = RegisterEntrySerializer(many=True, help_text="This page's entries (`page_size`, 100 by default).")
 
 
 class StandardContractModuleSerializer(ContractModuleSerializer):

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.api.serializers import ErrorSerializer
@@ -277,6 +278,14 @@ class StandardContractViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Public register ------------------------------------------------------------------------------------
+class RegisterPagination(PageNumberPagination):
+    """The register in pages of 100 (up to 1,000 with `page_size`); `page=last` is the last page."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
 class RegisterViewSet(viewsets.ViewSet):
     """The public register (from 19 November): per insurer, the practices and care groups contracted for the
     year, through their own contract or a followed one. No login needed."""
@@ -292,9 +301,14 @@ class RegisterViewSet(viewsets.ViewSet):
         parameters=[
             OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="Contract year."),
             OpenApiParameter("insurer", OpenApiTypes.INT, description="Only this insurer (id)."),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Only entries whose name, AGB code or city "
+                                                                "contains this text (case does not matter)."),
+            OpenApiParameter("page", OpenApiTypes.STR, description="Page number (from 1), or `last`."),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Entries per page: 100 unless given, "
+                                                                        "at most 1,000."),
         ],
         responses={200: RegisterSerializer, 400: _error("invalid insurer"),
-                   404: _error("not_found: no such contract year")},
+                   404: _error("not_found: no such contract year, or no such page")},
     )
     def retrieve(self, request, year=None):
         year = int(year)
@@ -308,10 +322,14 @@ class RegisterViewSet(viewsets.ViewSet):
             insurer_id = None
         if not ContractYear.objects.filter(year=year).exists():
             raise PortalError("not_found", _("Contractjaar %(year)s bestaat niet.") % {"year": year}, status=404)
-        publications = RegisterPublication.objects.filter(year=year).select_related("insurer").order_by(
-            "insurer__name")
+        publications = list(RegisterPublication.objects.filter(year=year).select_related("insurer").order_by(
+            "insurer__name"))
+        lines = register_entries(year=year, insurer_id=insurer_id, search=request.query_params.get("q", ""),
+                                 publications=publications)
         if insurer_id is not None:
-            publications = publications.filter(insurer_id=insurer_id)
-        data = {"year": year, "publications": publications,
-                "entries": register_entries(year=year, insurer_id=insurer_id)}
+            publications = [p for p in publications if p.insurer_id == insurer_id]
+        paginator = RegisterPagination()
+        entries = paginator.paginate_queryset(lines, request, view=self)
+        data = {"year": year, "publications": publications, "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "entries": entries}
         return Response(RegisterSerializer(data).data)

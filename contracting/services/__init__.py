@@ -41,5 +41,5 @@ from .policies import (  # noqa: F401, E402
     policy_publish_refusal,
     policy_save_draft,
 )
-from .register import register_entries, register_publish  # noqa: F401, E402
+from .register import register_add_offer, register_entries, register_publish  # noqa: F401, E402
 from .sweep import deadlines_sweep, effect_runs_retry, milestones_sweep  # noqa: F401, E402

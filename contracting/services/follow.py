@@ -15,6 +15,7 @@ from insurers.models import Insurer
 from ..calendar import FOLLOW_DECISION_CLOCK, RULES_BY_KIND, MilestoneKind
 from ..models import FollowRequest, Milestone, Offer
 from .clocks import clock_done, clock_start
+from .register import register_add_offer
 
 
 def follow_decision_milestone(year: int) -> Milestone:
@@ -121,6 +122,9 @@ def follow_request_decide(*, actor, follow_request: FollowRequest, decision: str
         audit_record(actor=actor, verb="contracting.follow_request.decided", obj=locked,
                      before={"status": "pending"},
                      after={"status": decision, "not_followed": not_followed, "late": now >= locked.due_at})
+        if decision != FollowRequest.Status.DECLINED:
+            # Decisions are due by 1 January, after the register's publication: a followed contract joins it then.
+            register_add_offer(offer=locked.offer, insurer_id=locked.insurer_id, now=now)
         _notify_holder_of_decision(locked)
     return locked
 

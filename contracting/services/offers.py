@@ -21,6 +21,7 @@ from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
 from ..selectors import latest_policy_version, policy_version_ref, signing_window
 from .clocks import clock_done, clock_start
 from .contracts import content_hash, standard_contract_content
+from .register import register_add_offer
 
 
 def _window(year: int) -> tuple[datetime, datetime]:
@@ -223,6 +224,8 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
         audit_record(actor=actor, verb="contracting.offer.signed", obj=locked,
                      before={"status": Offer.Status.OPEN},
                      after={"status": Offer.Status.SIGNED, "content_hash": signature.content_hash})
+        # Only if an administrator moved the end of signing past a register's publication.
+        register_add_offer(offer=locked, insurer_id=locked.insurer_id, now=now)
         _notify_holder_of_signature(locked, signature)
     return signature
 

@@ -11,11 +11,12 @@ separator and therefore expects `;` in CSV files, and without the BOM it reads U
 """
 
 import csv
+import io
 from datetime import date
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -23,13 +24,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from ..calendar import MilestoneKind, local_date
-from ..models import ContractYear, HolderKind, Milestone, RegisterPublication
+from ..models import ContractYear, HolderKind, Milestone, RegisterEntry, RegisterPublication
 from ..services import register_entries
+from ..services.register import RegisterLines
 
 PAGE_SIZE = 100
-VIA_LABELS = {"contract": gettext_lazy("Eigen contract"), "volgcontract": gettext_lazy("Volgcontract")}
 # A cell starting with one of these is a formula to a spreadsheet; names come from the organisations themselves.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_FLUSH_ROWS = 500  # rows written to the response at a time
 
 
 class RegisterFilterForm(forms.Form):
@@ -50,30 +52,28 @@ def _publication_day(year: int) -> date | None:
     return local_date(milestone.due_at) if milestone else None
 
 
-def _matches(row: dict, needle: str) -> bool:
-    return any(needle in row[key].casefold() for key in ("name", "agb_code", "city"))
-
-
-def _filtered_rows(request, year: int) -> tuple[RegisterFilterForm, list, list[dict]]:
-    """The year's publications, the bound filter form and the rows it selects. Four queries, whatever the
-    number of rows: the publications here, three in register_entries."""
+def _filtered_rows(request, year: int) -> tuple[RegisterFilterForm, list, RegisterLines | None]:
+    """The year's publications, the bound filter form and the lines it selects (read lazily, page by page or
+    streamed). One query here, for the publications with their counts; the lines cost one more when read."""
     publications = list(RegisterPublication.objects.filter(year=year).select_related("insurer")
                         .order_by("insurer__name"))
     form = RegisterFilterForm(request.GET or None, publications=publications)
-    insurer_id, needle = None, ""
+    insurer_id, search = None, ""
     if form.is_bound:
         form.is_valid()  # an unknown insurer drops only that filter; a valid search still applies
         insurer_id = form.cleaned_data.get("insurer")
-        needle = " ".join(form.cleaned_data.get("q", "").split()).casefold()
+        search = form.cleaned_data.get("q", "")
     if not publications:
-        return form, publications, []
-    rows = register_entries(year=year, insurer_id=insurer_id)
-    if needle:
-        rows = [row for row in rows if _matches(row, needle)]
+        return form, publications, None
+    return form, publications, register_entries(year=year, insurer_id=insurer_id, search=search,
+                                                publications=publications)
+
+
+def _labelled(rows: list[dict]) -> list[dict]:
     for row in rows:
-        row["via_label"] = VIA_LABELS.get(row["via"], row["via"])
+        row["via_label"] = RegisterEntry.Via(row["via"]).label
         row["kind_label"] = HolderKind(row["kind"]).label
-    return form, publications, rows
+    return rows
 
 
 @require_GET
@@ -89,17 +89,18 @@ def register_index(request):
 
 @require_GET
 def register_year(request, year: int):
-    form, publications, rows = _filtered_rows(request, year)
+    form, publications, lines = _filtered_rows(request, year)
     if not publications:
         if not ContractYear.objects.filter(year=year).exists():
             raise Http404(_("Er is geen register voor dit jaar."))
         return render(request, "contracting/public/year.html", {
             "year": year, "published": False, "publication_day": _publication_day(year)})
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page.object_list = _labelled(list(page.object_list))
     kept = {key: value for key, value in request.GET.items() if key in ("insurer", "q") and value}
     return render(request, "contracting/public/year.html", {
         "year": year, "published": True, "form": form, "publications": publications, "page": page,
-        "rows_total": len(rows), "page_query": urlencode(kept), "filtered": bool(kept),
+        "rows_total": page.paginator.count, "page_query": urlencode(kept), "filtered": bool(kept),
     })
 
 
@@ -110,18 +111,31 @@ def _cell(value: str) -> str:
 
 @require_GET
 def register_csv(request, year: int):
-    """The (filtered) register as a CSV file; see the module docstring for the format."""
-    _form, publications, rows = _filtered_rows(request, year)
+    """The (filtered) register as a CSV file, streamed from one cursor so that memory does not grow with the
+    register; see the module docstring for the format."""
+    _form, publications, lines = _filtered_rows(request, year)
     if not publications:
         raise Http404(_("Het register voor %(year)s is nog niet gepubliceerd.") % {"year": year})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="register-gecontracteerde-zorgaanbieders-{year}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Zorgverzekeraar"), _("Zorgaanbieder"), _("AGB-code"), _("Plaats"), _("Soort zorgaanbieder"),
-                     _("Contractvorm"), _("Contractjaar")])
-    for row in rows:
-        writer.writerow([_cell(row["insurer"]), _cell(row["name"]), _cell(row["agb_code"]), _cell(row["city"]),
-                         row["kind_label"], row["via_label"], year])
-    return response
+    # Labels in the request's language, looked up now: the rows are written after the view has returned.
+    header = [_("Zorgverzekeraar"), _("Zorgaanbieder"), _("AGB-code"), _("Plaats"), _("Soort zorgaanbieder"),
+              _("Contractvorm"), _("Contractjaar")]
+    via_labels = {value: str(label) for value, label in RegisterEntry.Via.choices}
+    kind_labels = {value: str(label) for value, label in HolderKind.choices}
 
+    def content():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        buffer.write("\ufeff")
+        writer.writerow(header)
+        for n, row in enumerate(lines.iterator(), start=1):
+            writer.writerow([_cell(row["insurer"]), _cell(row["name"]), _cell(row["agb_code"]), _cell(row["city"]),
+                             kind_labels[row["kind"]], via_labels[row["via"]], year])
+            if n % CSV_FLUSH_ROWS == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(content(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-gecontracteerde-zorgaanbieders-{year}.csv"'
+    return response

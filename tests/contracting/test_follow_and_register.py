@@ -74,9 +74,9 @@ def test_register_lists_contracted_and_followed_practices_from_19_november(follo
     follow_request_decide(actor=other_purchaser, follow_request=follow_request, decision="followed",
                           now=ams(2026, 11, 10, 10, 0))
     milestones_sweep(now=ams(2026, 11, 18, 23, 59, 59))
-    assert register_entries(year=2027) == []  # not public before 19 November
+    assert list(register_entries(year=2027)) == []  # not public before 19 November
     milestones_sweep(now=ams(2026, 11, 19, 0, 0, 1))
-    rows = register_entries(year=2027)
+    rows = list(register_entries(year=2027))
     assert {(r["insurer"], r["via"]) for r in rows} == {(market["preferent"].name, "contract"),
                                                          (market["other"].name, "volgcontract")}
     assert all(r["agb_code"] == signed_offer.practice.agb_code for r in rows)
@@ -84,4 +84,4 @@ def test_register_lists_contracted_and_followed_practices_from_19_november(follo
 
 def test_expired_and_refused_offers_are_not_in_the_register(offer, market, year2027):
     milestones_sweep(now=ams(2026, 11, 20, 0, 0))
-    assert register_entries(year=2027) == []
+    assert list(register_entries(year=2027)) == []

@@ -1,5 +1,6 @@
 """The public register pages: no login, announced before 19 November, per insurer with filter and search,
-and a CSV that opens in Dutch Excel."""
+100 lines a page, and a CSV that opens in Dutch Excel. The register is written when it is published: later
+changes to a practice do not rewrite it, later follow decisions add to it."""
 
 import csv
 import io
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
+from contracting.models import RegisterEntry, RegisterPublication
 from contracting.services import (
     contract_year_ensure,
     follow_request_decide,
@@ -18,6 +20,7 @@ from contracting.services import (
     offers_create_for_preferent,
     register_publish,
 )
+from providers.services import practice_update
 from tests.contracting.conftest import IN_WINDOW, ams
 from tests.factories import PracticeFactory, make_member
 
@@ -106,7 +109,8 @@ def test_filter_by_insurer_and_search(register_2027, client, market):
 
 
 def parse_csv(response) -> list[list[str]]:
-    raw = response.content
+    assert response.streaming  # written row by row from a cursor, not built in memory
+    raw = b"".join(response.streaming_content)
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the file as UTF-8
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
@@ -147,18 +151,29 @@ def count_queries(client, url, params=None) -> int:
 
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
+        if response.streaming:
+            b"".join(response.streaming_content)  # the CSV's rows are read while it streams
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
 
-def test_register_page_and_csv_queries_do_not_grow(register_2027, published_contract, market, client):
+def test_register_page_and_csv_queries_do_not_grow(register_2027, published_contract, market, client,
+                                                   django_assert_num_queries):
     url, csv_url = reverse("register:year", args=[2027]), reverse("register:csv", args=[2027])
     small = (count_queries(client, url), count_queries(client, csv_url), count_queries(client, url, {"q": "a"}))
     for _ in range(12):
         sign_for(PracticeFactory(region=market["region"]), published_contract)
-    large = (count_queries(client, url), count_queries(client, csv_url), count_queries(client, url, {"q": "a"}))
-    # publications (with insurer), then register_entries: its publications, signed offers, followed contracts
-    assert small == large == (4, 4, 4)
+    # The publications with their insurers and line counts, then one page of lines read in index order.
+    with django_assert_num_queries(2):
+        assert "15 vermeldingen" in client.get(url).content.decode()
+    # The publications, then every line from one cursor while the file streams.
+    with django_assert_num_queries(2):
+        assert len(parse_csv(client.get(csv_url))) == 1 + 15
+    # A search is counted rather than read from the publications: publications, count, page.
+    with django_assert_num_queries(3):
+        client.get(url, {"q": "a"})
+    assert small == (count_queries(client, url), count_queries(client, csv_url),
+                     count_queries(client, url, {"q": "a"})) == (2, 2, 3)
 
 
 def test_index_queries_do_not_grow_with_years(client, db):
@@ -171,3 +186,73 @@ def test_index_queries_do_not_grow_with_years(client, db):
         register_publish(year=year, effective_at=PUBLISHED_AT)
     # published years, upcoming publication milestones
     assert count_queries(client, reverse("register:index")) == small == 2
+
+
+def test_a_page_holds_100_lines_in_the_register_order(register_2027, published_contract, market, client):
+    for _ in range(98):
+        sign_for(PracticeFactory(region=market["region"]), published_contract)
+    url = reverse("register:year", args=[2027])
+    first = client.get(url).content.decode()
+    assert "101 vermeldingen" in first and "Pagina 1 van 2" in first
+    second = client.get(url, {"pagina": 2}).content.decode()
+    assert "Pagina 2 van 2" in second
+    # By insurer, then by name: the preferent insurer's 100 lines fill page 1, Verre Verzekeraar's volgcontract
+    # for practice X is alone on page 2.
+    assert "Verre Verzekeraar</h2>" in second and "Verre Verzekeraar</h2>" not in first
+    assert "Preferente Verzekeraar</h2>" not in second
+    assert register_2027["x"].name in second and "De Linde" not in second
+
+
+def test_the_published_register_keeps_the_names_it_published(register_2027, client, market):
+    x = register_2027["x"]
+    published_name = x.name
+    practice_update(actor=None, practice=x, name="Huisartsen Nieuwe Naam", city="Bunnik")
+    page = client.get(reverse("register:year", args=[2027])).content.decode()
+    assert published_name in page and "Nieuwe Naam" not in page and "Bunnik" not in page
+    rows = parse_csv(client.get(reverse("register:csv", args=[2027])))
+    assert {row[1] for row in rows[1:]} == {published_name, "Huisartsenpraktijk De Linde"}
+
+
+def test_a_contract_followed_after_publication_joins_the_register(follow_request, signed_offer, market,
+                                                                   other_purchaser, client):
+    register_publish(year=2027, effective_at=PUBLISHED_AT)
+    url = reverse("register:year", args=[2027])
+    page = client.get(url, {"insurer": market["other"].pk}).content.decode()
+    assert "Geen zorgaanbieders gevonden" in page
+
+    # Follow decisions are due by 1 January, after publication: the decision adds the volgcontract.
+    follow_request_decide(actor=other_purchaser, follow_request=follow_request, decision="followed",
+                          now=ams(2026, 12, 14, 10, 0))
+    page = client.get(url, {"insurer": market["other"].pk}).content.decode()
+    assert "1 vermelding" in page and signed_offer.practice.name in page and "Volgcontract" in page
+    assert "2 vermeldingen" in client.get(url).content.decode()
+    line = RegisterEntry.objects.get(insurer=market["other"])
+    assert (line.via, line.added_at) == ("volgcontract", ams(2026, 12, 14, 10, 0))
+
+
+def test_a_declined_follow_request_adds_nothing(follow_request, market, other_purchaser):
+    register_publish(year=2027, effective_at=PUBLISHED_AT)
+    follow_request_decide(actor=other_purchaser, follow_request=follow_request, decision="declined",
+                          explanation="Eigen contract in deze regio", now=ams(2026, 12, 14, 10, 0))
+    assert not RegisterEntry.objects.filter(insurer=market["other"]).exists()
+    assert RegisterPublication.objects.get(insurer=market["other"], year=2027).entry_count == 0
+
+
+def test_publishing_again_adds_nothing(register_2027, market):
+    register_publish(year=2027, effective_at=ams(2026, 11, 20, 0, 0))
+    counts = dict(RegisterPublication.objects.filter(year=2027).values_list("insurer__name", "entry_count"))
+    assert counts == {"Preferente Verzekeraar": 2, "Verre Verzekeraar": 1}
+    assert RegisterEntry.objects.count() == 3
+    assert set(RegisterPublication.objects.values_list("published_at", flat=True)) == {PUBLISHED_AT}
+
+
+def test_search_ignores_case_also_beyond_ascii(published_contract, market, year2027, client):
+    sign_for(PracticeFactory(region=market["region"], name="Praktijk Hoogeveen-Brûlé", city="’s-Hertogenbosch"),
+             published_contract)
+    register_publish(year=2027, effective_at=PUBLISHED_AT)
+    url = reverse("register:year", args=[2027])
+    for needle in ("BRÛLÉ", "hoogeveen-brûlé", "  praktijk   hoogeveen ", "’S-HERTOGENBOSCH"):
+        page = client.get(url, {"q": needle}).content.decode()
+        assert "1 vermelding" in page and "Brûlé" in page, needle
+    # A search term is matched within one column, never across two.
+    assert "Geen zorgaanbieders gevonden" in client.get(url, {"q": "brûlé 01"}).content.decode()
