@@ -362,6 +362,11 @@ class Offer(models.Model):
     year = models.PositiveSmallIntegerField(_("contractjaar"), db_index=True)
     insurer = models.ForeignKey("insurers.Insurer", on_delete=models.PROTECT, related_name="offers",
                                 verbose_name=_("zorgverzekeraar"))
+    # The holder's region when the offer was made (the region whose market share made the insurer preferent),
+    # set by the services that create offers. The signing watch counts by it from an index alone; a practice
+    # that moves later keeps its offers in the region they were made for.
+    region = models.ForeignKey("providers.Region", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("regio"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     reason = models.CharField(_("reden"), max_length=20, choices=Reason.choices, default=Reason.PREFERENT)
     created_at = models.DateTimeField(_("aangeboden op"), auto_now_add=True)
@@ -385,8 +390,15 @@ class Offer(models.Model):
                                     condition=models.Q(care_group__isnull=False)),
         ]
         indexes = [
-            models.Index(fields=["insurer", "year", "status"]),
+            # The API offer list orders by (-year, insurer, id): one index per filter combination it serves, so
+            # a page is read in index order and stops after its rows (OFFER_LIST_ORDERING in contracting.api).
+            models.Index(fields=["insurer", "year", "status", "id"], name="offer_insurer_year_status"),
+            models.Index(fields=["insurer", "-year", "id"], name="offer_insurer_year"),
+            models.Index(fields=["-year", "insurer", "id"], name="offer_year_insurer"),
             models.Index(fields=["practice", "year"]),
+            # The signing watch (selectors.dashboards.signing_watch) counts from this index alone.
+            models.Index(fields=["insurer", "year", "region", "status", "opened_at"], name="offer_signing_watch",
+                         condition=models.Q(practice__isnull=False)),
         ]
 
     def __str__(self) -> str:

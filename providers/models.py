@@ -78,6 +78,8 @@ class Practice(models.Model):
         verbose_name = _("huisartsenpraktijk")
         verbose_name_plural = _("huisartsenpraktijken")
         ordering = ["name", "id"]
+        # Lists of practices (and of their offers, such as a purchaser's unsigned ones) page in this order.
+        indexes = [models.Index(fields=["name", "id"], name="practice_name_order")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agb_code})"

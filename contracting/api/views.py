@@ -107,9 +107,17 @@ def offers_with_details(offers: QuerySet[Offer]) -> QuerySet[Offer]:
     )
 
 
+# The offer list's order: newest contract year first, then by insurer and offer. All three are columns of the
+# offer itself, and Offer's indexes hold them in this order behind each filter (insurer with year, with year
+# and status, or none; year alone), so a page is read from an index and stops after its rows instead of
+# sorting every offer of an insurer (an order by the insurer's name needed a join and a sort of them all).
+OFFER_LIST_ORDERING = ("-year", "insurer_id", "id")
+
+
 class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     """Offers the user may see: an insurer's purchasers see the offers it made, a practice or care group the
-    offers it received, NZa and administrators all of them. Another organisation's offer is not found."""
+    offers it received, NZa and administrators all of them. Another organisation's offer is not found. The
+    list is ordered by contract year (newest first), insurer id and offer id."""
 
     serializer_class = OfferSerializer
     filterset_class = OfferFilter
@@ -122,7 +130,8 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
         offers = offers_visible_to(self.request.user)
         if self.action == "list":
             return (offers.select_related("insurer", "practice", "care_group", "standard_contract", "signature")
-                    .defer("signature__content").prefetch_related("care_group__practices"))
+                    .defer("signature__content").prefetch_related("care_group__practices")
+                    .order_by(*OFFER_LIST_ORDERING))
         if self.action == "retrieve":
             return offers_with_details(offers)
         # The actions hand the offer to a service, which locks and re-reads it; the holder is enough here.

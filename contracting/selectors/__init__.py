@@ -35,6 +35,7 @@ from .dashboards import (  # noqa: F401
     InboxItem,
     MergedQueue,
     SigningWatch,
+    contracts_covering,
     inbox_counts,
     insurer_inbox,
     signing_reminders_sent,

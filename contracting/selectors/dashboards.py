@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from providers.models import Region
 
 from ..calendar import Deadline, MilestoneKind
-from ..models import EffectRun, FollowRequest, Offer, Question
+from ..models import EffectRun, FollowRequest, Offer, Question, StandardContract
 
 SIGNING_COLUMNS = ("sent", "opened", "signed", "refused", "expired", "open")
 REMINDER_KINDS = (MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMINDER_7,
@@ -24,24 +27,40 @@ class SigningWatch:
 
 def signing_watch(*, insurer_id: int, year: int) -> SigningWatch:
     """Practice offers of one insurer and year by region and status (care groups sign in their own
-    negotiation). One grouped query."""
-    by_region: dict[str, dict[str, int]] = {}
+    negotiation). One grouped query that reads only the offer_signing_watch index (insurer, year, region,
+    status, opened_at), and one for the names of the regions found: no join with the practices, whose number
+    would set the cost. The region is the one each offer was made for (Offer.region)."""
+    by_region: dict[int | None, dict[str, int]] = {}
     rows = (Offer.objects.filter(insurer_id=insurer_id, year=year, practice__isnull=False)
-            .values("practice__region__name", "status")
-            .annotate(n=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)))
-            .order_by("practice__region__name", "status"))
+            .values("region_id", "status").annotate(n=Count("*"), opened=Count("opened_at"))
+            .order_by())
     for row in rows:
-        counts = by_region.setdefault(row["practice__region__name"], dict.fromkeys(SIGNING_COLUMNS, 0))
+        counts = by_region.setdefault(row["region_id"], dict.fromkeys(SIGNING_COLUMNS, 0))
         counts["sent"] += row["n"]
         counts["opened"] += row["opened"]
         counts[row["status"]] += row["n"]
+    names = dict(Region.objects.filter(pk__in=[pk for pk in by_region if pk is not None]).values_list("pk", "name"))
+    regions = sorted(((names.get(pk), counts) for pk, counts in by_region.items()), key=lambda item: item[0] or "")
     totals = {col: sum(c[col] for c in by_region.values()) for col in SIGNING_COLUMNS}
-    return SigningWatch(regions=sorted(by_region.items(), key=lambda item: item[0] or ""), totals=totals)
+    return SigningWatch(regions=regions, totals=totals)
 
 
 def unsigned_offers(*, insurer_id: int, year: int) -> QuerySet[Offer]:
+    """Open practice offers by practice name. The practices' (name, id) index gives that order, so a page
+    reads the practices in name order and stops after its rows instead of sorting all open offers."""
     return (Offer.objects.filter(insurer_id=insurer_id, year=year, practice__isnull=False, status=Offer.Status.OPEN)
             .select_related("practice__region").order_by("practice__name", "pk"))
+
+
+def contracts_covering(*, insurer_id: int, year: int) -> QuerySet[StandardContract]:
+    """The insurer's standard contracts that cover `year` (a contract runs up to 3 years), each with
+    `offer_count`: its offers, counted per contract from the offers' standard-contract index rather than by
+    joining all of them. One query."""
+    offers = (Offer.objects.filter(standard_contract=OuterRef("pk")).order_by().values("standard_contract")
+              .annotate(n=Count("*")).values("n"))
+    return (StandardContract.objects.alias(covers_until=F("first_year") + F("term_years"))
+            .filter(insurer_id=insurer_id, first_year__lte=year, first_year__gte=year - 2, covers_until__gt=year)
+            .annotate(offer_count=Coalesce(Subquery(offers), 0)).order_by("holder_kind", "-first_year", "pk"))
 
 
 def signing_reminders_sent(*, year: int) -> list[tuple[str, datetime]]:

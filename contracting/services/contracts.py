@@ -288,12 +288,13 @@ def standard_contract_publish(*, actor, contract: StandardContract, now: datetim
 def offers_create_for_preferent(*, contract: StandardContract) -> int:
     """One offer for every practice whose preferent insurer is the contract's insurer. Set-based, so it
     stays quick for thousands of practices; existing offers are left alone."""
-    practice_ids = list(
-        practices_with_preferent().filter(preferent_insurer_pk=contract.insurer_id).values_list("pk", flat=True)
+    practices = list(
+        practices_with_preferent().filter(preferent_insurer_pk=contract.insurer_id).values_list("pk", "region_id")
     )
     existing = set(Offer.objects.filter(standard_contract=contract).values_list("practice_id", flat=True))
-    new = [Offer(standard_contract=contract, practice_id=pk, year=contract.first_year, insurer_id=contract.insurer_id,
-                 reason=Offer.Reason.PREFERENT) for pk in practice_ids if pk not in existing]
+    new = [Offer(standard_contract=contract, practice_id=pk, region_id=region_id, year=contract.first_year,
+                 insurer_id=contract.insurer_id, reason=Offer.Reason.PREFERENT)
+           for pk, region_id in practices if pk not in existing]
     Offer.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     return len(new)
 
@@ -319,7 +320,7 @@ def offer_request(*, actor, practice: Practice, contract: StandardContract, now:
         offer, created = Offer.objects.get_or_create(
             standard_contract=contract, practice=practice,
             defaults={"year": contract.first_year, "insurer_id": contract.insurer_id,
-                      "reason": Offer.Reason.REQUESTED})
+                      "region_id": practice.region_id, "reason": Offer.Reason.REQUESTED})
         if created:
             audit_record(actor=actor, verb="contracting.offer.requested", obj=offer,
                          after={"practice": practice.agb_code, "insurer": contract.insurer_id})

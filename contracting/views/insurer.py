@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,6 +47,7 @@ from ..models import (
 )
 from ..pricing import cap_hours_for, estimated_amount, needs_hours
 from ..selectors import (
+    contracts_covering,
     inbox_counts,
     insurer_inbox,
     milestone_deadline,
@@ -91,11 +91,7 @@ def dashboard(request, scope: PurchaserScope):
     policy = PurchasingPolicy.objects.filter(insurer=insurer, year=year).first()
     latest_version = (PolicyVersion.objects.filter(policy__insurer=insurer, policy__year=year)
                       .order_by("-number").first())
-    contracts = [
-        c for c in StandardContract.objects.filter(insurer=insurer, first_year__lte=year, first_year__gte=year - 2)
-        .annotate(offer_count=Count("offers")).order_by("holder_kind", "-first_year", "pk")
-        if c.last_year >= year
-    ]
+    contracts = contracts_covering(insurer_id=insurer.pk, year=year)
 
     watch = signing_watch(insurer_id=insurer.pk, year=year)
     unsigned = Paginator(unsigned_offers(insurer_id=insurer.pk, year=year), PAGE_SIZE).get_page(

@@ -622,6 +622,20 @@ def add_practices_with_offers(contract, region, n: int) -> None:
     offers_create_for_preferent(contract=contract)
 
 
+def test_offer_list_is_ordered_by_year_insurer_and_offer(world, practice_3100, signatory, market, purchaser):
+    # An insurer that sorts first by name but was created last: the list goes by the insurer's id, a column
+    # of the offer that the indexes hold, not by its name.
+    first_by_name = InsurerFactory(name="Aaa Zorgverzekeraar", short_name="Aaa", slug="aaa")
+    contract_c = build_contract(first_by_name, make_member(Role.INSURER_PURCHASER, first_by_name))
+    c_x = offer_request(actor=signatory, practice=practice_3100, contract=contract_c, now=IN_WINDOW)
+    body = client_for(signatory).get("/api/v1/offers/").json()
+    assert [row["id"] for row in body["results"]] == [world["a_x"].pk, world["b_x"].pk, c_x.pk]
+    assert [row["insurer"]["name"] for row in body["results"]] == [
+        "Preferente Verzekeraar", "Verre Verzekeraar", "Aaa Zorgverzekeraar"]
+    rows = client_for(purchaser).get("/api/v1/offers/", {"year": 2027, "status": "open"}).json()["results"]
+    assert [row["id"] for row in rows] == sorted([world["a_x"].pk, world["a_y"].pk])
+
+
 def test_offer_list_queries_do_not_grow(published_contract, market, purchaser, signatory, offer):
     client = client_for(purchaser)
     # session, user, memberships, count, offers (with insurer, holder, contract, signature); the list
