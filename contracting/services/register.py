@@ -23,6 +23,7 @@ Reading costs the same for any size: register_entries pages through an index in 
 number of lines is kept on each publication, and the CSV streams rows from one cursor.
 """
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -104,38 +105,43 @@ def _contracted(year: int, insurer_ids, offer_id: int | None = None) -> Iterator
 
 
 def _write(*, year: int, insurer_ids, added_at: datetime, offer_id: int | None = None) -> int:
-    """Insert the missing lines of these insurers' published registers for `year` and bring their counts up
-    to date; lines already there stay as they are (the unique constraint skips them). Returns the number of
-    lines added."""
-    names = dict(Insurer.objects.filter(pk__in=insurer_ids).values_list("pk", "name"))
-    touched: set[int] = set()
-    batch: list[RegisterEntry] = []
+    """Insert the missing lines of these insurers' published registers for `year` (only `offer_id`'s, if
+    given) and keep their counts; lines already there stay as they are. Returns the number of lines added."""
     with transaction.atomic():
-        for insurer_id, pk, via, kind, name, agb, city in _contracted(year, insurer_ids, offer_id):
+        # The publications are locked first, so of two services adding lines at once the second waits and
+        # then sees the first one's lines: neither a line nor a count is lost or doubled.
+        publications = {p.insurer_id: p for p in RegisterPublication.objects.select_for_update(of=("self",))
+                        .select_related("insurer").filter(year=year, insurer_id__in=insurer_ids).order_by("pk")}
+        existing = set()
+        if offer_id is not None:
+            existing = set(RegisterEntry.objects.filter(year=year, offer_id=offer_id).values_list("insurer_id", "via"))
+        added: Counter[int] = Counter()
+        batch: list[RegisterEntry] = []
+        for insurer_id, pk, via, kind, name, agb, city in _contracted(year, list(publications), offer_id):
+            if (insurer_id, via) in existing:
+                continue
             batch.append(RegisterEntry(
-                year=year, insurer_id=insurer_id, insurer_name=names[insurer_id], offer_id=pk, via=via, kind=kind,
-                name=name, agb_code=agb, city=city, search_text=search_text(name, agb, city), added_at=added_at))
+                year=year, insurer_id=insurer_id, insurer_name=publications[insurer_id].insurer.name, offer_id=pk,
+                via=via, kind=kind, name=name, agb_code=agb, city=city, search_text=search_text(name, agb, city),
+                added_at=added_at))
+            added[insurer_id] += 1
             if len(batch) == WRITE_BATCH:
                 RegisterEntry.objects.bulk_create(batch, ignore_conflicts=True)
-                touched.update(line.insurer_id for line in batch)
                 batch = []
-        if batch:
-            RegisterEntry.objects.bulk_create(batch, ignore_conflicts=True)
-            touched.update(line.insurer_id for line in batch)
-        return _recount(year, touched)
-
-
-def _recount(year: int, insurer_ids: set[int]) -> int:
-    """Store the number of lines on each publication. The publication is locked before its lines are counted,
-    so of two services adding lines at once the second counts the first's too."""
-    added = 0
-    for publication in RegisterPublication.objects.select_for_update().filter(
-            year=year, insurer_id__in=insurer_ids).order_by("pk"):
-        count = RegisterEntry.objects.filter(year=year, insurer_id=publication.insurer_id).count()
-        added += count - publication.entry_count
-        publication.entry_count = count
-        publication.save(update_fields=["entry_count"])
-    return added
+        RegisterEntry.objects.bulk_create(batch, ignore_conflicts=True)
+        if offer_id is not None:
+            for insurer_id, count in added.items():
+                publications[insurer_id].entry_count += count
+                publications[insurer_id].save(update_fields=["entry_count"])
+            return sum(added.values())
+        # A whole register (publishing, or publishing again): counted, since lines already there were skipped.
+        total = 0
+        for publication in publications.values():
+            count = RegisterEntry.objects.filter(year=year, insurer_id=publication.insurer_id).count()
+            total += count - publication.entry_count
+            publication.entry_count = count
+            publication.save(update_fields=["entry_count"])
+        return total
 
 
 def search_text(name: str, agb_code: str | None, city: str | None) -> str:

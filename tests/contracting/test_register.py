@@ -4,8 +4,10 @@ changes to a practice do not rewrite it, later follow decisions add to it."""
 
 import csv
 import io
+import threading
 
 import pytest
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -256,3 +258,38 @@ def test_search_ignores_case_also_beyond_ascii(published_contract, market, year2
         assert "1 vermelding" in page and "Brûlé" in page, needle
     # A search term is matched within one column, never across two.
     assert "Geen zorgaanbieders gevonden" in client.get(url, {"q": "brûlé 01"}).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_follow_decisions_at_once_both_count(request):
+    # transaction=True: the fixtures are built inside the test, so that both threads see them.
+    for name in ("market", "nza_tariffs", "practice_3100", "signatory", "purchaser", "published_contract"):
+        request.getfixturevalue(name)
+    market, contract = request.getfixturevalue("market"), request.getfixturevalue("published_contract")
+    other_purchaser = request.getfixturevalue("other_purchaser")
+    requests = []
+    for practice in (request.getfixturevalue("practice_3100"), PracticeFactory(region=market["region"])):
+        offers_create_for_preferent(contract=contract)
+        signer = make_member(Role.PRACTICE_SIGNATORY, practice)
+        offer_sign(actor=signer, offer=contract.offers.get(practice=practice), now=IN_WINDOW, modules=["kwaliteit"],
+                   two_factor_verified=True)
+        requests += follow_requests_create(actor=signer, offer=contract.offers.get(practice=practice),
+                                           insurers=[market["other"]], now=IN_WINDOW)
+    register_publish(year=2027, effective_at=PUBLISHED_AT)
+    barrier = threading.Barrier(2)
+
+    def decide(follow_request):
+        try:
+            barrier.wait()
+            follow_request_decide(actor=other_purchaser, follow_request=follow_request, decision="followed",
+                                  now=ams(2026, 12, 14, 10, 0))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(r,)) for r in requests]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert RegisterEntry.objects.filter(insurer=market["other"], via="volgcontract").count() == 2
+    assert RegisterPublication.objects.get(insurer=market["other"], year=2027).entry_count == 2
