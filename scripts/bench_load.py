@@ -1,6 +1,10 @@
 """Load generator for scripts/benchmark (standard library only, so it measures the server, not a client
 library). Each phase runs N concurrent clients, each with its own keep-alive connection, and prints p50/p95
 latencies next to the trivial view measured in the same run, as ratios.
+
+Phases: the trivial view; the API offer list of the largest insurer's purchaser and of practices, offer
+detail; the public register page, its CSV (the whole register) and the API register's first page, without
+logging in; the purchaser dashboard in a browser session; and signing.
 """
 
 import argparse
@@ -9,12 +13,13 @@ import hashlib
 import hmac
 import http.client
 import json
+import re
 import statistics
 import struct
 import sys
 import threading
 import time
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 
 def totp(secret_b32: str, at: float | None = None) -> str:
@@ -30,8 +35,9 @@ class Client:
     def __init__(self, base: str):
         url = urlparse(base)
         self.host, self.port = url.hostname, url.port or 80
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
         self.token = None
+        self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes, float]:
         headers = {"Accept": "application/json"}
@@ -41,6 +47,12 @@ class Client:
             headers["Content-Type"] = "application/json"
         if self.token:
             headers["Authorization"] = f"Token {self.token}"
+        status, _, payload, elapsed = self.send(method, path, data, headers)
+        return status, payload, elapsed
+
+    def send(self, method: str, path: str, data: bytes | None, headers: dict) -> tuple[int, list, bytes, float]:
+        if self.cookies:
+            headers = {**headers, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         started = time.perf_counter()
         try:
             self.conn.request(method, path, body=data, headers=headers)
@@ -48,9 +60,28 @@ class Client:
             payload = response.read()
         except (http.client.HTTPException, OSError):
             self.conn.close()
-            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
             raise
-        return response.status, payload, time.perf_counter() - started
+        return response.status, response.getheaders(), payload, time.perf_counter() - started
+
+    def session_login(self, email: str, password: str) -> bool:
+        """Log in through the login form, as a browser does: the CSRF cookie and token, then the session cookie."""
+        status, headers, page, _ = self.send("GET", "/account/inloggen/", None, {})
+        self._keep_cookies(headers)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or token is None:
+            return False
+        form = urlencode({"csrfmiddlewaretoken": token.group(1).decode(), "username": email, "password": password})
+        status, headers, _, _ = self.send("POST", "/account/inloggen/", form.encode(),
+                                          {"Content-Type": "application/x-www-form-urlencoded"})
+        self._keep_cookies(headers)
+        return status == 302 and "sessionid" in self.cookies
+
+    def _keep_cookies(self, headers: list) -> None:
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
 
 
 def run_phase(clients: list[Client], work) -> tuple[list[float], dict[int, int]]:
@@ -108,6 +139,14 @@ def main() -> int:
         return 1
     for client in purchasers:
         client.token = json.loads(body)["token"]
+    # One browser session for the dashboard, shared like the token above (one login, as one purchaser would).
+    browsers = [Client(args.base_url) for _ in specs]
+    if not browsers[0].session_login(prepared["purchaser"], args.demo_password):
+        print(f"purchaser login through the form failed for {prepared['purchaser']}", file=sys.stderr)
+        return 1
+    for client in browsers[1:]:
+        client.cookies = dict(browsers[0].cookies)
+    public = [Client(args.base_url) for _ in specs]  # the register needs no login
 
     year = prepared["year"]
     k = args.requests
@@ -119,6 +158,10 @@ def main() -> int:
         ("offer detail (practice)", signers,
          lambda i, c: [("GET", f"/api/v1/offers/{specs[i]['offers'][j % len(specs[i]['offers'])]}/", None)
                        for j in range(k)]),
+        ("register page (public)", public, lambda i, c: [("GET", f"/register/{year}/", None)] * k),
+        ("register CSV, whole (public)", public, lambda i, c: [("GET", f"/register/{year}.csv", None)] * k),
+        ("API register, page 1 (public)", public, lambda i, c: [("GET", f"/api/v1/register/{year}/", None)] * k),
+        ("purchaser dashboard (session)", browsers, lambda i, c: [("GET", f"/inkoop/?year={year}", None)] * k),
         ("signing (practice)", signers,
          lambda i, c: [("POST", f"/api/v1/offers/{pk}/sign/", {"modules": []}) for pk in specs[i]["offers"][:k]]),
     ]

@@ -1,7 +1,9 @@
 """Prepare a seeded database for scripts/benchmark: open the signing window of the latest demo year around now,
-and make benchmark signatories (with a known TOTP secret) for practices with an open offer. Prints JSON.
+make benchmark signatories (with a known TOTP secret) for practices with an open offer, sign most of the year's
+other offers and publish the year's register, as the real register holds it. Prints JSON.
 
-For a throwaway benchmark database only: it moves a contract year's signing window.
+For a throwaway benchmark database only: it moves a contract year's signing window, and it signs offers with a
+shortcut (see _sign_set_based) instead of through offer_sign.
 """
 
 import base64
@@ -11,20 +13,67 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, User
 from contracting.calendar import MilestoneKind
-from contracting.models import ContractYear, Offer
-from contracting.services import milestone_reschedule
+from contracting.models import ContractYear, Offer, Signature, StandardContract
+from contracting.services import milestone_reschedule, register_publish, standard_contract_content
+from contracting.services.contracts import content_hash
 
 PASSWORD = "benchmark-wachtwoord-2026"
+SHORTCUT_SIGNER = "set-based-signer@benchmark.demo"
+# One practice offer in this many stays open (deterministic, by primary key): the insurer's dashboard keeps a
+# list of unsigned offers, as in reality after a closed window.
+KEEP_OPEN_EVERY = 20
+
+
+def _sign_set_based(year: int, keep_open: set[int], now) -> int:
+    """BENCHMARK SHORTCUT, throwaway databases only: mark the year's open practice offers signed, except
+    `keep_open` and one in KEEP_OPEN_EVERY, writing the rows offer_sign writes (the offer's status and
+    decided_at, a Signature with content and hash) in bulk, without offer_sign's checks, module choices,
+    notifications or audit events. offer_sign one at a time would take minutes at 50,000 practices; the
+    measured pages only read these rows."""
+    signer, _ = User.objects.get_or_create(email=SHORTCUT_SIGNER, defaults={"full_name": "Benchmark (set-based)"})
+    base = {c.pk: standard_contract_content(c) for c in StandardContract.objects.filter(
+        offers__year=year).distinct().select_related("insurer")}
+    offers = (Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False)
+              .exclude(pk__in=keep_open).values_list("pk", "standard_contract_id", "practice_id",
+                                                     "practice__name", "practice__agb_code",
+                                                     "practice__kvk_number", "practice__registered_patients"))
+    signed = 0
+    batch: list[tuple[int, Signature]] = []
+
+    def flush() -> None:
+        Signature.objects.bulk_create([s for _, s in batch], batch_size=2000)
+        Offer.objects.filter(pk__in=[pk for pk, _ in batch]).update(status=Offer.Status.SIGNED, decided_at=now)
+        batch.clear()
+
+    for pk, contract_id, practice_id, name, agb, kvk, patients in offers.iterator(chunk_size=5000):
+        if pk % KEEP_OPEN_EVERY == 0:
+            continue
+        content = {**base[contract_id], "modules": [m for m in base[contract_id]["modules"] if m["mandatory"]],
+                   "holder": {"kind": "practice", "id": practice_id, "name": name, "agb_code": agb,
+                              "kvk_number": kvk, "registered_patients": patients},
+                   "offer_id": pk, "estimated_amount": "0.00", "signed_at": now.isoformat(),
+                   "signed_by": {"id": signer.pk, "name": signer.full_name, "email": signer.email},
+                   "benchmark_shortcut": True}
+        batch.append((pk, Signature(offer_id=pk, signed_by=signer, signed_at=now, content=content,
+                                    content_hash=content_hash(content), estimated_amount=0)))
+        signed += 1
+        if len(batch) >= 5000:
+            flush()
+    if batch:
+        flush()
+    return signed
 
 
 class Command(BaseCommand):
-    help = "Open a signing window around now and create benchmark signatories (throwaway databases only)."
+    help = ("Open a signing window around now, create benchmark signatories, sign most other offers and publish "
+            "the register (throwaway databases only).")
 
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=50)
@@ -50,7 +99,11 @@ class Command(BaseCommand):
                 raise CommandError(f"Only {len(offers)} open offers for {year.year}; seed more practices.")
             password = make_password(PASSWORD)
             out = {"year": year.year, "password": PASSWORD, "clients": []}
-            purchaser = Membership.objects.filter(role=Role.INSURER_PURCHASER).select_related("user").first()
+            # The purchaser of the insurer with the most offers this year: its dashboard has the most to count.
+            largest = (Offer.objects.filter(year=year.year).values("insurer_id").annotate(n=Count("id"))
+                       .order_by("-n", "insurer_id").first())
+            purchaser = (Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=largest["insurer_id"])
+                         .select_related("user").order_by("pk").first())
             out["purchaser"] = purchaser.user.email
             out["purchaser_password"] = None  # the demo password; scripts/benchmark passes it
             for i in range(clients):
@@ -69,4 +122,13 @@ class Command(BaseCommand):
                     "totp_secret": base64.b32encode(bytes.fromhex(key)).decode(),
                     "offers": [pk for pk, _, _ in mine],
                 })
+            out["signed_set_based"] = _sign_set_based(year.year, {pk for pk, _, _ in offers}, now)
+            # The register as published on 19 November (the product's own service).
+            register_publish(year=year.year, effective_at=now)
+            out["offers"] = dict(Offer.objects.filter(year=year.year).values_list("status").annotate(n=Count("id"))
+                                 .order_by("status"))
+        if connection.vendor == "postgresql":
+            # As autovacuum would soon after: planner statistics and the visibility map for the rows just written.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(json.dumps(out))
