@@ -562,6 +562,15 @@ def test_register_pages_and_search(follow_request, other_purchaser, signed_offer
     assert client.get("/api/v1/register/2027/", {"q": "nergens"}).json()["count"] == 0
 
 
+@pytest.mark.django_db
+def test_register_page_shape_is_in_the_schema():
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    register = schema["components"]["schemas"]["Register"]
+    assert set(register["required"]) == {"year", "publications", "count", "next", "previous", "entries"}
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/register/{year}/"]["get"]["parameters"]}
+    assert parameters == {"year", "insurer", "q", "page", "page_size"}
+
+
 def test_register_errors(year2027):
     assert_error(APIClient().get("/api/v1/register/2031/"), 404, "not_found")
     body = assert_error(APIClient().get("/api/v1/register/2027/", {"insurer": "abc"}), 400, "invalid")
