@@ -127,13 +127,20 @@ def register_csv(request, year: int):
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         buffer.write("\ufeff")
         writer.writerow(header)
-        for n, row in enumerate(lines.iterator(), start=1):
-            writer.writerow([_cell(row["insurer"]), _cell(row["name"]), _cell(row["agb_code"]), _cell(row["city"]),
-                             kind_labels[row["kind"]], via_labels[row["via"]], year])
-            if n % CSV_FLUSH_ROWS == 0:
+        insurer_cells: dict[str, str] = {}  # a few insurers, each on thousands of lines
+        chunk = []
+        for insurer, _insurer_id, name, agb_code, city, kind, via in lines.rows():
+            if insurer not in insurer_cells:
+                insurer_cells[insurer] = _cell(insurer)
+            chunk.append((insurer_cells[insurer], _cell(name), _cell(agb_code), _cell(city), kind_labels[kind],
+                          via_labels[via], year))
+            if len(chunk) == CSV_FLUSH_ROWS:
+                writer.writerows(chunk)
+                chunk.clear()
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
+        writer.writerows(chunk)
         yield buffer.getvalue()
 
     response = StreamingHttpResponse(content(), content_type="text/csv; charset=utf-8")
