@@ -54,8 +54,8 @@ def main() -> int:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         return response.status_code, len(body)
 
-    rows = []
-    for name, client, url in endpoints:
+    counted = []
+    for _name, client, url in endpoints:
         for _ in range(2):  # warm caches and the connection
             fetch(client, url)
         # Counted with an execute wrapper: the request_started signal resets Django's own query log.
@@ -67,22 +67,31 @@ def main() -> int:
 
         with connection.execute_wrapper(count):
             status, size = fetch(client, url)
-        times = []
-        for _ in range(args.repeat):
+        counted.append((status, len(executed), size))
+    # Timed in rounds, every endpoint once a round, so that a busy moment of the machine falls on all of them
+    # alike rather than on whichever endpoint was being measured.
+    times: list[list[float]] = [[] for _ in endpoints]
+    for _ in range(args.repeat):
+        for i, (_name, client, url) in enumerate(endpoints):
             started = time.perf_counter()
             fetch(client, url)
-            times.append(time.perf_counter() - started)
-        ordered = sorted(times)
+            times[i].append(time.perf_counter() - started)
+    rows = []
+    for (name, _client, _url), (status, n_queries, size), measured in zip(endpoints, counted, times, strict=True):
+        ordered = sorted(measured)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        rows.append((name, status, statistics.median(times), p95, len(executed), size))
+        rows.append((name, status, statistics.median(measured), p95, ordered[0], n_queries, size))
 
-    base = rows[0][2]
-    print(f"\nIn-process (Django test client, one request at a time, {args.repeat} each)\n")
-    header = f"{'endpoint':34} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'p50 ×':>7} {'queries':>7} {'bytes':>10}"
+    base, base_min = rows[0][2], rows[0][4]
+    print(f"\nIn-process (Django test client, one request at a time, {args.repeat} rounds)\n")
+    header = (f"{'endpoint':34} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'min ms':>8} {'p50 ×':>7} {'min ×':>7} "
+              f"{'queries':>7} {'bytes':>10}")
     print(header)
     print("-" * len(header))
-    for name, status, p50, p95, n_queries, size in rows:
-        print(f"{name:34} {status:6d} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {p50 / base:7.1f} {n_queries:7d} {size:10d}")
+    for name, status, p50, p95, fastest, n_queries, size in rows:
+        print(f"{name:34} {status:6d} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {fastest * 1000:8.1f} {p50 / base:7.1f} "
+              f"{fastest / base_min:7.1f} {n_queries:7d} {size:10d}")
+    print("\n× = ratio to the trivial view in the same run; min × is the steadier one on a busy machine.")
     failed = [name for name, status, *_ in rows if status != 200]
     if failed:
         print(f"not 200: {', '.join(failed)}", file=sys.stderr)
