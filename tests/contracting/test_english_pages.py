@@ -68,6 +68,8 @@ def dutch_left(body: str, data: list[str]) -> list[str]:
         body = body.replace(value, " ")
     for term in DOMAIN_TERMS:
         body = body.replace(term, " ")
+    # A SHA-256 in hex is no text: its letters between the digits can spell "de" or "een", depending on ids.
+    body = re.sub(r"\b[0-9a-f]{64}\b", " ", body)
     words = re.findall(r"[A-Za-zÀ-ÿ]+", body)
     return sorted({" ".join(words[max(0, i - 4):i + 5]) for i, w in enumerate(words) if w.lower() in DUTCH_WORDS})
 
