@@ -19,8 +19,9 @@ Which offers count (the rule, in one place: _contracted): signed offers whose st
 offers followed or partly followed by another insurer whose contract covers Y; only insurers whose register
 for Y is published.
 
-Reading costs the same for any size: register_entries pages through an index in the register's order, the
-number of lines is kept on each publication, and the CSV streams rows from one cursor.
+Reading does not depend on the register's size: register_entries pages through an index in the register's
+order (a later page skips the lines before it in that index), the number of lines is kept on each publication,
+and the CSV streams rows from one cursor, so its memory stays the same however long the file.
 """
 
 from collections import Counter

@@ -293,3 +293,29 @@ def test_two_follow_decisions_at_once_both_count(request):
         t.join(60)
     assert RegisterEntry.objects.filter(insurer=market["other"], via="volgcontract").count() == 2
     assert RegisterPublication.objects.get(insurer=market["other"], year=2027).entry_count == 2
+
+
+def test_the_migrations_write_the_lines_of_registers_published_before(register_2027, market):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from contracting.models import Offer
+
+    def lines():
+        return sorted(RegisterEntry.objects.values_list("insurer_name", "name", "agb_code", "city", "via",
+                                                        "added_at"))
+
+    published = lines()
+    assert len(published) == 3
+    # Back to before the register had lines and offers had regions, then forward again: the data migrations
+    # write the same lines (with the publication's moment) and give every offer its holder's region.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the offer table is altered below
+    executor = MigrationExecutor(connection)
+    executor.migrate([("contracting", "0007_signature_policy_version")])
+    executor.loader.build_graph()
+    executor.migrate([("contracting", "0009_offer_region_and_list_indexes")])
+    assert lines() == published
+    assert all(added_at == PUBLISHED_AT for *_, added_at in published)
+    counts = dict(RegisterPublication.objects.filter(year=2027).values_list("insurer__name", "entry_count"))
+    assert counts == {"Preferente Verzekeraar": 2, "Verre Verzekeraar": 1}
+    assert set(Offer.objects.values_list("region_id", flat=True)) == {market["region"].pk}
