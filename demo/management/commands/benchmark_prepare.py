@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership, Role, User
 from contracting.calendar import MilestoneKind
 from contracting.models import ContractYear, Offer, Signature, StandardContract
+from contracting.selectors import latest_policy_version, policy_version_ref
 from contracting.services import milestone_reschedule, register_publish, standard_contract_content
 from contracting.services.contracts import content_hash
 
@@ -38,8 +39,10 @@ def _sign_set_based(year: int, keep_open: set[int], now) -> int:
     notifications or audit events. offer_sign one at a time would take minutes at 50,000 practices; the
     measured pages only read these rows."""
     signer, _ = User.objects.get_or_create(email=SHORTCUT_SIGNER, defaults={"full_name": "Benchmark (set-based)"})
-    base = {c.pk: standard_contract_content(c) for c in StandardContract.objects.filter(
-        offers__year=year).distinct().select_related("insurer")}
+    base = {}
+    for contract in StandardContract.objects.filter(offers__year=year).distinct().select_related("insurer"):
+        policy = policy_version_ref(latest_policy_version(Offer(insurer_id=contract.insurer_id, year=year)))
+        base[contract.pk] = {**standard_contract_content(contract), "policy": policy}
     offers = (Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False)
               .exclude(pk__in=keep_open).values_list("pk", "standard_contract_id", "practice_id",
                                                      "practice__name", "practice__agb_code",
@@ -61,8 +64,10 @@ def _sign_set_based(year: int, keep_open: set[int], now) -> int:
                    "offer_id": pk, "estimated_amount": "0.00", "signed_at": now.isoformat(),
                    "signed_by": {"id": signer.pk, "name": signer.full_name, "email": signer.email},
                    "benchmark_shortcut": True}
+        policy_version_id = (content["policy"] or {}).get("id")
         batch.append((pk, Signature(offer_id=pk, signed_by=signer, signed_at=now, content=content,
-                                    content_hash=content_hash(content), estimated_amount=0)))
+                                    content_hash=content_hash(content), estimated_amount=0,
+                                    policy_version_id=policy_version_id)))
         signed += 1
         if len(batch) >= 5000:
             flush()
