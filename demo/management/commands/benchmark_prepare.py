@@ -1,5 +1,6 @@
-"""Prepare a seeded database for scripts/benchmark: open the signing window of the latest demo year around now,
-make benchmark signatories (with a known TOTP secret) for practices with an open offer, sign most of the year's
+"""Prepare a seeded database for scripts/benchmark: open the signing window of the latest demo year with offers
+around now, make benchmark signatories (with a known TOTP secret) for practices with an open offer (asking
+another insurer's contract for more practices where most offers are signed already), sign most of the year's
 other offers and publish the year's register, as the real register holds it. Prints JSON.
 
 For a throwaway benchmark database only: it moves a contract year's signing window, and it signs offers with a
@@ -14,16 +15,17 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, User
 from contracting.calendar import MilestoneKind
-from contracting.models import ContractYear, Offer, Signature, StandardContract
+from contracting.models import ContractYear, HolderKind, Offer, Signature, StandardContract
 from contracting.selectors import latest_policy_version, policy_version_ref
-from contracting.services import milestone_reschedule, register_publish, standard_contract_content
+from contracting.services import milestone_reschedule, offer_request, register_publish, standard_contract_content
 from contracting.services.contracts import content_hash
+from providers.models import Practice
 
 PASSWORD = "benchmark-wachtwoord-2026"
 SHORTCUT_SIGNER = "set-based-signer@benchmark.demo"
@@ -76,6 +78,30 @@ def _sign_set_based(year: int, keep_open: set[int], now) -> int:
     return signed
 
 
+def _open_offers(year: int, needed: int, now) -> list[tuple[int, int, int]]:
+    """(offer, practice, insurer) of `needed` open practice offers of `year` for the signing phase. Where most
+    offers are already signed, practices ask another insurer for its standard contract (offer_request, as a
+    practice would in the portal) until there are enough."""
+    def open_offers():
+        return list(Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False)
+                    .order_by("pk").values_list("pk", "practice_id", "insurer_id")[:needed])
+
+    offers = open_offers()
+    contracts = list(StandardContract.objects.filter(first_year=year, holder_kind=HolderKind.PRACTICE,
+                                                     status=StandardContract.Status.PUBLISHED).order_by("pk"))
+    for contract in contracts:
+        if len(offers) >= needed:
+            break
+        asking = (Practice.objects.exclude(offers__standard_contract=contract).order_by("pk")
+                  [:needed - len(offers)])
+        for practice in asking:
+            offer_request(actor=None, practice=practice, contract=contract, now=now)
+        offers = open_offers()
+    if len(offers) < needed:
+        raise CommandError(f"Only {len(offers)} open offers for {year}; seed more practices.")
+    return offers
+
+
 class Command(BaseCommand):
     help = ("Open a signing window around now, create benchmark signatories, sign most other offers and publish "
             "the register (throwaway databases only).")
@@ -86,9 +112,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, clients, offers_per_client, **options):
         now = timezone.now()
-        year = ContractYear.objects.order_by("-year").first()
+        # The latest year with practice offers (a year ahead may have only its calendar yet).
+        latest = Offer.objects.filter(practice__isnull=False).aggregate(year=Max("year"))["year"]
+        year = ContractYear.objects.filter(year=latest).first()
         if year is None:
-            raise CommandError("No contract year: run seed_demo first.")
+            raise CommandError("No offers to practices: run seed_demo first.")
         with transaction.atomic():
             opening = year.milestones.get(kind=MilestoneKind.SIGNING_OPEN)
             closing = year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
@@ -96,12 +124,7 @@ class Command(BaseCommand):
                 milestone_reschedule(actor=None, milestone=opening, due_at=now - timedelta(hours=1))
             if closing.due_at <= now:
                 milestone_reschedule(actor=None, milestone=closing, due_at=now + timedelta(days=30))
-            offers = list(
-                Offer.objects.filter(year=year.year, status=Offer.Status.OPEN, practice__isnull=False)
-                .order_by("pk").values_list("pk", "practice_id", "insurer_id")[: clients * offers_per_client]
-            )
-            if len(offers) < clients * offers_per_client:
-                raise CommandError(f"Only {len(offers)} open offers for {year.year}; seed more practices.")
+            offers = _open_offers(year.year, clients * offers_per_client, now)
             password = make_password(PASSWORD)
             out = {"year": year.year, "password": PASSWORD, "clients": []}
             # The purchaser of the insurer with the most offers this year: its dashboard has the most to count.
