@@ -33,7 +33,7 @@ def main() -> int:
 
     from accounts.models import User
 
-    year = prepared["year"]
+    year = prepared.get("register_year", prepared["year"])  # the year whose signing has closed, mostly signed
     public = Client(HTTP_HOST="localhost")
     purchaser = Client(HTTP_HOST="localhost")
     purchaser.force_login(User.objects.get(email=prepared["purchaser"]))

@@ -148,7 +148,10 @@ def main() -> int:
         client.cookies = dict(browsers[0].cookies)
     public = [Client(args.base_url) for _ in specs]  # the register needs no login
 
-    year = prepared["year"]
+    year = prepared["year"]  # the year being signed
+    # The register and the dashboard: the year whose signing has closed, mostly signed (the same before a seed
+    # with a year ahead).
+    shown = prepared.get("register_year", year)
     k = args.requests
     phases = [
         ("trivial view (/healthz)", signers, lambda i, c: [("GET", "/healthz", None)] * k),
@@ -158,10 +161,10 @@ def main() -> int:
         ("offer detail (practice)", signers,
          lambda i, c: [("GET", f"/api/v1/offers/{specs[i]['offers'][j % len(specs[i]['offers'])]}/", None)
                        for j in range(k)]),
-        ("register page (public)", public, lambda i, c: [("GET", f"/register/{year}/", None)] * k),
-        ("register CSV, whole (public)", public, lambda i, c: [("GET", f"/register/{year}.csv", None)] * k),
-        ("API register, page 1 (public)", public, lambda i, c: [("GET", f"/api/v1/register/{year}/", None)] * k),
-        ("purchaser dashboard (session)", browsers, lambda i, c: [("GET", f"/inkoop/?year={year}", None)] * k),
+        ("register page (public)", public, lambda i, c: [("GET", f"/register/{shown}/", None)] * k),
+        ("register CSV, whole (public)", public, lambda i, c: [("GET", f"/register/{shown}.csv", None)] * k),
+        ("API register, page 1 (public)", public, lambda i, c: [("GET", f"/api/v1/register/{shown}/", None)] * k),
+        ("purchaser dashboard (session)", browsers, lambda i, c: [("GET", f"/inkoop/?year={shown}", None)] * k),
         ("signing (practice)", signers,
          lambda i, c: [("POST", f"/api/v1/offers/{pk}/sign/", {"modules": []}) for pk in specs[i]["offers"][:k]]),
     ]

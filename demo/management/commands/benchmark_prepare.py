@@ -15,14 +15,14 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, User
 from contracting.calendar import MilestoneKind
-from contracting.models import ContractYear, HolderKind, Offer, Signature, StandardContract
-from contracting.selectors import latest_policy_version, policy_version_ref
+from contracting.models import ContractYear, HolderKind, Offer, RegisterPublication, Signature, StandardContract
+from contracting.selectors import latest_policy_version, policy_version_ref, signing_window
 from contracting.services import milestone_reschedule, offer_request, register_publish, standard_contract_content
 from contracting.services.contracts import content_hash
 from providers.models import Practice
@@ -112,23 +112,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, clients, offers_per_client, **options):
         now = timezone.now()
-        # The latest year with practice offers (a year ahead may have only its calendar yet).
-        latest = Offer.objects.filter(practice__isnull=False).aggregate(year=Max("year"))["year"]
-        year = ContractYear.objects.filter(year=latest).first()
-        if year is None:
+        years = sorted(set(Offer.objects.filter(practice__isnull=False).values_list("year", flat=True)), reverse=True)
+        if not years:
             raise CommandError("No offers to practices: run seed_demo first.")
+        # Signing: the latest year with practice offers (a year ahead may have only its calendar yet). The
+        # register and the dashboard: the latest year whose signing has closed, as the public reads it now (or
+        # whose register a run before this one published, after moving its end of signing).
+        signing_year = ContractYear.objects.get(year=years[0])
+        published = set(RegisterPublication.objects.values_list("year", flat=True))
+        closed = [y for y in years
+                  if y in published or ((window := signing_window(y)) is not None and window[1] <= now)]
+        register_year = closed[0] if closed else years[0]
         with transaction.atomic():
-            opening = year.milestones.get(kind=MilestoneKind.SIGNING_OPEN)
-            closing = year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
+            opening = signing_year.milestones.get(kind=MilestoneKind.SIGNING_OPEN)
+            closing = signing_year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
             if opening.due_at > now:
                 milestone_reschedule(actor=None, milestone=opening, due_at=now - timedelta(hours=1))
             if closing.due_at <= now:
                 milestone_reschedule(actor=None, milestone=closing, due_at=now + timedelta(days=30))
-            offers = _open_offers(year.year, clients * offers_per_client, now)
+            offers = _open_offers(signing_year.year, clients * offers_per_client, now)
             password = make_password(PASSWORD)
-            out = {"year": year.year, "password": PASSWORD, "clients": []}
-            # The purchaser of the insurer with the most offers this year: its dashboard has the most to count.
-            largest = (Offer.objects.filter(year=year.year).values("insurer_id").annotate(n=Count("id"))
+            out = {"year": signing_year.year, "register_year": register_year, "password": PASSWORD, "clients": []}
+            # The purchaser of the insurer with the most offers: its dashboard has the most to count.
+            largest = (Offer.objects.filter(year=register_year).values("insurer_id").annotate(n=Count("id"))
                        .order_by("-n", "insurer_id").first())
             purchaser = (Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=largest["insurer_id"])
                          .select_related("user").order_by("pk").first())
@@ -150,11 +156,15 @@ class Command(BaseCommand):
                     "totp_secret": base64.b32encode(bytes.fromhex(key)).decode(),
                     "offers": [pk for pk, _, _ in mine],
                 })
-            out["signed_set_based"] = _sign_set_based(year.year, {pk for pk, _, _ in offers}, now)
-            # The register as published on 19 November (the product's own service).
-            register_publish(year=year.year, effective_at=now)
-            out["offers"] = dict(Offer.objects.filter(year=year.year).values_list("status").annotate(n=Count("id"))
-                                 .order_by("status"))
+            practice_offers = Offer.objects.filter(year=register_year, practice__isnull=False)
+            signed = practice_offers.filter(status=Offer.Status.SIGNED).count()
+            # Only where the seed left most of the year unsigned: demo data of a closed window is mostly signed.
+            out["signed_set_based"] = (_sign_set_based(register_year, {pk for pk, _, _ in offers}, now)
+                                       if signed * 2 < practice_offers.count() else 0)
+            # The register as published on 19 November (the product's own service; idempotent).
+            register_publish(year=register_year, effective_at=now)
+            out["offers"] = dict(Offer.objects.filter(year=register_year).values_list("status")
+                                 .annotate(n=Count("id")).order_by("status"))
         if connection.vendor == "postgresql":
             # As autovacuum would soon after: planner statistics and the visibility map for the rows just written.
             with connection.cursor() as cursor:
