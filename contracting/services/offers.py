@@ -76,10 +76,15 @@ def offer_mark_opened(*, actor, offer: Offer, now: datetime) -> bool:
 
 
 def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal | None]]:
-    """Validate a list of {"module": code, "hours": n} (or bare codes) against the offer's contract and caps.
+    """Validate a choice against the offer's contract and caps (parse_choice)."""
+    return parse_choice(offer.standard_contract.modules.select_related("module"), holder_patients(offer), modules)
+
+
+def parse_choice(contract_modules, patients: int, modules) -> list[tuple[ContractModule, Decimal | None]]:
+    """Validate a list of {"module": code, "hours": n} (or bare codes) against a contract's modules and this
+    holder's caps. Pure: the caller loads the contract modules (with their catalogue module) once.
     Raises PortalError 400 with field errors per module; mandatory modules are always included."""
-    by_code = {cm.module.code: cm for cm in offer.standard_contract.modules.select_related("module")}
-    patients = holder_patients(offer)
+    by_code = {cm.module.code: cm for cm in contract_modules}
     chosen: dict[str, Decimal | None] = {}
     errors: dict[str, list[str]] = {}
     over_cap = False
@@ -138,33 +143,52 @@ def offer_choose_modules(*, actor, offer: Offer, modules, now: datetime | None =
     return rows
 
 
-def offer_signed_content(offer: Offer, parsed) -> tuple[dict, Decimal]:
-    base = standard_contract_content(offer.standard_contract)
-    patients = holder_patients(offer)
+def holder_data(offer: Offer) -> dict:
+    """The holder as a signature records it."""
     holder = offer.holder
-    chosen = {cm.module.code: (cm, hours) for cm, hours in parsed}
+    return {"kind": "practice" if offer.practice_id else "care_group", "id": holder.pk, "name": holder.name,
+            "agb_code": getattr(holder, "agb_code", ""), "kvk_number": holder.kvk_number,
+            "registered_patients": holder_patients(offer)}
+
+
+def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id: int,
+                      signed_at: datetime | None = None, signed_by=None) -> tuple[dict, Decimal]:
+    """The frozen content of a signature and its estimated yearly amount: the one home of what a signature
+    holds. Pure (no queries), so one contract's content and modules serve every holder that signs it.
+
+    `contract_content` is standard_contract_content() of the offer's contract, `chosen` the parsed choice
+    (parse_choice: (contract module, hours) pairs), `holder` holder_data(). Without `signed_at` and
+    `signed_by` (a user) it is the preview of what signing would freeze."""
+    patients = holder["registered_patients"]
+    chosen_by_code = {cm.module.code: (cm, hours) for cm, hours in chosen}
     total = Decimal("0.00")
     modules = []
-    for item in base["modules"]:
-        if item["code"] not in chosen:
+    for item in contract_content["modules"]:
+        if item["code"] not in chosen_by_code:
             continue
-        cm, hours = chosen[item["code"]]
+        cm, hours = chosen_by_code[item["code"]]
         amount = estimated_amount(cm, patients, hours)
         total += amount or 0
         modules.append({**item, "hours": str(hours) if hours is not None else None,
                         "estimated_amount": str(amount) if amount is not None else None})
     content = {
-        **base,
+        **contract_content,
         "modules": modules,
-        "holder": {"kind": "practice" if offer.practice_id else "care_group", "id": holder.pk, "name": holder.name,
-                   "agb_code": getattr(holder, "agb_code", ""), "kvk_number": holder.kvk_number,
-                   "registered_patients": patients},
-        "offer_id": offer.pk,
+        "holder": holder,
+        "offer_id": offer_id,
         "estimated_amount": str(total),
         # The purchasing policy the holder signs under; a version published later does not change it.
         "policy": policy_version_ref(latest_policy_version(offer)),
     }
+    if signed_at is not None:
+        content["signed_at"] = signed_at.isoformat()
+        content["signed_by"] = {"id": signed_by.pk, "name": signed_by.get_full_name(), "email": signed_by.email}
     return content, total
+
+
+def offer_signed_content(offer: Offer, parsed) -> tuple[dict, Decimal]:
+    return signature_content(contract_content=standard_contract_content(offer.standard_contract), chosen=parsed,
+                             holder=holder_data(offer), offer_id=offer.pk)
 
 
 def offer_sign_preview(offer: Offer) -> tuple[dict, list[tuple[ContractModule, Decimal | None]]]:
@@ -209,9 +233,9 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
         ModuleChoice.objects.filter(offer=locked).delete()
         ModuleChoice.objects.bulk_create(
             [ModuleChoice(offer=locked, contract_module=cm, hours=hours) for cm, hours in parsed])
-        content, total = offer_signed_content(locked, parsed)
-        content["signed_at"] = now.isoformat()
-        content["signed_by"] = {"id": actor.pk, "name": actor.get_full_name(), "email": actor.email}
+        content, total = signature_content(
+            contract_content=standard_contract_content(locked.standard_contract), chosen=parsed,
+            holder=holder_data(locked), offer_id=locked.pk, signed_at=now, signed_by=actor)
         try:
             signature = Signature.objects.create(
                 offer=locked, signed_by=actor, signed_at=now, content=content, content_hash=content_hash(content),
