@@ -7,32 +7,33 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from contracting.calendar import local_date, start_of_day
+
 # The modules whose steps make up the data set, in no particular order (each step has its own `order`).
 from . import contract_years, cycle, organisations, users  # noqa: F401
+from .moments import contract_years_around
 from .registry import DemoContext, demo_steps
 
 DEFAULT_PRACTICES = 200
 
 
-def demo_contract_years(year: int | None = None) -> tuple[int, int]:
-    """The running contract year and the next one, whose contracting happens now."""
-    year = year if year is not None else timezone.localdate().year
-    return year, year + 1
-
-
-def seed_demo(*, practices: int = DEFAULT_PRACTICES, year: int | None = None, now: datetime | None = None) -> dict:
+def seed_demo(*, practices: int = DEFAULT_PRACTICES, now: datetime | None = None) -> dict:
     """Create whatever demo data is missing, in one transaction. Deterministic for a given `now` (default: the
-    clock) and safe to repeat.
+    clock) and safe to repeat: the data is that of 00:00 on `now`'s day (Amsterdam), so a date gives the same
+    data at any hour. The contract years are those around it (demo.moments.contract_years_around): the year in
+    force, the year in contracting and the next.
 
     Contract years get their calendar from contract_year_ensure but are not swept here: the running worker's
     sweep applies the milestones that are already due, as it would after any downtime (so offers of a year
-    whose signing window has closed expire, and its register is published, on the first sweep).
-    Returns {"created": {kind: count}, "seconds": float}.
+    whose signing window has closed and that nobody decided expire, and its register is published, on the
+    first sweep). Returns {"created": {kind: count}, "years": (in force, in contracting, next), "seconds": float}.
     """
     started = time.monotonic()
-    ctx = DemoContext(practices=practices, years=demo_contract_years(year), now=now or timezone.now())
+    # As of the start of the day: the same date always gives the same data, whatever the hour.
+    as_of = start_of_day(local_date(now or timezone.now()))
+    ctx = DemoContext(practices=practices, years=contract_years_around(as_of), now=as_of)
     with transaction.atomic():
         for step in demo_steps():
             for kind, count in step.func(ctx).items():
                 ctx.created[kind] = ctx.created.get(kind, 0) + count
-    return {"created": ctx.created, "seconds": time.monotonic() - started}
+    return {"created": ctx.created, "years": ctx.years, "seconds": time.monotonic() - started}

@@ -8,9 +8,11 @@ import base64
 import hashlib
 import random
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -146,29 +148,39 @@ def _organisation_label(membership: Membership) -> str:
     return str(membership.organisation)
 
 
-def demo_login_rows() -> list[dict]:
-    """Every demo login: one row per membership of a `.demo` user, in role order. `totp_secret` is the
-    base32 secret of the user's demo authenticator, or None when the user has none."""
+def demo_login_rows(now: datetime | None = None) -> list[dict]:
+    """Every demo login: one row per membership of a `.demo` user who can log in, by role, and within a role
+    first those with something to do now (`todo`, demo.todo), in the order of demo_accounts (Zilveren Kruis,
+    then the other insurers; practice 1, 2, 3). `totp_secret` is the base32 secret of the user's demo
+    authenticator, or None when the user has none. Signatories of practices without a demo login have no
+    password and are not listed."""
+    from .todo import demo_todo
+
+    now = now or timezone.now()
     memberships = (
         Membership.objects.filter(user__email__endswith=DEMO_EMAIL_SUFFIX)
+        .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .select_related("user", "insurer", "practice", "care_group", "overleg_team")
     )
     keys = dict(
         TOTPDevice.objects.filter(user__email__endswith=DEMO_EMAIL_SUFFIX, name=DEMO_DEVICE_NAME, confirmed=True)
         .values_list("user_id", "key")
     )
-    rows = [
-        {
+    preference = {account.email: n for n, account in enumerate(demo_accounts())}
+    rows = []
+    for m in memberships:
+        row = {
             "role": m.role,
             "role_label": str(m.get_role_display()),
             "organisation": _organisation_label(m),
             "email": m.user.email,
             "password": DEMO_PASSWORD,
             "totp_secret": totp_secret_base32(keys[m.user_id]) if m.user_id in keys else None,
+            "todo": demo_todo(m, now),
         }
-        for m in memberships
-    ]
-    rows.sort(key=lambda r: (_ROLE_ORDER.get(r["role"], len(_ROLE_ORDER)), r["email"]))
+        rows.append(row)
+    rows.sort(key=lambda r: (_ROLE_ORDER.get(r["role"], len(_ROLE_ORDER)), not r["todo"],
+                             preference.get(r["email"], len(preference)), r["email"]))
     return rows
 
 

@@ -1,7 +1,18 @@
-"""seed_demo's contracting cycle: what each role finds in the portal right after seeding, for a given date."""
+"""seed_demo's contracting cycle on a few dates: which contract years, how the offers of a signing window end,
+the follow requests and questions, and what the first demo login of each role finds to do.
 
+Each date is seeded once for its class (as the run command does it: seed_demo, then the worker's first sweep)
+and each test runs in a savepoint inside it. Counts are worked out by hand for PRACTICES = 300: practice i has
+AGB code 01 + (7919·i + 104729) mod 10⁶, whose last two digits (19·i + 29) mod 100 take every value exactly
+three times for i < 300. Digits 13 refuse and 41 and 86 leave the offer undecided (demo.moments), so a closed
+window ends with 3 refused, 6 expired and 291 signed offers (the three demo practices, whose digits are 29, 48
+and 67, sign too, and so does each insurer's scripted practice, which is picked among those that sign).
+"""
+
+import json
+import re
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -9,43 +20,60 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
-from accounts.access import user_may_sign
 from accounts.models import Membership, Notification, Role, User
-from contracting.calendar import AMSTERDAM
+from contracting.calendar import AMSTERDAM, GCP_CALENDAR
 from contracting.models import (
+    ContractYear,
     FollowRequest,
     HolderKind,
+    ModuleChoice,
     NzaMaxTariff,
     Offer,
     Question,
     Signature,
     StandardContract,
 )
-from contracting.services import check_signing_window, offer_sign
+from contracting.selectors import insurer_inbox
+from contracting.services import milestones_sweep, offer_sign
 from contracting.services.contracts import content_hash
+from contracting.services.offers import offer_sign_preview
 from core.models import AuditEvent
-from demo.cycle import cycle_signatory_email
-from demo.organisations import demo_practice_agb_codes
+from demo.moments import QUESTION_DELAYS, contract_years_around, offer_outcome, question_slots
+from demo.organisations import demo_practice_agb_codes, practice_agb_code
 from insurers.models import Insurer, PolicyVersion
-from providers.selectors import practices_with_preferent
 
 PRACTICES = 300
-IN_WINDOW = datetime(2026, 10, 28, 12, 0, tzinfo=AMSTERDAM)  # contract year 2027 is being signed
-BEFORE_WINDOW = datetime(2026, 9, 20, 12, 0, tzinfo=AMSTERDAM)
-CONTRACTING, RUNNING = 2027, 2026
 
 
-def seed(at: datetime) -> str:
+def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
+    return datetime(y, m, d, hour, 0, tzinfo=AMSTERDAM)
+
+
+DEC_1 = at(2026, 12, 1)  # 2027 signed, follow requests being decided; 2028 ahead
+JAN_10 = at(2027, 1, 10)  # 2027 in force; 2028 in its evaluation phase
+MAY_15 = at(2027, 5, 15)  # 2028 policies out, contracts being built
+OCT_15 = at(2027, 10, 15)  # 2028 being signed
+SEP_20 = at(2026, 9, 20)  # 2027 offers out, signing not yet open
+
+
+def seed(now: datetime, practices: int = PRACTICES) -> str:
     out = StringIO()
-    with time_machine.travel(at, tick=False):
-        call_command("seed_demo", practices=PRACTICES, stdout=out)
+    with time_machine.travel(now, tick=False):
+        call_command("seed_demo", practices=practices, stdout=out)
     return out.getvalue()
 
 
+def sweep(now: datetime) -> None:
+    """What the worker does right after scripts/run seeded: apply the milestones already due."""
+    with time_machine.travel(now, tick=False):
+        milestones_sweep(now=now)
+
+
 def counts() -> dict[str, int]:
-    models = (User, Membership, NzaMaxTariff, PolicyVersion, StandardContract, Offer, Signature, FollowRequest,
-              Question, Notification, AuditEvent)
+    models = (User, Membership, NzaMaxTariff, PolicyVersion, StandardContract, Offer, ModuleChoice, Signature,
+              FollowRequest, Question, Notification, AuditEvent, ContractYear)
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -55,9 +83,9 @@ def snapshot() -> dict:
         "versions": sorted(PolicyVersion.objects.values_list(
             "policy__insurer__name", "policy__year", "number", "published_at", "is_late", "content_hash")),
         "contracts": sorted(StandardContract.objects.values_list(
-            "insurer__name", "first_year", "title", "term_years", "published_at", "is_late")),
+            "insurer__name", "first_year", "title", "term_years", "status", "published_at", "is_late")),
         "offers": sorted(Offer.objects.values_list(
-            "practice__agb_code", "year", "insurer__name", "status", "opened_at", "decided_at")),
+            "practice__agb_code", "year", "insurer__name", "status", "opened_at", "decided_at", "refusal_reason")),
         "signatures": sorted(Signature.objects.values_list(
             "offer__practice__agb_code", "offer__year", "signed_by__email", "signed_at", "estimated_amount")),
         "follow": sorted(FollowRequest.objects.values_list(
@@ -67,137 +95,351 @@ def snapshot() -> dict:
     }
 
 
-@pytest.fixture(scope="class")
-def seeded_in_window(django_db_setup, django_db_blocker):
-    """One seed for the tests of the class; each test runs in a savepoint inside it and is undone after."""
+def seeded(django_db_blocker, now: datetime):
     with django_db_blocker.unblock(), transaction.atomic():
-        seed(IN_WINDOW)
+        seed(now)
+        sweep(now)
         yield
         transaction.set_rollback(True)
 
 
-@time_machine.travel(BEFORE_WINDOW, tick=False)
-def test_before_1_october_nothing_is_signed_yet(db):
-    seed(BEFORE_WINDOW)
-    offers = Offer.objects.filter(year=CONTRACTING)
+def first_logins() -> dict[str, dict]:
+    """The first row of each role in `manage.py demo_logins --json`."""
+    out = StringIO()
+    call_command("demo_logins", "--json", stdout=out)
+    first = {}
+    for row in json.loads(out.getvalue()):
+        first.setdefault(row["role"], row)
+    return first
+
+
+def page(client, email: str, url: str) -> str:
+    client.force_login(User.objects.get(email=email))
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def demo_offer(n: int, year: int) -> Offer:
+    return Offer.objects.get(practice__agb_code=demo_practice_agb_codes()[n - 1], year=year)
+
+
+def assert_closed_window(year: int) -> None:
+    statuses = Counter(Offer.objects.filter(year=year).values_list("status", flat=True))
+    assert statuses == {Offer.Status.SIGNED: 291, Offer.Status.REFUSED: 3, Offer.Status.EXPIRED: 6}
+    refused = Offer.objects.filter(year=year, status=Offer.Status.REFUSED)
+    assert {int(agb) % 100 for agb in refused.values_list("practice__agb_code", flat=True)} == {13}
+    assert not refused.filter(refusal_reason="").exists()
+
+
+# --- Pure rules ----------------------------------------------------------------------------------------------
+def test_years_around_a_date(db):
+    assert contract_years_around(DEC_1) == (2026, 2027, 2028)
+    assert contract_years_around(at(2026, 12, 31, 23)) == (2026, 2027, 2028)
+    assert contract_years_around(JAN_10) == (2027, 2028, 2029)
+    assert contract_years_around(MAY_15) == (2027, 2028, 2029)
+    assert contract_years_around(OCT_15) == (2027, 2028, 2029)
+
+
+def test_outcomes_per_hundred_practices():
+    """Every hundred consecutive practices: 97 sign, 1 refuses, 2 leave the offer undecided."""
+    for first in (0, 100, 437):
+        outcomes = Counter(offer_outcome(practice_agb_code(i)) for i in range(first, first + 100))
+        assert outcomes == {"sign": 97, "refuse": 1, "undecided": 2}
+
+
+def test_some_demo_member_waits_for_an_answer_on_every_day_of_the_year():
+    slots = [s for n in range(3) for s in question_slots(n, date(2027, 1, 1), date(2028, 1, 1))]
+    assert {s.answered_at - s.asked_at for s in slots} == set(QUESTION_DELAYS)
+    day = date(2027, 1, 8)  # the first questions are asked in the first weeks
+    while day < date(2027, 12, 31):
+        noon = at(day.year, day.month, day.day, 12)
+        assert any(s.asked_at <= noon < s.answered_at for s in slots), day
+        day += timedelta(days=1)
+    assert all(s.asked_at.weekday() == 1 for s in slots)  # Tuesdays
+
+
+# --- 1 December 2026 -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="class")
+def seeded_dec_1(django_db_setup, django_db_blocker):
+    yield from seeded(django_db_blocker, DEC_1)
+
+
+@pytest.mark.usefixtures("seeded_dec_1", "db")
+class TestFirstDecember:
+    @pytest.fixture(autouse=True)
+    def _today(self):
+        with time_machine.travel(DEC_1, tick=False):
+            yield
+
+    def test_the_year_in_force_the_year_being_processed_and_the_next(self):
+        years = {y.year: y for y in ContractYear.objects.all()}
+        assert set(years) == {2026, 2027, 2028}
+        assert all(y.milestones.count() == len(GCP_CALENDAR) for y in years.values())
+        assert not years[2028].milestones.filter(applied_at__isnull=False).exists()
+        assert not PolicyVersion.objects.filter(policy__year=2028).exists()
+        assert not StandardContract.objects.filter(first_year=2028).exists()
+
+    def test_closed_windows_end_as_the_nza_monitor_finds(self):
+        for year in (2026, 2027):
+            assert_closed_window(year)
+        # Six of the eight insurers contract 2027 for several years (NZa monitor, Tabel 2.2); 2026 ran one year.
+        terms = dict(StandardContract.objects.filter(first_year=2027).values_list("insurer__name", "term_years"))
+        assert terms == {"Zilveren Kruis": 1, "VGZ": 2, "CZ": 2, "Menzis": 2, "DSW": 2, "Zorg en Zekerheid": 2,
+                         "ENO": 3, "De Friesland": 1}
+        assert set(StandardContract.objects.filter(first_year=2026).values_list("term_years", flat=True)) == {1}
+
+    def test_every_signature_is_frozen_content_with_its_hash_choices_and_audit_event(self):
+        signatures = list(Signature.objects.filter(offer__year=2027).select_related("offer", "signed_by"))
+        assert len(signatures) == 291
+        choices = Counter(ModuleChoice.objects.filter(offer__year=2027).values_list("offer_id", flat=True))
+        audited = Counter(AuditEvent.objects.filter(verb="contracting.offer.signed")
+                          .values_list("object_id", flat=True))
+        signatory = set(Membership.objects.filter(role=Role.PRACTICE_SIGNATORY)
+                        .values_list("user_id", "practice_id"))
+        for signature in signatures:
+            offer = signature.offer
+            assert signature.content_hash == content_hash(signature.content)
+            assert signature.estimated_amount == Decimal(signature.content["estimated_amount"]) > 0
+            assert choices[offer.pk] == len(signature.content["modules"])
+            assert audited[str(offer.pk)] == 1
+            assert (signature.signed_by_id, offer.practice_id) in signatory
+            assert datetime(2026, 10, 1, tzinfo=AMSTERDAM) <= signature.signed_at < datetime(2026, 11, 8,
+                                                                                               tzinfo=AMSTERDAM)
+            assert offer.opened_at < offer.decided_at == signature.signed_at
+
+    def test_bulk_signatures_hold_what_offer_sign_would_have_frozen(self):
+        offer = (Offer.objects.filter(year=2027, status=Offer.Status.SIGNED)
+                 .exclude(signature__signed_by__email__endswith="@praktijk1.demo").order_by("pk").first())
+        signature = offer.signature
+        preview, _parsed = offer_sign_preview(offer)  # from the saved module choice, as offer_sign reads it
+        frozen = {k: v for k, v in signature.content.items() if k not in ("signed_at", "signed_by")}
+        assert frozen == preview
+        assert signature.content["signed_by"]["email"] == signature.signed_by.email
+
+    def test_the_demo_practices_signed_on_the_last_day_but_one_and_offered_their_contract_to_others(self):
+        for n in (1, 2, 3):
+            offer = demo_offer(n, 2027)
+            assert offer.status == Offer.Status.SIGNED
+            assert offer.signature.signed_by.email == f"tekenbevoegde@praktijk{n}.demo"
+            assert offer.decided_at.date() == date(2026, 11, 6)
+        follow = {(fr.offer.practice.agb_code, fr.insurer.name): fr
+                  for fr in FollowRequest.objects.filter(year=2027).select_related("offer__practice", "insurer")}
+        agb = demo_practice_agb_codes()
+        assert follow[(agb[0], "VGZ")].status == FollowRequest.Status.FOLLOWED
+        assert follow[(agb[1], "DSW")].status == FollowRequest.Status.PARTIAL
+        assert follow[(agb[1], "DSW")].not_followed == ["praktijkmanagement"] and follow[(agb[1], "DSW")].explanation
+        assert follow[(agb[1], "Zilveren Kruis")].status == FollowRequest.Status.PENDING
+        assert follow[(agb[2], "Zilveren Kruis")].status == FollowRequest.Status.PENDING
+        statuses = Counter(fr.status for fr in follow.values())
+        assert statuses[FollowRequest.Status.DECLINED] >= 1
+        assert all(fr.explanation for fr in follow.values() if fr.status == FollowRequest.Status.DECLINED)
+        # The year in force was decided completely.
+        assert not FollowRequest.objects.filter(year=2026, status=FollowRequest.Status.PENDING).exists()
+
+    def test_open_questions_inside_and_past_their_clock_and_answered_ones(self):
+        items = list(insurer_inbox(insurer_ids=list(Insurer.objects.values_list("pk", flat=True)), now=DEC_1)[:50])
+        questions = [item for item in items if item.kind == "question"]
+        assert {item.overdue for item in questions} == {True, False}
+        assert Question.objects.filter(answered_at__isnull=False).count() > 20
+
+    def test_first_purchaser_has_follow_requests_to_decide_and_a_question_past_its_clock(self, client):
+        row = first_logins()[Role.INSURER_PURCHASER]
+        assert row["email"] == "inkoper@zilverenkruis.demo"
+        assert "volgverzoeken wachten op uw besluit" in row["todo"] and "vraag te laat" in row["todo"]
+        html = page(client, row["email"], reverse("purchasing:inbox"))
+        assert html.count(">Volgverzoek</td>") >= 2
+        assert "portal-row--overdue" in html
+        assert "Huisartsengroep De Vaart" in html  # demo practice 2 offered its VGZ contract
+
+    def test_first_signatory_can_offer_its_signed_contract_to_other_insurers_and_has_a_decision(self, client):
+        row = first_logins()[Role.PRACTICE_SIGNATORY]
+        assert row["email"] == "tekenbevoegde@praktijk1.demo"
+        assert "aanbieden aan andere verzekeraars (nog 6)" in row["todo"]
+        offer = demo_offer(1, 2027)
+        html = page(client, row["email"], reverse("offers:list"))
+        assert "Uw contracten voor 2027" in html
+        assert reverse("offers:follow", args=[offer.pk]) in html
+        follow = client.get(reverse("offers:follow", args=[offer.pk])).content.decode()
+        assert len(re.findall(r'name="insurers" value="\d+"', follow)) == 6
+        inbox = client.get(reverse("accounts:inbox")).content.decode()
+        assert "Besluit op uw volgverzoek aan VGZ" in inbox
+
+    def test_first_member_waits_for_an_answer(self, client):
+        row = first_logins()[Role.PRACTICE_MEMBER]
+        assert row["email"] == "medewerker@praktijk1.demo"
+        assert "wacht op antwoord op 1 eigen vraag" in row["todo"]
+        question = Question.objects.get(asked_by__email=row["email"], answered_at__isnull=True)
+        html = page(client, row["email"], reverse("offers:detail", args=[question.offer_id]))
+        assert question.text in html and "antwoord was uiterlijk" in html  # past its clock
+
+    def test_nza_has_the_years_tariffs_and_none_due_yet(self, client):
+        row = first_logins()[Role.NZA_ANALYST]
+        assert row["todo"] == ""
+        assert NzaMaxTariff.objects.filter(year=2027).count() == 4
+        assert not NzaMaxTariff.objects.filter(year=2028).exists()
+        html = page(client, row["email"], reverse("purchasing:nza_tariffs") + "?year=2028")
+        assert "1 juli 2027" in html
+
+    def test_every_role_has_a_first_login_who_sees_its_home_page(self, client):
+        first = first_logins()
+        assert set(first) == set(Role.values)
+        for row in first.values():
+            assert page(client, row["email"], "/")
+
+    def test_seeding_again_writes_nothing(self):
+        before_counts, before = counts(), snapshot()
+        output = seed(DEC_1)
+        assert counts() == before_counts  # audit events, notifications and module choices included
+        assert snapshot() == before
+        totals = [line for line in output.splitlines() if "nieuw" in line]
+        assert totals and all(line.endswith(" 0 nieuw") for line in totals), output
+
+
+# --- 10 January 2027 -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="class")
+def seeded_jan_10(django_db_setup, django_db_blocker):
+    yield from seeded(django_db_blocker, JAN_10)
+
+
+@pytest.mark.usefixtures("seeded_jan_10", "db")
+class TestTenthOfJanuary:
+    @pytest.fixture(autouse=True)
+    def _today(self):
+        with time_machine.travel(JAN_10, tick=False):
+            yield
+
+    def test_2027_is_in_force_and_2028_has_only_begun(self):
+        assert set(ContractYear.objects.values_list("year", flat=True)) == {2027, 2028, 2029}
+        assert_closed_window(2027)
+        assert not FollowRequest.objects.filter(status=FollowRequest.Status.PENDING).exists()
+        assert not PolicyVersion.objects.filter(policy__year=2028).exists()
+        assert not Offer.objects.filter(year=2028).exists()
+
+    def test_purchasers_have_a_policy_to_publish_by_1_april(self):
+        row = first_logins()[Role.INSURER_PURCHASER]
+        assert "inkoopbeleid 2028 publiceren (uiterlijk 1 april 2027)" in row["todo"]
+
+
+# --- 15 May 2027 ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="class")
+def seeded_may_15(django_db_setup, django_db_blocker):
+    yield from seeded(django_db_blocker, MAY_15)
+
+
+@pytest.mark.usefixtures("seeded_may_15", "db")
+class TestFifteenthOfMay:
+    @pytest.fixture(autouse=True)
+    def _today(self):
+        with time_machine.travel(MAY_15, tick=False):
+            yield
+
+    def test_policies_are_out_one_late_and_contracts_are_being_built(self):
+        assert set(ContractYear.objects.values_list("year", flat=True)) == {2027, 2028, 2029}
+        versions = PolicyVersion.objects.filter(policy__year=2028)
+        assert versions.count() == 16
+        assert set(versions.filter(is_late=True).values_list("policy__insurer__name", flat=True)) == {"DSW"}
+        # Drafts from 15 April, one insurer a week: Zilveren Kruis, VGZ, CZ, Menzis and DSW (13 May) so far.
+        drafts = StandardContract.objects.filter(first_year=2028, holder_kind=HolderKind.PRACTICE)
+        assert set(drafts.values_list("insurer__name", flat=True)) == {"Zilveren Kruis", "VGZ", "CZ", "Menzis",
+                                                                       "DSW"}
+        assert set(drafts.values_list("status", flat=True)) == {StandardContract.Status.DRAFT}
+        assert not Offer.objects.filter(year=2028).exists()
+        assert not NzaMaxTariff.objects.filter(year=2028).exists()  # due 1 July
+        assert_closed_window(2027)
+
+    def test_first_purchaser_has_a_draft_contract_to_finish(self, client):
+        row = first_logins()[Role.INSURER_PURCHASER]
+        assert row["email"] == "inkoper@zilverenkruis.demo"
+        assert "concept-standaardcontract 2028 afmaken en publiceren (uiterlijk 15 september 2027)" in row["todo"]
+        html = page(client, row["email"], reverse("purchasing:dashboard") + "?year=2028")
+        assert "Standaardcontract huisartsenzorg Zilveren Kruis 2028" in html and "Concept" in html
+
+    def test_nza_analyst_has_the_2028_tariffs_to_set(self, client):
+        row = first_logins()[Role.NZA_ANALYST]
+        assert row["todo"] == "4 NZa-maximumtarieven 2028 vaststellen (uiterlijk 1 juli 2027)"
+        html = page(client, row["email"], reverse("purchasing:nza_tariffs"))
+        assert "2028" in html and "1 juli 2027" in html
+
+    def test_first_member_waits_for_an_answer_about_the_contract_in_force(self):
+        row = first_logins()[Role.PRACTICE_MEMBER]
+        assert "wacht op antwoord" in row["todo"]
+        question = Question.objects.get(asked_by__email=row["email"], answered_at__isnull=True)
+        assert question.offer.year == 2027 and question.offer.status == Offer.Status.SIGNED
+
+    def test_seeding_again_writes_nothing(self):
+        before_counts, before = counts(), snapshot()
+        seed(MAY_15)
+        assert counts() == before_counts
+        assert snapshot() == before
+
+
+# --- 15 October 2027 -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="class")
+def seeded_oct_15(django_db_setup, django_db_blocker):
+    yield from seeded(django_db_blocker, OCT_15)
+
+
+@pytest.mark.usefixtures("seeded_oct_15", "db")
+class TestFifteenthOfOctober:
+    @pytest.fixture(autouse=True)
+    def _today(self):
+        with time_machine.travel(OCT_15, tick=False):
+            yield
+
+    def test_the_window_is_signed_pro_rata_to_the_days_gone(self):
+        offers = Offer.objects.filter(year=2028)
+        assert offers.count() == PRACTICES
+        statuses = Counter(offers.values_list("status", flat=True))
+        # 14 of the window's 38 days have gone by (the data is that of 00:00 on 15 October): about 37% of the
+        # 294 offers to be signed or refused; the demo practices' three are left for their signatories.
+        assert 0.28 * PRACTICES < statuses[Offer.Status.SIGNED] < 0.46 * PRACTICES
+        assert statuses[Offer.Status.REFUSED] <= 3
+        assert statuses[Offer.Status.OPEN] == PRACTICES - statuses[Offer.Status.SIGNED] - statuses[Offer.Status.REFUSED]
+        signed_at = Signature.objects.filter(offer__year=2028).values_list("signed_at", flat=True)
+        assert min(signed_at) >= datetime(2027, 10, 1, tzinfo=AMSTERDAM)
+        assert max(signed_at) < datetime(2027, 10, 15, tzinfo=AMSTERDAM)
+        assert_closed_window(2027)
+
+    def test_first_signatory_can_sign_now(self, client):
+        row = first_logins()[Role.PRACTICE_SIGNATORY]
+        assert row["email"] == "tekenbevoegde@praktijk1.demo"
+        assert row["todo"] == "contract van Zilveren Kruis ondertekenen (uiterlijk 7 november 2027)"
+        offer = demo_offer(1, 2028)
+        assert offer.status == Offer.Status.OPEN and offer.choices.exists()  # the member chose in September
+        html = page(client, row["email"], reverse("offers:sign", args=[offer.pk]))
+        assert "Dit ondertekent u" in html
+        signature = offer_sign(actor=User.objects.get(email=row["email"]), offer=offer, now=OCT_15,
+                               two_factor_verified=True)
+        assert signature.content["holder"]["agb_code"] == demo_practice_agb_codes()[0]
+
+    def test_first_purchaser_watches_the_signing_and_has_follow_requests(self):
+        row = first_logins()[Role.INSURER_PURCHASER]
+        assert "ondertekening volgen:" in row["todo"]
+
+    def test_first_member_prepares_the_signing(self):
+        row = first_logins()[Role.PRACTICE_MEMBER]
+        assert row["email"] == "medewerker@praktijk1.demo"
+        assert "de tekenbevoegde vragen het contract van Zilveren Kruis te tekenen" in row["todo"]
+
+    def test_seeding_again_writes_nothing(self):
+        before_counts, before = counts(), snapshot()
+        seed(OCT_15)
+        assert counts() == before_counts
+        assert snapshot() == before
+
+
+# --- 20 September 2026 ---------------------------------------------------------------------------------------
+def test_before_1_october_offers_are_out_and_nothing_of_the_year_is_signed(db):
+    seed(SEP_20)
+    offers = Offer.objects.filter(year=2027)
     assert offers.count() == PRACTICES
     assert set(offers.values_list("status", flat=True)) == {Offer.Status.OPEN}
-    assert not Signature.objects.filter(offer__year=CONTRACTING).exists()
-    assert not FollowRequest.objects.filter(year=CONTRACTING).exists()
-    assert not Question.objects.filter(offer__year=CONTRACTING).exists()
-    # Policies and contracts were published before this date.
-    assert PolicyVersion.objects.filter(policy__year=CONTRACTING).count() == 16
-    published = StandardContract.objects.filter(first_year=CONTRACTING, status=StandardContract.Status.PUBLISHED)
-    assert published.count() == 8
-    # The running year's signing window was a year ago.
-    assert Signature.objects.filter(offer__year=RUNNING).exists()
-
-
-@pytest.mark.usefixtures("seeded_in_window", "db")
-class TestInTheSigningWindow:
-    def test_every_insurer_published_its_policy_with_a_change_and_one_published_late(self):
-        insurers = set(Insurer.objects.values_list("name", flat=True))
-        for year in (RUNNING, CONTRACTING):
-            versions = PolicyVersion.objects.filter(policy__year=year)
-            assert Counter(versions.values_list("policy__insurer__name", flat=True)) == {name: 2 for name in insurers}
-            assert all(v.change_summary.startswith("Tekst: 1 alinea gewijzigd, 1 toegevoegd")
-                       for v in versions.filter(number=2))
-            assert "POH-GGZ" in versions.first().body and "Praktijkmanagement" in versions.first().body
-            late = set(versions.filter(is_late=True).values_list("policy__insurer__name", flat=True))
-            assert len(late) == 1
-        assert set(PolicyVersion.objects.filter(policy__year=CONTRACTING, is_late=True)
-                   .values_list("policy__insurer__name", flat=True)) == {"Menzis"}
-        # Relative to the 1 April deadline, not to the day the seed ran.
-        v2 = PolicyVersion.objects.get(policy__insurer__name="Zilveren Kruis", policy__year=CONTRACTING, number=2)
-        assert v2.published_at == datetime(2026, 3, 28, 14, 0, tzinfo=AMSTERDAM)
-
-    def test_every_insurer_published_a_contract_within_nza_maxima_before_15_september(self):
-        contracts = StandardContract.objects.filter(first_year=CONTRACTING, holder_kind=HolderKind.PRACTICE)
-        insurers = set(Insurer.objects.values_list("name", flat=True))
-        assert set(contracts.values_list("insurer__name", flat=True)) == insurers
-        maxima = dict(NzaMaxTariff.objects.filter(year=CONTRACTING).values_list("module__code", "max_tariff"))
-        assert maxima == {"inschrijving": Decimal("17.40"), "consult": Decimal("10.50"), "poh-ggz": Decimal("4010.00"),
-                          "specifieke-verrichtingen": Decimal("30.20")}
-        for contract in contracts:
-            assert contract.status == StandardContract.Status.PUBLISHED and not contract.is_late
-            assert contract.published_at < datetime(2026, 9, 16, tzinfo=AMSTERDAM)
-            modules = {cm.module.code: cm for cm in contract.modules.select_related("module")}
-            assert {"inschrijving", "consult", "poh-ggz", "praktijkmanagement", "kwaliteit",
-                    "service-bereikbaarheid"} <= set(modules)
-            for code, maximum in maxima.items():
-                assert modules[code].tariff <= maximum
-            assert Decimal(3) <= modules["praktijkmanagement"].cap_hours <= Decimal(6)
-        assert {1, 2, 3} <= set(contracts.values_list("term_years", flat=True))
-        assert contracts.filter(modules__module__code="kwetsbare-ouderen").exists()
-        # The running year's contracts run one year, so nobody holds two contracts with one insurer for 2027.
-        assert set(StandardContract.objects.filter(first_year=RUNNING).values_list("term_years", flat=True)) == {1}
-
-    def test_each_practice_has_exactly_one_offer_from_its_preferent_insurer(self):
-        preferent = dict(practices_with_preferent().values_list("pk", "preferent_insurer_pk"))
-        assert len(preferent) == PRACTICES
-        for year in (RUNNING, CONTRACTING):
-            offers = list(Offer.objects.filter(year=year).values_list("practice_id", "insurer_id"))
-            assert len(offers) == PRACTICES
-            assert dict(offers) == preferent
-
-    def test_some_offers_are_signed_through_the_window_and_the_rest_is_in_progress(self):
-        signatures = list(Signature.objects.filter(offer__year=CONTRACTING).select_related("offer__practice"))
-        assert 15 <= len(signatures) <= 24
-        demo_agb = set(demo_practice_agb_codes())
-        for signature in signatures:
-            assert signature.content_hash == content_hash(signature.content)
-            practice = signature.offer.practice
-            assert practice.agb_code not in demo_agb
-            assert signature.signed_by.email == cycle_signatory_email(practice.agb_code)
-            assert Membership.objects.filter(user=signature.signed_by, role=Role.PRACTICE_SIGNATORY,
-                                             practice=practice).exists()
-            check_signing_window(CONTRACTING, signature.signed_at)
-            assert signature.estimated_amount > 0
-            assert signature.offer.opened_at < signature.signed_at
-        statuses = Counter(Offer.objects.filter(year=CONTRACTING).values_list("status", flat=True))
-        assert 1 <= statuses[Offer.Status.REFUSED] <= 4
-        assert statuses[Offer.Status.OPEN] == PRACTICES - len(signatures) - statuses[Offer.Status.REFUSED]
-        assert Offer.objects.filter(year=CONTRACTING, status=Offer.Status.REFUSED).exclude(refusal_reason="").exists()
-        opened = Offer.objects.filter(year=CONTRACTING, opened_at__isnull=False).count()
-        assert PRACTICES * 0.3 < opened < PRACTICES * 0.6  # the insurer's signing watch: sent, opened, signed
-
-        follow = {fr.status: fr for fr in FollowRequest.objects.filter(year=CONTRACTING)}
-        assert set(follow) == {FollowRequest.Status.FOLLOWED, FollowRequest.Status.PARTIAL,
-                               FollowRequest.Status.DECLINED, FollowRequest.Status.PENDING}
-        assert follow[FollowRequest.Status.PARTIAL].not_followed == ["praktijkmanagement"]
-        assert follow[FollowRequest.Status.PARTIAL].explanation
-        assert follow[FollowRequest.Status.DECLINED].explanation
-        assert all(fr.insurer_id != fr.offer.insurer_id and fr.offer.status == Offer.Status.SIGNED
-                   for fr in follow.values())
-
-        questions = Question.objects.filter(offer__year=CONTRACTING)
-        assert questions.filter(answered_at__isnull=False).count() >= 2
-        overdue = questions.filter(answered_at__isnull=True, due_at__lt=IN_WINDOW)
-        assert overdue.count() == 1
-        assert overdue.get().asked_by.email == "medewerker@praktijk3.demo"
-        # The purchasers were told about the questions in their inbox.
-        assert Notification.objects.filter(user__email="inkoper@menzis.demo", key__startswith="question:").exists()
-
-    def test_demo_signatories_find_an_open_offer_they_can_sign(self):
-        for n, agb in enumerate(demo_practice_agb_codes(), start=1):
-            signatory = User.objects.get(email=f"tekenbevoegde@praktijk{n}.demo")
-            offer = Offer.objects.get(practice__agb_code=agb, year=CONTRACTING)
-            assert offer.status == Offer.Status.OPEN
-            assert user_may_sign(signatory, signatory.memberships.get(practice__agb_code=agb))
-            signature = offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=["kwaliteit"],
-                                   two_factor_verified=True)
-            assert signature.content["holder"]["agb_code"] == agb
-
-    def test_the_running_year_went_through_its_whole_cycle(self):
-        assert Signature.objects.filter(offer__year=RUNNING).count() >= 15
-        assert not FollowRequest.objects.filter(year=RUNNING, status=FollowRequest.Status.PENDING).exists()
-        assert not Question.objects.filter(offer__year=RUNNING, answered_at__isnull=True).exists()
-
-    def test_seeding_twice_changes_nothing(self):
-        before_counts, before = counts(), snapshot()
-        output = seed(IN_WINDOW)
-        assert counts() == before_counts  # audit events and notifications included
-        assert snapshot() == before
-        totals = output.splitlines()[:-1]
-        assert any("aanbiedingen" in line for line in totals)
-        assert all(line.endswith(" 0 nieuw") for line in totals), output
+    assert not Signature.objects.filter(offer__year=2027).exists()
+    assert not FollowRequest.objects.filter(year=2027).exists()
+    assert PolicyVersion.objects.filter(policy__year=2027).count() == 16
+    assert StandardContract.objects.filter(first_year=2027, status=StandardContract.Status.PUBLISHED).count() == 8
+    assert Signature.objects.filter(offer__year=2026).count() == 291  # the year in force
+    with time_machine.travel(SEP_20, tick=False):
+        row = first_logins()[Role.PRACTICE_SIGNATORY]
+    assert row["todo"] == "aanbod van Zilveren Kruis bekijken en modules kiezen (ondertekenen vanaf 1 oktober 2026)"

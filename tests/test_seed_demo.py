@@ -191,7 +191,8 @@ class TestSeeded:
 
     def test_every_role_has_a_demo_user_who_can_log_in(self, client):
         for role in Role:
-            membership = Membership.objects.filter(role=role, user__email__endswith=".demo").first()
+            membership = (Membership.objects.filter(role=role, user__email__endswith=".demo")
+                          .exclude(user__password__startswith="!").first())
             assert membership is not None, role
             # Through the login page, as a person would: the login throttle needs the request, which
             # client.login() does not pass to authenticate().
@@ -215,12 +216,12 @@ class TestSeeded:
         named = demo.filter(user__email__regex=r"@praktijk[0-9]+\.demo$")
         for role in (Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY):
             assert named.filter(role=role).values("practice").distinct().count() == 3
-        # A signatory for each practice that signs in the demo cycle; not for the demo practices.
-        cycle = demo.filter(role=Role.PRACTICE_SIGNATORY, user__email__startswith="tekenbevoegde.")
-        assert 20 <= cycle.count() <= 24
-        assert all(m.user.email == f"tekenbevoegde.{m.practice.agb_code}@praktijk.demo"
-                   for m in cycle.select_related("user", "practice"))
-        assert not cycle.filter(practice__in=named.values("practice")).exists()
+        # Every other practice that decided on an offer has a signatory of its own, who cannot log in.
+        others = demo.filter(role=Role.PRACTICE_SIGNATORY, user__email__startswith="tekenbevoegde.")
+        assert others.count() == 200 - 3 - 4  # all but the demo practices and the four that never decide
+        assert all(m.user.email == f"tekenbevoegde.{m.practice.agb_code}@praktijk.demo" and
+                   not m.user.has_usable_password() for m in others.select_related("user", "practice"))
+        assert not others.filter(practice__in=named.values("practice")).exists()
         for role in (Role.CAREGROUP_MEMBER, Role.CAREGROUP_SIGNATORY):
             assert demo.filter(role=role).values("care_group").distinct().count() == 2
         assert demo.filter(role=Role.NZA_ANALYST, user__email="analist@nza.demo").exists()
@@ -233,8 +234,7 @@ class TestSeeded:
     def test_signatories_have_a_confirmed_authenticator_whose_printed_secret_works(self):
         rows = json.loads(demo_logins("--json"))
         signatories = [row for row in rows if row["role"] in SIGNATORY_ROLES]
-        named = [row for row in signatories if not row["email"].startswith("tekenbevoegde.")]
-        assert len(named) == 5  # three practices, two care groups; the others sign in the demo cycle
+        assert len(signatories) == 5  # three practices, two care groups; other practices' signatories have no login
         for row in signatories:
             device = TOTPDevice.objects.get(user__email=row["email"], confirmed=True)
             code = totp(base64.b32decode(row["totp_secret"]), step=device.step, t0=device.t0, digits=device.digits)
@@ -245,31 +245,33 @@ class TestSeeded:
 
     def test_demo_logins_json_lists_every_demo_account(self):
         rows = json.loads(demo_logins("--json"))
-        assert {row["email"] for row in rows} == set(User.objects.filter(email__endswith=".demo")
-                                                    .values_list("email", flat=True))
-        assert len(rows) == Membership.objects.filter(user__email__endswith=".demo").count()
+        logins = User.objects.filter(email__endswith=".demo").exclude(password__startswith="!")
+        assert {row["email"] for row in rows} == set(logins.values_list("email", flat=True))
+        assert len(rows) == Membership.objects.filter(user__in=logins).count()
         for row in rows:
-            assert set(row) == {"role", "role_label", "organisation", "email", "password", "totp_secret"}
+            assert set(row) == {"role", "role_label", "organisation", "email", "password", "totp_secret", "todo"}
             assert row["password"] == DEMO_PASSWORD
             assert row["role_label"] == Role(row["role"]).label
             assert row["organisation"]
             assert row["email"].split("@")[1].endswith(".demo")
-        assert {"role": "insurer_purchaser", "role_label": "Zorginkoper", "organisation": "Zilveren Kruis",
-                "email": "inkoper@zilverenkruis.demo", "password": DEMO_PASSWORD, "totp_secret": None} in rows
+        expected = {"role": "insurer_purchaser", "role_label": "Zorginkoper", "organisation": "Zilveren Kruis",
+                    "email": "inkoper@zilverenkruis.demo", "password": DEMO_PASSWORD, "totp_secret": None}
+        assert expected.items() <= rows[0].items()
 
     def test_demo_logins_prints_an_aligned_table(self):
         lines = demo_logins().splitlines()
         header = lines[0]
-        for title in ("Rol", "Organisatie", "E-mailadres", "Wachtwoord", "TOTP-geheim (base32)"):
+        for title in ("Rol", "Organisatie", "E-mailadres", "Wachtwoord", "TOTP-geheim (base32)", "Nu te doen"):
             assert title in header
         email_column = header.index("E-mailadres")
         rows = lines[2:]
-        assert len(rows) == Membership.objects.filter(user__email__endswith=".demo").count()
-        for email in User.objects.filter(email__endswith=".demo").values_list("email", flat=True):
+        logins = User.objects.filter(email__endswith=".demo").exclude(password__startswith="!")
+        assert len(rows) == Membership.objects.filter(user__in=logins).count()
+        for email in logins.values_list("email", flat=True):
             line = next(line for line in rows if f" {email} " in line)
             assert line.index(email) == email_column
         signatory = next(line for line in rows if "tekenbevoegde@praktijk1.demo" in line)
-        assert signatory.endswith(totp_secret_base32(demo_totp_key("tekenbevoegde@praktijk1.demo")))
+        assert totp_secret_base32(demo_totp_key("tekenbevoegde@praktijk1.demo")) in signatory
 
 
 def test_two_fresh_runs_give_the_same_data(db):
@@ -288,16 +290,14 @@ def test_two_fresh_runs_give_the_same_data(db):
 
 
 @time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False)
-def test_current_and_next_contract_year_with_their_calendar_and_not_swept(db):
-    seed()
+def test_the_year_in_force_in_contracting_and_next_with_their_calendar_and_not_swept(db):
+    output = seed()
     years = {y.year: y for y in ContractYear.objects.all()}
-    assert set(years) == {2026, 2027}
+    assert set(years) == {2026, 2027, 2028}
     for year in years.values():
         assert year.milestones.count() == len(GCP_CALENDAR)
         assert not year.milestones.filter(applied_at__isnull=False).exists()
-
-    seed(year=2030)
-    assert set(ContractYear.objects.values_list("year", flat=True)) == {2026, 2027, 2030, 2031}
+    assert "Contractjaren: 2026 loopt, 2027 wordt gecontracteerd, 2028 heeft alleen zijn kalender." in output
 
 
 def test_demo_logins_without_demo_data_says_how_to_seed(db):

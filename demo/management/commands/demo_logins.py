@@ -7,7 +7,8 @@ from demo.users import demo_login_rows
 
 
 class Command(BaseCommand):
-    help = "Toont alle demo-accounts: rol, organisatie, e-mailadres, wachtwoord en TOTP-geheim."
+    help = ("Toont alle demo-accounts: rol, organisatie, e-mailadres, wachtwoord, TOTP-geheim en wat er nu te doen "
+            "is; per rol eerst de accounts met iets te doen.")
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Als JSON-lijst in plaats van een tabel.")
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             ("email", _("E-mailadres")),
             ("password", _("Wachtwoord")),
             ("totp_secret", _("TOTP-geheim (base32)")),
+            ("todo", _("Nu te doen")),
         ]
         table = [[title for _key, title in columns]]
         table += [[row[key] or "—" for key, _title in columns] for row in rows]

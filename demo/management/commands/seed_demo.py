@@ -15,13 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--practices", type=int, default=DEFAULT_PRACTICES,
                             help=f"Aantal huisartsenpraktijken (standaard {DEFAULT_PRACTICES}).")
-        parser.add_argument("--year", type=int, default=None,
-                            help="Lopend contractjaar (standaard dit kalenderjaar); het volgende jaar komt erbij.")
 
-    def handle(self, *args, practices, year, **options):
+    def handle(self, *args, practices, **options):
         if not 0 <= practices <= MAX_PRACTICES:
             raise CommandError(_("--practices moet tussen 0 en %(max)d liggen.") % {"max": MAX_PRACTICES})
-        result = seed_demo(practices=practices, year=year)
+        result = seed_demo(practices=practices)
         created = result["created"]
         totals = [
             (_("zorgverzekeraars"), Insurer.objects.count(), created["insurers"]),
@@ -48,6 +46,9 @@ class Command(BaseCommand):
         for label, total, new in totals:
             total_text = "" if total is None else _("%(total)d in totaal, ") % {"total": total}
             self.stdout.write(f"  {label:<{width}}  {total_text}{_('%(new)d nieuw') % {'new': new}}")
+        running, contracting, ahead = result["years"]
+        self.stdout.write(_("  Contractjaren: %(running)s loopt, %(contracting)s wordt gecontracteerd, %(ahead)s heeft "
+                            "alleen zijn kalender.") % {"running": running, "contracting": contracting, "ahead": ahead})
         self.stdout.write(self.style.SUCCESS(
             _("Demogegevens klaar in %(seconds).1f s. Inloggegevens: manage.py demo_logins")
             % {"seconds": result["seconds"]}))

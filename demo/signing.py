@@ -1,0 +1,191 @@
+"""The signing window of a demo year for the practices without a demo login: each gets a signatory, and its
+offer is signed, refused or left undecided as demo.moments decides, at its moment in the window.
+
+Set-based, for 50,000 practices: signatories are written with bulk_create, module choices, signatures and
+audit events as plain rows (demo.bulk), and offers are updated in one statement per signing moment. The
+signed content is not built here: contracting.services.offers.signature_content builds it, from the
+contract's content and modules read once per contract, exactly as offer_sign does for a single offer, and
+parse_choice checks each choice against the caps as it does for offer_sign. Refusals go through offer_refuse
+(there are few).
+"""
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Membership, Role, User
+from contracting.models import ContractModule, ModuleChoice, Offer, Signature, StandardContract
+from contracting.pricing import cap_hours_for, needs_hours
+from contracting.services import offer_refuse, standard_contract_content
+from contracting.services.contracts import content_hash
+from contracting.services.offers import holder_data, parse_choice, signature_content
+from core.audit import audit_event
+from core.models import AuditEvent
+from providers.models import Practice
+
+from .bulk import insert_rows
+from .moments import REFUSE, SIGN, decision_moment, offer_outcome
+from .texts import REFUSAL_REASONS
+from .users import _demo_full_name
+
+CYCLE_SEED = 20_261_123
+HALF_HOUR = Decimal("0.5")
+BATCH = 2_000
+# Signatories of practices without a demo login cannot log in: they stand for the practices' own people.
+NO_LOGIN_PASSWORD = "!demo-signatory-without-login"
+SIGNATORY_PREFIX, SIGNATORY_DOMAIN = "tekenbevoegde.", "@praktijk.demo"
+
+
+def signatory_email(agb_code: str) -> str:
+    return f"{SIGNATORY_PREFIX}{agb_code}{SIGNATORY_DOMAIN}"
+
+
+def ensure_signatories(practices: Iterable[Practice]) -> dict[int, User]:
+    """A signatory (tekenbevoegde) for each practice, by practice id: the existing one, else a new user
+    without a usable password and a membership, audited as membership_create does. Set-based."""
+    practices = {p.pk: p for p in practices}
+    found: dict[int, User] = {}
+    for practice_id, user_id, email, name in Membership.objects.filter(
+            role=Role.PRACTICE_SIGNATORY, user__email__startswith=SIGNATORY_PREFIX,
+            user__email__endswith=SIGNATORY_DOMAIN).values_list("practice_id", "user_id", "user__email",
+                                                                "user__full_name"):
+        if practice_id in practices:
+            found[practice_id] = User(pk=user_id, email=email, full_name=name)
+    missing = [p for pk, p in practices.items() if pk not in found]
+    if not missing:
+        return found
+    users = {u.email: u for u in User.objects.filter(email__startswith=SIGNATORY_PREFIX,
+                                                     email__endswith=SIGNATORY_DOMAIN).only("email", "full_name")}
+    new_users = []
+    for practice in missing:
+        email = signatory_email(practice.agb_code)
+        if email not in users:
+            users[email] = User(email=email, full_name=_demo_full_name(email), password=NO_LOGIN_PASSWORD)
+            new_users.append(users[email])
+    User.objects.bulk_create(new_users, batch_size=BATCH)
+    memberships = [Membership(user=users[signatory_email(p.agb_code)], role=Role.PRACTICE_SIGNATORY, practice=p)
+                   for p in missing]
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    insert_rows(AuditEvent, AUDIT_FIELDS, audit_rows((
+        audit_event(actor=None, verb="accounts.membership.created", obj=m,
+                    after={"user": m.user.email, "role": m.role, "practice": str(m.practice)})
+        for m in memberships), timezone.now()))
+    found.update({m.practice_id: m.user for m in memberships})
+    return found
+
+
+def choice_for(contract_modules: list[ContractModule], patients: int, rng: random.Random) -> list:
+    """A practice's module choice: praktijkmanagement and kwaliteit always (follow decisions are about them),
+    the other optional modules mostly; hours somewhat below this practice's cap, in half hours. Mandatory
+    modules are added by parse_choice, as for every signature."""
+    choice = []
+    for cm in contract_modules:
+        code = cm.module.code
+        if cm.mandatory or (code not in ("praktijkmanagement", "kwaliteit") and rng.random() >= 0.7):
+            continue
+        if needs_hours(cm):
+            cap = cap_hours_for(cm, patients)
+            if cap is None:  # POH-S: paid per hour actually worked, no cap
+                hours = Decimal(rng.choice((4, 8, 12)))
+            else:  # from 60% of the cap up to the cap
+                share = Decimal(rng.randint(60, 100)) / 100
+                hours = max((cap * share * 2).to_integral_value(rounding=ROUND_DOWN) / 2, min(cap, HALF_HOUR))
+            choice.append({"module": code, "hours": str(hours)})
+        else:
+            choice.append(code)
+    return choice
+
+
+def practice_rng(year: int, agb_code: str) -> random.Random:
+    return random.Random(f"{CYCLE_SEED}:{year}:{agb_code}")
+
+
+def contract_modules_of(contract: StandardContract) -> list[ContractModule]:
+    return list(contract.modules.select_related("module").order_by("module__segment", "module__sort_order", "pk"))
+
+
+AUDIT_FIELDS = ("at", "actor", "verb", "object_type", "object_id", "object_repr", "before", "after")
+
+
+def audit_rows(events: Iterable[AuditEvent], at: datetime) -> list[tuple]:
+    """Audit events built by core.audit.audit_event, as rows for insert_rows (`at`: what auto_now_add sets)."""
+    return [(at, e.actor_id, e.verb, e.object_type, e.object_id, e.object_repr, e.before, e.after) for e in events]
+
+
+def _sign(contract: StandardContract, modules: list[ContractModule], base: dict, offers: list[Offer],
+          moments: dict[int, datetime], signatories: dict[int, User]) -> None:
+    signatures, choices, events = [], [], []
+    for offer in offers:
+        offer.standard_contract = contract  # loaded once: str(offer) and the content need no query
+        signer, moment = signatories[offer.practice_id], moments[offer.pk]
+        patients = offer.practice.registered_patients
+        parsed = parse_choice(modules, patients,
+                              choice_for(modules, patients, practice_rng(contract.first_year, offer.practice.agb_code)))
+        content, total = signature_content(contract_content=base, chosen=parsed, holder=holder_data(offer),
+                                           offer_id=offer.pk, signed_at=moment, signed_by=signer)
+        digest = content_hash(content)
+        signatures.append((offer.pk, signer.pk, moment, content, digest, total))
+        choices += [(offer.pk, cm.pk, hours) for cm, hours in parsed]
+        # As offer_sign records it.
+        events.append(audit_event(actor=signer, verb="contracting.offer.signed", obj=offer,
+                                  before={"status": Offer.Status.OPEN},
+                                  after={"status": Offer.Status.SIGNED, "content_hash": digest}))
+    insert_rows(Signature, ("offer", "signed_by", "signed_at", "content", "content_hash", "estimated_amount"),
+                signatures)
+    insert_rows(ModuleChoice, ("offer", "contract_module", "hours"), choices)
+    insert_rows(AuditEvent, AUDIT_FIELDS, audit_rows(events, timezone.now()))
+
+
+def decide_window(*, contracts: list[StandardContract], opens: datetime, closes: datetime, now: datetime,
+                  excluded: set[int]) -> dict[str, int]:
+    """Sign and refuse, for every practice offer of these contracts (one year's) that is still open, whatever
+    is due by `now` (demo.moments), except for the practices in `excluded` (those with a scripted story).
+    Undecided offers stay open. Returns how many were signed and refused."""
+    done = {"signed": 0, "refused": 0}
+    by_moment: dict[datetime, list[int]] = defaultdict(list)
+    refusals = []
+    for contract in contracts:
+        due: dict[int, tuple[str, datetime]] = {}
+        offers: dict[int, Offer] = {}
+        for offer in (Offer.objects.filter(standard_contract=contract, status=Offer.Status.OPEN,
+                                           practice__isnull=False)
+                      .select_related("practice").order_by("pk")):
+            if offer.practice_id in excluded:
+                continue
+            outcome = offer_outcome(offer.practice.agb_code)
+            if outcome not in (SIGN, REFUSE):
+                continue
+            moment = decision_moment(offer.practice.agb_code, contract.first_year, opens, closes)
+            if moment <= now:
+                due[offer.pk], offers[offer.pk] = (outcome, moment), offer
+        if not due:
+            continue
+        signatories = ensure_signatories(offers[pk].practice for pk in due)
+        to_sign = [offers[pk] for pk, (outcome, _m) in due.items() if outcome == SIGN]
+        moments = {pk: moment for pk, (_o, moment) in due.items()}
+        modules, base = contract_modules_of(contract), standard_contract_content(contract)
+        for start in range(0, len(to_sign), BATCH):
+            _sign(contract, modules, base, to_sign[start:start + BATCH], moments, signatories)
+        for offer in to_sign:
+            by_moment[moments[offer.pk]].append(offer.pk)
+        refusals += [(offers[pk], signatories[offers[pk].practice_id], moment)
+                     for pk, (outcome, moment) in due.items() if outcome == REFUSE]
+        done["signed"] += len(to_sign)
+    for moment, pks in sorted(by_moment.items()):
+        # Signing implies having opened the offer: the day before, for those the watch had not seen.
+        for start in range(0, len(pks), BATCH):
+            Offer.objects.filter(pk__in=pks[start:start + BATCH]).update(
+                status=Offer.Status.SIGNED, decided_at=moment,
+                opened_at=Coalesce(F("opened_at"), Value(moment - timedelta(days=1))))
+    for offer, signatory, moment in refusals:
+        Offer.objects.filter(pk=offer.pk, opened_at__isnull=True).update(opened_at=moment - timedelta(days=1))
+        offer_refuse(actor=signatory, offer=offer, now=moment,
+                     reason=REFUSAL_REASONS[int(offer.practice.agb_code) % len(REFUSAL_REASONS)])
+    done["refused"] = len(refusals)
+    return done
