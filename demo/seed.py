@@ -11,6 +11,7 @@ from contracting.calendar import local_date, start_of_day
 
 # The modules whose steps make up the data set, in no particular order (each step has its own `order`).
 from . import contract_years, cycle, organisations, users  # noqa: F401
+from .bulk import compress_quickly
 from .moments import contract_years_around
 from .registry import DemoContext, demo_steps
 
@@ -33,6 +34,7 @@ def seed_demo(*, practices: int = DEFAULT_PRACTICES, now: datetime | None = None
     as_of = start_of_day(local_date(now or timezone.now()))
     ctx = DemoContext(practices=practices, years=contract_years_around(as_of), now=as_of)
     with transaction.atomic():
+        compress_quickly()
         for step in demo_steps():
             for kind, count in step.func(ctx).items():
                 ctx.created[kind] = ctx.created.get(kind, 0) + count

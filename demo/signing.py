@@ -1,8 +1,8 @@
 """The signing window of a demo year for the practices without a demo login: each gets a signatory, and its
 offer is signed, refused or left undecided as demo.moments decides, at its moment in the window.
 
-Set-based, for 50,000 practices: signatories are written with bulk_create, module choices, signatures and
-audit events as plain rows (demo.bulk), and offers are updated in one statement per signing moment. The
+Set-based, for 50,000 practices: signatories, module choices, signatures and audit events are written as
+plain rows (demo.bulk), and offers are updated in one statement per signing moment. The
 signed content is not built here: contracting.services.offers.signature_content builds it, from the
 contract's content and modules read once per contract, exactly as offer_sign does for a single offer, and
 parse_choice checks each choice against the caps as it does for offer_sign. Refusals go through offer_refuse
@@ -34,6 +34,8 @@ from .moments import REFUSE, SIGN, decision_moment, offer_outcome
 from .texts import REFUSAL_REASONS
 from .users import _demo_full_name
 
+AUDIT_FIELDS = ("at", "actor", "verb", "object_type", "object_id", "object_repr", "before", "after")
+
 CYCLE_SEED = 20_261_123
 HALF_HOUR = Decimal("0.5")
 BATCH = 2_000
@@ -46,37 +48,52 @@ def signatory_email(agb_code: str) -> str:
     return f"{SIGNATORY_PREFIX}{agb_code}{SIGNATORY_DOMAIN}"
 
 
+def _signatory_users() -> dict[str, tuple[int, str]]:
+    """e-mail address -> (user id, name) of the practices' own signatories."""
+    return {email: (pk, name) for email, pk, name in User.objects.filter(
+        email__startswith=SIGNATORY_PREFIX, email__endswith=SIGNATORY_DOMAIN).values_list("email", "pk", "full_name")}
+
+
+def _signatory_memberships() -> dict[int, tuple[int, int]]:
+    """practice id -> (membership id, user id) of the practices' own signatories."""
+    return {practice_id: (pk, user_id) for practice_id, pk, user_id in Membership.objects.filter(
+        role=Role.PRACTICE_SIGNATORY, user__email__startswith=SIGNATORY_PREFIX,
+        user__email__endswith=SIGNATORY_DOMAIN).values_list("practice_id", "pk", "user_id")}
+
+
 def ensure_signatories(practices: Iterable[Practice]) -> dict[int, User]:
     """A signatory (tekenbevoegde) for each practice, by practice id: the existing one, else a new user
-    without a usable password and a membership, audited as membership_create does. Set-based."""
+    without a usable password and a membership, audited as membership_create does. Set-based (plain rows:
+    for 50,000 practices the ORM's per-object work would cost more than the database)."""
     practices = {p.pk: p for p in practices}
-    found: dict[int, User] = {}
-    for practice_id, user_id, email, name in Membership.objects.filter(
-            role=Role.PRACTICE_SIGNATORY, user__email__startswith=SIGNATORY_PREFIX,
-            user__email__endswith=SIGNATORY_DOMAIN).values_list("practice_id", "user_id", "user__email",
-                                                                "user__full_name"):
-        if practice_id in practices:
+    memberships = _signatory_memberships()
+    missing = [p for pk, p in practices.items() if pk not in memberships]
+    users = _signatory_users()
+    if missing:
+        now = timezone.now()
+        new_users = {signatory_email(p.agb_code) for p in missing} - set(users)
+        insert_rows(User, ("password", "is_superuser", "email", "full_name", "is_active", "is_staff", "date_joined"),
+                    [(NO_LOGIN_PASSWORD, False, email, _demo_full_name(email), True, False, now)
+                     for email in sorted(new_users)])
+        users = _signatory_users() if new_users else users
+        insert_rows(Membership, ("user", "role", "practice", "created_at"),
+                    [(users[signatory_email(p.agb_code)][0], Role.PRACTICE_SIGNATORY, p.pk, now) for p in missing])
+        memberships = _signatory_memberships()
+        events = []
+        for p in missing:
+            email = signatory_email(p.agb_code)
+            user = User(pk=users[email][0], email=email, full_name=users[email][1])
+            m = Membership(pk=memberships[p.pk][0], user=user, role=Role.PRACTICE_SIGNATORY, practice=p)
+            events.append(audit_event(actor=None, verb="accounts.membership.created", obj=m,
+                                      after={"user": email, "role": m.role, "practice": str(p)}))
+        insert_rows(AuditEvent, AUDIT_FIELDS, audit_rows(events, now))
+    names = {pk: (email, name) for email, (pk, name) in users.items()}
+    found = {}
+    for practice_id in practices:
+        if practice_id in memberships:
+            user_id = memberships[practice_id][1]
+            email, name = names[user_id]
             found[practice_id] = User(pk=user_id, email=email, full_name=name)
-    missing = [p for pk, p in practices.items() if pk not in found]
-    if not missing:
-        return found
-    users = {u.email: u for u in User.objects.filter(email__startswith=SIGNATORY_PREFIX,
-                                                     email__endswith=SIGNATORY_DOMAIN).only("email", "full_name")}
-    new_users = []
-    for practice in missing:
-        email = signatory_email(practice.agb_code)
-        if email not in users:
-            users[email] = User(email=email, full_name=_demo_full_name(email), password=NO_LOGIN_PASSWORD)
-            new_users.append(users[email])
-    User.objects.bulk_create(new_users, batch_size=BATCH)
-    memberships = [Membership(user=users[signatory_email(p.agb_code)], role=Role.PRACTICE_SIGNATORY, practice=p)
-                   for p in missing]
-    Membership.objects.bulk_create(memberships, batch_size=BATCH)
-    insert_rows(AuditEvent, AUDIT_FIELDS, audit_rows((
-        audit_event(actor=None, verb="accounts.membership.created", obj=m,
-                    after={"user": m.user.email, "role": m.role, "practice": str(m.practice)})
-        for m in memberships), timezone.now()))
-    found.update({m.practice_id: m.user for m in memberships})
     return found
 
 
@@ -108,9 +125,6 @@ def practice_rng(year: int, agb_code: str) -> random.Random:
 
 def contract_modules_of(contract: StandardContract) -> list[ContractModule]:
     return list(contract.modules.select_related("module").order_by("module__segment", "module__sort_order", "pk"))
-
-
-AUDIT_FIELDS = ("at", "actor", "verb", "object_type", "object_id", "object_repr", "before", "after")
 
 
 def audit_rows(events: Iterable[AuditEvent], at: datetime) -> list[tuple]:
@@ -147,45 +161,43 @@ def decide_window(*, contracts: list[StandardContract], opens: datetime, closes:
     """Sign and refuse, for every practice offer of these contracts (one year's) that is still open, whatever
     is due by `now` (demo.moments), except for the practices in `excluded` (those with a scripted story).
     Undecided offers stay open. Returns how many were signed and refused."""
-    done = {"signed": 0, "refused": 0}
-    by_moment: dict[datetime, list[int]] = defaultdict(list)
-    refusals = []
-    for contract in contracts:
-        due: dict[int, tuple[str, datetime]] = {}
-        offers: dict[int, Offer] = {}
-        for offer in (Offer.objects.filter(standard_contract=contract, status=Offer.Status.OPEN,
-                                           practice__isnull=False)
-                      .select_related("practice").order_by("pk")):
-            if offer.practice_id in excluded:
-                continue
-            outcome = offer_outcome(offer.practice.agb_code)
-            if outcome not in (SIGN, REFUSE):
-                continue
-            moment = decision_moment(offer.practice.agb_code, contract.first_year, opens, closes)
-            if moment <= now:
-                due[offer.pk], offers[offer.pk] = (outcome, moment), offer
-        if not due:
+    due: dict[int, tuple[str, datetime]] = {}
+    offers: dict[int, Offer] = {}
+    for offer in (Offer.objects.filter(standard_contract__in=contracts, status=Offer.Status.OPEN,
+                                       practice__isnull=False).select_related("practice").order_by("pk")):
+        if offer.practice_id in excluded:
             continue
-        signatories = ensure_signatories(offers[pk].practice for pk in due)
-        to_sign = [offers[pk] for pk, (outcome, _m) in due.items() if outcome == SIGN]
-        moments = {pk: moment for pk, (_o, moment) in due.items()}
+        outcome = offer_outcome(offer.practice.agb_code)
+        if outcome not in (SIGN, REFUSE):
+            continue
+        moment = decision_moment(offer.practice.agb_code, offer.year, opens, closes)
+        if moment <= now:
+            due[offer.pk], offers[offer.pk] = (outcome, moment), offer
+    if not due:
+        return {"signed": 0, "refused": 0}
+    signatories = ensure_signatories({o.practice_id: o.practice for o in offers.values()}.values())
+    by_moment: dict[datetime, list[int]] = defaultdict(list)
+    signed = 0
+    for contract in contracts:
+        to_sign = [o for pk, o in offers.items() if o.standard_contract_id == contract.pk and due[pk][0] == SIGN]
+        if not to_sign:
+            continue
         modules, base = contract_modules_of(contract), standard_contract_content(contract)
+        moments = {o.pk: due[o.pk][1] for o in to_sign}
         for start in range(0, len(to_sign), BATCH):
             _sign(contract, modules, base, to_sign[start:start + BATCH], moments, signatories)
         for offer in to_sign:
             by_moment[moments[offer.pk]].append(offer.pk)
-        refusals += [(offers[pk], signatories[offers[pk].practice_id], moment)
-                     for pk, (outcome, moment) in due.items() if outcome == REFUSE]
-        done["signed"] += len(to_sign)
+        signed += len(to_sign)
     for moment, pks in sorted(by_moment.items()):
         # Signing implies having opened the offer: the day before, for those the watch had not seen.
         for start in range(0, len(pks), BATCH):
             Offer.objects.filter(pk__in=pks[start:start + BATCH]).update(
                 status=Offer.Status.SIGNED, decided_at=moment,
                 opened_at=Coalesce(F("opened_at"), Value(moment - timedelta(days=1))))
-    for offer, signatory, moment in refusals:
+    refusals = [(offers[pk], moment) for pk, (outcome, moment) in due.items() if outcome == REFUSE]
+    for offer, moment in refusals:
         Offer.objects.filter(pk=offer.pk, opened_at__isnull=True).update(opened_at=moment - timedelta(days=1))
-        offer_refuse(actor=signatory, offer=offer, now=moment,
+        offer_refuse(actor=signatories[offer.practice_id], offer=offer, now=moment,
                      reason=REFUSAL_REASONS[int(offer.practice.agb_code) % len(REFUSAL_REASONS)])
-    done["refused"] = len(refusals)
-    return done
+    return {"signed": signed, "refused": len(refusals)}
