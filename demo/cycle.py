@@ -16,7 +16,8 @@ nothing and records no audit events. Per year, in the calendar's order:
 - about four in ten practices look at their offer in the weeks after it is published;
 - the signing window (demo.signing for most practices, demo.scripted for the demo practices and a few more);
 - after the window has closed and the sweep has already expired the year's undecided offers, offers of
-  practices seeded since are expired the same way.
+  practices seeded since are expired the same way;
+- notices about what has been dealt with since are read.
 """
 
 from collections.abc import Iterable
@@ -26,7 +27,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Notification, User
+from accounts.services import notification_mark_read
 from contracting.calendar import MilestoneKind, local_date
 from contracting.models import (
     FollowRequest,
@@ -277,6 +279,21 @@ def _seed_year(year: int, contracting_year: int, people: Cast, analyst: User | N
     _expire_late_offers(year)
 
 
+def _read_handled_notices(contracting_year: int) -> None:
+    """The demo's people have read the notices about what was dealt with since: a question once answered, a
+    follow request once decided, and the decisions on follow requests of earlier years, so the unread count
+    in the header is what still waits (the keys are those the contracting services give their notices).
+    Through notification_mark_read, as a user's click; the clock's moment, as for a click."""
+    answered = Question.objects.filter(answered_at__isnull=False).values_list("pk", flat=True)
+    decided = FollowRequest.objects.exclude(status=FollowRequest.Status.PENDING).values_list("pk", "year")
+    keys = ([f"question:{pk}" for pk in answered] + [f"follow:{pk}" for pk, _year in decided]
+            + [f"follow-decided:{pk}" for pk, year in decided if year < contracting_year])
+    for start in range(0, len(keys), 500):
+        for notice in Notification.objects.filter(key__in=keys[start:start + 500], read_at__isnull=True,
+                                                  user__email__endswith=".demo"):
+            notification_mark_read(user=notice.user, notification_id=notice.pk)
+
+
 def seed_cycle(*, years: Iterable[int], now: datetime) -> dict[str, int]:
     """Run the demo cycle of each contract year up to `now`. The years' calendars must exist. Returns how
     many of each kind were created (signatories of practices count as users and memberships)."""
@@ -288,6 +305,7 @@ def seed_cycle(*, years: Iterable[int], now: datetime) -> dict[str, int]:
         analyst = User.objects.filter(email="analist@nza.demo").first()
         for year in sorted(years):
             _seed_year(year, contracting_year, people, analyst, now)
+        _read_handled_notices(contracting_year)
     created = {kind: model.objects.count() - before[kind] for kind, model in COUNTED.items()}
     created["users"] = User.objects.count() - users_before
     created["memberships"] = Membership.objects.count() - memberships_before

@@ -154,6 +154,8 @@ def demo_login_rows(now: datetime | None = None) -> list[dict]:
     then the other insurers; practice 1, 2, 3). `totp_secret` is the base32 secret of the user's demo
     authenticator, or None when the user has none. Signatories of practices without a demo login have no
     password and are not listed."""
+    from contracting.selectors import TaskReader, contract_year_current
+
     from .todo import demo_todo
 
     now = now or timezone.now()
@@ -167,6 +169,8 @@ def demo_login_rows(now: datetime | None = None) -> list[dict]:
         .values_list("user_id", "key")
     )
     preference = {account.email: n for n, account in enumerate(demo_accounts())}
+    current = contract_year_current(now)
+    reader = TaskReader(current.year, now) if current else None
     rows = []
     for m in memberships:
         row = {
@@ -176,7 +180,7 @@ def demo_login_rows(now: datetime | None = None) -> list[dict]:
             "email": m.user.email,
             "password": DEMO_PASSWORD,
             "totp_secret": totp_secret_base32(keys[m.user_id]) if m.user_id in keys else None,
-            "todo": demo_todo(m, now),
+            "todo": demo_todo(m, now, reader) if reader else "",
         }
         rows.append(row)
     rows.sort(key=lambda r: (_ROLE_ORDER.get(r["role"], len(_ROLE_ORDER)), not r["todo"],

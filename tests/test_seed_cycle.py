@@ -246,17 +246,27 @@ class TestFirstDecember:
     def test_first_purchaser_has_follow_requests_to_decide_and_a_question_past_its_clock(self, client):
         row = first_logins()[Role.INSURER_PURCHASER]
         assert row["email"] == "inkoper@zilverenkruis.demo"
-        assert "volgverzoeken wachten op uw besluit" in row["todo"] and "vraag te laat" in row["todo"]
+        assert "3 volgverzoeken wachten op uw besluit" in row["todo"]
+        assert "1 vraag is niet binnen 5 werkdagen beantwoord" in row["todo"]
+        home = page(client, row["email"], "/")
+        assert "Wat wacht op u" in home and "3 volgverzoeken wachten op uw besluit" in home
         html = page(client, row["email"], reverse("purchasing:inbox"))
         assert html.count(">Volgverzoek</td>") >= 2
         assert "portal-row--overdue" in html
         assert "Huisartsengroep De Vaart" in html  # demo practice 2 offered its VGZ contract
+        # What was dealt with is read: the unread notices are the four items still waiting (and the sweep's
+        # notice of today's milestone).
+        unread = Notification.objects.filter(user__email=row["email"], read_at__isnull=True)
+        assert unread.exclude(key__startswith="milestone:").count() == 4
 
     def test_first_signatory_can_offer_its_signed_contract_to_other_insurers_and_has_a_decision(self, client):
         row = first_logins()[Role.PRACTICE_SIGNATORY]
         assert row["email"] == "tekenbevoegde@praktijk1.demo"
         assert "aanbieden aan andere verzekeraars (nog 6)" in row["todo"]
         offer = demo_offer(1, 2027)
+        home = page(client, row["email"], "/")
+        assert "Ondertekend contract van Zilveren Kruis aanbieden aan andere verzekeraars (nog 6)" in home
+        assert f'href="{reverse("offers:follow", args=[offer.pk])}"' in home
         html = page(client, row["email"], reverse("offers:list"))
         assert "Uw contracten voor 2027" in html
         assert reverse("offers:follow", args=[offer.pk]) in html
@@ -268,7 +278,7 @@ class TestFirstDecember:
     def test_first_member_waits_for_an_answer(self, client):
         row = first_logins()[Role.PRACTICE_MEMBER]
         assert row["email"] == "medewerker@praktijk1.demo"
-        assert "wacht op antwoord op 1 eigen vraag" in row["todo"]
+        assert "U wacht op antwoord op 1 vraag" in row["todo"]
         question = Question.objects.get(asked_by__email=row["email"], answered_at__isnull=True)
         html = page(client, row["email"], reverse("offers:detail", args=[question.offer_id]))
         assert question.text in html and "antwoord was uiterlijk" in html  # past its clock
@@ -318,7 +328,7 @@ class TestTenthOfJanuary:
 
     def test_purchasers_have_a_policy_to_publish_by_1_april(self):
         row = first_logins()[Role.INSURER_PURCHASER]
-        assert "inkoopbeleid 2028 publiceren (uiterlijk 1 april 2027)" in row["todo"]
+        assert "Inkoopbeleid 2028 publiceren, uiterlijk 1 april 2027" in row["todo"]
 
 
 # --- 15 May 2027 ---------------------------------------------------------------------------------------------
@@ -351,19 +361,19 @@ class TestFifteenthOfMay:
     def test_first_purchaser_has_a_draft_contract_to_finish(self, client):
         row = first_logins()[Role.INSURER_PURCHASER]
         assert row["email"] == "inkoper@zilverenkruis.demo"
-        assert "concept-standaardcontract 2028 afmaken en publiceren (uiterlijk 15 september 2027)" in row["todo"]
+        assert "Concept-standaardcontract 2028 afmaken en publiceren, uiterlijk 15 september 2027" in row["todo"]
         html = page(client, row["email"], reverse("purchasing:dashboard") + "?year=2028")
         assert "Standaardcontract huisartsenzorg Zilveren Kruis 2028" in html and "Concept" in html
 
     def test_nza_analyst_has_the_2028_tariffs_to_set(self, client):
         row = first_logins()[Role.NZA_ANALYST]
-        assert row["todo"] == "4 NZa-maximumtarieven 2028 vaststellen (uiterlijk 1 juli 2027)"
+        assert row["todo"] == "4 NZa-maximumtarieven 2028 vaststellen, uiterlijk 1 juli 2027"
         html = page(client, row["email"], reverse("purchasing:nza_tariffs"))
         assert "2028" in html and "1 juli 2027" in html
 
     def test_first_member_waits_for_an_answer_about_the_contract_in_force(self):
         row = first_logins()[Role.PRACTICE_MEMBER]
-        assert "wacht op antwoord" in row["todo"]
+        assert "U wacht op antwoord op 1 vraag" in row["todo"]
         question = Question.objects.get(asked_by__email=row["email"], answered_at__isnull=True)
         assert question.offer.year == 2027 and question.offer.status == Offer.Status.SIGNED
 
@@ -404,7 +414,7 @@ class TestFifteenthOfOctober:
     def test_first_signatory_can_sign_now(self, client):
         row = first_logins()[Role.PRACTICE_SIGNATORY]
         assert row["email"] == "tekenbevoegde@praktijk1.demo"
-        assert row["todo"] == "contract van Zilveren Kruis ondertekenen (uiterlijk 7 november 2027)"
+        assert row["todo"] == "Contract van Zilveren Kruis ondertekenen, uiterlijk 7 november 2027"
         offer = demo_offer(1, 2028)
         assert offer.status == Offer.Status.OPEN and offer.choices.exists()  # the member chose in September
         html = page(client, row["email"], reverse("offers:sign", args=[offer.pk]))
@@ -415,12 +425,12 @@ class TestFifteenthOfOctober:
 
     def test_first_purchaser_watches_the_signing_and_has_follow_requests(self):
         row = first_logins()[Role.INSURER_PURCHASER]
-        assert "ondertekening volgen:" in row["todo"]
+        assert "Ondertekening volgen:" in row["todo"]
 
     def test_first_member_prepares_the_signing(self):
         row = first_logins()[Role.PRACTICE_MEMBER]
         assert row["email"] == "medewerker@praktijk1.demo"
-        assert "de tekenbevoegde vragen het contract van Zilveren Kruis te tekenen" in row["todo"]
+        assert "de tekenbevoegde vragen het contract van Zilveren Kruis te ondertekenen" in row["todo"]
 
     def test_seeding_again_writes_nothing(self):
         before_counts, before = counts(), snapshot()
@@ -442,4 +452,4 @@ def test_before_1_october_offers_are_out_and_nothing_of_the_year_is_signed(db):
     assert Signature.objects.filter(offer__year=2026).count() == 291  # the year in force
     with time_machine.travel(SEP_20, tick=False):
         row = first_logins()[Role.PRACTICE_SIGNATORY]
-    assert row["todo"] == "aanbod van Zilveren Kruis bekijken en modules kiezen (ondertekenen vanaf 1 oktober 2026)"
+    assert row["todo"] == "Aanbod van Zilveren Kruis bekijken en modules kiezen; ondertekenen kan vanaf 1 oktober 2026"

@@ -51,3 +51,4 @@ from .offers import (  # noqa: F401
     segment_label,
     unit_label,
 )
+from .tasks import Task, TaskReader, home_tasks  # noqa: F401

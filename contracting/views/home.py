@@ -9,6 +9,7 @@ from ..selectors import (
     contract_year_current,
     contract_year_timeline,
     home_next_steps,
+    home_tasks,
     next_cycle_timeline,
     signing_year_default,
 )
@@ -16,8 +17,8 @@ from ..selectors import (
 
 @login_required
 def home(request):
-    """Who the user acts for, what to do next, the current contract year's calendar and, once that year is in
-    its last phase, the next cycle's first steps."""
+    """Who the user acts for, what waits on them, what to do next, the current contract year's calendar and,
+    once that year is in its last phase, the next cycle's first steps."""
     now = timezone.now()
     memberships = memberships_of(request.user)
     contract_year = contract_year_current(now)
@@ -28,6 +29,7 @@ def home(request):
                          if m.role == Role.OTH_MEMBER and m.overleg_team_id}.values())
     return render(request, "contracting/home.html", {
         "timeline": timeline,
+        "tasks": home_tasks(memberships, contract_year.year, now) if contract_year else [],
         "next_timeline": next_timeline,
         "next_steps": home_next_steps(memberships, timeline, next_timeline) if timeline else [],
         "oth_insurers": oth_insurers,
