@@ -279,19 +279,20 @@ def _seed_year(year: int, contracting_year: int, people: Cast, analyst: User | N
     _expire_late_offers(year)
 
 
-def _read_handled_notices(contracting_year: int) -> None:
+def _read_handled_notices(contracting_year: int, now: datetime) -> None:
     """The demo's people have read the notices about what was dealt with since: a question once answered, a
     follow request once decided, and the decisions on follow requests of earlier years, so the unread count
     in the header is what still waits (the keys are those the contracting services give their notices).
-    Through notification_mark_read, as a user's click; the clock's moment, as for a click."""
+    Through notification_mark_read, as a user's click, at the seed's moment."""
     answered = Question.objects.filter(answered_at__isnull=False).values_list("pk", flat=True)
     decided = FollowRequest.objects.exclude(status=FollowRequest.Status.PENDING).values_list("pk", "year")
-    keys = ([f"question:{pk}" for pk in answered] + [f"follow:{pk}" for pk, _year in decided]
+    keys = ([f"question:{pk}" for pk in answered] + [f"question-overdue:{pk}" for pk in answered]
+            + [f"follow:{pk}" for pk, _year in decided] + [f"follow-overdue:{pk}" for pk, _year in decided]
             + [f"follow-decided:{pk}" for pk, year in decided if year < contracting_year])
     for start in range(0, len(keys), 500):
         for notice in Notification.objects.filter(key__in=keys[start:start + 500], read_at__isnull=True,
                                                   user__email__endswith=".demo"):
-            notification_mark_read(user=notice.user, notification_id=notice.pk)
+            notification_mark_read(user=notice.user, notification_id=notice.pk, now=now)
 
 
 def seed_cycle(*, years: Iterable[int], now: datetime) -> dict[str, int]:
@@ -305,7 +306,7 @@ def seed_cycle(*, years: Iterable[int], now: datetime) -> dict[str, int]:
         analyst = User.objects.filter(email="analist@nza.demo").first()
         for year in sorted(years):
             _seed_year(year, contracting_year, people, analyst, now)
-        _read_handled_notices(contracting_year)
+        _read_handled_notices(contracting_year, now)
     created = {kind: model.objects.count() - before[kind] for kind, model in COUNTED.items()}
     created["users"] = User.objects.count() - users_before
     created["memberships"] = Membership.objects.count() - memberships_before

@@ -24,7 +24,7 @@ from contracting.models import ContractModule, ModuleChoice, Offer, Signature, S
 from contracting.pricing import cap_hours_for, needs_hours
 from contracting.services import offer_refuse, standard_contract_content
 from contracting.services.contracts import content_hash
-from contracting.services.offers import holder_data, parse_choice, signature_content
+from contracting.services.offers import holder_data, parse_choice, signature_content, signing_policy
 from core.audit import audit_event
 from core.models import AuditEvent
 from providers.models import Practice
@@ -132,9 +132,10 @@ def audit_rows(events: Iterable[AuditEvent], at: datetime) -> list[tuple]:
     return [(at, e.actor_id, e.verb, e.object_type, e.object_id, e.object_repr, e.before, e.after) for e in events]
 
 
-def _sign(contract: StandardContract, modules: list[ContractModule], base: dict, offers: list[Offer],
-          moments: dict[int, datetime], signatories: dict[int, User]) -> None:
+def _sign(contract: StandardContract, modules: list[ContractModule], base: dict, policy: dict | None,
+          offers: list[Offer], moments: dict[int, datetime], signatories: dict[int, User]) -> None:
     signatures, choices, events = [], [], []
+    policy_version_id = (policy or {}).get("id")
     for offer in offers:
         offer.standard_contract = contract  # loaded once: str(offer) and the content need no query
         signer, moment = signatories[offer.practice_id], moments[offer.pk]
@@ -142,16 +143,16 @@ def _sign(contract: StandardContract, modules: list[ContractModule], base: dict,
         parsed = parse_choice(modules, patients,
                               choice_for(modules, patients, practice_rng(contract.first_year, offer.practice.agb_code)))
         content, total = signature_content(contract_content=base, chosen=parsed, holder=holder_data(offer),
-                                           offer_id=offer.pk, signed_at=moment, signed_by=signer)
+                                           offer_id=offer.pk, policy=policy, signed_at=moment, signed_by=signer)
         digest = content_hash(content)
-        signatures.append((offer.pk, signer.pk, moment, content, digest, total))
+        signatures.append((offer.pk, signer.pk, moment, content, digest, total, policy_version_id))
         choices += [(offer.pk, cm.pk, hours) for cm, hours in parsed]
         # As offer_sign records it.
         events.append(audit_event(actor=signer, verb="contracting.offer.signed", obj=offer,
                                   before={"status": Offer.Status.OPEN},
                                   after={"status": Offer.Status.SIGNED, "content_hash": digest}))
-    insert_rows(Signature, ("offer", "signed_by", "signed_at", "content", "content_hash", "estimated_amount"),
-                signatures)
+    insert_rows(Signature, ("offer", "signed_by", "signed_at", "content", "content_hash", "estimated_amount",
+                            "policy_version"), signatures)
     insert_rows(ModuleChoice, ("offer", "contract_module", "hours"), choices)
     insert_rows(AuditEvent, AUDIT_FIELDS, audit_rows(events, timezone.now()))
 
@@ -183,9 +184,10 @@ def decide_window(*, contracts: list[StandardContract], opens: datetime, closes:
         if not to_sign:
             continue
         modules, base = contract_modules_of(contract), standard_contract_content(contract)
+        policy = signing_policy(to_sign[0])  # the insurer's for the year: one for all of the contract's offers
         moments = {o.pk: due[o.pk][1] for o in to_sign}
         for start in range(0, len(to_sign), BATCH):
-            _sign(contract, modules, base, to_sign[start:start + BATCH], moments, signatories)
+            _sign(contract, modules, base, policy, to_sign[start:start + BATCH], moments, signatories)
         for offer in to_sign:
             by_moment[moments[offer.pk]].append(offer.pk)
         signed += len(to_sign)

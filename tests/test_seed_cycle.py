@@ -216,6 +216,7 @@ class TestFirstDecember:
         frozen = {k: v for k, v in signature.content.items() if k not in ("signed_at", "signed_by")}
         assert frozen == preview
         assert signature.content["signed_by"]["email"] == signature.signed_by.email
+        assert signature.policy_version_id == preview["policy"]["id"]  # the version in force, kept
 
     def test_the_demo_practices_signed_on_the_last_day_but_one_and_offered_their_contract_to_others(self):
         for n in (1, 2, 3):
@@ -254,10 +255,13 @@ class TestFirstDecember:
         assert html.count(">Volgverzoek</td>") >= 2
         assert "portal-row--overdue" in html
         assert "Huisartsengroep De Vaart" in html  # demo practice 2 offered its VGZ contract
-        # What was dealt with is read: the unread notices are the four items still waiting (and the sweep's
-        # notice of today's milestone).
+        # What was dealt with is read: the unread notices are the four items still waiting, besides the sweep's
+        # notices of today's milestone and of the question's clock running out.
         unread = Notification.objects.filter(user__email=row["email"], read_at__isnull=True)
-        assert unread.exclude(key__startswith="milestone:").count() == 4
+        assert set(unread.values_list("key", flat=True).filter(key__startswith="question-overdue:")) == {
+            f"question-overdue:{pk}" for pk in Question.objects.filter(
+                offer__insurer__name="Zilveren Kruis", answered_at__isnull=True).values_list("pk", flat=True)}
+        assert unread.exclude(key__startswith="milestone:").exclude(key__startswith="question-overdue:").count() == 4
 
     def test_first_signatory_can_offer_its_signed_contract_to_other_insurers_and_has_a_decision(self, client):
         row = first_logins()[Role.PRACTICE_SIGNATORY]

@@ -151,14 +151,15 @@ def holder_data(offer: Offer) -> dict:
             "registered_patients": holder_patients(offer)}
 
 
-def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id: int,
+def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id: int, policy: dict | None,
                       signed_at: datetime | None = None, signed_by=None) -> tuple[dict, Decimal]:
     """The frozen content of a signature and its estimated yearly amount: the one home of what a signature
-    holds. Pure (no queries), so one contract's content and modules serve every holder that signs it.
+    holds. Pure (no queries), so one contract's content, modules and policy version serve every holder that
+    signs it.
 
     `contract_content` is standard_contract_content() of the offer's contract, `chosen` the parsed choice
-    (parse_choice: (contract module, hours) pairs), `holder` holder_data(). Without `signed_at` and
-    `signed_by` (a user) it is the preview of what signing would freeze."""
+    (parse_choice: (contract module, hours) pairs), `holder` holder_data(), `policy` signing_policy() of the
+    offer. Without `signed_at` and `signed_by` (a user) it is the preview of what signing would freeze."""
     patients = holder["registered_patients"]
     chosen_by_code = {cm.module.code: (cm, hours) for cm, hours in chosen}
     total = Decimal("0.00")
@@ -178,7 +179,7 @@ def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id:
         "offer_id": offer_id,
         "estimated_amount": str(total),
         # The purchasing policy the holder signs under; a version published later does not change it.
-        "policy": policy_version_ref(latest_policy_version(offer)),
+        "policy": policy,
     }
     if signed_at is not None:
         content["signed_at"] = signed_at.isoformat()
@@ -186,9 +187,15 @@ def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id:
     return content, total
 
 
+def signing_policy(offer: Offer) -> dict | None:
+    """The purchasing-policy version an offer is signed under, as the signature records it: the insurer's
+    latest for the offer's year (the same for every offer of one contract)."""
+    return policy_version_ref(latest_policy_version(offer))
+
+
 def offer_signed_content(offer: Offer, parsed) -> tuple[dict, Decimal]:
     return signature_content(contract_content=standard_contract_content(offer.standard_contract), chosen=parsed,
-                             holder=holder_data(offer), offer_id=offer.pk)
+                             holder=holder_data(offer), offer_id=offer.pk, policy=signing_policy(offer))
 
 
 def offer_sign_preview(offer: Offer) -> tuple[dict, list[tuple[ContractModule, Decimal | None]]]:
@@ -235,7 +242,8 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
             [ModuleChoice(offer=locked, contract_module=cm, hours=hours) for cm, hours in parsed])
         content, total = signature_content(
             contract_content=standard_contract_content(locked.standard_contract), chosen=parsed,
-            holder=holder_data(locked), offer_id=locked.pk, signed_at=now, signed_by=actor)
+            holder=holder_data(locked), offer_id=locked.pk, policy=signing_policy(locked), signed_at=now,
+            signed_by=actor)
         try:
             signature = Signature.objects.create(
                 offer=locked, signed_by=actor, signed_at=now, content=content, content_hash=content_hash(content),
