@@ -164,11 +164,13 @@ def signing_window_at(year: int, now: datetime) -> Window | None:
 
 
 def signing_year_default(now: datetime) -> int:
-    """The year a practice's contracts page opens on: the year in contracting (contract_year_current), so in
-    December it is the year just signed, whose contracts are offered to other insurers until 1 January, not
-    the next one that has only a calendar yet. Without any year, next calendar year."""
-    current = contract_year_current(now)
-    return current.year if current else local_date(now).year + 1
+    """The year whose signing window is open or next; after the last one closed, the latest year."""
+    upcoming = (Milestone.objects.filter(kind=MilestoneKind.SIGNING_CLOSE, due_at__gt=now)
+                .order_by("due_at").values_list("contract_year__year", flat=True).first())
+    if upcoming:
+        return upcoming
+    latest = ContractYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or local_date(now).year + 1
 
 
 def _boundary(kind: str) -> str:

@@ -5,7 +5,8 @@ inbox, the signing window, the offers, the NZa tariffs). A few queries per membe
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import CharField, Count, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from insurers.models import Insurer, PolicyVersion
 
 from ..calendar import Deadline, MilestoneKind
 from ..models import FollowRequest, HolderKind, Module, Offer, Question, Segment, StandardContract
-from .calendar import year_deadlines
+from .calendar import Timeline, year_deadlines
 from .dashboards import inbox_counts, unsigned_offers
 
 
@@ -35,9 +36,11 @@ class TaskReader:
     """The tasks of one or more memberships in contract year `year` at `now`; reads shared by all of them
     (the year's deadlines, the number of insurers) are read once."""
 
-    def __init__(self, year: int, now: datetime):
+    def __init__(self, year: int, now: datetime, *, timeline: Timeline | None = None):
         self.year, self.now = year, now
-        self.deadlines = year_deadlines(year, now)
+        # The home page has the year's milestones already, in its timeline.
+        self.deadlines = ({e.kind: Deadline.of(e.due_at, now, boundary=e.boundary) for e in timeline.entries}
+                          if timeline is not None else year_deadlines(year, now))
         self._insurers: int | None = None
 
     def _window(self) -> str | None:
@@ -49,7 +52,7 @@ class TaskReader:
 
     def tasks(self, memberships: list[Membership]) -> list[Task]:
         """The tasks of these memberships (of one user), in membership order: per insurer the user buys for
-        about five queries, for all the user's practices together five, for the NZa one."""
+        about five queries, for all the user's practices together three, for the NZa one."""
         tasks = []
         for insurer_id in dict.fromkeys(m.insurer_id for m in memberships if m.role == Role.INSURER_PURCHASER):
             tasks += self._purchaser(insurer_id)
@@ -145,10 +148,10 @@ class TaskReader:
                               reverse("offers:detail", args=[mine[0]]) + "#vragen"))
         # Decisions on this year's follow requests that the user has not read yet (the notice's key is the
         # one services.follow gives it).
-        decided = FollowRequest.objects.filter(offer__practice_id__in=roles, year=year).exclude(
-            status=FollowRequest.Status.PENDING).values_list("pk", flat=True)
-        decisions = Notification.objects.filter(user_id=user_id, read_at__isnull=True,
-                                                key__in=[f"follow-decided:{pk}" for pk in decided]).count()
+        decided = (FollowRequest.objects.filter(offer__practice_id__in=roles, year=year)
+                   .exclude(status=FollowRequest.Status.PENDING)
+                   .annotate(key=Concat(Value("follow-decided:"), Cast("pk", CharField()))).values("key"))
+        decisions = Notification.objects.filter(user_id=user_id, read_at__isnull=True, key__in=decided).count()
         if decisions:
             tasks.append(Task(ngettext("%(n)d besluit op een volgverzoek ongelezen in uw meldingen",
                                        "%(n)d besluiten op volgverzoeken ongelezen in uw meldingen", decisions)
@@ -167,6 +170,8 @@ class TaskReader:
                      reverse("purchasing:nza_tariffs") + f"?year={self.year}", urgent=due.passed)]
 
 
-def home_tasks(memberships: list[Membership], year: int, now: datetime) -> list[Task]:
-    """Everything waiting on the user across its memberships, what is past its deadline first."""
-    return sorted(TaskReader(year, now).tasks(memberships), key=lambda t: not t.urgent)
+def home_tasks(memberships: list[Membership], timeline: Timeline, now: datetime) -> list[Task]:
+    """Everything waiting on the user across its memberships in the timeline's year, what is past its deadline
+    first."""
+    reader = TaskReader(timeline.contract_year.year, now, timeline=timeline)
+    return sorted(reader.tasks(memberships), key=lambda t: not t.urgent)

@@ -29,7 +29,7 @@ def home(request):
                          if m.role == Role.OTH_MEMBER and m.overleg_team_id}.values())
     return render(request, "contracting/home.html", {
         "timeline": timeline,
-        "tasks": home_tasks(memberships, contract_year.year, now) if contract_year else [],
+        "tasks": home_tasks(memberships, timeline, now) if timeline else [],
         "next_timeline": next_timeline,
         "next_steps": home_next_steps(memberships, timeline, next_timeline) if timeline else [],
         "oth_insurers": oth_insurers,

@@ -41,7 +41,7 @@ from ..access import (
     require_holder_member,
     standard_contracts_visible_to,
 )
-from ..calendar import Deadline, last_day, local_date
+from ..calendar import Deadline, MilestoneKind, last_day, local_date
 from ..forms.practice import (
     ContractRequestForm,
     FollowForm,
@@ -195,12 +195,23 @@ def _module_rows(contract_modules, patients: int, state: ChoiceState, errors: di
 
 
 # --- 1. The year's contracts ----------------------------------------------------------------------------
+def _default_year(user, now) -> int:
+    """The year the page opens on: the earliest year whose follow decisions are still ahead and of which the
+    user's organisations hold offers (in December the contract just signed, to offer to other insurers until
+    1 January), otherwise the year whose signing is open or next. One query when there are such offers."""
+    in_contracting = ContractYear.objects.filter(milestones__kind=MilestoneKind.FOLLOW_DECISIONS_DUE,
+                                                 milestones__due_at__gt=now).values("year")
+    year = (holder_offers(user).filter(year__in=in_contracting).order_by("year")
+            .values_list("year", flat=True).first())
+    return year if year is not None else signing_year_default(now)
+
+
 @login_required
 def offer_list(request):
     now = timezone.now()
     years = list(ContractYear.objects.order_by("-year").values_list("year", flat=True))
     requested = request.GET.get("jaar", "")
-    year = int(requested) if requested.isdigit() and int(requested) in years else signing_year_default(now)
+    year = int(requested) if requested.isdigit() and int(requested) in years else _default_year(request.user, now)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     window = signing_window_at(year, now)

@@ -135,15 +135,15 @@ def test_current_year_is_the_earliest_whose_follow_decisions_are_ahead(db):
 def test_home_runs_a_constant_number_of_queries(client, practice_user, year_2027, django_assert_max_num_queries):
     client.force_login(practice_user)
     # session, user, memberships (one select_related query), unread notifications, current contract year,
-    # its milestones; then what waits on the user (selectors.tasks): the year's deadlines, and for all the
-    # user's practices together their offers, open questions, decided follow requests and unread decisions.
-    with django_assert_max_num_queries(6 + 1 + 4):
+    # its milestones; then what waits on the user (selectors.tasks), for all the user's practices together:
+    # their offers, the user's open questions and unread follow decisions.
+    with django_assert_max_num_queries(6 + 3):
         assert client.get(reverse("home")).status_code == 200
     Membership.objects.create(user=practice_user, role=Role.INSURER_PURCHASER, insurer=InsurerFactory())
     Membership.objects.create(user=practice_user, role=Role.PRACTICE_SIGNATORY, practice=PracticeFactory())
     contract_year_ensure(actor=None, year=2028)
     # A second practice adds nothing; the insurer adds its inbox counts (two), policy, contracts and unsigned
     # offers.
-    with django_assert_max_num_queries(6 + 1 + 4 + 5):
+    with django_assert_max_num_queries(6 + 3 + 5):
         page = text(client.get(reverse("home")).content.decode())
     assert "Zorginkoper" in page and "Tekenbevoegde praktijk" in page
