@@ -6,26 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import PortalError
+from core.forms import UtrechtFormMixin
 
 from .otp import totp_verify
 from .services import password_reset_complete, password_reset_record_request
 from .throttle import client_ip_address, login_throttled, login_throttled_message
 
-_TEXT_INPUTS = (forms.TextInput, forms.EmailInput, forms.PasswordInput, forms.NumberInput)
 
-
-class UtrechtWidgetsMixin:
-    """Give text inputs the NL Design System textbox classes, so templates can render `{{ field }}` as is."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, _TEXT_INPUTS):
-                classes = field.widget.attrs.get("class", "")
-                field.widget.attrs["class"] = f"{classes} utrecht-textbox utrecht-textbox--html-input".strip()
-
-
-class LoginForm(UtrechtWidgetsMixin, AuthenticationForm):
+class LoginForm(UtrechtFormMixin, AuthenticationForm):
     """E-mail and password. One message for an unknown address, a wrong password and an inactive account,
     so the form never tells a stranger which e-mail addresses have an account."""
 
@@ -55,7 +43,7 @@ class LoginForm(UtrechtWidgetsMixin, AuthenticationForm):
         return super().get_invalid_login_error()
 
 
-class PortalPasswordResetForm(UtrechtWidgetsMixin, PasswordResetForm):
+class PortalPasswordResetForm(UtrechtFormMixin, PasswordResetForm):
     """Django's reset form: a link only for an active account with that address, and the same page whether or
     not there is one. Each link sent is on record (accounts.password.reset_requested)."""
 
@@ -70,12 +58,12 @@ class PortalPasswordResetForm(UtrechtWidgetsMixin, PasswordResetForm):
         super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
-class PortalSetPasswordForm(UtrechtWidgetsMixin, SetPasswordForm):
+class PortalSetPasswordForm(UtrechtFormMixin, SetPasswordForm):
     def save(self, commit=True):
         return password_reset_complete(user=self.user, password=self.cleaned_data["new_password1"])
 
 
-class TokenForm(UtrechtWidgetsMixin, forms.Form):
+class TokenForm(UtrechtFormMixin, forms.Form):
     token = forms.CharField(
         label=_("Code uit uw authenticator-app"),
         help_text=_("De zes cijfers die de app nu toont. Spaties mag u weglaten."),

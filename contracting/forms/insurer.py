@@ -2,43 +2,17 @@
 (an amount is an amount); the contracting services decide what is allowed (NZa maxima, caps, deadlines)."""
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.formats import localize_input
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import UtrechtFormMixin
 from core.numbers import count, hours
 
-from ..models import CapRule, FollowRequest, HolderKind, Module
-
-_TEXT_INPUTS = (forms.TextInput, forms.EmailInput, forms.NumberInput)
-
-
-class UtrechtFormMixin:
-    """NL Design System classes on every widget, so templates can render `{{ field }}` as is. No `required`
-    attributes: the browser would mark empty fields invalid (red) before anyone typed, and the server's
-    Dutch message beside the field says more than the browser's bubble."""
-
-    use_required_attribute = False
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, _TEXT_INPUTS):
-                css = "utrecht-textbox utrecht-textbox--html-input"
-            elif isinstance(widget, forms.Textarea):
-                css = "utrecht-textarea utrecht-textarea--html-textarea"
-            elif isinstance(widget, forms.Select):
-                css = "utrecht-select utrecht-select--html-select"
-            elif isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-                css = "utrecht-checkbox utrecht-checkbox--html-input"
-            elif isinstance(widget, forms.RadioSelect):
-                css = "utrecht-radio-button utrecht-radio-button--html-input"
-            else:
-                continue
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+from ..models import CapRule, ContractModule, FollowRequest, HolderKind, Module, NzaMaxTariff, Segment, StandardContract
 
 
 def parse_amount(raw: str) -> Decimal:
@@ -207,22 +181,45 @@ class FollowDecisionForm(UtrechtFormMixin, forms.Form):
         self.fields["not_followed"].choices = [(m["code"], m["name"]) for m in modules]
 
 
-# --- NZa maximum tariffs -----------------------------------------------------------------------------------
-class NzaTariffsForm(UtrechtFormMixin, forms.Form):
-    """One amount per S1 prestatie with an NZa maximum; a blank field leaves that module as it is."""
+# --- The contract builder's rows ----------------------------------------------------------------------------
+@dataclass
+class ContractBuilderRow:
+    module: Module
+    contract_module: ContractModule | None
+    nza_max: Decimal | None
+    form: ContractModuleForm
+    saved: bool = False
 
-    def __init__(self, *args, modules: list[Module], current: dict[int, Decimal], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.modules = modules
-        for module in modules:
-            field = AmountField(label=module.name, required=False, help_text=module.get_unit_display())
-            if module.pk in current:
-                field.initial = localize_input(current[module.pk])
-            self.fields[self.field_name(module)] = field
+    @property
+    def anchor(self) -> str:
+        return f"module-{self.module.code}"
 
-    @staticmethod
-    def field_name(module: Module) -> str:
-        return f"module_{module.pk}"
 
-    def rows(self):
-        return [(module, self[self.field_name(module)]) for module in self.modules]
+def contract_module_form(module: Module, cm: ContractModule | None, data=None) -> ContractModuleForm:
+    initial = {"include": False}
+    if cm is not None:
+        initial = {"include": True, "tariff": localize_input(cm.tariff), "conditions": cm.conditions,
+                   "cap_hours": localize_input(cm.cap_hours) if cm.cap_hours is not None else "",
+                   "mandatory": cm.mandatory}
+    return ContractModuleForm(data, module=module, initial=initial)
+
+
+def contract_builder_rows(contract: StandardContract, bound: ContractModuleForm | None = None,
+                          saved_code: str | None = None) -> list[ContractBuilderRow]:
+    """Every catalogue module with its form in the builder: the bound form for the module just posted, the
+    saved terms for the others, and the NZa maximum beside each S1 prestatie."""
+    existing = {cm.module_id: cm for cm in contract.modules.all()}
+    nza = dict(NzaMaxTariff.objects.filter(year=contract.first_year).values_list("module_id", "max_tariff"))
+    rows = []
+    for module in Module.objects.all():
+        cm = existing.get(module.pk)
+        form = bound if bound is not None and bound.module.pk == module.pk else contract_module_form(module, cm)
+        rows.append(ContractBuilderRow(module=module, contract_module=cm,
+                                       nza_max=nza.get(module.pk) if module.has_nza_max else None,
+                                       form=form, saved=module.code == saved_code))
+    return rows
+
+
+def rows_by_segment(rows: list[ContractBuilderRow]) -> list[tuple[str, list[ContractBuilderRow]]]:
+    groups = [(label, [r for r in rows if r.module.segment == value]) for value, label in Segment.choices]
+    return [(label, members) for label, members in groups if members]

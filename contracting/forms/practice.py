@@ -4,18 +4,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import UtrechtWidgetsMixin
+from core.forms import UtrechtFormMixin
 
 from ..models import ContractModule
 from ..pricing import needs_hours
-
-
-class ServerValidatedForm(forms.Form):
-    """No HTML `required` attributes: the browser would flag empty fields as invalid (red) before anyone typed,
-    and answer in its own language. The server checks and says what is missing, in Dutch, next to the field."""
-
-    use_required_attribute = False
-
 
 _TEXTAREA_CLASS = "utrecht-textarea utrecht-textarea--html-textarea"
 _CHECKBOX_CLASS = "utrecht-checkbox utrecht-checkbox--html-input"
@@ -70,7 +62,7 @@ class ModuleChoiceForm(forms.Form):
         return items
 
 
-class QuestionForm(UtrechtWidgetsMixin, ServerValidatedForm):
+class QuestionForm(UtrechtFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Uw vraag"), max_length=5000,
         help_text=_("Over het inkoopbeleid, het contract of een module. De verzekeraar antwoordt binnen 5 werkdagen."),
@@ -78,7 +70,7 @@ class QuestionForm(UtrechtWidgetsMixin, ServerValidatedForm):
     )
 
 
-class SignForm(ServerValidatedForm):
+class SignForm(UtrechtFormMixin, forms.Form):
     """Confirms the reviewed content. `digest` is the hash of the preview the signatory read, so a choice
     changed in the meantime (by a colleague, in another tab) is never signed unseen."""
 
@@ -90,7 +82,7 @@ class SignForm(ServerValidatedForm):
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class RefuseForm(UtrechtWidgetsMixin, ServerValidatedForm):
+class RefuseForm(UtrechtFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reden (voor de verzekeraar)"), required=False, max_length=2000,
         help_text=_("Niet verplicht, wel behulpzaam: de verzekeraar gebruikt dit bij de evaluatie."),

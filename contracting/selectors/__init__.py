@@ -42,8 +42,20 @@ from .dashboards import (  # noqa: F401
     signing_watch,
     unsigned_offers,
 )
+from .offer_page import (  # noqa: F401
+    ChoiceState,
+    display_content,
+    holder_offers,
+    offer_contract_modules,
+    offer_follow_requests,
+    offer_policy_context,
+    offers_default_year,
+    saved_choice_state,
+    visible_follow_requests,
+)
 from .offers import (  # noqa: F401
     contract_changes_since_last_year,
+    contract_preview_modules,
     holder_signatories,
     latest_policy_version,
     offer_policy_version,

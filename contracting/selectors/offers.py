@@ -10,6 +10,7 @@ from core.numbers import hours as hours_text
 from insurers.models import PolicyVersion
 
 from ..models import ContractModule, Offer, Segment, StandardContract, Unit
+from ..pricing import cap_hours_for, estimated_amount, needs_hours
 
 
 def segment_label(segment: str) -> str:
@@ -117,3 +118,18 @@ def contract_changes_since_last_year(contract: StandardContract, current: list[C
     }
 
 
+def contract_preview_modules(contract: StandardContract, patients: int) -> list[dict]:
+    """The content a practice is offered (standard_contract_content), with the cap and the estimated yearly
+    amount for a practice of `patients` at the maximum hours."""
+    from ..services.contracts import standard_contract_content  # the content builder signing uses too
+
+    content = standard_contract_content(contract)
+    cms = {cm.module.code: cm for cm in contract.modules.select_related("module")}
+    rows = []
+    for item in content["modules"]:
+        cm = cms[item["code"]]
+        cap = cap_hours_for(cm, patients)
+        hours = cap if needs_hours(cm) else None
+        rows.append({**item, "module": cm.module, "tariff": cm.tariff, "cap": cap, "hours": hours,
+                     "amount": estimated_amount(cm, patients, hours)})
+    return rows

@@ -1,11 +1,12 @@
 from django.urls import include, path
 
 from ..views import home
+from .public import policy_patterns, register_patterns
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("contracten/", include("contracting.urls.practice")),
     path("inkoop/", include("contracting.urls.insurer")),
-    path("register/", include("contracting.urls.public")),
-    path("inkoopbeleid/", include("contracting.urls.policy_public")),
+    path("register/", include(register_patterns)),
+    path("inkoopbeleid/", include(policy_patterns)),
 ]

@@ -1,15 +1,15 @@
 from django.urls import path
 
 from ..views import insurer as views
-from ..views import insurer_policy, nza
+from ..views import nza
 
 app_name = "purchasing"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("beleid/<int:year>/", insurer_policy.policy_edit, name="policy"),
-    path("beleid/<int:year>/publiceren/", insurer_policy.policy_publish_confirm, name="policy_publish"),
-    path("beleid/versies/<int:pk>/", insurer_policy.policy_version, name="policy_version"),
+    path("beleid/<int:year>/", views.policy_edit, name="policy"),
+    path("beleid/<int:year>/publiceren/", views.policy_publish_confirm, name="policy_publish"),
+    path("beleid/versies/<int:pk>/", views.policy_version, name="policy_version"),
     path("contracten/nieuw/", views.contract_new, name="contract_new"),
     path("contracten/<int:pk>/", views.contract_edit, name="contract_edit"),
     path("contracten/<int:pk>/voorbeeld/", views.contract_preview, name="contract_preview"),

@@ -1,52 +1,54 @@
-"""HTML screens of the insurer purchaser (zorginkoper): dashboard, contract builder, inbox (the purchasing-policy
-screens are in views.insurer_policy, the NZa analyst's maximum tariffs in views.nza).
+"""HTML screens of the insurer purchaser (zorginkoper): dashboard, purchasing policy (draft with PDF attachments,
+preview and diff, publication as a new version), contract builder, inbox (the NZa analyst's maximum tariffs are
+in views.nza).
 
 Every purchaser view starts from the user's own insurer memberships: another insurer's object is not found
 (404), a user without a purchaser membership may not use these pages at all (403). All writes go through
 contracting.services; a PortalError is shown to the user in their language and changes nothing."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize_input
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from core.errors import PortalError
 from core.numbers import count
-from insurers.models import PolicyVersion, PurchasingPolicy
+from core.text import has_changes, paragraph_diff, render_policy_text
+from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
 
 from ..access import standard_contract_for_insurer_user
 from ..calendar import Deadline, MilestoneKind, local_date
 from ..forms.insurer import (
+    AttachmentForm,
     ContractCreateForm,
     ContractGeneralForm,
     ContractModuleForm,
     ContractPublishForm,
     FollowDecisionForm,
+    PolicyDraftForm,
+    PolicyPublishForm,
     QuestionAnswerForm,
+    contract_builder_rows,
+    rows_by_segment,
 )
 from ..models import (
-    ContractModule,
     FollowRequest,
     HolderKind,
     Module,
-    NzaMaxTariff,
     Question,
-    Segment,
     StandardContract,
 )
-from ..pricing import cap_hours_for, estimated_amount, needs_hours
 from ..selectors import (
+    contract_preview_modules,
     contracts_covering,
     inbox_counts,
     insurer_inbox,
@@ -54,12 +56,18 @@ from ..selectors import (
     offers_deadline_kind,
     signing_reminders_sent,
     signing_watch,
+    signing_window_at,
     unsigned_offers,
     year_deadlines,
 )
 from ..services import (
     contract_year_refusal,
     follow_request_decide,
+    policy_attach,
+    policy_detach,
+    policy_publish,
+    policy_publish_refusal,
+    policy_save_draft,
     question_answer,
     standard_contract_content,
     standard_contract_create,
@@ -74,7 +82,6 @@ from .common import PurchaserScope, chosen_year, place_error, purchaser_object_r
 PAGE_SIZE = 25
 # The normpraktijk of the GP financing rules: caps are stated per 2,350 registered patients.
 EXAMPLE_PATIENTS = 2350
-SESSION_INSURER_KEY = "purchasing_insurer_id"
 REMINDER_KINDS = (MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMINDER_7,
                   MilestoneKind.SIGNING_REMINDER_2)
 
@@ -112,6 +119,135 @@ def dashboard(request, scope: PurchaserScope):
     })
 
 
+# --- Purchasing policy -------------------------------------------------------------------------------------
+def _policy_comparison(insurer: Insurer, year: int, policy: PurchasingPolicy | None):
+    """The published text the draft is compared with: the policy's latest version, else last year's."""
+    if policy is not None:
+        latest = policy.versions.order_by("-number").first()
+        if latest is not None:
+            return latest
+    return (PolicyVersion.objects.filter(policy__insurer=insurer, policy__year=year - 1)
+            .select_related("policy").order_by("-number").first())
+
+
+@purchaser_required
+@require_http_methods(["GET", "POST"])
+def policy_edit(request, scope: PurchaserScope, year: int):
+    """Draft the year's purchasing policy: text, PDF attachments, preview and the diff with what is published."""
+    insurer = scope.insurer
+    policy = PurchasingPolicy.objects.filter(insurer=insurer, year=year).first()
+    initial = ({"title": policy.title, "body": policy.body} if policy
+               else {"title": _("Inkoopbeleid huisartsenzorg %(year)s") % {"year": year}})
+    form = PolicyDraftForm(initial=initial)
+    attach_form = AttachmentForm()
+    here = request.get_full_path()
+
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "save":
+            form = PolicyDraftForm(request.POST)
+            if form.is_valid():
+                try:
+                    policy_save_draft(actor=request.user, insurer=insurer, year=year, **form.cleaned_data)
+                except PortalError as exc:
+                    place_error(form, exc)
+                else:
+                    messages.success(request, _("Het concept is opgeslagen."))
+                    return redirect(here)
+        elif action == "attach":
+            if policy is None:
+                messages.error(request, _("Sla eerst het concept op; daarna kunt u bijlagen toevoegen."))
+                return redirect(here)
+            attach_form = AttachmentForm(request.POST, request.FILES)
+            if attach_form.is_valid():
+                try:
+                    attachment = policy_attach(actor=request.user, policy=policy,
+                                               upload=attach_form.cleaned_data["file"])
+                except PortalError as exc:
+                    attach_form.add_error("file", exc.detail)
+                else:
+                    messages.success(request, _("Bijlage ‘%(name)s’ is toegevoegd.") % {"name": attachment.name})
+                    return redirect(here)
+        elif action == "detach":
+            raw = request.POST.get("attachment", "")
+            if policy is None or not raw.isdigit():
+                raise Http404
+            attachment = get_object_or_404(policy.attachments, pk=int(raw), removed_from_draft=False)
+            policy_detach(actor=request.user, attachment=attachment)
+            messages.success(request, _("Bijlage ‘%(name)s’ is uit het concept gehaald. Gepubliceerde versies "
+                                        "houden hun bijlagen.") % {"name": attachment.name})
+            return redirect(here)
+        else:
+            return HttpResponseBadRequest(_("Onbekende actie."))
+
+    compared_with = _policy_comparison(insurer, year, policy)
+    diff = paragraph_diff(compared_with.body, policy.body) if policy and compared_with else []
+    versions = list(policy.versions.order_by("-number")) if policy else []
+    now = timezone.now()
+    return render(request, "contracting/insurer/policy_edit.html", {
+        "scope": scope, "year": year, "policy": policy, "form": form, "attach_form": attach_form,
+        "attachments": list(policy.attachments.filter(removed_from_draft=False)) if policy else [],
+        "preview": render_policy_text(policy.body, heading_level=4) if policy else "",
+        "compared_with": compared_with, "diff": diff, "diff_has_changes": has_changes(diff),
+        "versions": versions,
+        "deadline": milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, now),
+        "publish_refusal": policy_publish_refusal(policy, now) if policy else None,
+        "public_url": reverse("policies:insurer_year", args=[insurer.slug, year]) if versions else "",
+    })
+
+
+@purchaser_required
+@require_http_methods(["GET", "POST"])
+def policy_publish_confirm(request, scope: PurchaserScope, year: int):
+    """Confirm and publish the saved draft as a new version (after 1 April: recorded as late, not refused)."""
+    insurer = scope.insurer
+    policy = get_object_or_404(PurchasingPolicy, insurer=insurer, year=year)
+    previous = policy.versions.order_by("-number").first()
+    form = PolicyPublishForm(request.POST or None)
+    now = timezone.now()
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = policy_publish(actor=request.user, policy=policy, now=now)
+        except PortalError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            if previous is not None and version.pk == previous.pk:
+                messages.info(request, _("Er is niets gewijzigd sinds versie %(number)s; er is geen nieuwe versie "
+                                         "gemaakt.") % {"number": version.number})
+            elif version.is_late:
+                messages.warning(request, _("Versie %(number)s is gepubliceerd, na de termijn van 1 april: de "
+                                            "publicatie is als te laat geregistreerd.") % {"number": version.number})
+            else:
+                messages.success(request, _("Versie %(number)s is gepubliceerd.") % {"number": version.number})
+            return redirect(reverse("purchasing:policy", args=[year]))
+    compared_with = previous or _policy_comparison(insurer, year, None)
+    diff = paragraph_diff(compared_with.body, policy.body) if compared_with else []
+    return render(request, "contracting/insurer/policy_publish.html", {
+        "scope": scope, "year": year, "policy": policy, "form": form, "previous": previous,
+        "compared_with": compared_with, "diff": diff, "diff_has_changes": has_changes(diff),
+        "preview": render_policy_text(policy.body, heading_level=3),
+        "attachments": list(policy.attachments.filter(removed_from_draft=False)),
+        "deadline": milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, now),
+        "refusal": policy_publish_refusal(policy, now),
+        "signing": signing_window_at(year, now),
+    })
+
+
+@purchaser_object_required
+def policy_version(request, scope: PurchaserScope, pk: int):
+    version = get_object_or_404(
+        PolicyVersion.objects.select_related("policy__insurer", "published_by"),
+        pk=pk, policy__insurer_id__in=scope.insurer_ids)
+    previous = version.policy.versions.filter(number__lt=version.number).order_by("-number").first()
+    diff = paragraph_diff(previous.body, version.body) if previous else []
+    return render(request, "contracting/insurer/policy_version.html", {
+        "scope": scope, "version": version, "policy": version.policy, "previous": previous,
+        "diff": diff, "diff_has_changes": has_changes(diff),
+        "rendered": render_policy_text(version.body, heading_level=2),
+        "attachments": list(version.attachments.all()),
+    })
+
+
 # --- Standard contracts --------------------------------------------------------------------------------------
 @purchaser_required
 @require_http_methods(["GET", "POST"])
@@ -135,46 +271,6 @@ def contract_new(request, scope: PurchaserScope):
             return redirect("purchasing:contract_edit", pk=contract.pk)
     return render(request, "contracting/insurer/contract_new.html",
                   {"scope": scope, "form": form, "has_open_year": bool(choices)})
-
-
-@dataclass
-class ModuleRow:
-    module: Module
-    contract_module: ContractModule | None
-    nza_max: Decimal | None
-    form: ContractModuleForm
-    saved: bool = False
-
-    @property
-    def anchor(self) -> str:
-        return f"module-{self.module.code}"
-
-
-def _module_form(module: Module, cm: ContractModule | None, data=None) -> ContractModuleForm:
-    initial = {"include": False}
-    if cm is not None:
-        initial = {"include": True, "tariff": localize_input(cm.tariff), "conditions": cm.conditions,
-                   "cap_hours": localize_input(cm.cap_hours) if cm.cap_hours is not None else "",
-                   "mandatory": cm.mandatory}
-    return ContractModuleForm(data, module=module, initial=initial)
-
-
-def _module_rows(contract: StandardContract, bound: ContractModuleForm | None = None,
-                 saved_code: str | None = None) -> list[ModuleRow]:
-    existing = {cm.module_id: cm for cm in contract.modules.all()}
-    nza = dict(NzaMaxTariff.objects.filter(year=contract.first_year).values_list("module_id", "max_tariff"))
-    rows = []
-    for module in Module.objects.all():
-        cm = existing.get(module.pk)
-        form = bound if bound is not None and bound.module.pk == module.pk else _module_form(module, cm)
-        rows.append(ModuleRow(module=module, contract_module=cm, nza_max=nza.get(module.pk) if module.has_nza_max
-                              else None, form=form, saved=module.code == saved_code))
-    return rows
-
-
-def _by_segment(rows: list[ModuleRow]) -> list[tuple[str, list[ModuleRow]]]:
-    groups = [(label, [r for r in rows if r.module.segment == value]) for value, label in Segment.choices]
-    return [(label, members) for label, members in groups if members]
 
 
 def _save_module(request, contract: StandardContract, form: ContractModuleForm) -> bool:
@@ -230,7 +326,7 @@ def contract_edit(request, scope: PurchaserScope, pk: int):
             bound = ContractModuleForm(request.POST, module=module)
             saved = _save_module(request, contract, bound)
             if request.htmx:
-                row = next(r for r in _module_rows(contract, None if saved else bound,
+                row = next(r for r in contract_builder_rows(contract, None if saved else bound,
                                                    module.code if saved else None) if r.module.pk == module.pk)
                 return render(request, "contracting/insurer/_module_row.html",
                               {"row": row, "contract": contract, "is_draft": True})
@@ -240,35 +336,20 @@ def contract_edit(request, scope: PurchaserScope, pk: int):
         else:
             return HttpResponseBadRequest(_("Onbekende actie."))
 
-    rows = _module_rows(contract, bound)
+    rows = contract_builder_rows(contract, bound)
     return render(request, "contracting/insurer/contract_edit.html", {
         "scope": scope, "contract": contract, "is_draft": is_draft, "general_form": general_form,
-        "segments": _by_segment(rows) if is_draft else [],
+        "segments": rows_by_segment(rows) if is_draft else [],
         "included": [r for r in rows if r.contract_module is not None],
         "has_errors": bound is not None and bool(bound.errors),
     })
-
-
-def _preview_modules(contract: StandardContract, patients: int) -> list[dict]:
-    """The content a practice is offered (standard_contract_content), with the cap and the estimated yearly
-    amount for a practice of `patients` at the maximum hours."""
-    content = standard_contract_content(contract)
-    cms = {cm.module.code: cm for cm in contract.modules.select_related("module")}
-    rows = []
-    for item in content["modules"]:
-        cm = cms[item["code"]]
-        cap = cap_hours_for(cm, patients)
-        hours = cap if needs_hours(cm) else None
-        rows.append({**item, "module": cm.module, "tariff": cm.tariff, "cap": cap, "hours": hours,
-                     "amount": estimated_amount(cm, patients, hours)})
-    return rows
 
 
 @purchaser_object_required
 def contract_preview(request, scope: PurchaserScope, pk: int):
     contract = standard_contract_for_insurer_user(request.user, pk)
     content = standard_contract_content(contract)
-    modules = _preview_modules(contract, EXAMPLE_PATIENTS)
+    modules = contract_preview_modules(contract, EXAMPLE_PATIENTS)
     return render(request, "contracting/insurer/contract_preview.html", {
         "scope": scope, "contract": contract, "content": content, "modules": modules,
         "patients": EXAMPLE_PATIENTS,

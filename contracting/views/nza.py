@@ -17,7 +17,7 @@ from accounts.selectors import is_nza_or_admin
 from core.errors import PortalError
 
 from ..calendar import MilestoneKind
-from ..forms.insurer import NzaTariffsForm
+from ..forms.nza import NzaTariffsForm
 from ..models import Module, NzaMaxTariff, Segment
 from ..selectors import milestone_deadline
 from ..services import nza_tariff_set

@@ -6,21 +6,19 @@ Every view starts from contracting.access, so another organisation's offer is a 
 may see but not act on (an insurer, the NZa) is a 403. The rules themselves live in contracting.services:
 views show a PortalError's Dutch `detail` and change nothing."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,20 +26,19 @@ from accounts.forms import VerifyTokenForm
 from accounts.selectors import care_group_ids_of, memberships_of, practice_ids_of
 from accounts.services import user_has_two_factor
 from core.errors import PortalError
-from insurers.models import Insurer, PolicyVersion
+from insurers.models import Insurer
 from providers.models import MarketShare
 
 from ..access import (
     follow_requests_visible_to,
     is_holder_member,
     is_holder_signatory,
-    may_see_choice,
     offer_for_user,
     offers_visible_to,
     require_holder_member,
     standard_contracts_visible_to,
 )
-from ..calendar import Deadline, MilestoneKind, last_day, local_date
+from ..calendar import Deadline, last_day, local_date
 from ..forms.practice import (
     ContractRequestForm,
     FollowForm,
@@ -52,9 +49,7 @@ from ..forms.practice import (
     hours_field_name,
 )
 from ..models import (
-    ContractModule,
     ContractYear,
-    FollowRequest,
     HolderKind,
     Offer,
     Signature,
@@ -66,14 +61,21 @@ from ..pricing import cap_hours_for, estimate, needs_hours
 # The preview on the signing page must be exactly what offer_sign will freeze, so it is built by the very
 # functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
 from ..selectors import (
+    ChoiceState,
     contract_changes_since_last_year,
+    display_content,
+    holder_offers,
     holder_signatories,
-    offer_policy_version,
+    offer_contract_modules,
+    offer_follow_requests,
+    offer_policy_context,
+    offers_default_year,
     offers_expected,
+    saved_choice_state,
     segment_label,
     signing_window_at,
-    signing_year_default,
     unit_label,
+    visible_follow_requests,
 )
 from ..services import (
     follow_requests_create,
@@ -88,16 +90,8 @@ from ..services.contracts import content_hash, standard_contract_content
 from ..services.follow import follow_decision_due
 from ..services.offers import holder_patients, offer_ask_signatories, offer_sign_preview
 
-ONE_SECOND = timedelta(seconds=1)
-
 
 # --- Reads shared by the screens ------------------------------------------------------------------------
-def holder_offers(user):
-    """Offers held by the user's own practices and care groups (not every offer the user may look at)."""
-    return offers_visible_to(user).filter(
-        Q(practice__in=practice_ids_of(user)) | Q(care_group__in=care_group_ids_of(user)))
-
-
 def _offer(request, pk: int) -> Offer:
     return offer_for_user(request.user, pk, queryset=offers_visible_to(request.user).select_related(
         "insurer", "standard_contract__insurer", "practice", "care_group"))
@@ -106,73 +100,6 @@ def _offer(request, pk: int) -> Offer:
 def _signature(offer: Offer) -> Signature | None:
     return (Signature.objects.select_related("signed_by", "policy_version__policy__insurer").filter(offer=offer)
             .first())
-
-
-def _visible_follow_requests(user):
-    """Follow requests the user may see (access.follow_requests_visible_to, the API's rule): the holder's people
-    see all of theirs, an insurer only the one addressed to it, so the insurer of the signed contract sees none
-    of the other insurers' decisions and explanations."""
-    return follow_requests_visible_to(user).select_related("insurer").order_by("insurer__name")
-
-
-def _follow_requests(user, offer: Offer, signature: Signature | None, today: date) -> list[FollowRequest]:
-    names = {m["code"]: m["name"] for m in signature.content["modules"]} if signature else {}
-    rows = list(_visible_follow_requests(user).filter(offer=offer))
-    for fr in rows:
-        fr.due_day = last_day(fr.due_at)
-        fr.days_left = (fr.due_day - today).days
-        fr.not_followed_names = [names.get(code, code) for code in fr.not_followed]
-    return rows
-
-
-def _policy_context(offer: Offer, signature: Signature | None) -> dict:
-    """The purchasing-policy version the offer's pages show: for a signed offer the one it was signed under (and
-    whether a later one came out, which does not apply to it), otherwise the latest."""
-    policy = offer_policy_version(offer, signature)
-    newer = None
-    if signature is not None and policy is not None:
-        newer = (PolicyVersion.objects.filter(policy_id=policy.policy_id, number__gt=policy.number)
-                 .order_by("-number").first())
-    return {"policy": policy, "policy_signed": signature is not None, "policy_newer": newer}
-
-
-def display_content(content: dict) -> dict:
-    """A copy of frozen contract content with readable unit and segment labels, for the templates."""
-    modules = [{**m, "unit_label": unit_label(m["unit"]), "segment_label": segment_label(m["segment"])}
-               for m in content.get("modules", [])]
-    return {**content, "modules": modules}
-
-
-def _contract_modules(offer: Offer) -> list[ContractModule]:
-    return list(offer.standard_contract.modules.select_related("module")
-                .order_by("module__segment", "module__sort_order", "id"))
-
-
-@dataclass
-class ChoiceState:
-    ticked: set[str]
-    hours: dict[str, str]
-
-
-def _saved_choice_state(offer: Offer, contract_modules: list[ContractModule], patients: int,
-                        *, user) -> ChoiceState:
-    """The saved choice, for those who may see it (access.may_see_choice); the insurer and others see only the
-    mandatory modules until the offer is signed."""
-    saved = {c.contract_module_id: c.hours for c in offer.choices.all()} if may_see_choice(user, offer) else {}
-    if saved:
-        by_id = {cm.pk: cm for cm in contract_modules}
-        ticked = {by_id[pk].module.code for pk in saved if pk in by_id}
-        hours = {by_id[pk].module.code: number_format(h, 1) for pk, h in saved.items() if pk in by_id and h}
-    else:
-        ticked, hours = set(), {}
-    # Mandatory modules are always part of the contract; an hour module among them starts at the cap.
-    for cm in contract_modules:
-        if cm.mandatory:
-            ticked.add(cm.module.code)
-            if needs_hours(cm) and cm.module.code not in hours:
-                cap = cap_hours_for(cm, patients)
-                hours[cm.module.code] = number_format(cap, 1) if cap is not None else ""
-    return ChoiceState(ticked=ticked, hours=hours)
 
 
 def _form_choice_state(form: ModuleChoiceForm) -> ChoiceState:
@@ -195,23 +122,12 @@ def _module_rows(contract_modules, patients: int, state: ChoiceState, errors: di
 
 
 # --- 1. The year's contracts ----------------------------------------------------------------------------
-def _default_year(user, now) -> int:
-    """The year the page opens on: the earliest year whose follow decisions are still ahead and of which the
-    user's organisations hold offers (in December the contract just signed, to offer to other insurers until
-    1 January), otherwise the year whose signing is open or next. One query when there are such offers."""
-    in_contracting = ContractYear.objects.filter(milestones__kind=MilestoneKind.FOLLOW_DECISIONS_DUE,
-                                                 milestones__due_at__gt=now).values("year")
-    year = (holder_offers(user).filter(year__in=in_contracting).order_by("year")
-            .values_list("year", flat=True).first())
-    return year if year is not None else signing_year_default(now)
-
-
 @login_required
 def offer_list(request):
     now = timezone.now()
     years = list(ContractYear.objects.order_by("-year").values_list("year", flat=True))
     requested = request.GET.get("jaar", "")
-    year = int(requested) if requested.isdigit() and int(requested) in years else _default_year(request.user, now)
+    year = int(requested) if requested.isdigit() and int(requested) in years else offers_default_year(request.user, now)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     window = signing_window_at(year, now)
@@ -220,7 +136,7 @@ def offer_list(request):
     offers = list(
         holder_offers(request.user).filter(year=year)
         .select_related("insurer", "standard_contract", "practice", "care_group")
-        .prefetch_related(Prefetch("follow_requests", queryset=_visible_follow_requests(request.user)))
+        .prefetch_related(Prefetch("follow_requests", queryset=visible_follow_requests(request.user)))
         .annotate(preferent_first=Case(When(reason=Offer.Reason.PREFERENT, then=Value(0)), default=Value(1),
                                        output_field=IntegerField()))
         .order_by("preferent_first", "insurer__name", "pk")
@@ -287,7 +203,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
     today = local_date(now)
     user = request.user
     is_member = is_holder_member(user, offer)
-    contract_modules = _contract_modules(offer)
+    contract_modules = offer_contract_modules(offer)
     patients = holder_patients(offer)
     signature = _signature(offer) if offer.status == Offer.Status.SIGNED else None
     can_choose = is_member and offer.status == Offer.Status.OPEN
@@ -297,7 +213,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
     elif choice_form is not None and choice_form.is_valid():
         state = _form_choice_state(choice_form)
     else:
-        state = _saved_choice_state(offer, contract_modules, patients, user=request.user)
+        state = saved_choice_state(offer, contract_modules, patients, user=request.user)
     questions = list(offer.questions.order_by("asked_at", "id"))
     for q in questions:
         # The answer clock's stored moment, read as every page reads a deadline.
@@ -310,7 +226,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "offer": offer,
         "contract": offer.standard_contract,
         "content": display_content(standard_contract_content(offer.standard_contract)) if state else None,
-        **_policy_context(offer, signature),
+        **offer_policy_context(offer, signature),
         "changes": contract_changes_since_last_year(offer.standard_contract, contract_modules),
         "patients": patients,
         "rows": _module_rows(contract_modules, patients, state, choice_errors or {}) if state else [],
@@ -319,7 +235,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "signed": display_content(signature.content) if signature else None,
         "questions": questions,
         "question_form": question_form or QuestionForm(),
-        "follow_requests": (_follow_requests(user, offer, signature, today) if offer.status == Offer.Status.SIGNED
+        "follow_requests": (offer_follow_requests(user, offer, signature, today) if offer.status == Offer.Status.SIGNED
                             else []),
         "window": signing_window_at(offer.year, now),
         "is_member": is_member,
@@ -342,13 +258,13 @@ def offer_estimate(request, pk: int):
     """The estimate panel for the module choice as it stands in the form (htmx; nothing is saved)."""
     offer = _offer(request, pk)
     require_holder_member(request.user, offer)
-    contract_modules = _contract_modules(offer)
+    contract_modules = offer_contract_modules(offer)
     patients = holder_patients(offer)
     form = ModuleChoiceForm(request.POST, contract_modules=contract_modules)
     if form.is_valid():
         state = _form_choice_state(form)
     else:
-        state = _saved_choice_state(offer, contract_modules, patients, user=request.user)
+        state = saved_choice_state(offer, contract_modules, patients, user=request.user)
     return render(request, "contracting/practice/_estimate.html",
                   {"estimate": estimate(contract_modules, patients, state.ticked, state.hours)})
 
@@ -359,7 +275,7 @@ def offer_choose(request, pk: int):
     """Save the module choice, or (the "Bereken" button, for browsers without JavaScript) only recompute."""
     offer = _offer(request, pk)
     require_holder_member(request.user, offer)
-    form = ModuleChoiceForm(request.POST, contract_modules=_contract_modules(offer))
+    form = ModuleChoiceForm(request.POST, contract_modules=offer_contract_modules(offer))
     if not form.is_valid():
         messages.error(request, _("Controleer de gekozen modules."))
         return _render_detail(request, offer, choice_form=form)
@@ -532,7 +448,7 @@ def offer_receipt(request, pk: int):
     offer, signature = _signed(request, pk)
     context = _receipt_context(offer, signature)
     context["is_member"] = is_holder_member(request.user, offer)
-    context["follow_requests"] = _follow_requests(request.user, offer, signature, local_date(timezone.now()))
+    context["follow_requests"] = offer_follow_requests(request.user, offer, signature, local_date(timezone.now()))
     return render(request, "contracting/practice/receipt.html", context)
 
 

@@ -1,0 +1,34 @@
+"""The contracting app's models, one module per part of the domain; import them from here."""
+
+from .catalogue import (  # noqa: F401
+    CapRule,
+    Module,
+    ModuleCategory,
+    NzaMaxTariff,
+    Segment,
+    Unit,
+)
+from .contracts import (  # noqa: F401
+    DEFAULT_ADJUSTMENT_CLAUSE,
+    ContractModule,
+    HolderKind,
+    StandardContract,
+)
+from .deadlines import (  # noqa: F401
+    Clock,
+    ContractYear,
+    EffectRun,
+    Milestone,
+    SweepRun,
+)
+from .offers import (  # noqa: F401
+    FollowRequest,
+    ModuleChoice,
+    Offer,
+    Question,
+    Signature,
+)
+from .register import (  # noqa: F401
+    RegisterEntry,
+    RegisterPublication,
+)

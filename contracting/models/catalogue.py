@@ -1,0 +1,85 @@
+"""The module catalogue and the NZa maximum tariffs."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.numbers import money
+
+
+class Segment(models.TextChoices):
+    S1 = "S1", _("S1 Basisvoorziening huisartsenzorg")
+    S2 = "S2", _("S2 Multidisciplinaire eerstelijnszorg")
+    S3 = "S3", _("S3 Resultaatbeloning en zorgvernieuwing")
+    OUTSIDE = "buiten", _("Buiten de segmenten")
+
+
+class ModuleCategory(models.TextChoices):
+    PRESTATIE = "prestatie", _("NZa-prestatie (deel 1)")
+    STAFF = "ondersteunend_personeel", _("Ondersteunend personeel")
+    PROGRAMME = "zorgprogramma", _("Zorgprogramma's")
+    RESULT = "resultaatbeloning", _("Resultaatbeloning")
+    OTHER = "overig", _("Overig")
+
+
+class Unit(models.TextChoices):
+    PER_PATIENT_QUARTER = "per_inschrijving_kwartaal", _("per ingeschreven patiënt per kwartaal")
+    PER_PATIENT_YEAR = "per_patient_jaar", _("per ingeschreven patiënt per jaar")
+    PER_WEEKLY_HOUR_YEAR = "per_weekuur_jaar", _("per uur per week, per jaar")
+    PER_PRACTICE_YEAR = "per_praktijk_jaar", _("per praktijk per jaar")
+    PER_CONSULT = "per_consult", _("per consult")
+    PER_ITEM = "per_verrichting", _("per verrichting")
+
+
+class CapRule(models.TextChoices):
+    NONE = "none", _("geen plafond")
+    HOURS_PER_PATIENTS = "hours_per_patients", _("uren per week per aantal ingeschreven patiënten")
+
+
+class Module(models.Model):
+    """A contract module from the catalogue (nza-monitor-2019.md §1), in one segment."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    segment = models.CharField(_("segment"), max_length=10, choices=Segment.choices)
+    category = models.CharField(_("categorie"), max_length=30, choices=ModuleCategory.choices)
+    unit = models.CharField(_("eenheid"), max_length=30, choices=Unit.choices)
+    description = models.TextField(_("omschrijving"), blank=True)
+    has_nza_max = models.BooleanField(_("NZa-maximumtarief"), default=False,
+                                      help_text=_("Een S1-prestatie met een door de NZa vastgesteld maximumtarief."))
+    cap_rule = models.CharField(_("plafondregel"), max_length=30, choices=CapRule.choices, default=CapRule.NONE)
+    cap_hours_max = models.DecimalField(_("plafond: max. uren per week"), max_digits=5, decimal_places=2,
+                                        null=True, blank=True)
+    cap_hours_min = models.DecimalField(_("plafond: laagste plafond dat een verzekeraar mag kiezen"),
+                                        max_digits=5, decimal_places=2, null=True, blank=True)
+    cap_patients = models.PositiveIntegerField(_("plafond: per aantal patiënten"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modulecatalogus")
+        ordering = ["segment", "sort_order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.segment})"
+
+
+class NzaMaxTariff(models.Model):
+    """The NZa maximum tariff of an S1 prestatie for one contract year (tariefbeschikking, 1 July)."""
+
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="nza_tariffs",
+                               verbose_name=_("module"))
+    year = models.PositiveSmallIntegerField(_("contractjaar"))
+    max_tariff = models.DecimalField(_("maximumtarief (€)"), max_digits=10, decimal_places=2)
+    set_at = models.DateTimeField(_("vastgesteld op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("NZa-maximumtarief")
+        verbose_name_plural = _("NZa-maximumtarieven")
+        ordering = ["-year", "module__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "year"], name="nza_tariff_once_per_module_year"),
+            models.CheckConstraint(condition=models.Q(max_tariff__gt=0), name="nza_tariff_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.name} {self.year}: {money(self.max_tariff)}"
