@@ -27,7 +27,7 @@ from demo.users import DEMO_PASSWORD, demo_totp_key, totp_secret_base32
 from insurers.models import Insurer
 from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
 from providers.validators import validate_agb_code, validate_gp_agb_code, validate_kvk_number, validate_postcode
-from tests.test_seed_cycle import snapshot as cycle_snapshot
+from tests.demo.test_seed_cycle import snapshot as cycle_snapshot
 
 MEMBERS = CareGroup.practices.through
 # Seeding reads the clock (which steps of the contracting cycle are past): a fixed moment keeps runs comparable.
