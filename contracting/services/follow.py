@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.notices import N_, label
@@ -12,7 +13,7 @@ from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 from insurers.models import Insurer
 
-from ..calendar import FOLLOW_DECISION_CLOCK, RULES_BY_KIND, MilestoneKind
+from ..calendar import FOLLOW_DECISION_CLOCK, RULES_BY_KIND, MilestoneKind, last_day
 from ..models import FollowRequest, Milestone, Offer
 from .clocks import clock_done, clock_start
 from .register import register_add_offer
@@ -32,6 +33,19 @@ def follow_decision_due(year: int) -> datetime:
     return milestone.due_at if milestone else RULES_BY_KIND[MilestoneKind.FOLLOW_DECISIONS_DUE].due_at(year)
 
 
+def follow_requests_refusal(year: int, now: datetime, *, milestone: Milestone | None = None) -> ConflictError | None:
+    """Why a signed contract of `year` can no longer be offered to other insurers at `now`, or None: once the
+    follow decisions are due, a new request would be overdue the moment it is made. The follow page asks this
+    too, so it never offers what the service refuses."""
+    milestone = milestone or follow_decision_milestone(year)
+    if now < milestone.due_at:
+        return None
+    return ConflictError("follow_window_closed",
+                         _("Aanbieden ter volging kon tot en met %(day)s; de verzekeraars hebben voor %(year)s "
+                           "besloten.")
+                         % {"day": formats.date_format(last_day(milestone.due_at), "j F Y"), "year": year})
+
+
 def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now: datetime) -> list[FollowRequest]:
     """Offer a signed contract to other insurers in one action, one request each. Insurers that already
     have a request for this contract are left alone (safe to repeat)."""
@@ -49,6 +63,9 @@ def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now:
         raise PortalError("own_insurer", _("Dit contract is al met deze verzekeraar gesloten."),
                           fields={"insurers": [_("De eigen verzekeraar kan niet volgen.")]})
     milestone = follow_decision_milestone(offer.year)
+    refusal = follow_requests_refusal(offer.year, now, milestone=milestone)
+    if refusal is not None:
+        raise refusal
     with transaction.atomic():
         Offer.objects.select_for_update().get(pk=offer.pk)
         existing = {fr.insurer_id: fr for fr in FollowRequest.objects.filter(offer=offer, insurer__in=targets)}

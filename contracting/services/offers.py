@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -15,7 +15,7 @@ from core.errors import ConflictError, PortalError
 from core.numbers import count, plural_n
 from core.numbers import hours as hours_text
 
-from ..calendar import QUESTION_ANSWER_CLOCK, last_day
+from ..calendar import QUESTION_ANSWER_CLOCK, last_day, local_date
 from ..models import ContractModule, ModuleChoice, Offer, Question, Signature
 from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
 from ..selectors import latest_policy_version, policy_version_ref, signing_window
@@ -33,15 +33,15 @@ def _window(year: int) -> tuple[datetime, datetime]:
 
 def check_signing_window(year: int, now: datetime) -> None:
     opens, closes = _window(year)
-    local = timezone.localtime
+    # The days as the year's calendar has them (an administrator may have moved them), in the reader's notation.
     if now < opens:
         raise ConflictError("signing_window_not_open",
-                            _("Ondertekenen kan vanaf %(opens)s (1 oktober).")
-                            % {"opens": f"{local(opens):%d-%m-%Y %H:%M}"})
+                            _("Ondertekenen kan vanaf %(opens)s.")
+                            % {"opens": formats.date_format(local_date(opens), "j F Y")})
     if now >= closes:
         raise ConflictError("signing_window_closed",
-                            _("De ondertekentermijn is gesloten: ondertekenen kon tot en met %(last_day)s 23:59.")
-                            % {"last_day": f"{local(closes - timezone.timedelta(seconds=1)):%d-%m-%Y}"})
+                            _("De ondertekentermijn is gesloten: ondertekenen kon tot en met %(last_day)s.")
+                            % {"last_day": formats.date_format(last_day(closes), "j F Y")})
 
 
 def check_signing_not_closed(year: int, now: datetime) -> None:
@@ -114,7 +114,16 @@ def parse_choice(contract_modules, patients: int, modules) -> list[tuple[Contrac
         chosen[code] = hours
     for code, cm in by_code.items():
         if cm.mandatory and code not in chosen and code not in errors:
-            chosen[code] = None if not needs_hours(cm) else cap_hours_for(cm, patients)
+            if not needs_hours(cm):
+                chosen[code] = None
+                continue
+            # A mandatory hour module left out is signed at the holder's cap; without a cap (paid per hour
+            # worked, like POH-S) there is nothing to fill in, and 0 hours would sign it for nothing.
+            cap = cap_hours_for(cm, patients)
+            if cap is None:
+                errors[code] = [_("Vul het aantal uren per week in voor %(module)s.") % {"module": cm.module.name}]
+            else:
+                chosen[code] = cap
     if errors:
         # The code is decided by what went wrong, not by the wording, which follows the request's language.
         raise PortalError("module_over_cap" if over_cap else "invalid_modules", _("Controleer de gekozen modules."),

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -215,8 +216,11 @@ def policy_publish_confirm(request, scope: PurchaserScope, year: int):
                 messages.info(request, _("Er is niets gewijzigd sinds versie %(number)s; er is geen nieuwe versie "
                                          "gemaakt.") % {"number": version.number})
             elif version.is_late:
-                messages.warning(request, _("Versie %(number)s is gepubliceerd, na de termijn van 1 april: de "
-                                            "publicatie is als te laat geregistreerd.") % {"number": version.number})
+                deadline = milestone_deadline(year, MilestoneKind.POLICY_PUBLICATION, now)
+                messages.warning(request, _("Versie %(number)s is gepubliceerd, na de termijn van %(day)s: de "
+                                            "publicatie is als te laat geregistreerd.")
+                                 % {"number": version.number,
+                                    "day": date_format(deadline.day, "j F Y") if deadline else "—"})
             else:
                 messages.success(request, _("Versie %(number)s is gepubliceerd.") % {"number": version.number})
             return redirect(reverse("purchasing:policy", args=[year]))

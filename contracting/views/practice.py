@@ -87,7 +87,7 @@ from ..services import (
     question_ask,
 )
 from ..services.contracts import content_hash, standard_contract_content
-from ..services.follow import follow_decision_due
+from ..services.follow import follow_decision_due, follow_requests_refusal
 from ..services.offers import holder_patients, offer_ask_signatories, offer_sign_preview
 
 
@@ -497,11 +497,13 @@ def offer_follow(request, pk: int):
                                 "day": _day(last_day(follow_decision_due(offer.year)))})
             return redirect(reverse("offers:detail", args=[offer.pk]) + "#volgen")
     decision_day = last_day(follow_decision_due(offer.year))
+    refusal = follow_requests_refusal(offer.year, timezone.now())
     chosen_ids = {str(v) for v in (form.data.getlist("insurers") if form.is_bound else [])}
     rows = [{"insurer": i, "share": shares.get(i.pk), "request": existing.get(i.pk), "checked": str(i.pk) in chosen_ids}
             for i in insurers]
     return render(request, "contracting/practice/follow.html", {
-        "offer": offer, "rows": rows, "form": form, "any_open": bool(open_ids),
+        "offer": offer, "rows": rows, "form": form, "any_open": bool(open_ids) and refusal is None,
+        "closed": refusal.detail if refusal else "",
         "region": offer.practice.region if offer.practice_id else offer.care_group.region,
         "decision_day": decision_day,
         "decision_days_left": (decision_day - local_date(timezone.now())).days,

@@ -296,7 +296,7 @@ def test_only_a_signatory_of_the_holder_may_sign(world, member_x, purchaser, mem
 def test_signing_window_is_enforced_at_both_ends(offer, signatory, moment, code):
     with time_machine.travel(moment, tick=False):
         body = assert_error(sign(verified_client_for(signatory), offer), 409, code)
-    assert ("01-10-2026" if code == "signing_window_not_open" else "07-11-2026 23:59") in body["detail"]
+    assert ("1 oktober 2026" if code == "signing_window_not_open" else "7 november 2026") in body["detail"]
     assert not Signature.objects.exists()
 
 

@@ -85,3 +85,32 @@ def test_register_lists_contracted_and_followed_practices_from_19_november(follo
 def test_expired_and_refused_offers_are_not_in_the_register(offer, market, year2027):
     milestones_sweep(now=ams(2026, 11, 20, 0, 0))
     assert list(register_entries(year=2027)) == []
+
+
+def test_no_follow_request_once_the_follow_decisions_are_due(signed_offer, signatory, market, client):
+    # Follow decisions for 2027 are due before 1 January 2027 (00:00, Amsterdam). At 23:59:59 on 31 December
+    # a request can still be made; from midnight a new one would be overdue the moment it is made.
+    follow_requests_create(actor=signatory, offer=signed_offer, insurers=[InsurerFactory()],
+                           now=ams(2026, 12, 31, 23, 59, 59))
+    with pytest.raises(ConflictError) as exc:
+        follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]],
+                               now=ams(2027, 1, 1, 0, 0))
+    assert exc.value.code == "follow_window_closed"
+    assert "31 december 2026" in exc.value.detail
+    assert not FollowRequest.objects.filter(insurer=market["other"]).exists()
+
+    import time_machine
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    with time_machine.travel(ams(2027, 1, 2, 10, 0), tick=False):
+        api = APIClient()
+        api.force_login(signatory)
+        response = api.post("/api/v1/follow-requests/", {"offer": signed_offer.pk, "insurers": [market["other"].pk]},
+                            format="json")
+        assert (response.status_code, response.json()["code"]) == (409, "follow_window_closed")
+        client.force_login(signatory)
+        page = client.get(reverse("offers:follow", args=[signed_offer.pk])).content.decode()
+        assert "Aanbieden ter volging kon tot en met 31 december 2026" in page
+        assert "Aanbieden aan de gekozen verzekeraars" not in page  # no button the service would refuse
+    assert not FollowRequest.objects.filter(insurer=market["other"]).exists()

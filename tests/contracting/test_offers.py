@@ -80,7 +80,7 @@ def test_signing_window_at_both_ends(offer, signatory):
         offer_sign(actor=signatory, offer=offer, now=ams(2026, 11, 8, 0, 0, 0), modules=CHOICE,
                    two_factor_verified=True)
     assert exc.value.code == "signing_window_closed"
-    assert "07-11-2026 23:59" in exc.value.detail
+    assert "tot en met 7 november 2026." in exc.value.detail
     assert not Signature.objects.exists()
     # The last second of 7 November still counts, even if no sweep ever ran.
     offer_sign(actor=signatory, offer=offer, now=ams(2026, 11, 7, 23, 59, 59), modules=CHOICE,

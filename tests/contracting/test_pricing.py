@@ -37,3 +37,27 @@ def test_estimate_equals_the_signed_amount_for_fractional_hours(member_client, o
     assert signature.estimated_amount == shown
     poh = next(m for m in signature.content["modules"] if m["code"] == "poh-ggz")
     assert (poh["hours"], poh["estimated_amount"]) == ("7.3", "28470.00")
+
+
+def test_a_mandatory_hour_module_without_a_cap_is_not_signed_at_zero_hours(market, nza_tariffs, practice_3100,
+                                                                           purchaser, signatory):
+    # POH-S is paid per hour actually worked and has no cap; made mandatory, there is no cap to fill in when the
+    # practice leaves it out, so signing must ask for the hours instead of signing 0 hours for € 0.
+    from contracting.models import Module
+    from contracting.services import standard_contract_publish, standard_contract_set_module
+    from core.errors import PortalError
+    from tests.contracting.conftest import ams, build_contract
+
+    contract = build_contract(market["preferent"], purchaser, publish=False)
+    standard_contract_set_module(actor=purchaser, contract=contract, module=Module.objects.get(code="poh-s"),
+                                 tariff="3350.00", mandatory=True)
+    contract = standard_contract_publish(actor=purchaser, contract=contract, now=ams(2026, 9, 1, 12, 0))
+    offer = contract.offers.get(practice=practice_3100)
+    with pytest.raises(PortalError) as exc:
+        offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=["kwaliteit"], two_factor_verified=True)
+    assert exc.value.code == "invalid_modules"
+    assert list(exc.value.fields["modules"]) == ["poh-s"]
+    signature = offer_sign(actor=signatory, offer=offer, now=IN_WINDOW,
+                           modules=[{"module": "poh-s", "hours": "8"}], two_factor_verified=True)
+    poh_s = next(m for m in signature.content["modules"] if m["code"] == "poh-s")
+    assert (poh_s["hours"], poh_s["estimated_amount"]) == ("8.0", "26800.00")  # € 3.350 × 8
