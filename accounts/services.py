@@ -84,13 +84,34 @@ def _notice_message(notice: Notification, base_url: str, connection):
                         connection=connection)
 
 
+def mail_due_batch(*, now: datetime) -> QuerySet[Notification]:
+    """The sweep's query: the next batch of due notices, oldest first, with their users."""
+    return notifications_mail_due(now=now).select_related("user")[:MAIL_BATCH]
+
+
+def _mail_due_notices(*, now: datetime):
+    # Every notice handled leaves the query (sent, skipped, retried later, or claimed by another sweep), so
+    # each batch is new work and this ends.
+    while True:
+        batch = list(mail_due_batch(now=now))
+        yield from batch
+        if len(batch) < MAIL_BATCH:
+            return
+
+
 def notifications_email_due(*, now: datetime, base_url: str, seconds: float = MAIL_SWEEP_SECONDS) -> dict:
     """Send the mail of every notice that is due at `now` (new, or a retry whose time has come), oldest first,
-    in batches, until none is left or `seconds` have been spent (the next sweep carries on).
+    until none is left, the mail server cannot be reached, or `seconds` have been spent (the next sweep
+    carries on). The time is checked after every mail, so a sweep ends within `seconds` plus one mail's
+    timeouts (EMAIL_TIMEOUT bounds each step with a hanging server) and never holds up the worker for long.
 
     Each notice is claimed before it is sent (compare-and-set on email_claimed_until), so two sweeps never
-    send the same mail; `emailed_at` is set only after the mail went out. A mail that fails records the
-    attempt, the error and its next attempt (mail_retry_delay), and the sweep carries on with the others.
+    send the same mail; `emailed_at` is set only after the mail went out. The connection to the mail server is
+    opened apart from sending: when it cannot be opened (server down, hanging, dropping the connection,
+    refusing the login), that one attempt is recorded on the notice that needed it (error, next attempt) and
+    the sweep ends; the other notices stay due, untouched, for the next sweep. A mail that fails once the
+    connection is open (its recipient refused) records the attempt, the error and its next attempt
+    (mail_retry_delay), and the sweep carries on with the others.
     A notice whose user is no longer active is not sent, and not tried again. A crash between sending and
     recording would send that one mail twice after its claim runs out: at least once, never lost.
     Returns counts of sent, failed and skipped mails."""
@@ -103,13 +124,12 @@ def notifications_email_due(*, now: datetime, base_url: str, seconds: float = MA
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     connection = get_connection()
     try:
-        while True:
-            # Every notice handled leaves this query (sent, skipped, retried later, or claimed by another
-            # sweep), so each batch is new work and the loop ends.
-            batch = list(notifications_mail_due(now=now).select_related("user")[:MAIL_BATCH])
-            for notice in batch:
-                _email_one(notice, base_url, connection, now=now, clock=clock, counts=counts)
-            if len(batch) < MAIL_BATCH or time.monotonic() >= stop_at:
+        for notice in _mail_due_notices(now=now):
+            reachable = _email_one(notice, base_url, connection, now=now, clock=clock, counts=counts)
+            if not reachable:
+                logger.warning("Notification mail: the mail server cannot be reached; the next sweep tries again")
+                break
+            if time.monotonic() >= stop_at:
                 break
     finally:
         _close_quietly(connection)
@@ -118,28 +138,38 @@ def notifications_email_due(*, now: datetime, base_url: str, seconds: float = MA
     return counts
 
 
-def _email_one(notice: Notification, base_url: str, connection, *, now: datetime, clock, counts: dict) -> None:
+def _email_one(notice: Notification, base_url: str, connection, *, now: datetime, clock, counts: dict) -> bool:
+    """Claim, send and record one notice's mail. False when the mail server could not be reached."""
     claimed = notifications_mail_due(now=now).filter(pk=notice.pk).update(email_claimed_until=clock() + MAIL_CLAIM)
     if not claimed:
-        return  # another sweep has it, or it went out meanwhile
+        return True  # another sweep has it, or it went out meanwhile
     settle = Notification.objects.filter(pk=notice.pk)
     if not notice.user.is_active:
         settle.update(email_next_attempt_at=None, email_claimed_until=None)  # MailStatus.SKIPPED
         counts["skipped"] += 1
-        return
-    try:
-        connection.open()
-        _notice_message(notice, base_url, connection).send()
-    except Exception as exc:  # any failure of one mail (server down, address refused) waits for its retry
+        return True
+
+    def failed(exc: Exception) -> None:
         settle.update(email_attempts=F("email_attempts") + 1, email_claimed_until=None,
                       email_last_error=f"{type(exc).__name__}: {exc}"[:2000],
                       email_next_attempt_at=clock() + mail_retry_delay(notice.email_attempts + 1))
         counts["failed"] += 1
         _close_quietly(connection)  # the next mail starts with a fresh connection
-        return
+
+    try:
+        connection.open()  # does nothing while the connection is open
+    except Exception as exc:  # refused, timed out, dropped, TLS or login refused: no mail can go now
+        failed(exc)
+        return False
+    try:
+        _notice_message(notice, base_url, connection).send()
+    except Exception as exc:  # a failure of this one mail (address refused) waits for its retry
+        failed(exc)
+        return True
     settle.update(emailed_at=clock(), email_attempts=F("email_attempts") + 1, email_claimed_until=None,
                   email_next_attempt_at=None)
     counts["sent"] += 1
+    return True
 
 
 def _close_quietly(connection) -> None:

@@ -151,6 +151,51 @@ def test_a_refused_address_does_not_stop_the_other_mails(smtp_port, created_at_t
     assert "SMTPRecipientsRefused" in refused.email_last_error and "550" in refused.email_last_error
 
 
+def _members(n: int) -> list:
+    practice = PracticeFactory()
+    return [make_member(Role.PRACTICE_MEMBER, practice, email=f"lid{i}@praktijk.example") for i in range(n)]
+
+
+def _untouched(notices) -> bool:
+    return all((n.email_attempts, n.email_last_error, n.email_next_attempt_at, n.email_claimed_until,
+                n.mail_status) == (0, "", T, None, MailStatus.PENDING) for n in notices)
+
+
+def test_a_mail_server_that_is_down_costs_one_attempt_per_sweep(smtp_port, created_at_t):
+    """Nothing listens: the sweep records the one attempt that found out and leaves the rest for the next."""
+    notify(_members(3))
+    assert sweep() == {"sent": 0, "failed": 1, "skipped": 0}
+    first, *rest = Notification.objects.order_by("pk")
+    assert first.email_attempts == 1 and first.email_last_error.startswith("ConnectionRefusedError")
+    assert first.email_next_attempt_at == T + timedelta(minutes=1) and first.email_claimed_until is None
+    assert len(rest) == 2 and _untouched(rest)
+
+
+def test_a_hanging_mail_server_costs_one_timeout_per_sweep(settings, smtp_port, created_at_t):
+    """The server takes the connection and never answers: one mail waits EMAIL_TIMEOUT, not each of them."""
+    settings.EMAIL_TIMEOUT = 1
+    notify(_members(3))
+    with socket.socket() as listener:  # accepts connections into its backlog and never greets
+        listener.bind(("127.0.0.1", smtp_port))
+        listener.listen(8)
+        assert sweep() == {"sent": 0, "failed": 1, "skipped": 0}
+    first, *rest = Notification.objects.order_by("pk")
+    assert first.email_attempts == 1 and "timed out" in first.email_last_error
+    assert len(rest) == 2 and _untouched(rest)
+
+
+def test_a_sweep_ends_when_its_time_is_up_after_any_mail(created_at_t):
+    """The time limit is checked after every mail, not after a batch of 200: with no time left, one mail goes
+    out and the others wait for the next sweep."""
+    notify(_members(3))
+    assert notifications_email_due(now=T, base_url=BASE, seconds=0) == {"sent": 1, "failed": 0, "skipped": 0}
+    assert [m.to for m in mail.outbox] == [["lid0@praktijk.example"]]
+    assert _untouched(Notification.objects.filter(emailed_at__isnull=True)) and len(mail.outbox) == 1
+    assert notifications_email_due(now=T, base_url=BASE, seconds=0)["sent"] == 1
+    assert sweep() == {"sent": 1, "failed": 0, "skipped": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == [f"lid{i}@praktijk.example" for i in range(3)]
+
+
 def test_retries_wait_longer_each_time_up_to_an_hour():
     assert [mail_retry_delay(n) for n in range(1, 10)] == [
         timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 60, 60)]
