@@ -62,7 +62,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     fields = ("user", "key", "shown_subject", "shown_body", "url", "created_at", "read_at",
-              "shown_mail_status", "email_attempts", "email_last_error", "email_next_attempt_at",
+              "shown_mail_status", "email_attempts", "email_last_error", "email_next_attempt_at", "email_gave_up_at",
               "email_claimed_until", "emailed_at", "subject_msgid", "body_msgid", "params")
     readonly_fields = fields
 

@@ -150,6 +150,7 @@ class MailStatus(models.TextChoices):
 
     PENDING = "pending", _("wacht op verzending")
     FAILED = "failed", _("mislukt, wordt opnieuw geprobeerd")
+    GAVE_UP = "gave_up", _("niet te bezorgen")
     SENT = "sent", _("verzonden")
     SKIPPED = "skipped", _("niet verzonden (gebruiker niet actief)")
 
@@ -157,7 +158,9 @@ class MailStatus(models.TextChoices):
 # The one definition of each mail status as a query; Notification.mail_status says the same for one row.
 MAIL_STATUS_CONDITIONS = {
     MailStatus.SENT: models.Q(emailed_at__isnull=False),
-    MailStatus.SKIPPED: models.Q(emailed_at__isnull=True, email_next_attempt_at__isnull=True),
+    MailStatus.GAVE_UP: models.Q(emailed_at__isnull=True, email_gave_up_at__isnull=False),
+    MailStatus.SKIPPED: models.Q(emailed_at__isnull=True, email_next_attempt_at__isnull=True,
+                                 email_gave_up_at__isnull=True),
     MailStatus.FAILED: models.Q(emailed_at__isnull=True, email_next_attempt_at__isnull=False, email_attempts__gt=0),
     MailStatus.PENDING: models.Q(emailed_at__isnull=True, email_next_attempt_at__isnull=False, email_attempts=0),
 }
@@ -170,7 +173,8 @@ class Notification(models.Model):
     Texts: `subject_msgid`/`body_msgid` with `params` render in the reader's language (accounts.notices);
     `subject`/`body` hold the Dutch text as it was written and e-mailed (rows from before message ids have
     only these). Outbox: the mail sweep sends every notice whose `email_next_attempt_at` has come, claiming it
-    until `email_claimed_until`; `emailed_at` is set only after the mail went out."""
+    until `email_claimed_until`; `emailed_at` is set only after the mail went out, `email_gave_up_at` when the
+    sweep stopped trying (then `email_next_attempt_at` is empty)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications",
                              verbose_name=_("gebruiker"))
@@ -189,6 +193,8 @@ class Notification(models.Model):
     email_claimed_until = models.DateTimeField(_("in verzending tot"), null=True, blank=True)
     email_attempts = models.PositiveIntegerField(_("verzendpogingen"), default=0)
     email_last_error = models.TextField(_("laatste verzendfout"), blank=True)
+    # Set when the outbox stopped trying: the recipient was refused for good, or the mail failed too often.
+    email_gave_up_at = models.DateTimeField(_("niet meer geprobeerd sinds"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("melding")
@@ -197,10 +203,10 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_user")]
         indexes = [
             models.Index(fields=["user", "read_at"]),
-            # The mail sweep's query, in its order; only mail not yet sent is in it, so it stays small however
-            # many notices there are.
+            # The mail sweep's query, in its order; only mail still to be tried is in it (not sent, not skipped,
+            # not given up), so it stays small however many notices there are.
             models.Index(fields=["email_next_attempt_at", "id"], name="notification_mail_due",
-                         condition=models.Q(emailed_at__isnull=True)),
+                         condition=models.Q(emailed_at__isnull=True, email_next_attempt_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +226,8 @@ class Notification(models.Model):
     def mail_status(self) -> str:
         if self.emailed_at is not None:
             return MailStatus.SENT
+        if self.email_gave_up_at is not None:
+            return MailStatus.GAVE_UP
         if self.email_next_attempt_at is None:
             return MailStatus.SKIPPED
         return MailStatus.FAILED if self.email_attempts else MailStatus.PENDING

@@ -66,6 +66,7 @@ def mail_unclaimed(now: datetime) -> Q:
 
 def notifications_mail_due(*, now: datetime) -> QuerySet[Notification]:
     """Notices whose mail should be tried now, oldest first: not sent, due (new or a retry whose time has
-    come), not claimed. Served by the partial index notification_mail_due (only unsent mail is in it)."""
+    come), not claimed. Served by the partial index notification_mail_due (only mail still to be tried is in
+    it; `email_next_attempt_at <= now` implies the index's `email_next_attempt_at IS NOT NULL`)."""
     return (Notification.objects.filter(mail_unclaimed(now), emailed_at__isnull=True, email_next_attempt_at__lte=now)
             .order_by("email_next_attempt_at", "id"))

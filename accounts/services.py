@@ -1,9 +1,11 @@
 """Writes of the accounts app: notifications and their mail outbox, memberships, two-factor enrolment."""
 
 import logging
+import smtplib
 import time
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
@@ -67,11 +69,29 @@ MAIL_CLAIM = timedelta(minutes=10)
 MAIL_RETRY_CAP = timedelta(minutes=60)
 MAIL_BATCH = 200
 MAIL_SWEEP_SECONDS = 50  # beat starts a sweep every minute; one that overlaps the next is harmless
+# What a failed mail says (mail_failure_kind).
+MAIL_REFUSED_FOR_GOOD = "refused_for_good"
+MAIL_FAILED = "mail_failed"
+MAIL_SERVER_FAILED = "server_failed"
 
 
 def mail_retry_delay(attempts: int) -> timedelta:
     """After the n-th failed attempt: 1, 2, 4, 8, 16, 32 minutes, then every hour."""
     return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 6)), MAIL_RETRY_CAP)
+
+
+def mail_failure_kind(exc: Exception) -> str:
+    """What a failed send says about the mail. MAIL_REFUSED_FOR_GOOD: the server refused its recipient with a
+    permanent (5xx) reply, so trying again cannot help. MAIL_FAILED: the failure is this mail's, perhaps for
+    now (its recipient refused with 4xx, its content refused, a text that does not render); it counts towards
+    NOTIFICATION_MAIL_MAX_ATTEMPTS. MAIL_SERVER_FAILED: the connection or the session failed (dropped, timed
+    out, our sender refused), which says nothing about this mail, so it never makes the outbox give up."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in exc.recipients.values()]
+        return MAIL_REFUSED_FOR_GOOD if codes and all(500 <= code < 600 for code in codes) else MAIL_FAILED
+    if isinstance(exc, smtplib.SMTPDataError) or not isinstance(exc, OSError):
+        return MAIL_FAILED
+    return MAIL_SERVER_FAILED
 
 
 def _notice_message(notice: Notification, base_url: str, connection):
@@ -111,10 +131,11 @@ def notifications_email_due(*, now: datetime, base_url: str, seconds: float = MA
     refusing the login), that one attempt is recorded on the notice that needed it (error, next attempt) and
     the sweep ends; the other notices stay due, untouched, for the next sweep. A mail that fails once the
     connection is open (its recipient refused) records the attempt, the error and its next attempt
-    (mail_retry_delay), and the sweep carries on with the others.
+    (mail_retry_delay), and the sweep carries on with the others; a mail whose recipient is refused for good,
+    or that failed NOTIFICATION_MAIL_MAX_ATTEMPTS times on its own account, is given up (mail_failure_kind).
     A notice whose user is no longer active is not sent, and not tried again. A crash between sending and
     recording would send that one mail twice after its claim runs out: at least once, never lost.
-    Returns counts of sent, failed and skipped mails."""
+    Returns counts of sent, failed (retried later or given up) and skipped mails."""
     from django.core.mail import get_connection
 
     def clock():  # a long sweep claims each mail for its own moment, not the sweep's start
@@ -134,7 +155,7 @@ def notifications_email_due(*, now: datetime, base_url: str, seconds: float = MA
     finally:
         _close_quietly(connection)
     if counts["failed"]:
-        logger.warning("Notification mail: %(sent)s sent, %(failed)s failed (retried later)", counts)
+        logger.warning("Notification mail: %(sent)s sent, %(failed)s failed (retried later or given up)", counts)
     return counts
 
 
@@ -149,22 +170,29 @@ def _email_one(notice: Notification, base_url: str, connection, *, now: datetime
         counts["skipped"] += 1
         return True
 
-    def failed(exc: Exception) -> None:
-        settle.update(email_attempts=F("email_attempts") + 1, email_claimed_until=None,
-                      email_last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                      email_next_attempt_at=clock() + mail_retry_delay(notice.email_attempts + 1))
+    def failed(exc: Exception, kind: str) -> None:
+        attempts, error = notice.email_attempts + 1, f"{type(exc).__name__}: {exc}"[:2000]
+        give_up = kind == MAIL_REFUSED_FOR_GOOD or (
+            kind == MAIL_FAILED and attempts >= settings.NOTIFICATION_MAIL_MAX_ATTEMPTS)
+        # Given up (MailStatus.GAVE_UP): out of the due index, never tried again.
+        then = ({"email_next_attempt_at": None, "email_gave_up_at": clock()} if give_up
+                else {"email_next_attempt_at": clock() + mail_retry_delay(attempts)})
+        settle.update(email_attempts=F("email_attempts") + 1, email_claimed_until=None, email_last_error=error,
+                      **then)
+        if give_up:
+            logger.warning("Notification mail %s given up after %s attempts: %s", notice.pk, attempts, error)
         counts["failed"] += 1
         _close_quietly(connection)  # the next mail starts with a fresh connection
 
     try:
         connection.open()  # does nothing while the connection is open
     except Exception as exc:  # refused, timed out, dropped, TLS or login refused: no mail can go now
-        failed(exc)
+        failed(exc, MAIL_SERVER_FAILED)
         return False
     try:
         _notice_message(notice, base_url, connection).send()
     except Exception as exc:  # a failure of this one mail (address refused) waits for its retry
-        failed(exc)
+        failed(exc, mail_failure_kind(exc))
         return True
     settle.update(emailed_at=clock(), email_attempts=F("email_attempts") + 1, email_claimed_until=None,
                   email_next_attempt_at=None)

@@ -180,6 +180,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds before a hanging mail server counts as a failed attempt (Django waits forever by default).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
+# The notification outbox gives up on a mail after this many attempts that failed on the mail itself (its
+# recipient refused for now, its content refused); a recipient refused for good (5xx) it gives up at once. A
+# mail server that is down never makes it give up: that mail waits until the server is back.
+NOTIFICATION_MAIL_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAIL_MAX_ATTEMPTS", 10))
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------------------------------------

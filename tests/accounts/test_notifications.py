@@ -88,6 +88,10 @@ def test_admin_lists_notices_with_their_mail_status_and_filters_them(admin_clien
     sent = _notice(outsider, "sent")
     Notification.objects.filter(pk=sent.pk).update(emailed_at=T, email_next_attempt_at=None, email_attempts=1)
     _notice(outsider, "pending")
+    gave_up = _notice(practice_user, "gave-up")
+    Notification.objects.filter(pk=gave_up.pk).update(
+        email_attempts=1, email_next_attempt_at=None, email_gave_up_at=T,
+        email_last_error="SMTPRecipientsRefused: 550 5.1.1 Mailbox unavailable")
 
     rows = changelist_rows(admin_client.get("/beheer/accounts/notification/").content.decode())
     # The status column of each row; the filter sidebar names every status whatever the rows hold.
@@ -96,6 +100,7 @@ def test_admin_lists_notices_with_their_mail_status_and_filters_them(admin_clien
         (str(practice_user), "mislukt, wordt opnieuw geprobeerd", "3", "ConnectionRefusedError: [Errno 111]"),
         (str(outsider), "verzonden", "1", "-"),  # the admin's sign for an empty cell
         (str(outsider), "wacht op verzending", "0", "-"),
+        (str(practice_user), "niet te bezorgen", "1", "SMTPRecipientsRefused: 550 5.1.1 Mailbox unavailable"),
     ])
     assert {r["shown_subject"] for r in rows} == {"Nieuwe vraag over Huisartsenzorg 2027"}
 
@@ -103,6 +108,8 @@ def test_admin_lists_notices_with_their_mail_status_and_filters_them(admin_clien
     assert [n.pk for n in only_failed.context["cl"].result_list] == [failed.pk]
     only_sent = admin_client.get("/beheer/accounts/notification/", {"mail": MailStatus.SENT})
     assert [n.pk for n in only_sent.context["cl"].result_list] == [sent.pk]
+    only_gave_up = admin_client.get("/beheer/accounts/notification/", {"mail": MailStatus.GAVE_UP})
+    assert [n.pk for n in only_gave_up.context["cl"].result_list] == [gave_up.pk]
 
 
 def test_admin_shows_a_notice_read_only(admin_client, practice_user):

@@ -147,8 +147,11 @@ def test_a_refused_address_does_not_stop_the_other_mails(smtp_port, created_at_t
         server.stop()
     assert inbox.to() == ["lid0@praktijk.example", "lid2@praktijk.example"]
     refused = Notification.objects.get(user__email="lid1@praktijk.example")
-    assert refused.mail_status == MailStatus.FAILED
+    # Refused for good (5xx): the outbox stops trying, instead of every hour for ever.
+    assert refused.mail_status == MailStatus.GAVE_UP and refused.email_gave_up_at == T
+    assert refused.email_attempts == 1 and refused.email_next_attempt_at is None
     assert "SMTPRecipientsRefused" in refused.email_last_error and "550" in refused.email_last_error
+    assert not notifications_mail_due(now=T + timedelta(days=7)).exists()
 
 
 def _members(n: int) -> list:
@@ -194,6 +197,62 @@ def test_a_sweep_ends_when_its_time_is_up_after_any_mail(created_at_t):
     assert notifications_email_due(now=T, base_url=BASE, seconds=0)["sent"] == 1
     assert sweep() == {"sent": 1, "failed": 0, "skipped": 0}
     assert sorted(m.to[0] for m in mail.outbox) == [f"lid{i}@praktijk.example" for i in range(3)]
+
+
+class DeferringInbox(Inbox):
+    """Refuses the recipients in `defer` for now (4xx), as a full mailbox does."""
+
+    def __init__(self, defer=()):
+        super().__init__()
+        self.defer = set(defer)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.defer:
+            return "452 4.2.2 Mailbox full, try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def test_a_mail_refused_for_now_is_given_up_after_the_set_number_of_attempts(settings, practice_user, smtp_port,
+                                                                             created_at_t):
+    settings.NOTIFICATION_MAIL_MAX_ATTEMPTS = 3
+    notify([practice_user])
+    server = smtp_server(smtp_port, DeferringInbox(defer={practice_user.email}))
+    notice = Notification.objects.get()
+    try:
+        for attempt, at in ((1, T), (2, T + timedelta(minutes=1))):
+            assert sweep(at) == {"sent": 0, "failed": 1, "skipped": 0}
+            notice.refresh_from_db()
+            assert (notice.email_attempts, notice.mail_status) == (attempt, MailStatus.FAILED)
+            assert "452" in notice.email_last_error
+        assert sweep(T + timedelta(minutes=3)) == {"sent": 0, "failed": 1, "skipped": 0}  # the third attempt
+        notice.refresh_from_db()
+        assert (notice.email_attempts, notice.mail_status) == (3, MailStatus.GAVE_UP)
+        assert notice.email_gave_up_at == T + timedelta(minutes=3) and notice.email_next_attempt_at is None
+        assert sweep(T + timedelta(days=1)) == {"sent": 0, "failed": 0, "skipped": 0}
+    finally:
+        server.stop()
+    notice.refresh_from_db()
+    assert notice.email_attempts == 3
+
+
+def test_a_mail_server_that_stays_down_never_makes_the_outbox_give_up(settings, practice_user, smtp_port,
+                                                                      created_at_t):
+    """The attempts limit is for mail that fails on its own account: after a long outage the mail still goes."""
+    settings.NOTIFICATION_MAIL_MAX_ATTEMPTS = 2
+    notify([practice_user])
+    for at in (T, T + timedelta(minutes=1), T + timedelta(minutes=3), T + timedelta(minutes=7)):
+        assert sweep(at) == {"sent": 0, "failed": 1, "skipped": 0}
+    notice = Notification.objects.get()
+    assert (notice.email_attempts, notice.mail_status) == (4, MailStatus.FAILED)
+    assert notice.email_next_attempt_at == T + timedelta(minutes=7 + 8)
+
+    inbox = Inbox()
+    server = smtp_server(smtp_port, inbox)
+    try:
+        assert sweep(T + timedelta(minutes=15)) == {"sent": 1, "failed": 0, "skipped": 0}
+    finally:
+        server.stop()
+    assert inbox.to() == [practice_user.email]
 
 
 def test_retries_wait_longer_each_time_up_to_an_hour():
@@ -268,6 +327,7 @@ def test_each_mail_status_filter_agrees_with_the_status_of_the_row(practice_user
         MailStatus.FAILED: {"email_attempts": 2, "email_last_error": "ConnectionRefusedError"},
         MailStatus.SENT: {"emailed_at": T, "email_next_attempt_at": None, "email_attempts": 1},
         MailStatus.SKIPPED: {"email_next_attempt_at": None},
+        MailStatus.GAVE_UP: {"email_next_attempt_at": None, "email_gave_up_at": T, "email_attempts": 10},
     }
     for status, values in rows.items():
         Notification.objects.create(user=practice_user, key=status, subject=status, **values)
