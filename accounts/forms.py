@@ -1,7 +1,11 @@
 """Forms of the account pages. They check the shape of the input; the services decide."""
 
+import logging
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -9,8 +13,10 @@ from core.errors import PortalError
 from core.forms import UtrechtFormMixin
 
 from .otp import totp_verify
-from .services import password_reset_complete, password_reset_record_request
+from .services import password_reset_complete, password_reset_record_mail_failed, password_reset_record_request
 from .throttle import client_ip_address, login_throttled, login_throttled_message
+
+logger = logging.getLogger(__name__)
 
 
 class LoginForm(UtrechtFormMixin, AuthenticationForm):
@@ -45,17 +51,34 @@ class LoginForm(UtrechtFormMixin, AuthenticationForm):
 
 class PortalPasswordResetForm(UtrechtFormMixin, PasswordResetForm):
     """Django's reset form: a link only for an active account with that address, and the same page whether or
-    not there is one. Each link sent is on record (accounts.password.reset_requested)."""
+    not there is one, also when the mail cannot be sent. Each link asked for is on record
+    (accounts.password.reset_requested), and so is each one that could not be mailed
+    (accounts.password.reset_mail_failed)."""
 
     def save(self, *args, request=None, **kwargs):
         self.request = request
         return super().save(*args, request=request, **kwargs)
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        # Django's own send_mail, but one that knows when the mail failed: Django's logs the failure and returns
+        # as if it went out, which leaves no trace the administrator can find.
         request = getattr(self, "request", None)
-        password_reset_record_request(user=context["user"],
-                                      ip_address=client_ip_address(request) if request is not None else None)
-        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        ip_address = client_ip_address(request) if request is not None else None
+        user = context["user"]
+        password_reset_record_request(user=user, ip_address=ip_address)
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        message = EmailMultiAlternatives(subject, loader.render_to_string(email_template_name, context),
+                                         from_email, [to_email])
+        if html_email_template_name is not None:
+            message.attach_alternative(loader.render_to_string(html_email_template_name, context), "text/html")
+        try:
+            message.send()
+        except Exception as exc:
+            # Server down or hanging, address refused: the visitor still gets the usual page, since an error
+            # would tell them that this address has an account.
+            logger.warning("Password reset mail for user %s not sent", user.pk, exc_info=True)
+            password_reset_record_mail_failed(user=user, ip_address=ip_address, error=exc)
 
 
 class PortalSetPasswordForm(UtrechtFormMixin, SetPasswordForm):

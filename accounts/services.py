@@ -287,6 +287,14 @@ def password_reset_record_request(*, user: User, ip_address: str | None) -> None
     audit_record(actor=None, verb="accounts.password.reset_requested", obj=user, after={"ip_address": ip_address})
 
 
+def password_reset_record_mail_failed(*, user: User, ip_address: str | None, error: Exception) -> None:
+    """Record that the reset link asked for this account could not be mailed (mail server down, address
+    refused). The visitor saw the usual page, as for an address without an account, so this record is where
+    the administrator finds out."""
+    audit_record(actor=None, verb="accounts.password.reset_mail_failed", obj=user,
+                 after={"ip_address": ip_address, "error": f"{type(error).__name__}: {error}"[:500]})
+
+
 def password_reset_complete(*, user: User, password: str) -> User:
     """Set the new password chosen through a reset link (already validated by the form). The link's holder
     acts for the account, so the user is the actor. Changing the password hash also voids the link."""

@@ -166,6 +166,36 @@ def test_password_reset_for_an_unknown_or_inactive_address_records_nothing(clien
                 .values_list("object_id", flat=True)) == [str(practice_user.pk)]
 
 
+@pytest.mark.django_db
+def test_password_reset_with_the_mail_server_down_looks_the_same_as_for_an_unknown_address(settings, client,
+                                                                                          practice_user):
+    """Nothing listens on the mail port: a known address gets the same redirect and page as an unknown one
+    (no error that would tell them apart), and the failed mail is on record for the administrator."""
+    from tests.accounts.test_outbox import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
+    url = reverse("accounts:password_reset")
+    known = client.post(url, {"email": practice_user.email}, REMOTE_ADDR="192.0.2.7")
+    unknown = client.post(url, {"email": "niemand@nergens.example"}, REMOTE_ADDR="192.0.2.7")
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"]) == (
+        302, reverse("accounts:password_reset_done"))
+    known_page, unknown_page = client.get(known["Location"]), client.get(unknown["Location"])
+    assert known_page.status_code == unknown_page.status_code == 200
+
+    def without_csrf(page) -> str:  # the CSRF token is masked afresh on every page
+        return re.sub(r"[A-Za-z0-9]{64}", "csrf", page.content.decode())
+
+    assert without_csrf(known_page) == without_csrf(unknown_page)
+    assert "Controleer uw e-mail" in known_page.content.decode()
+
+    (failed,) = AuditEvent.objects.filter(verb="accounts.password.reset_mail_failed")
+    assert (failed.actor, failed.object_id) == (None, str(practice_user.pk))
+    assert failed.after["ip_address"] == "192.0.2.7"
+    assert failed.after["error"].startswith("ConnectionRefusedError")
+    assert AuditEvent.objects.filter(verb="accounts.password.reset_requested").count() == 1
+
+
 # --- Profile --------------------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_profile_needs_login(client):
