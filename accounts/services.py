@@ -279,6 +279,22 @@ def user_has_two_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+# --- Login throttling -----------------------------------------------------------------------------------
+def login_lockout_record(*, username: str | None, ip_address: str | None) -> None:
+    """Record that wrong passwords just locked an e-mail address or a client address (django-axes reached its
+    limit on this failure). Nobody is logged in, so there is no actor. The object is axes' attempt record of
+    that address from that client, which exists whether or not the address has an account."""
+    from axes.models import AccessAttempt
+
+    attempt = (AccessAttempt.objects.filter(username=username, ip_address=ip_address)
+               .order_by("-attempt_time", "-pk").first())
+    if attempt is None:  # axes writes it before it locks; nothing to attach the record to otherwise
+        logger.warning("Login lockout of %s from %s without an attempt record", username, ip_address)
+        return
+    audit_record(actor=None, verb="accounts.login.locked_out", obj=attempt,
+                 after={"username": username, "ip_address": ip_address})
+
+
 # --- Password reset -------------------------------------------------------------------------------------
 def password_reset_record_request(*, user: User, ip_address: str | None) -> None:
     """Record that a reset link was asked for this active account (the reset form sends the mail). Nobody is

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import PortalError
 
+from .services import login_lockout_record
+
 
 def login_username(request, credentials: dict | None) -> str | None:
     """The e-mail address an attempt was for, as the account would store it (AXES_USERNAME_CALLABLE). The login
@@ -113,6 +115,15 @@ def login_failures_forget(request, username: str) -> int:
         username=username, ip_address=getattr(request, "axes_ip_address", None) or client_ip_address(request),
     ).delete()
     return deleted
+
+
+def lockout_recorded(sender, request, username, ip_address, **kwargs) -> None:
+    """Receiver of axes' user_locked_out. Axes sends it for the failure that reaches the limit and again for
+    every login it refuses while the lockout lasts; only the first is a new lockout (axes has counted that
+    failure, so it set axes_failures_since_start), and only that one is recorded."""
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return  # refused during a lockout that is on record already
+    login_lockout_record(username=username, ip_address=ip_address)
 
 
 def lockout_response(request, original_response, credentials):

@@ -217,3 +217,47 @@ def test_the_message_names_the_day_when_the_lockout_lifts_tomorrow(user, setting
     for attempt in range(5):
         response, _client = login(user.email, f"fout-{attempt}")
     assert re.search(r"Probeer het na 2 december 2026 02:00 opnieuw\.", errors(response)[0])
+
+
+# --- Lockouts on record ---------------------------------------------------------------------------------
+def lockouts() -> list[tuple]:
+    from core.models import AuditEvent
+
+    return [(e.actor, e.object_type, e.after) for e in
+            AuditEvent.objects.filter(verb="accounts.login.locked_out").order_by("at", "pk")]
+
+
+def test_a_lockout_through_the_login_page_is_on_record_once(user):
+    for attempt in range(4):
+        login(user.email, f"fout-{attempt}", address="192.0.2.1")
+    assert lockouts() == []
+    login(user.email, "fout-5", address="192.0.2.1")
+    expected = [(None, "axes.accessattempt", {"username": user.email, "ip_address": "192.0.2.1"})]
+    assert lockouts() == expected
+    # Refused while it lasts, the right password and a wrong one, from here and from elsewhere: the same lockout.
+    for password, address in ((DEFAULT_PASSWORD, "192.0.2.1"), ("fout-6", "192.0.2.1"), ("fout-7", "192.0.2.9")):
+        response, _client = login(user.email, password, address=address)
+        assert response.status_code == 429
+    assert lockouts() == expected
+
+    with time_machine.travel(NOW + timedelta(minutes=16), tick=False):  # lifted; five more lock it again
+        for attempt in range(5):
+            login(user.email, f"later-{attempt}", address="192.0.2.1")
+    assert lockouts() == expected * 2
+
+
+def test_a_lockout_through_the_token_api_is_on_record_once(user):
+    for attempt in range(5):
+        token(user.email, f"fout-{attempt}", address="192.0.2.2")
+    expected = [(None, "axes.accessattempt", {"username": user.email, "ip_address": "192.0.2.2"})]
+    assert lockouts() == expected
+    assert token(user.email, address="192.0.2.2").status_code == 429
+    assert lockouts() == expected
+
+
+def test_an_address_guessing_at_accounts_is_on_record_when_it_is_locked(user):
+    for n in range(5):  # no account reaches its limit; the client address does, at the fifth
+        response, _client = login(f"gok{n}@praktijk.example", "fout", address="192.0.2.3")
+    assert response.status_code == 429
+    assert lockouts() == [(None, "axes.accessattempt", {"username": "gok4@praktijk.example",
+                                                        "ip_address": "192.0.2.3"})]
