@@ -136,6 +136,16 @@ def flag_undecided_follow_requests(*, milestone, effective_at, now) -> dict:
 
 
 # --- Clocks ----------------------------------------------------------------------------------------------
+def question_overdue_notice_key(question_id: int) -> str:
+    """The key of the purchasers' notice of a question not answered in time."""
+    return f"question-overdue:{question_id}"
+
+
+def follow_overdue_notice_key(follow_request_id: int) -> str:
+    """The key of the holder's notice of a follow request not decided in time."""
+    return f"follow-overdue:{follow_request_id}"
+
+
 @clock_effect("contracting.question.overdue")
 def question_overdue(*, clock, obj, effective_at, now) -> dict:
     """A question not answered within its 5 working days: recorded as overdue, and the insurer's purchasers
@@ -149,7 +159,7 @@ def question_overdue(*, clock, obj, effective_at, now) -> dict:
     audit_record(actor=None, verb="contracting.question.overdue", obj=question, after={"due_at": clock.due_at})
     purchasers = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=offer.insurer_id)
     count = notify_users(
-        user_ids=purchasers.values_list("user_id", flat=True), key=f"question-overdue:{question.pk}",
+        user_ids=purchasers.values_list("user_id", flat=True), key=question_overdue_notice_key(question.pk),
         subject=N_("Vraag niet op tijd beantwoord: %(contract)s"),
         body=N_("De vraag van %(holder)s moest uiterlijk %(last_day)s beantwoord zijn. Beantwoord haar zo snel "
                 "mogelijk."),
@@ -175,7 +185,7 @@ def follow_request_overdue(*, clock, obj, effective_at, now) -> dict:
     holder = {"practice_id": offer.practice_id} if offer.practice_id else {"care_group_id": offer.care_group_id}
     count = notify_users(
         user_ids=Membership.objects.filter(**holder).values_list("user_id", flat=True),
-        key=f"follow-overdue:{follow_request.pk}",
+        key=follow_overdue_notice_key(follow_request.pk),
         subject=N_("Geen besluit op tijd op uw volgverzoek aan %(insurer)s"),
         body=N_("%(insurer)s heeft uiterlijk %(last_day)s niet besloten of het uw contract volgt. Neem contact op "
                 "met de verzekeraar."),

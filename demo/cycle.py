@@ -30,6 +30,7 @@ from django.db import transaction
 from accounts.models import Membership, Notification, User
 from accounts.services import notification_mark_read
 from contracting.calendar import MilestoneKind, local_date
+from contracting.effects import follow_overdue_notice_key, question_overdue_notice_key
 from contracting.models import (
     FollowRequest,
     HolderKind,
@@ -51,6 +52,8 @@ from contracting.services import (
     standard_contract_publish,
     standard_contract_set_module,
 )
+from contracting.services.follow import follow_decided_notice_key, follow_request_notice_key
+from contracting.services.offers import question_notice_key
 from demo.organisations import INSURERS, InsurerSpec
 from demo.registry import DemoContext, demo_step
 from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
@@ -282,13 +285,14 @@ def _seed_year(year: int, contracting_year: int, people: Cast, analyst: User | N
 def _read_handled_notices(contracting_year: int, now: datetime) -> None:
     """The demo's people have read the notices about what was dealt with since: a question once answered, a
     follow request once decided, and the decisions on follow requests of earlier years, so the unread count
-    in the header is what still waits (the keys are those the contracting services give their notices).
+    in the header is what still waits (by the keys the contracting services give their notices).
     Through notification_mark_read, as a user's click, at the seed's moment."""
     answered = Question.objects.filter(answered_at__isnull=False).values_list("pk", flat=True)
     decided = FollowRequest.objects.exclude(status=FollowRequest.Status.PENDING).values_list("pk", "year")
-    keys = ([f"question:{pk}" for pk in answered] + [f"question-overdue:{pk}" for pk in answered]
-            + [f"follow:{pk}" for pk, _year in decided] + [f"follow-overdue:{pk}" for pk, _year in decided]
-            + [f"follow-decided:{pk}" for pk, year in decided if year < contracting_year])
+    keys = ([question_notice_key(pk) for pk in answered] + [question_overdue_notice_key(pk) for pk in answered]
+            + [follow_request_notice_key(pk) for pk, _year in decided]
+            + [follow_overdue_notice_key(pk) for pk, _year in decided]
+            + [follow_decided_notice_key(pk) for pk, year in decided if year < contracting_year])
     for start in range(0, len(keys), 500):
         for notice in Notification.objects.filter(key__in=keys[start:start + 500], read_at__isnull=True,
                                                   user__email__endswith=".demo"):

@@ -46,6 +46,16 @@ def follow_requests_refusal(year: int, now: datetime, *, milestone: Milestone | 
                          % {"day": formats.date_format(last_day(milestone.due_at), "j F Y"), "year": year})
 
 
+def follow_request_notice_key(follow_request_id: int) -> str:
+    """The key of the purchasers' notice of a new follow request."""
+    return f"follow:{follow_request_id}"
+
+
+def follow_decided_notice_key(follow_request_id: int) -> str:
+    """The key of the holder's notice of the decision on its follow request."""
+    return f"follow-decided:{follow_request_id}"
+
+
 def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now: datetime) -> list[FollowRequest]:
     """Offer a signed contract to other insurers in one action, one request each. Insurers that already
     have a request for this contract are left alone (safe to repeat)."""
@@ -86,7 +96,7 @@ def follow_requests_create(*, actor, offer: Offer, insurers: list[Insurer], now:
 
         for fr in created:
             users = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=fr.insurer_id)
-            notify_users(user_ids=users.values_list("user_id", flat=True), key=f"follow:{fr.pk}",
+            notify_users(user_ids=users.values_list("user_id", flat=True), key=follow_request_notice_key(fr.pk),
                          subject=N_("Volgverzoek van %(holder)s"),
                          body=N_("%(holder)s biedt het ondertekende contract van %(insurer)s ter volging aan."),
                          params={"holder": offer.holder.name, "insurer": offer.insurer.name},
@@ -158,7 +168,7 @@ def _notify_holder_of_decision(follow_request: FollowRequest) -> None:
     else:
         body = N_("%(insurer)s besloot: %(decision)s.")
     notify_users(user_ids=Membership.objects.filter(**holder).values_list("user_id", flat=True),
-                 key=f"follow-decided:{follow_request.pk}",
+                 key=follow_decided_notice_key(follow_request.pk),
                  subject=N_("Besluit op uw volgverzoek aan %(insurer)s"), body=body,
                  params={"insurer": follow_request.insurer.name, "explanation": follow_request.explanation,
                          "decision": label(FollowRequest.Status(follow_request.status).label)},

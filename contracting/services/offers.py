@@ -354,6 +354,11 @@ def offers_expire(*, year: int, effective_at: datetime) -> int:
     return expired
 
 
+def question_notice_key(question_id: int) -> str:
+    """The key of the purchasers' notice of a new question (one notice per question and user)."""
+    return f"question:{question_id}"
+
+
 def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
     """The holder's people ask the insurer; the answer is due within 5 working days. Asking the same
     question again while it is unanswered (a double click, a retried request) gives the same question."""
@@ -379,7 +384,7 @@ def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
     from accounts.services import notify_users
 
     purchasers = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=offer.insurer_id)
-    notify_users(user_ids=purchasers.values_list("user_id", flat=True), key=f"question:{question.pk}",
+    notify_users(user_ids=purchasers.values_list("user_id", flat=True), key=question_notice_key(question.pk),
                  subject=N_("Nieuwe vraag over %(contract)s"),
                  body=N_("%(holder)s stelde een vraag. Antwoord uiterlijk %(last_day)s."),
                  params={"contract": offer.standard_contract.title, "holder": offer.holder.name,

@@ -263,6 +263,25 @@ class TestFirstDecember:
                 offer__insurer__name="Zilveren Kruis", answered_at__isnull=True).values_list("pk", flat=True)}
         assert unread.exclude(key__startswith="milestone:").exclude(key__startswith="question-overdue:").count() == 4
 
+    def test_notices_of_what_was_dealt_with_are_read_and_of_what_waits_unread(self):
+        # By the keys the services give their notices: a new question and a follow request to the purchasers,
+        # a follow decision to the holder (read for the year in force, unread for the year being contracted,
+        # which the holder still has to find).
+        unread = set(Notification.objects.filter(read_at__isnull=True).values_list("key", flat=True))
+        read = set(Notification.objects.filter(read_at__isnull=False).values_list("key", flat=True)) - unread
+        answered = set(Question.objects.filter(answered_at__isnull=False).values_list("pk", flat=True))
+        waiting = set(Question.objects.filter(answered_at__isnull=True).values_list("pk", flat=True))
+        pending = FollowRequest.Status.PENDING
+        decided = dict(FollowRequest.objects.exclude(status=pending).values_list("pk", "year"))
+        undecided = set(FollowRequest.objects.filter(status=pending).values_list("pk", flat=True))
+        assert answered and waiting and undecided and set(decided.values()) == {2026, 2027}
+        assert {f"question:{pk}" for pk in answered} <= read
+        assert {f"question:{pk}" for pk in waiting} <= unread
+        assert {f"follow:{pk}" for pk in decided} <= read
+        assert {f"follow:{pk}" for pk in undecided} <= unread
+        assert {f"follow-decided:{pk}" for pk, year in decided.items() if year == 2026} <= read
+        assert {f"follow-decided:{pk}" for pk, year in decided.items() if year == 2027} <= unread
+
     def test_first_signatory_can_offer_its_signed_contract_to_other_insurers_and_has_a_decision(self, client):
         row = first_logins()[Role.PRACTICE_SIGNATORY]
         assert row["email"] == "tekenbevoegde@praktijk1.demo"
