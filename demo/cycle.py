@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Max
 
 from accounts.models import Membership, Notification, User
 from accounts.services import notification_mark_read
@@ -58,6 +59,7 @@ from demo.organisations import INSURERS, InsurerSpec
 from demo.registry import DemoContext, demo_step
 from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
 from providers.models import Practice
+from providers.selectors import practices_with_preferent
 
 from .moments import YearClock, at, contract_years_around
 from .scripted import Cast, cast, run_stories
@@ -253,10 +255,16 @@ def _seed_year(year: int, contracting_year: int, people: Cast, analyst: User | N
     clock = YearClock(year)
     _ensure_nza_tariffs(year, clock, analyst, now)
     insurers = {i.name: i for i in Insurer.objects.filter(name__in=[s.name for s in INSURERS])}
-    # Publishing sends the offers, but practices seeded since (a larger --practices) have none yet.
-    # Counted first: finding every practice's preferent insurer again is slow for 50,000 practices.
-    offers_missing = (Offer.objects.filter(year=year, reason=Offer.Reason.PREFERENT).count()
-                      < Practice.objects.count())
+    # Publishing sends the offers, but practices seeded since (a larger --practices) have none yet. Not every
+    # practice has a preferent offer every year (an insurer whose earlier contract still covers the year sends
+    # none), so the check is on the practices added after the last one with a preferent offer of the year,
+    # among those whose preferent insurer has a contract for it: a few rows, where finding every practice's
+    # preferent insurer again is slow for 50,000 practices.
+    last = Offer.objects.filter(year=year, reason=Offer.Reason.PREFERENT).aggregate(pk=Max("practice_id"))["pk"]
+    offering = StandardContract.objects.filter(first_year=year, holder_kind=HolderKind.PRACTICE,
+                                               status=StandardContract.Status.PUBLISHED).values("insurer_id")
+    offers_missing = practices_with_preferent(Practice.objects.filter(pk__gt=last or 0)).filter(
+        preferent_insurer_pk__in=offering).exists()
     contracts = []
     for spec in INSURERS:
         insurer = insurers.get(spec.name)

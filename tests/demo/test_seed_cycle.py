@@ -43,6 +43,8 @@ from core.models import AuditEvent
 from demo.moments import QUESTION_DELAYS, contract_years_around, offer_outcome, question_slots
 from demo.organisations import demo_practice_agb_codes, practice_agb_code
 from insurers.models import Insurer, PolicyVersion
+from providers.models import Practice
+from providers.selectors import practices_with_preferent
 
 PRACTICES = 300
 
@@ -476,3 +478,29 @@ def test_before_1_october_offers_are_out_and_nothing_of_the_year_is_signed(db):
     with time_machine.travel(SEP_20, tick=False):
         row = first_logins()[Role.PRACTICE_SIGNATORY]
     assert row["todo"] == "Aanbod van Zilveren Kruis bekijken en modules kiezen; ondertekenen kan vanaf 1 oktober 2026"
+
+
+# --- A database seeded again a year later ----------------------------------------------------------------------
+def test_practices_added_to_a_database_seeded_a_year_before_get_their_offers(db):
+    """Seeded on 1 December 2026, when six insurers contract 2027 for several years, and again on 15 October
+    2027: for 2028 only Zilveren Kruis and De Friesland, whose 2027 contracts ran one year, send offers, so not
+    every practice has a preferent offer of 2028. Seeding more practices still gives those of these two
+    insurers their offers."""
+    seed(DEC_1)
+    sweep(DEC_1)
+    seed(OCT_15)
+    sweep(OCT_15)
+    preferent = Offer.objects.filter(year=2028, reason=Offer.Reason.PREFERENT)
+    assert set(preferent.values_list("insurer__name", flat=True)) == {"Zilveren Kruis", "De Friesland"}
+    assert 0 < preferent.count() < PRACTICES
+    before = counts()
+    seed(OCT_15)
+    assert counts() == before
+    last_seeded = max(Practice.objects.values_list("pk", flat=True))
+
+    seed(OCT_15, practices=PRACTICES + 100)
+
+    one_year = set(Insurer.objects.filter(name__in=("Zilveren Kruis", "De Friesland")).values_list("pk", flat=True))
+    expected = {p.pk for p in practices_with_preferent() if p.preferent_insurer_pk in one_year}
+    assert set(preferent.values_list("practice_id", flat=True)) == expected
+    assert any(pk > last_seeded for pk in expected)
