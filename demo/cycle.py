@@ -27,6 +27,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import Membership, Notification, User
 from accounts.services import notification_mark_read
@@ -55,15 +56,18 @@ from contracting.services import (
 )
 from contracting.services.follow import follow_decided_notice_key, follow_request_notice_key
 from contracting.services.offers import question_notice_key
+from core.audit import audit_event
+from core.models import AuditEvent
 from demo.organisations import INSURERS, InsurerSpec
 from demo.registry import DemoContext, demo_step
 from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
 from providers.models import Practice
 from providers.selectors import practices_with_preferent
 
+from .bulk import insert_rows
 from .moments import YearClock, at, contract_years_around
 from .scripted import Cast, cast, run_stories
-from .signing import decide_window
+from .signing import AUDIT_FIELDS, audit_rows, decide_window
 from .texts import CONTRACT_CONDITIONS, MODULE_CONDITIONS, policy_texts
 
 CENT = Decimal("0.01")
@@ -211,7 +215,8 @@ def _ensure_contract(spec: InsurerSpec, insurer: Insurer, year: int, term_years:
 def _mark_offers_opened(contracts: list[StandardContract], excluded: set[int], now: datetime) -> None:
     """About four in ten practices look at their offer in the weeks after publication (the insurer's signing
     watch: sent, opened, signed), chosen by the last digit of the AGB code so it is deterministic. The same
-    write as offer_mark_opened (which has no other effect), but set-based for 50,000 practices."""
+    writes as offer_mark_opened (the offer's opened_at and its contracting.offer.opened audit event, without an
+    actor: the demo has no user for the practice's people who look), but set-based for 50,000 practices."""
     for contract in contracts:
         published = local_date(contract.published_at)
         moments = {str(d): at(published + timedelta(days=2 + 4 * d), 9 + d) for d in range(4)}
@@ -220,14 +225,20 @@ def _mark_offers_opened(contracts: list[StandardContract], excluded: set[int], n
             continue
         # Chosen here rather than in the UPDATE's WHERE: inside the seed's transaction the planner has no
         # statistics for the rows just inserted, and a join there can pick a plan that takes minutes.
-        ids: dict[str, list[int]] = {digit: [] for digit in moments}
+        offers: dict[str, list[Offer]] = {digit: [] for digit in moments}
         unopened = Offer.objects.filter(standard_contract=contract, opened_at__isnull=True)
-        for pk, practice_id, agb in unopened.values_list("pk", "practice_id", "practice__agb_code"):
-            if agb and agb[-1] in ids and practice_id not in excluded:
-                ids[agb[-1]].append(pk)
+        for pk, practice_id, name, agb in unopened.values_list("pk", "practice_id", "practice__name",
+                                                               "practice__agb_code"):
+            if agb and agb[-1] in offers and practice_id not in excluded:
+                offers[agb[-1]].append(Offer(pk=pk, standard_contract=contract,
+                                             practice=Practice(pk=practice_id, name=name, agb_code=agb)))
         for digit, moment in moments.items():
-            for start in range(0, len(ids[digit]), 5_000):
-                Offer.objects.filter(pk__in=ids[digit][start:start + 5_000]).update(opened_at=moment)
+            for start in range(0, len(offers[digit]), 5_000):
+                batch = offers[digit][start:start + 5_000]
+                Offer.objects.filter(pk__in=[o.pk for o in batch]).update(opened_at=moment)
+                insert_rows(AuditEvent, AUDIT_FIELDS, audit_rows(
+                    [audit_event(actor=None, verb="contracting.offer.opened", obj=offer, after={"opened_at": moment})
+                     for offer in batch], timezone.now()))
 
 
 def _expire_late_offers(year: int) -> None:

@@ -5,8 +5,8 @@ Set-based, for 50,000 practices: signatories, module choices, signatures and aud
 plain rows (demo.bulk), and offers are updated in one statement per signing moment. The
 signed content is not built here: contracting.services.offers.signature_content builds it, from the
 contract's content and modules read once per contract, exactly as offer_sign does for a single offer, and
-parse_choice checks each choice against the caps as it does for offer_sign. Refusals go through offer_refuse
-(there are few).
+parse_choice checks each choice against the caps as it does for offer_sign. Refusals go through
+offer_mark_opened and offer_refuse (there are few).
 """
 
 import random
@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User
 from contracting.models import ContractModule, ModuleChoice, Offer, Signature, StandardContract
 from contracting.pricing import cap_hours_for, needs_hours
-from contracting.services import offer_refuse, standard_contract_content
+from contracting.services import offer_mark_opened, offer_refuse, standard_contract_content
 from contracting.services.contracts import content_hash
 from contracting.services.offers import holder_data, parse_choice, signature_content, signing_policy
 from core.audit import audit_event
@@ -39,6 +39,8 @@ AUDIT_FIELDS = ("at", "actor", "verb", "object_type", "object_id", "object_repr"
 CYCLE_SEED = 20_261_123
 HALF_HOUR = Decimal("0.5")
 BATCH = 2_000
+# A practice that signs or refuses without having opened its offer before opened it this long before.
+OPENED_BEFORE = timedelta(days=1)
 # Signatories of practices without a demo login cannot log in: they stand for the practices' own people.
 NO_LOGIN_PASSWORD = "!demo-signatory-without-login"
 SIGNATORY_PREFIX, SIGNATORY_DOMAIN = "tekenbevoegde.", "@praktijk.demo"
@@ -147,6 +149,9 @@ def _sign(contract: StandardContract, modules: list[ContractModule], base: dict,
         digest = content_hash(content)
         signatures.append((offer.pk, signer.pk, moment, content, digest, total, policy_version_id))
         choices += [(offer.pk, cm.pk, hours) for cm, hours in parsed]
+        if offer.opened_at is None:  # as offer_mark_opened records it (decide_window writes opened_at)
+            events.append(audit_event(actor=signer, verb="contracting.offer.opened", obj=offer,
+                                      after={"opened_at": moment - OPENED_BEFORE}))
         # As offer_sign records it.
         events.append(audit_event(actor=signer, verb="contracting.offer.signed", obj=offer,
                                   before={"status": Offer.Status.OPEN},
@@ -192,14 +197,15 @@ def decide_window(*, contracts: list[StandardContract], opens: datetime, closes:
             by_moment[moments[offer.pk]].append(offer.pk)
         signed += len(to_sign)
     for moment, pks in sorted(by_moment.items()):
-        # Signing implies having opened the offer: the day before, for those the watch had not seen.
+        # Signing implies having opened the offer: the day before, for those the watch had not seen (their
+        # audit events are written with the signatures).
         for start in range(0, len(pks), BATCH):
             Offer.objects.filter(pk__in=pks[start:start + BATCH]).update(
                 status=Offer.Status.SIGNED, decided_at=moment,
-                opened_at=Coalesce(F("opened_at"), Value(moment - timedelta(days=1))))
+                opened_at=Coalesce(F("opened_at"), Value(moment - OPENED_BEFORE)))
     refusals = [(offers[pk], moment) for pk, (outcome, moment) in due.items() if outcome == REFUSE]
     for offer, moment in refusals:
-        Offer.objects.filter(pk=offer.pk, opened_at__isnull=True).update(opened_at=moment - timedelta(days=1))
+        offer_mark_opened(actor=signatories[offer.practice_id], offer=offer, now=moment - OPENED_BEFORE)
         offer_refuse(actor=signatories[offer.practice_id], offer=offer, now=moment,
                      reason=REFUSAL_REASONS[int(offer.practice.agb_code) % len(REFUSAL_REASONS)])
     return {"signed": signed, "refused": len(refusals)}

@@ -210,6 +210,18 @@ class TestFirstDecember:
                                                                                                tzinfo=AMSTERDAM)
             assert offer.opened_at < offer.decided_at == signature.signed_at
 
+    def test_every_opened_offer_has_the_audit_event_of_its_opening(self):
+        # As offer_mark_opened records it: one event per offer, with the moment the offer shows as opened, for
+        # those opened in the weeks after publication and those opened the day before signing or refusing.
+        opened = dict(Offer.objects.filter(opened_at__isnull=False).values_list("pk", "opened_at"))
+        events = [(int(pk), datetime.fromisoformat(after["opened_at"])) for pk, after in
+                  AuditEvent.objects.filter(verb="contracting.offer.opened").values_list("object_id", "after")]
+        assert len(events) == len(opened)
+        assert dict(events) == opened
+        refused = Offer.objects.filter(status=Offer.Status.REFUSED)
+        assert {pk for pk, _at in events} >= set(refused.values_list("pk", flat=True)) != set()
+        assert Offer.objects.filter(status=Offer.Status.EXPIRED, opened_at__isnull=False).exists()
+
     def test_bulk_signatures_hold_what_offer_sign_would_have_frozen(self):
         offer = (Offer.objects.filter(year=2027, status=Offer.Status.SIGNED)
                  .exclude(signature__signed_by__email__endswith="@praktijk1.demo").order_by("pk").first())
