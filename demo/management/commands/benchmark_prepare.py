@@ -1,16 +1,16 @@
 """Prepare a seeded database for scripts/benchmark: open the signing window of the latest demo year with offers
 around now, make benchmark signatories (with a known TOTP secret) for practices with an open offer (asking
-another insurer's contract for more practices where most offers are signed already), sign most of the year's
-other offers and publish the year's register, as the real register holds it. Prints JSON.
+another insurer's contract for more practices where most offers are signed already), have the practices of the
+register year decide on their offers as the demo's do where the seed left most undecided (demo.signing), and
+publish the year's register, as the real register holds it. Prints JSON.
 
-For a throwaway benchmark database only: it moves a contract year's signing window, and it signs offers with a
-shortcut (see _sign_set_based) instead of through offer_sign.
+For a throwaway benchmark database only: it moves a contract year's signing window.
 """
 
 import base64
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -21,61 +21,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, User
 from contracting.calendar import MilestoneKind
-from contracting.models import ContractYear, HolderKind, Offer, RegisterPublication, Signature, StandardContract
-from contracting.selectors import latest_policy_version, policy_version_ref, signing_window
-from contracting.services import milestone_reschedule, offer_request, register_publish, standard_contract_content
-from contracting.services.contracts import content_hash
+from contracting.models import ContractYear, HolderKind, Offer, RegisterPublication, StandardContract
+from contracting.selectors import signing_window
+from contracting.services import milestone_reschedule, offer_request, register_publish
+from demo.signing import decide_window
 from providers.models import Practice
 
 PASSWORD = "benchmark-wachtwoord-2026"
-SHORTCUT_SIGNER = "set-based-signer@benchmark.demo"
-# One practice offer in this many stays open (deterministic, by primary key): the insurer's dashboard keeps a
-# list of unsigned offers, as in reality after a closed window.
-KEEP_OPEN_EVERY = 20
 
 
-def _sign_set_based(year: int, keep_open: set[int], now) -> int:
-    """BENCHMARK SHORTCUT, throwaway databases only: mark the year's open practice offers signed, except
-    `keep_open` and one in KEEP_OPEN_EVERY, writing the rows offer_sign writes (the offer's status and
-    decided_at, a Signature with content and hash) in bulk, without offer_sign's checks, module choices,
-    notifications or audit events. offer_sign one at a time would take minutes at 50,000 practices; the
-    measured pages only read these rows."""
-    signer, _ = User.objects.get_or_create(email=SHORTCUT_SIGNER, defaults={"full_name": "Benchmark (set-based)"})
-    base = {}
-    for contract in StandardContract.objects.filter(offers__year=year).distinct().select_related("insurer"):
-        policy = policy_version_ref(latest_policy_version(Offer(insurer_id=contract.insurer_id, year=year)))
-        base[contract.pk] = {**standard_contract_content(contract), "policy": policy}
-    offers = (Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False)
-              .exclude(pk__in=keep_open).values_list("pk", "standard_contract_id", "practice_id",
-                                                     "practice__name", "practice__agb_code",
-                                                     "practice__kvk_number", "practice__registered_patients"))
-    signed = 0
-    batch: list[tuple[int, Signature]] = []
-
-    def flush() -> None:
-        Signature.objects.bulk_create([s for _, s in batch], batch_size=2000)
-        Offer.objects.filter(pk__in=[pk for pk, _ in batch]).update(status=Offer.Status.SIGNED, decided_at=now)
-        batch.clear()
-
-    for pk, contract_id, practice_id, name, agb, kvk, patients in offers.iterator(chunk_size=5000):
-        if pk % KEEP_OPEN_EVERY == 0:
-            continue
-        content = {**base[contract_id], "modules": [m for m in base[contract_id]["modules"] if m["mandatory"]],
-                   "holder": {"kind": "practice", "id": practice_id, "name": name, "agb_code": agb,
-                              "kvk_number": kvk, "registered_patients": patients},
-                   "offer_id": pk, "estimated_amount": "0.00", "signed_at": now.isoformat(),
-                   "signed_by": {"id": signer.pk, "name": signer.full_name, "email": signer.email},
-                   "benchmark_shortcut": True}
-        policy_version_id = (content["policy"] or {}).get("id")
-        batch.append((pk, Signature(offer_id=pk, signed_by=signer, signed_at=now, content=content,
-                                    content_hash=content_hash(content), estimated_amount=0,
-                                    policy_version_id=policy_version_id)))
-        signed += 1
-        if len(batch) >= 5000:
-            flush()
-    if batch:
-        flush()
-    return signed
+def _decide_register_year(year: int, window: tuple[datetime, datetime], excluded: set[int], now) -> dict[str, int]:
+    """Where the seed left most of the register year undecided: its practices decide as those of the demo do
+    (demo.signing.decide_window: each practice's signatory signs its module choice, with the content,
+    module choices and audit events offer_sign writes, or refuses or leaves the offer undecided as
+    demo.moments has it), at their moments in the year's signing window as it was before this command moved
+    anything, as far as that lies before `now`. The practices in `excluded` keep their offers open."""
+    opens, closes = window
+    contracts = list(StandardContract.objects.filter(first_year=year, holder_kind=HolderKind.PRACTICE,
+                                                     status=StandardContract.Status.PUBLISHED).order_by("pk"))
+    return decide_window(contracts=contracts, opens=opens, closes=closes, now=now, excluded=excluded)
 
 
 def _open_offers(year: int, needed: int, now) -> list[tuple[int, int, int]]:
@@ -103,8 +67,8 @@ def _open_offers(year: int, needed: int, now) -> list[tuple[int, int, int]]:
 
 
 class Command(BaseCommand):
-    help = ("Open a signing window around now, create benchmark signatories, sign most other offers and publish "
-            "the register (throwaway databases only).")
+    help = ("Open a signing window around now, create benchmark signatories, have the register year's practices "
+            "decide where most have not and publish the register (throwaway databases only).")
 
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=50)
@@ -123,6 +87,7 @@ class Command(BaseCommand):
         closed = [y for y in years
                   if y in published or ((window := signing_window(y)) is not None and window[1] <= now)]
         register_year = closed[0] if closed else years[0]
+        register_window = signing_window(register_year)  # before this command moves the signing year's window
         with transaction.atomic():
             opening = signing_year.milestones.get(kind=MilestoneKind.SIGNING_OPEN)
             closing = signing_year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
@@ -159,14 +124,17 @@ class Command(BaseCommand):
             practice_offers = Offer.objects.filter(year=register_year, practice__isnull=False)
             signed = practice_offers.filter(status=Offer.Status.SIGNED).count()
             # Only where the seed left most of the year unsigned: demo data of a closed window is mostly signed.
-            out["signed_set_based"] = (_sign_set_based(register_year, {pk for pk, _, _ in offers}, now)
-                                       if signed * 2 < practice_offers.count() else 0)
+            # The benchmark's own signatories sign their offers in the signing phase.
+            excluded = {practice_id for _, practice_id, _ in offers} if register_year == signing_year.year else set()
+            out["register_decided"] = (_decide_register_year(register_year, register_window, excluded, now)
+                                       if signed * 2 < practice_offers.count() else {})
             # The register as published on 19 November (the product's own service; idempotent).
             register_publish(year=register_year, effective_at=now)
             out["offers"] = dict(Offer.objects.filter(year=register_year).values_list("status")
                                  .annotate(n=Count("id")).order_by("status"))
-        if connection.vendor == "postgresql":
-            # As autovacuum would soon after: planner statistics and the visibility map for the rows just written.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # As autovacuum would soon after: planner statistics and the visibility map for the rows just written
+            # (VACUUM cannot run inside a transaction, as under a test's).
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         self.stdout.write(json.dumps(out))
