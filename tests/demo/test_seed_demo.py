@@ -22,7 +22,6 @@ from accounts.models import SIGNATORY_ROLES, Membership, Role, User
 from contracting.calendar import AMSTERDAM, GCP_CALENDAR
 from contracting.models import ContractYear, Offer
 from core.models import AuditEvent
-from demo.organisations import practice_agb_code
 from demo.users import DEMO_PASSWORD, demo_totp_key, totp_secret_base32
 from insurers.models import Insurer
 from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
@@ -99,7 +98,12 @@ class TestSeeded:
         after = {p["agb_code"]: p for p in Practice.objects.values()}
         assert len(after) == 300
         assert {agb: after[agb] for agb in first} == first  # same rows, same ids, same values
-        assert set(after) - set(first) == {practice_agb_code(i) for i in range(200, 300)}
+        new = set(after) - set(first)
+        assert len(new) == 100
+        # Practice i has AGB code 01 + (7919·i + 104729) mod 10⁶: the new ones run from practice 200
+        # (200·7919 + 104729 = 1688529) to practice 299 (299·7919 + 104729 = 2472510); practice 199
+        # (199·7919 + 104729 = 1680610) was there before.
+        assert {"01688529", "01472510"} <= new and "01680610" in first
         assert "300 in totaal, 100 nieuw" in output
         # The new practices get their offers from the contracts published before.
         for year in (2026, 2027):
@@ -286,7 +290,11 @@ def test_two_fresh_runs_give_the_same_data(db):
     assert snapshot() == first
     assert cycle_snapshot() == first_cycle  # policies, contracts, offers, signatures, follow requests, questions
     assert first_cycle["signatures"]
-    assert [row[0] for row in first["practices"]] == sorted(practice_agb_code(i) for i in range(200))
+    codes = [row[0] for row in first["practices"]]  # by AGB code
+    assert len(set(codes)) == 200
+    # 01 + (7919·i + 104729) mod 10⁶ for i < 200 grows with i until it passes 10⁶ at i = 114: the lowest is
+    # practice 114's (114·7919 + 104729 = 1007495), the highest practice 113's (113·7919 + 104729 = 999576).
+    assert (codes[0], codes[-1]) == ("01007495", "01999576")
 
 
 @time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False)
@@ -315,7 +323,11 @@ def test_2000_practices(db):
     output = seed(practices=2000)
 
     assert Practice.objects.count() == 2000
-    assert set(Practice.objects.values_list("agb_code", flat=True)) == {practice_agb_code(i) for i in range(2000)}
+    codes = set(Practice.objects.values_list("agb_code", flat=True))
+    assert len(codes) == 2000
+    # Practices 0, 1000 and 1999: 01 + (7919·i + 104729) mod 10⁶, with 1000·7919 + 104729 = 8023729 and
+    # 1999·7919 + 104729 = 15934810.
+    assert {"01104729", "01023729", "01934810"} <= codes
     assert Practice.objects.values("name").distinct().count() == 2000
     assert all(Region.objects.get(pk=pk).practices.exists() for pk in Region.objects.values_list("pk", flat=True))
     assert 40 <= Practice.objects.filter(preferred_insurer__isnull=False).count() <= 130
