@@ -1,7 +1,6 @@
 """Notices: marking one read is audited; the administrator sees each notice's mail status, read-only; texts
 with message ids render in the reader's language, old rows as they were stored."""
 
-import html as htmllib
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,6 +15,7 @@ from accounts.notices import amount, day, label, moment, plural, render
 from accounts.services import notify_users
 from contracting.calendar import MilestoneKind
 from core.models import AuditEvent
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,6 @@ def _back_to_dutch():
     """A request through the test client leaves its language active in this thread; later tests expect Dutch."""
     yield
     translation.deactivate()
-
-
-def text(content: str) -> str:
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", content)).split())
 
 
 def changelist_rows(content: str) -> list[dict[str, str]]:

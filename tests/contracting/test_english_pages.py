@@ -3,7 +3,6 @@ What organisations write themselves (names, module names from the NZa catalogue,
 as written and is taken out before looking; what is left must be English, with numbers of years, hours and
 offers in the right singular or plural."""
 
-import html as htmllib
 import re
 
 import pytest
@@ -29,6 +28,7 @@ from insurers.models import Insurer
 from providers.models import CareGroup, Practice, Region
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import CareGroupFactory, OverlegTeamFactory, PracticeFactory, UserFactory, make_member
+from tests.helpers import text
 
 # Words that only Dutch has (none of them is an English word, nor part of a domain term kept in Dutch).
 DUTCH_WORDS = {"de", "het", "een", "van", "voor", "niet", "uw", "zijn", "wordt", "naar", "met", "bij", "nog",
@@ -41,10 +41,10 @@ DOMAIN_TERMS = ("POH-GGZ", "inschrijftarief", "volgcontract", "Nederlands")
 
 
 def visible(content: str) -> str:
+    """What a reader sees, without scripts, styles and the options of select boxes."""
     content = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", content)
     content = re.sub(r"(?is)<option\b[^>]*>.*?</option>", " ", content)
-    content = re.sub(r"</?(strong|span|time|a|em|data|code|abbr)\b[^>]*>", "", content)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+    return text(content)
 
 
 def written_by_organisations() -> list[str]:

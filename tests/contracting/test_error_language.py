@@ -2,8 +2,6 @@
 errors are translated at the moment they are raised, so an API client sending `Accept-Language: en` and a
 browser switched to English read English, and everyone else the Dutch default."""
 
-import html as htmllib
-import re
 
 import pytest
 import time_machine
@@ -16,6 +14,7 @@ from contracting.services import offer_choose_modules
 from tests.contracting.conftest import IN_WINDOW, ams
 from tests.contracting.test_api_contracting import client_for, verified_client_for
 from tests.factories import PracticeFactory, make_member
+from tests.helpers import text
 
 AFTER_WINDOW = ams(2026, 11, 8, 0, 0, 0)
 OVER_CAP = [{"module": "poh-ggz", "hours": 16}]
@@ -24,11 +23,6 @@ OVER_CAP = [{"module": "poh-ggz", "hours": 16}]
 @pytest.fixture
 def member(practice_3100):
     return make_member(Role.PRACTICE_MEMBER, practice_3100, email="assistent@praktijk.example")
-
-
-def text(content: str) -> str:
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em|data|code)\b[^>]*>", "", content)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 def sign(client, offer, modules, **headers):

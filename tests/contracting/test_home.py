@@ -1,4 +1,3 @@
-import html as htmllib
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,18 +11,13 @@ from contracting.calendar import MilestoneKind
 from contracting.selectors import contract_year_current
 from contracting.services import contract_year_ensure
 from tests.factories import InsurerFactory, PracticeFactory, make_member
+from tests.helpers import text
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=AMS)
-
-
-def text(html: str) -> str:
-    """What a reader sees: inline tags dropped, other tags as spaces, whitespace collapsed."""
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em)\b[^>]*>", "", html)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 def timeline_items(html: str, modifier: str = "") -> list[str]:

@@ -3,7 +3,6 @@ an object id answers 404 to every other organisation's people (a login redirect 
 object's own; follow decisions show only to those the API shows them to; an unsigned module choice shows to the
 holder's people alone."""
 
-import html as htmllib
 import re
 from decimal import Decimal
 
@@ -37,14 +36,10 @@ from tests.factories import (
     enrol_totp,
     make_member,
 )
+from tests.helpers import text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXPLANATION = "Wij kopen kwaliteit anders in."
-
-
-def text(content: str) -> str:
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em|data|code)\b[^>]*>", "", content)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 def get(client, user, url: str, status: int = 200) -> str:

@@ -2,8 +2,6 @@
 and "12 uur" in Dutch, "€ 4,000.01" and "12 hours" in English; a cap range whose ends are equal reads as a
 maximum, not as "between 12 and 12"."""
 
-import html as htmllib
-import re
 
 import pytest
 from django.urls import reverse
@@ -16,10 +14,7 @@ from contracting.services import offer_sign, standard_contract_set_module
 from core.errors import PortalError
 from tests.contracting.conftest import CHOICE, IN_WINDOW, build_contract
 from tests.contracting.test_pdf import page_text
-
-
-def text(content: str) -> str:
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+from tests.helpers import text
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Every kind of notice the contracting app sends reads Dutch in the Dutch inbox and API, and English with the
 English UI (also the labels, dates and counts inside it); the e-mail goes out in Dutch."""
 
-import html as htmllib
-import re
 
 import pytest
 from django.core import mail
@@ -23,6 +21,7 @@ from contracting.services import (
 from contracting.services.offers import offer_ask_signatories
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams
 from tests.factories import make_member
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +32,6 @@ def _back_to_dutch():
     """A request through the test client leaves its language active in this thread; later tests expect Dutch."""
     yield
     translation.deactivate()
-
-
-def text(content: str) -> str:
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em)\b[^>]*>", "", content)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 def milestone_notice(f):

@@ -2,8 +2,6 @@
 offers come (care groups by 15 July, practices by 15 September), that none came once the date has passed and
 what it can still do, and, once signing has closed, when the next cycle starts."""
 
-import html as htmllib
-import re
 
 import pytest
 import time_machine
@@ -15,11 +13,7 @@ from contracting.models import Milestone
 from contracting.services import contract_year_ensure, milestone_reschedule
 from tests.contracting.conftest import ams
 from tests.factories import CareGroupFactory, PracticeFactory, make_member
-
-
-def text(content: str) -> str:
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em|data|code)\b[^>]*>", "", content)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
+from tests.helpers import text
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The public purchasing-policy pages and attachments: readable without logging in (GCP publication duty) and by
 the overlegteams, never showing a draft; attachments served by a view that checks who may see them."""
 
-import html as htmllib
 import re
 
 import pytest
@@ -22,14 +21,10 @@ from core.errors import PortalError
 from insurers.models import PolicyAttachment
 from tests.contracting.conftest import ams, build_contract
 from tests.factories import InsurerFactory, OverlegTeamFactory, make_member
+from tests.helpers import text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LONG_NAME = "Rekenmodel praktijkondersteuning " + "x" * 207 + ".pdf"  # 244 characters
-
-
-def text(content: str) -> str:
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em|code)\b[^>]*>", "", content)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 @pytest.fixture(autouse=True)

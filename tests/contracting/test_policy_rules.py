@@ -3,7 +3,6 @@ not replace what signed practices saw, and after signing closes nothing new is p
 cannot lower a maximum under a tariff already published; no new contract for a closed year. Each rule in its
 service, with the pages showing what the service would say."""
 
-import html as htmllib
 import re
 from decimal import Decimal
 
@@ -29,13 +28,9 @@ from insurers.models import PolicyVersion
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.contracting.test_pdf import page_text
 from tests.factories import CareGroupFactory, PracticeFactory, make_member
+from tests.helpers import text
 
 AFTER_CLOSE = ams(2026, 11, 8, 0, 0)  # signing for 2027 closed at the end of 7 November 2026
-
-
-def text(content: str) -> str:
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em|code)\b[^>]*>", "", content)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 def get(client, user, url, status=200) -> str:

@@ -1,7 +1,6 @@
 """The practice's contract screens, driven through the test client as a practice member, a signatory, an
 insurer and an outsider would use them. Real TOTP codes, real services, time fixed with time_machine."""
 
-import html as htmllib
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -37,14 +36,9 @@ from contracting.services import (
 from core.models import AuditEvent
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, make_member
+from tests.helpers import text
 
 BEFORE_WINDOW = ams(2026, 9, 20, 10, 0)
-
-
-def text(content: str) -> str:
-    """What a reader sees: inline tags dropped, other tags as spaces, entities unescaped, whitespace collapsed."""
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em|data|code)\b[^>]*>", "", content)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 def page(client, url: str, status: int = 200) -> str:

@@ -1,8 +1,6 @@
 """The next contract year exists before its cycle starts: made by the sweep (and the end-of-signing effect),
 once, also after downtime and with two sweeps at once; added by an administrator; shown on the home page."""
 
-import html as htmllib
-import re
 import threading
 import time
 from datetime import datetime
@@ -18,6 +16,7 @@ from contracting.models import ContractYear, EffectRun, Milestone
 from contracting.services import contract_year_ensure, deadlines_sweep, milestone_reschedule
 from core.models import AuditEvent
 from tests.factories import CareGroupFactory, InsurerFactory, OverlegTeamFactory, PracticeFactory, make_member
+from tests.helpers import text
 
 
 def ams(*args) -> datetime:
@@ -32,11 +31,6 @@ def created_events(year: int):
 def assert_whole_calendar(year: int):
     kinds = list(Milestone.objects.filter(contract_year__year=year).values_list("kind", flat=True))
     assert sorted(kinds) == sorted(rule.kind for rule in GCP_CALENDAR)
-
-
-def text(html: str) -> str:
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em)\b[^>]*>", "", html)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 import ast
 import gettext
-import html as htmllib
 import re
 from datetime import datetime
 from pathlib import Path
@@ -15,15 +14,11 @@ from django.utils import translation
 from accounts.models import Role
 from contracting.calendar import MilestoneKind, Phase
 from contracting.services import contract_year_ensure
+from tests.helpers import text
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 REFRESH = ("run manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles --ignore=var, "
            "fill in msgstr, then manage.py compilemessages --ignore=.venv")
-
-
-def text(html: str) -> str:
-    inline_dropped = re.sub(r"</?(strong|span|time|a|em)\b[^>]*>", "", html)
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
 
 
 def po_entries(path: Path) -> list[dict]:
