@@ -1,4 +1,6 @@
-"""Helpers shared by the test modules. Factories live in tests/factories.py."""
+"""Helpers shared by the test modules: what a reader sees of a page, fetching a page, API clients and error
+bodies, a free loopback port, running code in two threads at once, and waiting for a session to queue behind a
+lock. Factories (and the TOTP codes of a device) live in tests/factories.py."""
 
 import html as htmllib
 import re
@@ -12,3 +14,23 @@ _TAG = re.compile(r"<[^>]+>")
 def text(html: str) -> str:
     """What a reader sees: inline tags dropped, other tags as spaces, entities unescaped, whitespace collapsed."""
     return " ".join(htmllib.unescape(_TAG.sub(" ", _INLINE.sub("", html))).split())
+
+
+# --- Pages -------------------------------------------------------------------------------------------------
+def page_html(client, url: str, status: int = 200, **params) -> str:
+    """The HTML `client` gets for GET `url` (with query `params`), after checking the status. A streamed
+    response (a file download) gives ""."""
+    response = client.get(url, params or None)
+    if response.streaming:
+        assert response.status_code == status, (url, response.status_code)
+        response.close()
+        return ""
+    body = response.content.decode()
+    assert response.status_code == status, (url, response.status_code, body[:2000])
+    return body
+
+
+def page_html_as(client, user, url: str, status: int = 200, **params) -> str:
+    """`page_html` with `user` logged in on `client`."""
+    client.force_login(user)
+    return page_html(client, url, status, **params)

@@ -36,17 +36,10 @@ from tests.factories import (
     enrol_totp,
     make_member,
 )
-from tests.helpers import text
+from tests.helpers import page_html_as, text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXPLANATION = "Wij kopen kwaliteit anders in."
-
-
-def get(client, user, url: str, status: int = 200) -> str:
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == status, (url, user.email, response.status_code)
-    return response.content.decode() if not hasattr(response, "streaming_content") else ""
 
 
 # --- 1. Follow decisions: the API's rule on every page ----------------------------------------------------------
@@ -64,7 +57,7 @@ def decided(signed_offer, signatory, market, other_purchaser):
 @time_machine.travel(ams(2026, 11, 12, 9, 0), tick=False)
 def test_the_insurer_of_the_signed_offer_sees_no_other_insurers_decisions(client, decided, purchaser, name):
     url = reverse(name, args=[decided.offer_id])
-    body = text(get(client, purchaser, url))
+    body = text(page_html_as(client, purchaser, url))
     assert "Ondertekend" in body or "Bewijs van ondertekening" in body
     assert EXPLANATION not in body
     assert "Gedeeltelijk gevolgd" not in body
@@ -80,7 +73,7 @@ def test_the_insurer_of_the_signed_offer_sees_no_other_insurers_decisions(client
 @time_machine.travel(ams(2026, 11, 12, 9, 0), tick=False)
 def test_the_holders_people_see_every_decision(client, decided, signatory, name):
     url = reverse(name) + "?jaar=2027" if name == "offers:list" else reverse(name, args=[decided.offer_id])
-    body = text(get(client, signatory, url))
+    body = text(page_html_as(client, signatory, url))
     assert "Verre Verzekeraar" in body and "Gedeeltelijk gevolgd" in body
     if name != "offers:list":
         assert f"Toelichting: {EXPLANATION}" in body
@@ -89,7 +82,7 @@ def test_the_holders_people_see_every_decision(client, decided, signatory, name)
 @time_machine.travel(ams(2026, 11, 12, 9, 0), tick=False)
 def test_the_nza_sees_the_decisions_as_over_the_api(client, decided):
     nza = make_member(Role.NZA_ANALYST)
-    body = text(get(client, nza, reverse("offers:detail", args=[decided.offer_id])))
+    body = text(page_html_as(client, nza, reverse("offers:detail", args=[decided.offer_id])))
     assert f"Toelichting: {EXPLANATION}" in body
 
 
@@ -120,7 +113,7 @@ def test_an_unsigned_choice_is_shown_to_the_holder_alone(client, offer, signator
     api = APIClient()
     api.force_login(viewer)
     assert api.get(f"/api/v1/offers/{offer.pk}/").json()["chosen_modules"] == []
-    content = get(client, viewer, reverse("offers:detail", args=[offer.pk]))
+    content = page_html_as(client, viewer, reverse("offers:detail", args=[offer.pk]))
     assert estimate_total(content) == MANDATORY_ONLY
     assert "uur per week gekozen" not in text(content)
     assert "15,8 uur/week" not in text(content)
@@ -128,13 +121,13 @@ def test_an_unsigned_choice_is_shown_to_the_holder_alone(client, offer, signator
     # The holder sees its own choice, on both sides.
     api.force_login(signatory)
     assert len(api.get(f"/api/v1/offers/{offer.pk}/").json()["chosen_modules"]) == 5
-    assert estimate_total(get(client, signatory, reverse("offers:detail", args=[offer.pk]))) == WITH_CHOICE
+    assert estimate_total(page_html_as(client, signatory, reverse("offers:detail", args=[offer.pk]))) == WITH_CHOICE
 
     # Once signed, the choice is the signed content, which they all may read.
     offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
     api.force_login(viewer)
     assert len(api.get(f"/api/v1/offers/{offer.pk}/").json()["chosen_modules"]) == 5
-    assert "15,8" in text(get(client, viewer, reverse("offers:detail", args=[offer.pk])))
+    assert "15,8" in text(page_html_as(client, viewer, reverse("offers:detail", args=[offer.pk])))
 
 
 # --- 3. The role x page matrix ---------------------------------------------------------------------------------

@@ -26,16 +26,9 @@ from contracting.services import (
 from insurers.models import PolicyVersion
 from tests.contracting.conftest import IN_WINDOW, ams, build_contract
 from tests.factories import InsurerFactory, PracticeFactory, make_member
-from tests.helpers import text
+from tests.helpers import page_html_as, text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def page(client, user, url, status=200, **params) -> str:
-    client.force_login(user)
-    response = client.get(url, params)
-    assert response.status_code == status, response.content[:500]
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -59,8 +52,8 @@ def test_anonymous_is_sent_to_login(client, db):
 def test_practice_users_and_nza_analysts_may_not_use_the_purchaser_screens(client, practice_user, nza_analyst,
                                                                            name):
     for user in (practice_user, nza_analyst):
-        page(client, user, reverse(name), status=403)
-    page(client, practice_user, reverse("purchasing:policy", args=[2027]), status=403)
+        page_html_as(client, user, reverse(name), status=403)
+    page_html_as(client, practice_user, reverse("purchasing:policy", args=[2027]), status=403)
 
 
 def test_another_insurers_objects_are_not_found(client, purchaser, other_purchaser, market, nza_tariffs,
@@ -109,12 +102,12 @@ def test_another_insurers_objects_are_not_found(client, purchaser, other_purchas
 def test_a_purchaser_of_two_insurers_picks_one_and_the_choice_sticks(client, market, year2027):
     user = make_member(Role.INSURER_PURCHASER, market["preferent"], email="twee@petten.example")
     Membership.objects.create(user=user, role=Role.INSURER_PURCHASER, insurer=market["other"])
-    assert "Zorginkoop Preferente Verzekeraar" in text(page(client, user, reverse("purchasing:dashboard")))
-    html = page(client, user, reverse("purchasing:dashboard"), insurer=market["other"].pk)
+    assert "Zorginkoop Preferente Verzekeraar" in text(page_html_as(client, user, reverse("purchasing:dashboard")))
+    html = page_html_as(client, user, reverse("purchasing:dashboard"), insurer=market["other"].pk)
     assert "Zorginkoop Verre Verzekeraar" in text(html)
-    assert "Zorginkoop Verre Verzekeraar" in text(page(client, user, reverse("purchasing:dashboard")))
-    page(client, user, reverse("purchasing:dashboard"), status=404, insurer=InsurerFactory().pk)
-    page(client, user, reverse("purchasing:dashboard"), status=404, insurer="abc")
+    assert "Zorginkoop Verre Verzekeraar" in text(page_html_as(client, user, reverse("purchasing:dashboard")))
+    page_html_as(client, user, reverse("purchasing:dashboard"), status=404, insurer=InsurerFactory().pk)
+    page_html_as(client, user, reverse("purchasing:dashboard"), status=404, insurer="abc")
 
 
 # --- NZa maximum tariffs -------------------------------------------------------------------------------------
@@ -124,18 +117,18 @@ def test_nza_analyst_sets_maximum_tariffs_and_purchasers_may_not(client, nza_ana
     consult = Module.objects.get(code="consult")
     field = f"module_{inschrijving.pk}"
 
-    page(client, purchaser, url, status=403)
+    page_html_as(client, purchaser, url, status=403)
     assert client.post(url, {field: "18,00"}).status_code == 403
     assert not NzaMaxTariff.objects.exists()
 
-    html = page(client, nza_analyst, url)
+    html = page_html_as(client, nza_analyst, url)
     assert "Inschrijving op naam" in html and "Consult huisarts" in html
     assert "Kwaliteit" not in text(html)  # free tariffs have no NZa maximum
     response = client.post(url, {field: "18,00", f"module_{consult.pk}": "10.50"})
     assert response.status_code == 302
     assert NzaMaxTariff.objects.get(module=inschrijving, year=2027).max_tariff == Decimal("18.00")
     assert NzaMaxTariff.objects.get(module=consult, year=2027).max_tariff == Decimal("10.50")
-    assert 'value="18,00"' in page(client, nza_analyst, url)
+    assert 'value="18,00"' in page_html_as(client, nza_analyst, url)
 
 
 def test_one_refused_nza_tariff_saves_none(client, nza_analyst, year2027):
@@ -152,11 +145,12 @@ def test_one_refused_nza_tariff_saves_none(client, nza_analyst, year2027):
 # --- Purchasing policy ---------------------------------------------------------------------------------------
 def test_dashboard_counts_down_to_1_april_and_then_says_late(client, purchaser, year2027):
     with time_machine.travel(ams(2026, 3, 20, 10, 0), tick=False):
-        assert "nog 12 dagen tot 1 april" in text(page(client, purchaser, reverse("purchasing:dashboard")))
+        assert "nog 12 dagen tot 1 april" in text(page_html_as(client, purchaser, reverse("purchasing:dashboard")))
     with time_machine.travel(ams(2026, 4, 1, 23, 0), tick=False):
-        assert "Vandaag (1 april) is de laatste dag." in text(page(client, purchaser, reverse("purchasing:dashboard")))
+        assert "Vandaag (1 april) is de laatste dag." in text(page_html_as(client, purchaser,
+                                                                           reverse("purchasing:dashboard")))
     with time_machine.travel(ams(2026, 4, 2, 0, 0), tick=False):
-        page_text = text(page(client, purchaser, reverse("purchasing:dashboard")))
+        page_text = text(page_html_as(client, purchaser, reverse("purchasing:dashboard")))
     assert "te laat gepubliceerd" in page_text
     assert "tot 1 april" not in page_text
 
@@ -245,7 +239,7 @@ def test_amounts_are_read_as_dutch_and_international_users_type_them(typed, amou
 
 # --- Contract builder ----------------------------------------------------------------------------------------
 def test_builder_shows_the_nza_maximum_beside_s1_prestaties(client, purchaser, draft_contract):
-    html = text(page(client, purchaser, reverse("purchasing:contract_edit", args=[draft_contract.pk])))
+    html = text(page_html_as(client, purchaser, reverse("purchasing:contract_edit", args=[draft_contract.pk])))
     assert "NZa-max € 17,50" in html and "NZa-max € 4.000,00" in html
     assert "Van 3 tot 6 uur per week per 2.350 patiënten" in html  # praktijkmanagement's cap range
 
@@ -294,7 +288,7 @@ def test_a_module_saved_with_htmx_swaps_only_that_module(client, purchaser, draf
 
 
 def test_preview_shows_what_a_practice_of_2350_patients_sees(client, purchaser, draft_contract):
-    html = text(page(client, purchaser, reverse("purchasing:contract_preview", args=[draft_contract.pk])))
+    html = text(page_html_as(client, purchaser, reverse("purchasing:contract_preview", args=[draft_contract.pk])))
     assert "praktijk met 2.350 ingeschreven patiënten" in html
     assert "max. 12 uur per week voor 2.350 patiënten" in html  # POH-GGZ
     assert "max. 4 uur per week voor 2.350 patiënten" in html  # praktijkmanagement, capped by the insurer
@@ -306,7 +300,7 @@ def test_publishing_sends_offers_and_makes_the_builder_read_only(client, purchas
     for _ in range(2):
         PracticeFactory(region=market["region"])
     url = reverse("purchasing:contract_publish", args=[draft_contract.pk])
-    html = text(page(client, purchaser, url))
+    html = text(page_html_as(client, purchaser, url))
     assert "Er gaan 2 aanbiedingen uit naar de praktijken waar u preferent bent." in html
     assert "uiterlijk 15 september 2026" in html
 
@@ -339,7 +333,7 @@ def test_new_contract_is_created_for_the_chosen_insurer(client, purchaser, marke
 # --- Inbox and follow requests -------------------------------------------------------------------------------
 def test_partial_follow_needs_an_explanation_then_it_is_stored(client, other_purchaser, follow_request):
     url = reverse("purchasing:follow_request", args=[follow_request.pk])
-    html = text(page(client, other_purchaser, url))
+    html = text(page_html_as(client, other_purchaser, url))
     assert "Kwaliteit (NHG-accreditatie)" in html and "€ 1.500,00" in html and "15,8" in html
 
     with time_machine.travel(ams(2026, 12, 3, 10, 0), tick=False):
@@ -366,7 +360,7 @@ def test_partial_follow_needs_an_explanation_then_it_is_stored(client, other_pur
 def test_inbox_puts_overdue_items_first_in_red_and_answers_a_question(client, purchaser, offer, signatory):
     late = question_ask(actor=signatory, offer=offer, text="Oude vraag over POH-GGZ", now=ams(2026, 10, 15, 9, 0))
     fresh = question_ask(actor=signatory, offer=offer, text="Nieuwe vraag over kwaliteit", now=ams(2026, 10, 29, 9))
-    html = page(client, purchaser, reverse("purchasing:inbox"))
+    html = page_html_as(client, purchaser, reverse("purchasing:inbox"))
     rows = re.findall(r'<tr class="utrecht-table__row[^"]*">(.*?)</tr>', html, flags=re.S)[1:]
     assert "te laat" in text(rows[0]) and "Oude vraag" in text(rows[0])
     assert "te laat" not in text(rows[1]) and "Nieuwe vraag" in text(rows[1])
@@ -388,14 +382,14 @@ def test_inbox_shows_the_last_day_to_answer_and_the_days_left(client, purchaser,
     # Asked on Tuesday 1 December 2026: five working days are 2, 3, 4, 7 and 8 December, so the answer is due
     # by the end of Tuesday 8 December (stored as 00:00 on the 9th), seven days from today.
     question_ask(actor=signatory, offer=offer, text="Vraag over de POH-GGZ", now=ams(2026, 12, 1, 9, 0))
-    html = page(client, purchaser, reverse("purchasing:inbox"))
+    html = page_html_as(client, purchaser, reverse("purchasing:inbox"))
     row = text(re.findall(r'<tr class="utrecht-table__row[^"]*">(.*?)</tr>', html, flags=re.S)[1])
     # The days-left badge follows the date with no space in the markup (includes/deadline.html), hence " ?".
     assert re.search(r"8 december 2026 ?nog 7 dagen", row), row
     assert "9 december" not in row and "00:00" not in row
     with time_machine.travel(ams(2026, 12, 10, 9, 0), tick=False):
         row = text(re.findall(r'<tr class="utrecht-table__row[^"]*">(.*?)</tr>',
-                              page(client, purchaser, reverse("purchasing:inbox")), flags=re.S)[1])
+                              page_html_as(client, purchaser, reverse("purchasing:inbox")), flags=re.S)[1])
         assert re.search(r"8 december 2026 ?2 dagen te laat", row), row
 
 

@@ -28,16 +28,9 @@ from insurers.models import PolicyVersion
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.contracting.test_pdf import page_text
 from tests.factories import CareGroupFactory, PracticeFactory, make_member
-from tests.helpers import text
+from tests.helpers import page_html_as, text
 
 AFTER_CLOSE = ams(2026, 11, 8, 0, 0)  # signing for 2027 closed at the end of 7 November 2026
-
-
-def get(client, user, url, status=200) -> str:
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == status, response.content.decode()[:1000]
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -78,9 +71,9 @@ def test_a_signed_contract_keeps_the_policy_version_it_was_signed_under(client, 
         "content_hash": v1.content_hash}
 
     with time_machine.travel(ams(2026, 10, 21, 9, 0), tick=False):
-        detail = text(get(client, member, reverse("offers:detail", args=[offer.pk])))
-        receipt = text(get(client, member, reverse("offers:receipt", args=[offer.pk])))
-        printed = text(get(client, member, reverse("offers:print", args=[offer.pk])))
+        detail = text(page_html_as(client, member, reverse("offers:detail", args=[offer.pk])))
+        receipt = text(page_html_as(client, member, reverse("offers:receipt", args=[offer.pk])))
+        printed = text(page_html_as(client, member, reverse("offers:print", args=[offer.pk])))
     assert "versie 1, gepubliceerd op 20 maart 2026" in detail
     assert "Uw contract is ondertekend onder versie 1 van het inkoopbeleid" in detail
     assert "De verzekeraar publiceerde daarna versie 2 (20 oktober 2026)" in detail
@@ -96,7 +89,7 @@ def test_a_signed_contract_keeps_the_policy_version_it_was_signed_under(client, 
     offer.refresh_from_db()
     follow = follow_requests_create(actor=signatory, offer=offer, insurers=[market["other"]], now=IN_WINDOW)[0]
     other = make_member(Role.INSURER_PURCHASER, market["other"], email="inkoper@ver.example")
-    page = text(get(client, other, reverse("purchasing:follow_request", args=[follow.pk])))
+    page = text(page_html_as(client, other, reverse("purchasing:follow_request", args=[follow.pk])))
     assert "Inkoopbeleid bij ondertekening ‘Inkoopbeleid 2027’, versie 1 van 20 maart 2026" in page
     assert v2.number == 2
 
@@ -104,7 +97,7 @@ def test_a_signed_contract_keeps_the_policy_version_it_was_signed_under(client, 
 def test_an_open_offer_shows_the_latest_version(client, policy_v1, offer, member, purchaser):
     publish_v2(purchaser, policy_v1, now=ams(2026, 10, 20, 10, 0))
     with time_machine.travel(ams(2026, 10, 21, 9, 0), tick=False):
-        detail = text(get(client, member, reverse("offers:detail", args=[offer.pk])))
+        detail = text(page_html_as(client, member, reverse("offers:detail", args=[offer.pk])))
     assert "versie 2, gepubliceerd op 20 oktober 2026" in detail and "tweede locatie" in detail
 
 
@@ -166,8 +159,8 @@ def test_after_signing_has_closed_no_new_version_is_published_for_that_year(clie
 
     # The pages say so before the purchaser tries, and offer no button.
     with time_machine.travel(AFTER_CLOSE, tick=False):
-        edit = get(client, purchaser, reverse("purchasing:policy", args=[2027]))
-        confirm = get(client, purchaser, reverse("purchasing:policy_publish", args=[2027]))
+        edit = page_html_as(client, purchaser, reverse("purchasing:policy", args=[2027]))
+        confirm = page_html_as(client, purchaser, reverse("purchasing:policy_publish", args=[2027]))
         response = client.post(reverse("purchasing:policy_publish", args=[2027]), {"confirm": "on"})
     assert "kan niet meer worden gepubliceerd" in text(edit)
     assert reverse("purchasing:policy_publish", args=[2027]) not in edit
@@ -246,11 +239,11 @@ def test_no_draft_contract_for_a_year_whose_signing_has_closed(client, market, y
 
     url = reverse("purchasing:contract_new")
     with time_machine.travel(AFTER_CLOSE, tick=False):
-        html = get(client, purchaser, url)
+        html = page_html_as(client, purchaser, url)
         assert "Er is geen contractjaar waarvoor nog ondertekend kan worden" in text(html)
         assert 'name="first_year"' not in html
         contract_year_ensure(actor=None, year=2028)
-        html = get(client, purchaser, url)
+        html = page_html_as(client, purchaser, url)
         options = re.findall(r'<option value="(\d+)"', html.split('name="first_year"', 1)[1].split("</select>")[0])
         assert options == ["2028"]
         response = client.post(url, {"title": "Te laat", "first_year": 2027, "term_years": 1,
@@ -265,12 +258,12 @@ def test_the_publish_page_says_what_the_service_would(client, market, nza_tariff
     draft = build_contract(market["preferent"], purchaser, publish=False)
     url = reverse("purchasing:contract_publish", args=[draft.pk])
     with time_machine.travel(ams(2026, 10, 2, 10, 0), tick=False):  # late, but signing is still open
-        html = text(get(client, purchaser, url))
+        html = text(page_html_as(client, purchaser, url))
     assert "Publiceren kan nog, maar wordt als te laat geregistreerd." in html
     assert "Publiceren en aanbiedingen versturen" in html
 
     with time_machine.travel(AFTER_CLOSE, tick=False):
-        html = text(get(client, purchaser, url))
+        html = text(page_html_as(client, purchaser, url))
         response = client.post(url, {"confirm": "on"})
     assert "Publiceren kan nog" not in html and "Publiceren en aanbiedingen versturen" not in html
     assert "De ondertekentermijn voor 2027 is voorbij; een contract voor dat jaar kan niet meer worden gemaakt " \
@@ -282,6 +275,6 @@ def test_the_publish_page_says_what_the_service_would(client, market, nza_tariff
     empty = standard_contract_create(actor=purchaser, insurer=market["preferent"], first_year=2027, title="Leeg",
                                      now=ams(2026, 8, 1, 10, 0))
     with time_machine.travel(ams(2026, 9, 1, 10, 0), tick=False):
-        html = text(get(client, purchaser, reverse("purchasing:contract_publish", args=[empty.pk])))
+        html = text(page_html_as(client, purchaser, reverse("purchasing:contract_publish", args=[empty.pk])))
     assert "Voeg eerst modules aan het contract toe." in html
     assert "Publiceren en aanbiedingen versturen" not in html

@@ -36,15 +36,9 @@ from contracting.services import (
 from core.models import AuditEvent
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, make_member
-from tests.helpers import text
+from tests.helpers import page_html, text
 
 BEFORE_WINDOW = ams(2026, 9, 20, 10, 0)
-
-
-def page(client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, response.content.decode()[:2000]
-    return response.content.decode()
 
 
 def code_for(device: TOTPDevice) -> str:
@@ -93,7 +87,7 @@ def test_practice_member_sees_own_offers_and_other_insurers_contracts(member_cli
     elsewhere = PracticeFactory()  # someone else's offer from the same insurer must not show
     offer_request(actor=None, practice=elsewhere, contract=offer.standard_contract)
 
-    content = page(member_client, reverse("offers:list"))
+    content = page_html(member_client, reverse("offers:list"))
     body = text(content)
     assert "Uw contracten voor 2027" in body  # the year whose signing window is next
     assert "Ondertekenen kan van 1 oktober 2026 tot en met 7 november 2026" in body
@@ -112,7 +106,7 @@ def test_practice_member_sees_own_offers_and_other_insurers_contracts(member_cli
     requested = Offer.objects.get(standard_contract=contract, practice=offer.practice)
     assert requested.reason == Offer.Reason.REQUESTED
     assert response.status_code == 302 and response.url == reverse("offers:detail", args=[requested.pk])
-    body = text(page(member_client, reverse("offers:list")))
+    body = text(page_html(member_client, reverse("offers:list")))
     assert "Op uw verzoek" in body
     assert "geen andere gepubliceerde contracten die u nog kunt aanvragen" in body
 
@@ -141,7 +135,7 @@ def test_contract_request_after_signing_closed_is_refused_with_a_message(member_
 def test_list_without_offers_says_so(client, practice_user, year2027):
     client.force_login(practice_user)
     with time_machine.travel(BEFORE_WINDOW, tick=False):
-        body = text(page(client, reverse("offers:list")))
+        body = text(page_html(client, reverse("offers:list")))
     # 20 September: the practices' offers were due by 15 September.
     assert "Er is voor 2027 geen aanbod voor uw praktijk gekomen" in body
 
@@ -149,7 +143,7 @@ def test_list_without_offers_says_so(client, practice_user, year2027):
 @time_machine.travel(IN_WINDOW, tick=False)
 def test_list_shows_signing_deadline_and_follow_statuses(member_client, signed_offer, signatory, market):
     follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]], now=IN_WINDOW)
-    body = text(page(member_client, reverse("offers:list")))
+    body = text(page_html(member_client, reverse("offers:list")))
     assert "Ondertekend op 15 oktober 2026" in body
     assert "Aanbieden aan andere verzekeraars" in body
     assert "Verre Verzekeraar: Wacht op besluit — besluit uiterlijk 31 december 2026" in body
@@ -159,7 +153,7 @@ def test_list_shows_signing_deadline_and_follow_statuses(member_client, signed_o
 def test_list_query_count_does_not_grow_with_offers(member_client, offer, market, member, signatory):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            page(member_client, reverse("offers:list"))
+            page_html(member_client, reverse("offers:list"))
         return len(queries)
 
     few = count()
@@ -202,7 +196,7 @@ def test_the_practice_and_its_insurer_can_read_the_signed_offer(client, signed_o
 
 def test_insurer_may_read_but_not_act_for_the_practice(client, offer, purchaser):
     client.force_login(purchaser)
-    content = page(client, reverse("offers:detail", args=[offer.pk]))
+    content = page_html(client, reverse("offers:detail", args=[offer.pk]))
     assert 'name="modules"' not in content
     offer.refresh_from_db()
     assert offer.opened_at is None  # only the holder opening it counts for the signing watch
@@ -215,7 +209,7 @@ def test_insurer_may_read_but_not_act_for_the_practice(client, offer, purchaser)
 # --- Detail: policy, changes, modules, estimate, questions ---------------------------------------------
 @time_machine.travel(BEFORE_WINDOW, tick=False)
 def test_opening_the_offer_marks_it_opened_and_shows_caps_for_this_practice(member_client, offer):
-    content = page(member_client, reverse("offers:detail", args=[offer.pk]))
+    content = page_html(member_client, reverse("offers:detail", args=[offer.pk]))
     offer.refresh_from_db()
     assert offer.opened_at == BEFORE_WINDOW
     # POH-GGZ: 12 hours per 2,350 patients; praktijkmanagement: the insurer's 4 hours per 2,350.
@@ -298,7 +292,7 @@ def contract_2026(market, purchaser, year2027):
 
 
 def test_changes_against_last_years_contract_module_by_module(member_client, contract_2026, offer):
-    content = page(member_client, reverse("offers:detail", args=[offer.pk]))
+    content = page_html(member_client, reverse("offers:detail", args=[offer.pk]))
     section = text(re.search(r'<section[^>]*aria-labelledby="changes-heading">(.*?)</section>', content, re.S)
                    .group(1))
     assert "Vergeleken met ‘Huisartsenzorg 2026’ (2026)" in section
@@ -312,7 +306,7 @@ def test_changes_against_last_years_contract_module_by_module(member_client, con
 
 
 def test_without_last_years_contract_the_comparison_says_so(member_client, offer):
-    body = text(page(member_client, reverse("offers:detail", args=[offer.pk])))
+    body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
     assert "Er is geen gepubliceerd contract van Preferente Verzekeraar voor 2026 om mee te vergelijken." in body
 
 
@@ -330,7 +324,7 @@ def test_latest_published_policy_version_is_shown(member_client, offer, purchase
     policy_save_draft(actor=purchaser, insurer=offer.insurer, year=2027, title="Inkoopbeleid 2027",
                       body="Eerste alinea.\n\nNieuwe alinea over POH-GGZ.")
     policy_publish(actor=purchaser, policy=policy, now=ams(2026, 3, 20, 9, 0))
-    body = text(page(member_client, reverse("offers:detail", args=[offer.pk])))
+    body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
     assert "versie 2, gepubliceerd op 20 maart 2026" in body
     assert "Tekst: 0 alinea's gewijzigd, 1 toegevoegd, 0 verwijderd." in body
     assert "Nieuwe alinea over POH-GGZ." in body
@@ -342,15 +336,15 @@ def test_question_shows_due_date_then_late_flag_then_answer(member_client, offer
     with time_machine.travel(IN_WINDOW, tick=False):
         response = member_client.post(reverse("offers:ask", args=[offer.pk]), {"text": "Telt de POH-GGZ-opleiding?"})
         assert response.status_code == 302
-        body = text(page(member_client, reverse("offers:detail", args=[offer.pk])))
+        body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
     # Thursday 15 October + 5 working days: Thursday 22 October.
     assert "antwoord uiterlijk 22 oktober 2026 (nog 7 dagen)" in body
     with time_machine.travel(ams(2026, 10, 23, 9, 0), tick=False):
-        body = text(page(member_client, reverse("offers:detail", args=[offer.pk])))
+        body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
         assert "te laat antwoord was uiterlijk 22 oktober 2026 verwacht" in body
         question_answer(actor=purchaser, question=offer.questions.get(), answer="Ja, die telt.",
                         now=ams(2026, 10, 23, 9, 0))
-        body = text(page(member_client, reverse("offers:detail", args=[offer.pk])))
+        body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
     assert "Beantwoord te laat beantwoord" in body
     assert "Ja, die telt." in body
 
@@ -359,11 +353,11 @@ def test_question_shows_due_date_then_late_flag_then_answer(member_client, offer
 def test_detail_query_count_does_not_grow_with_questions_and_follow_requests(member_client, signed_offer, member,
                                                                              signatory, market):
     url = reverse("offers:detail", args=[signed_offer.pk])
-    page(member_client, url)  # the first visit also records the opening
+    page_html(member_client, url)  # the first visit also records the opening
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            page(member_client, url)
+            page_html(member_client, url)
         return len(queries)
 
     few = count()
@@ -381,11 +375,11 @@ def test_detail_query_count_does_not_grow_with_questions_and_follow_requests(mem
 def test_detail_of_an_open_offer_has_a_fixed_query_count(member_client, offer, member, contract_2026):
     offer_choose_modules(actor=member, offer=offer, modules=CHOICE)
     url = reverse("offers:detail", args=[offer.pk])
-    page(member_client, url)
+    page_html(member_client, url)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            page(member_client, url)
+            page_html(member_client, url)
         return len(queries)
 
     few = count()
@@ -399,7 +393,7 @@ def test_detail_of_an_open_offer_has_a_fixed_query_count(member_client, offer, m
 
 # --- Signing --------------------------------------------------------------------------------------------
 def _sign_form(client, offer) -> dict:
-    content = page(client, reverse("offers:sign", args=[offer.pk]))
+    content = page_html(client, reverse("offers:sign", args=[offer.pk]))
     digest = re.search(r'name="digest" value="([0-9a-f]{64})"', content).group(1)
     return {"digest": digest, "confirm": "on"}
 
@@ -407,7 +401,7 @@ def _sign_form(client, offer) -> dict:
 @time_machine.travel(IN_WINDOW, tick=False)
 def test_signatory_signs_with_a_valid_code_and_sees_the_hash(signatory_client, signatory, offer):
     offer_choose_modules(actor=signatory, offer=offer, modules=CHOICE)
-    content = page(signatory_client, reverse("offers:sign", args=[offer.pk]))
+    content = page_html(signatory_client, reverse("offers:sign", args=[offer.pk]))
     body = text(content)
     assert "Dit ondertekent u" in body
     assert "POH-GGZ € 3.900,00 per uur per week, per jaar 15,8 € 61.620,00" in body
@@ -427,7 +421,7 @@ def test_signatory_signs_with_a_valid_code_and_sees_the_hash(signatory_client, s
     assert reverse("offers:print", args=[offer.pk]) in response.content.decode()
     # The session is now verified; the print view shows the same hash, without the portal's navigation.
     assert signatory_client.session[DEVICE_ID_SESSION_KEY]
-    printable = page(signatory_client, reverse("offers:print", args=[offer.pk]))
+    printable = page_html(signatory_client, reverse("offers:print", args=[offer.pk]))
     assert signature.content_hash in printable and "portal-nav" not in printable
     # The print rules are a stylesheet of their own (no inline <style> under the Content-Security-Policy).
     assert '<link rel="stylesheet" href="/static/css/print.css">' in printable
@@ -486,7 +480,7 @@ def test_a_verified_session_signs_without_a_new_code(signatory_client, signatory
     session = signatory_client.session
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=signatory).persistent_id
     session.save()
-    content = page(signatory_client, reverse("offers:sign", args=[offer.pk]))
+    content = page_html(signatory_client, reverse("offers:sign", args=[offer.pk]))
     assert 'name="token"' not in content
     data = _sign_form(signatory_client, offer)
     response = signatory_client.post(reverse("offers:sign", args=[offer.pk]), data)
@@ -519,7 +513,7 @@ def test_forgetting_the_tick_does_not_sign(signatory_client, signatory, offer):
 def test_non_signatory_sees_who_can_sign_and_notifies_them_once(member_client, signatory, offer):
     signatory.full_name = "Dr. Tekenbevoegd"
     signatory.save()
-    content = page(member_client, reverse("offers:sign", args=[offer.pk]))
+    content = page_html(member_client, reverse("offers:sign", args=[offer.pk]))
     body = text(content)
     assert ("Alleen een tekenbevoegde van uw organisatie kan dit contract ondertekenen, uiterlijk 7 november 2026"
             in body)
@@ -545,7 +539,7 @@ def test_non_signatory_sees_who_can_sign_and_notifies_them_once(member_client, s
 ])
 def test_outside_the_window_there_is_a_message_and_no_signature(signatory_client, signatory, offer, moment, message):
     with time_machine.travel(moment, tick=False):
-        content = page(signatory_client, reverse("offers:sign", args=[offer.pk]))
+        content = page_html(signatory_client, reverse("offers:sign", args=[offer.pk]))
         assert message in text(content)
         assert 'name="confirm"' not in content
         response = signatory_client.post(reverse("offers:sign", args=[offer.pk]), {
@@ -577,7 +571,7 @@ def test_only_a_signatory_refuses_and_only_after_confirming(client, member, sign
     assert response.status_code == 302
     offer.refresh_from_db()
     assert (offer.status, offer.refusal_reason) == (Offer.Status.REFUSED, "Tarieven te laag.")
-    body = text(page(client, reverse("offers:detail", args=[offer.pk])))
+    body = text(page_html(client, reverse("offers:detail", args=[offer.pk])))
     assert "Dit aanbod is op 15 oktober 2026 geweigerd. Reden: Tarieven te laag." in body
 
 
@@ -586,7 +580,7 @@ def test_only_a_signatory_refuses_and_only_after_confirming(client, member, sign
 def test_follow_screen_offers_the_contract_to_each_chosen_insurer(member_client, signed_offer, market):
     third = InsurerFactory(name="Derde Verzekeraar")
     InsurerFactory(name="Vierde Verzekeraar")
-    content = page(member_client, reverse("offers:follow", args=[signed_offer.pk]))
+    content = page_html(member_client, reverse("offers:follow", args=[signed_offer.pk]))
     body = text(content)
     assert "Verre Verzekeraar — 40% marktaandeel" in body
     assert "Derde Verzekeraar — marktaandeel onbekend" in body
@@ -602,7 +596,7 @@ def test_follow_screen_offers_the_contract_to_each_chosen_insurer(member_client,
     assert "Derde Verzekeraar Wacht op besluit besluit uiterlijk 31 december 2026" in body
 
     # Already asked: shown as such, and asking again creates nothing.
-    content = page(member_client, reverse("offers:follow", args=[signed_offer.pk]))
+    content = page_html(member_client, reverse("offers:follow", args=[signed_offer.pk]))
     assert f'name="insurers" value="{third.pk}"' not in content
     member_client.post(reverse("offers:follow", args=[signed_offer.pk]), {"insurers": [third.pk]})
     assert FollowRequest.objects.filter(offer=signed_offer).count() == 2
@@ -634,7 +628,7 @@ def test_decisions_on_follow_requests_show_on_the_offer(client, member, signed_o
     follow_request_decide(actor=other_purchaser, follow_request=request, decision="partial",
                           not_followed=["kwaliteit"], explanation="Wij kopen kwaliteit anders in.",
                           now=ams(2026, 12, 10, 9, 0))
-    body = text(page(client, reverse("offers:detail", args=[signed_offer.pk])))
+    body = text(page_html(client, reverse("offers:detail", args=[signed_offer.pk])))
     assert "Verre Verzekeraar Gedeeltelijk gevolgd besloten op 10 december 2026" in body
     assert "Niet gevolgd: Kwaliteit (NHG-accreditatie)" in body
     assert "Toelichting: Wij kopen kwaliteit anders in." in body

@@ -45,6 +45,7 @@ from demo.organisations import demo_practice_agb_codes, practice_agb_code
 from insurers.models import Insurer, PolicyVersion
 from providers.models import Practice
 from providers.selectors import practices_with_preferent
+from tests.helpers import page_html_as
 
 PRACTICES = 300
 
@@ -113,13 +114,6 @@ def first_logins() -> dict[str, dict]:
     for row in json.loads(out.getvalue()):
         first.setdefault(row["role"], row)
     return first
-
-
-def page(client, email: str, url: str) -> str:
-    client.force_login(User.objects.get(email=email))
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def demo_offer(n: int, year: int) -> Offer:
@@ -263,9 +257,9 @@ class TestFirstDecember:
         assert row["email"] == "inkoper@zilverenkruis.demo"
         assert "3 volgverzoeken wachten op uw besluit" in row["todo"]
         assert "1 vraag is niet binnen 5 werkdagen beantwoord" in row["todo"]
-        home = page(client, row["email"], "/")
+        home = page_html_as(client, User.objects.get(email=row["email"]), "/")
         assert "Wat wacht op u" in home and "3 volgverzoeken wachten op uw besluit" in home
-        html = page(client, row["email"], reverse("purchasing:inbox"))
+        html = page_html_as(client, User.objects.get(email=row["email"]), reverse("purchasing:inbox"))
         assert html.count(">Volgverzoek</td>") >= 2
         assert "portal-row--overdue" in html
         assert "Huisartsengroep De Vaart" in html  # demo practice 2 offered its VGZ contract
@@ -301,10 +295,10 @@ class TestFirstDecember:
         assert row["email"] == "tekenbevoegde@praktijk1.demo"
         assert "aanbieden aan andere verzekeraars (nog 6)" in row["todo"]
         offer = demo_offer(1, 2027)
-        home = page(client, row["email"], "/")
+        home = page_html_as(client, User.objects.get(email=row["email"]), "/")
         assert "Ondertekend contract van Zilveren Kruis aanbieden aan andere verzekeraars (nog 6)" in home
         assert f'href="{reverse("offers:follow", args=[offer.pk])}"' in home
-        html = page(client, row["email"], reverse("offers:list"))
+        html = page_html_as(client, User.objects.get(email=row["email"]), reverse("offers:list"))
         assert "Uw contracten voor 2027" in html
         assert reverse("offers:follow", args=[offer.pk]) in html
         follow = client.get(reverse("offers:follow", args=[offer.pk])).content.decode()
@@ -317,7 +311,8 @@ class TestFirstDecember:
         assert row["email"] == "medewerker@praktijk1.demo"
         assert "U wacht op antwoord op 1 vraag" in row["todo"]
         question = Question.objects.get(asked_by__email=row["email"], answered_at__isnull=True)
-        html = page(client, row["email"], reverse("offers:detail", args=[question.offer_id]))
+        html = page_html_as(client, User.objects.get(email=row["email"]),
+                            reverse("offers:detail", args=[question.offer_id]))
         assert question.text in html and "antwoord was uiterlijk" in html  # past its clock
 
     def test_nza_has_the_years_tariffs_and_none_due_yet(self, client):
@@ -325,14 +320,15 @@ class TestFirstDecember:
         assert row["todo"] == ""
         assert NzaMaxTariff.objects.filter(year=2027).count() == 4
         assert not NzaMaxTariff.objects.filter(year=2028).exists()
-        html = page(client, row["email"], reverse("purchasing:nza_tariffs") + "?year=2028")
+        html = page_html_as(client, User.objects.get(email=row["email"]),
+                            reverse("purchasing:nza_tariffs") + "?year=2028")
         assert "1 juli 2027" in html
 
     def test_every_role_has_a_first_login_who_sees_its_home_page(self, client):
         first = first_logins()
         assert set(first) == set(Role.values)
         for row in first.values():
-            assert page(client, row["email"], "/")
+            assert page_html_as(client, User.objects.get(email=row["email"]), "/")
 
     def test_seeding_again_writes_nothing(self):
         before_counts, before = counts(), snapshot()
@@ -399,13 +395,14 @@ class TestFifteenthOfMay:
         row = first_logins()[Role.INSURER_PURCHASER]
         assert row["email"] == "inkoper@zilverenkruis.demo"
         assert "Concept-standaardcontract 2028 afmaken en publiceren, uiterlijk 15 september 2027" in row["todo"]
-        html = page(client, row["email"], reverse("purchasing:dashboard") + "?year=2028")
+        html = page_html_as(client, User.objects.get(email=row["email"]),
+                            reverse("purchasing:dashboard") + "?year=2028")
         assert "Standaardcontract huisartsenzorg Zilveren Kruis 2028" in html and "Concept" in html
 
     def test_nza_analyst_has_the_2028_tariffs_to_set(self, client):
         row = first_logins()[Role.NZA_ANALYST]
         assert row["todo"] == "4 NZa-maximumtarieven 2028 vaststellen, uiterlijk 1 juli 2027"
-        html = page(client, row["email"], reverse("purchasing:nza_tariffs"))
+        html = page_html_as(client, User.objects.get(email=row["email"]), reverse("purchasing:nza_tariffs"))
         assert "2028" in html and "1 juli 2027" in html
 
     def test_first_member_waits_for_an_answer_about_the_contract_in_force(self):
@@ -456,7 +453,7 @@ class TestFifteenthOfOctober:
         assert row["todo"] == "Contract van Zilveren Kruis ondertekenen, uiterlijk 7 november 2027"
         offer = demo_offer(1, 2028)
         assert offer.status == Offer.Status.OPEN and offer.choices.exists()  # the member chose in September
-        html = page(client, row["email"], reverse("offers:sign", args=[offer.pk]))
+        html = page_html_as(client, User.objects.get(email=row["email"]), reverse("offers:sign", args=[offer.pk]))
         assert "Dit ondertekent u" in html
         signature = offer_sign(actor=User.objects.get(email=row["email"]), offer=offer, now=OCT_15,
                                two_factor_verified=True)
