@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, User
@@ -112,3 +113,15 @@ def make_member(role: str, organisation=None, **user_kwargs) -> User:
 
 def enrol_totp(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def code_for(device: TOTPDevice) -> str:
+    """The device's code at this moment."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def wrong_code_for(device: TOTPDevice) -> str:
+    """A code the device refuses now: it accepts the previous, current and next step, so none of those."""
+    valid = {totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=d)
+             for d in range(-device.tolerance, device.tolerance + 1)}
+    return next(f"{c:06d}" for c in range(1_000_000) if c not in valid)

@@ -6,15 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.drainage import GENERATOR_STATS
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, Notification, Role
 from accounts.services import notify_users
 from core.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, CareGroupFactory, enrol_totp, make_member
+from tests.factories import DEFAULT_PASSWORD, CareGroupFactory, code_for, enrol_totp, make_member, wrong_code_for
 
 
 def client_for(user) -> APIClient:
@@ -165,15 +163,6 @@ NOW = datetime(2026, 10, 15, 8, 0, tzinfo=UTC)
 
 def request_token(email: str, password: str = DEFAULT_PASSWORD, **extra):
     return APIClient().post("/api/v1/auth/token/", {"email": email, "password": password, **extra}, format="json")
-
-
-def code_for(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key):06d}"
-
-
-def wrong_code_for(device: TOTPDevice) -> str:
-    valid = {totp(device.bin_key, drift=d) for d in (-1, 0, 1)}
-    return next(f"{c:06d}" for c in range(1_000_000) if c not in valid)
 
 
 def test_token_for_email_and_password(practice_user, practice):

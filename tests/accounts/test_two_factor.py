@@ -8,25 +8,14 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from core.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, enrol_totp, make_member
+from tests.factories import DEFAULT_PASSWORD, code_for, enrol_totp, make_member, wrong_code_for
 
 WRONG_CODE_ERROR = "Deze code klopt niet"
 NOW = datetime(2026, 10, 15, 8, 0, tzinfo=UTC)
-
-
-def code_for(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key):06d}"
-
-
-def wrong_code_for(device: TOTPDevice) -> str:
-    # The device accepts the previous, current and next step; a code that is none of those is wrong.
-    valid = {totp(device.bin_key, drift=d) for d in (-1, 0, 1)}
-    return next(f"{c:06d}" for c in range(1_000_000) if c not in valid)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
@@ -30,6 +29,7 @@ from tests.factories import (
     CareGroupFactory,
     InsurerFactory,
     PracticeFactory,
+    code_for,
     enrol_totp,
     make_member,
 )
@@ -53,7 +53,7 @@ def verified_client_for(user) -> APIClient:
 def token_client_for(user, *, otp: bool) -> APIClient:
     data = {"email": user.email, "password": DEFAULT_PASSWORD}
     if otp:
-        data["otp"] = f"{totp(TOTPDevice.objects.get(user=user, confirmed=True).bin_key):06d}"
+        data["otp"] = code_for(TOTPDevice.objects.get(user=user, confirmed=True))
     response = APIClient().post("/api/v1/auth/token/", data, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["two_factor"] is otp

@@ -20,7 +20,6 @@ import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Notification, Role
@@ -28,7 +27,7 @@ from accounts.tasks import send_due_notification_emails_task
 from config.celery import app as celery_app
 from contracting.models import Question, Signature
 from tests.contracting.conftest import IN_WINDOW
-from tests.factories import make_member
+from tests.factories import code_for, make_member
 
 
 def free_port() -> int:
@@ -138,8 +137,7 @@ def member(practice_3100):
 def _sign_form(client, offer, signatory) -> dict:
     content = client.get(reverse("offers:sign", args=[offer.pk])).content.decode()
     digest = re.search(r'name="digest" value="([0-9a-f]{64})"', content).group(1)
-    device = TOTPDevice.objects.get(user=signatory)
-    return {"digest": digest, "confirm": "on", "token": f"{totp(device.bin_key):06d}"}
+    return {"digest": digest, "confirm": "on", "token": code_for(TOTPDevice.objects.get(user=signatory))}
 
 
 @pytest.mark.django_db(transaction=True)

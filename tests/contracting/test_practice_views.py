@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Notification, Role
@@ -35,19 +34,10 @@ from contracting.services import (
 )
 from core.models import AuditEvent
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
-from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, make_member
+from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, code_for, make_member, wrong_code_for
 from tests.helpers import page_html, text
 
 BEFORE_WINDOW = ams(2026, 9, 20, 10, 0)
-
-
-def code_for(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key):06d}"
-
-
-def wrong_code_for(device: TOTPDevice) -> str:
-    valid = {totp(device.bin_key, drift=d) for d in (-1, 0, 1)}
-    return next(f"{c:06d}" for c in range(1_000_000) if c not in valid)
 
 
 def module_row(content: str, code: str) -> str:

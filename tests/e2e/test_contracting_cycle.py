@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
@@ -17,17 +16,13 @@ from contracting.models import FollowRequest, Module, Offer, Signature
 from contracting.services import contract_year_ensure, milestones_sweep, nza_tariff_set
 from insurers.models import PolicyVersion
 from tests.e2e.conftest import login
-from tests.factories import DEFAULT_PASSWORD, InsurerFactory, MarketShareFactory, PracticeFactory, make_member
+from tests.factories import DEFAULT_PASSWORD, InsurerFactory, MarketShareFactory, PracticeFactory, code_for, make_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def ams(*args):
     return datetime(*args, tzinfo=AMSTERDAM)
-
-
-def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 @pytest.fixture
@@ -106,7 +101,7 @@ def test_policy_contract_sign_follow_register(browser, live_server, settings, wo
         clock.move_to(ams(2026, 10, 15, 10, 0))
         page = new_page()
         login(page, "tekenbevoegde@delinde.example", DEFAULT_PASSWORD)
-        page.fill("input[name=token]", current_code(world["device"]))
+        page.fill("input[name=token]", code_for(world["device"]))
         page.get_by_role("button", name="Code controleren").click()
         page.wait_for_load_state()
         page.goto("/contracten/")
