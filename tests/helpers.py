@@ -5,6 +5,8 @@ lock. Factories (and the TOTP codes of a device) live in tests/factories.py."""
 import html as htmllib
 import re
 
+from rest_framework.test import APIClient
+
 # Tags inside a line of text: dropped without a space, so "<strong>12</strong>,50" reads "12,50".
 INLINE_TAGS = ("strong", "span", "time", "a", "em", "data", "code", "abbr")
 _INLINE = re.compile(rf"</?(?:{'|'.join(INLINE_TAGS)})\b[^>]*>")
@@ -34,3 +36,21 @@ def page_html_as(client, user, url: str, status: int = 200, **params) -> str:
     """`page_html` with `user` logged in on `client`."""
     client.force_login(user)
     return page_html(client, url, status, **params)
+
+
+# --- API ---------------------------------------------------------------------------------------------------
+def client_for(user=None) -> APIClient:
+    """A client with a session of `user` (anonymous for None); also fine for HTML pages."""
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """The API's error body: this status, this code and a message; returns the body."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code, body
+    assert isinstance(body["detail"], str) and body["detail"]
+    return body

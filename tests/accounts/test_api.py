@@ -13,20 +13,7 @@ from accounts.models import ApiToken, Notification, Role
 from accounts.services import notify_users
 from core.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD, CareGroupFactory, code_for, enrol_totp, make_member, wrong_code_for
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def assert_error(response, status: int, code: str) -> None:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-
+from tests.helpers import assert_error, client_for
 
 # --- Anonymous and broken credentials, on every endpoint -------------------------------------------------
 ENDPOINTS = [

@@ -3,22 +3,16 @@
 from datetime import UTC, datetime
 
 import pytest
-from rest_framework.test import APIClient
 
 from contracting.calendar import MilestoneKind
 from contracting.models import ContractYear
 from contracting.services import contract_year_ensure, milestones_sweep
+from tests.helpers import client_for
 
 
 @pytest.fixture
 def year_2027(db):
     return contract_year_ensure(actor=None, year=2027)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def milestone(body: dict, kind: str) -> dict:

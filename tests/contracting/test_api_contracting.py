@@ -33,12 +33,7 @@ from tests.factories import (
     enrol_totp,
     make_member,
 )
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
+from tests.helpers import assert_error, client_for
 
 
 def verified_client_for(user) -> APIClient:
@@ -60,14 +55,6 @@ def token_client_for(user, *, otp: bool) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["code"] == code, body
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def ids(response) -> set[int]:

@@ -9,7 +9,6 @@ import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts.models import Notification
 from contracting.calendar import AMSTERDAM, FOLLOW_DECISION_CLOCK, QUESTION_ANSWER_CLOCK, MilestoneKind
@@ -38,7 +37,7 @@ from contracting.services import (
 from core.models import AuditEvent
 from insurers.models import Insurer
 from tests.factories import InsurerFactory
-from tests.helpers import text
+from tests.helpers import client_for, text
 
 
 def ams(*args) -> datetime:
@@ -124,8 +123,7 @@ def test_one_due_moment_on_every_page_the_api_and_the_notice(client, offer, sign
     notice = Notification.objects.get(user=purchaser, key=f"question:{question.pk}")
     assert notice.body.endswith("Antwoord uiterlijk 28 december 2026.")
 
-    api = APIClient()
-    api.force_login(signatory)
+    api = client_for(signatory)
     [row] = api.get(f"/api/v1/offers/{offer.pk}/questions/").json()
     assert row["due_at"] == "2026-12-28T23:00:00Z"
 
@@ -248,8 +246,7 @@ def test_a_follow_deadline_moves_with_its_milestone(admin_client, admin_user, fo
     decided.refresh_from_db()
     assert decided.due_at == ams(2027, 1, 1, 0, 0)  # a decided request keeps its deadline
 
-    api = APIClient()
-    api.force_login(other_purchaser)
+    api = client_for(other_purchaser)
     row = api.get(f"/api/v1/follow-requests/{follow_request.pk}/").json()
     assert row["due_at"] == "2027-01-08T23:00:00Z"
     with time_machine.travel(ams(2026, 12, 2, 10, 0), tick=False):

@@ -10,6 +10,7 @@ from contracting.services import (
 from core.errors import ConflictError, PortalError
 from tests.contracting.conftest import IN_WINDOW, ams
 from tests.factories import InsurerFactory
+from tests.helpers import client_for
 
 
 def test_one_action_offers_the_signed_contract_to_each_other_insurer(signed_offer, signatory, market):
@@ -101,11 +102,9 @@ def test_no_follow_request_once_the_follow_decisions_are_due(signed_offer, signa
 
     import time_machine
     from django.urls import reverse
-    from rest_framework.test import APIClient
 
     with time_machine.travel(ams(2027, 1, 2, 10, 0), tick=False):
-        api = APIClient()
-        api.force_login(signatory)
+        api = client_for(signatory)
         response = api.post("/api/v1/follow-requests/", {"offer": signed_offer.pk, "insurers": [market["other"].pk]},
                             format="json")
         assert (response.status_code, response.json()["code"]) == (409, "follow_window_closed")

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts.models import Notification, Role
 from contracting.models import FollowRequest, Offer, Question, StandardContract
@@ -36,7 +35,7 @@ from tests.factories import (
     enrol_totp,
     make_member,
 )
-from tests.helpers import page_html_as, text
+from tests.helpers import client_for, page_html_as, text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXPLANATION = "Wij kopen kwaliteit anders in."
@@ -64,8 +63,7 @@ def test_the_insurer_of_the_signed_offer_sees_no_other_insurers_decisions(client
     assert "Niet gevolgd:" not in body
     assert "Verre Verzekeraar" not in body
     # The API agrees: the follow request is not found for this purchaser.
-    api = APIClient()
-    api.force_login(purchaser)
+    api = client_for(purchaser)
     assert api.get(f"/api/v1/follow-requests/{decided.pk}/").status_code == 404
 
 
@@ -110,8 +108,7 @@ def estimate_total(content: str) -> Decimal:
 def test_an_unsigned_choice_is_shown_to_the_holder_alone(client, offer, signatory, purchaser, kind):
     offer_choose_modules(actor=signatory, offer=offer, modules=CHOICE)
     viewer = _viewer(kind, purchaser)
-    api = APIClient()
-    api.force_login(viewer)
+    api = client_for(viewer)
     assert api.get(f"/api/v1/offers/{offer.pk}/").json()["chosen_modules"] == []
     content = page_html_as(client, viewer, reverse("offers:detail", args=[offer.pk]))
     assert estimate_total(content) == MANDATORY_ONLY

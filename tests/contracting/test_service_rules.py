@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts.models import Notification, Role
 from contracting.models import FollowRequest, Offer, Question, StandardContract
@@ -27,6 +26,7 @@ from core.errors import ConflictError, Forbidden
 from core.models import AuditEvent
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import PracticeFactory, make_member
+from tests.helpers import client_for
 
 AFTER_CLOSE = ams(2026, 11, 8, 0, 0)
 
@@ -40,12 +40,6 @@ def member(practice_3100):
 @pytest.fixture
 def stranger(market):
     return make_member(Role.PRACTICE_MEMBER, PracticeFactory(region=market["region"]))
-
-
-def api_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 # --- Who may act ----------------------------------------------------------------------------------------
@@ -130,7 +124,7 @@ def test_after_signing_closes_an_offer_can_no_longer_be_changed_or_refused(offer
 
 def test_the_api_refuses_a_late_refusal_too(offer, signatory):
     with time_machine.travel(AFTER_CLOSE, tick=False):
-        response = api_client(signatory).post(f"/api/v1/offers/{offer.pk}/refuse/", {"reason": "x"}, format="json")
+        response = client_for(signatory).post(f"/api/v1/offers/{offer.pk}/refuse/", {"reason": "x"}, format="json")
     assert (response.status_code, response.json()["code"]) == (409, "signing_window_closed")
 
 
@@ -154,7 +148,7 @@ def test_asking_the_same_question_twice_gives_one_question_and_one_notice(offer,
 @time_machine.travel(IN_WINDOW, tick=False)
 @pytest.mark.parametrize("hours", ["NaN", "Infinity", "-1", "zeven"])
 def test_hours_that_are_no_number_get_a_field_error_on_both_paths(client, offer, member, hours):
-    response = api_client(member).post(f"/api/v1/offers/{offer.pk}/choose/",
+    response = client_for(member).post(f"/api/v1/offers/{offer.pk}/choose/",
                                        {"modules": [{"module": "poh-ggz", "hours": hours}]}, format="json")
     assert response.status_code == 400
     assert response.json()["fields"]["modules"]["poh-ggz"] == ["Vul het aantal uren per week in voor POH-GGZ."]

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import (
@@ -14,13 +13,7 @@ from tests.factories import (
     RegionFactory,
     make_member,
 )
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
+from tests.helpers import client_for
 
 
 def ids(response) -> set[int]:
