@@ -4,7 +4,11 @@ lock. Factories (and the TOTP codes of a device) live in tests/factories.py."""
 
 import html as htmllib
 import re
+import socket
+import threading
+from collections.abc import Callable
 
+from django.db import connections
 from rest_framework.test import APIClient
 
 # Tags inside a line of text: dropped without a space, so "<strong>12</strong>,50" reads "12,50".
@@ -54,3 +58,37 @@ def assert_error(response, status: int, code: str) -> dict:
     assert body["code"] == code, body
     assert isinstance(body["detail"], str) and body["detail"]
     return body
+
+
+# --- Servers and threads -----------------------------------------------------------------------------------
+def free_port() -> int:
+    """A loopback TCP port nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_in_threads(*targets: Callable[[], object], timeout: float = 120) -> list[Exception]:
+    """Run each target in its own thread (each with its own database connection, closed at the end) and wait
+    for all of them; returns what they raised. A test that needs them to start together passes targets that
+    wait on a threading.Barrier."""
+    errors: list[Exception] = []
+
+    def wrap(target):
+        def run():
+            try:
+                target()
+            except Exception as exc:  # surfaced to the caller
+                errors.append(exc)
+            finally:
+                connections.close_all()
+        return run
+
+    threads = [threading.Thread(target=wrap(t)) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    assert not any(t.is_alive() for t in threads), f"a thread was still running after {timeout} s"
+    return errors
+

@@ -12,7 +12,7 @@ from email.policy import default as email_policy
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.models import MAIL_STATUS_CONDITIONS, MailStatus, Notification, Role
 from accounts.selectors import notifications_mail_due
@@ -24,17 +24,12 @@ from accounts.services import (
     notify_users,
 )
 from tests.factories import PracticeFactory, make_member
+from tests.helpers import free_port, run_in_threads
 
 pytestmark = pytest.mark.django_db
 
 T = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 BASE = "https://portaal.example"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:
@@ -311,24 +306,15 @@ def test_two_sweeps_at_once_send_each_mail_once(smtp_port):
     notify(users)
     inbox = GatedInbox()
     server = smtp_server(smtp_port, inbox)
-    results, errors = [], []
+    results = []
     start = threading.Barrier(2)
 
     def run():
-        try:
-            start.wait()
-            results.append(notifications_email_due(now=datetime.now(UTC), base_url=BASE))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        start.wait()
+        results.append(notifications_email_due(now=datetime.now(UTC), base_url=BASE))
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(120)
+        errors = run_in_threads(run, run)
     finally:
         server.stop()
     assert errors == []

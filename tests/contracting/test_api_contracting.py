@@ -3,6 +3,7 @@ the signing window at both ends, two-factor for tokens and sessions, caps, concu
 
 import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
 import time_machine
@@ -33,7 +34,7 @@ from tests.factories import (
     enrol_totp,
     make_member,
 )
-from tests.helpers import assert_error, client_for
+from tests.helpers import assert_error, client_for, run_in_threads
 
 
 def verified_client_for(user) -> APIClient:
@@ -350,19 +351,12 @@ def test_two_simultaneous_sign_requests_sign_once(request):
     statuses = []
 
     def post(client):
-        try:
-            barrier.wait()
-            response = sign(client, offer)
-            statuses.append((response.status_code, response.json().get("code")))
-        finally:
-            connection.close()
+        barrier.wait()
+        response = sign(client, offer)
+        statuses.append((response.status_code, response.json().get("code")))
 
     with time_machine.travel(IN_WINDOW, tick=False):
-        threads = [threading.Thread(target=post, args=(c,)) for c in clients]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        assert run_in_threads(*(partial(post, c) for c in clients)) == []
     assert sorted(statuses, key=lambda s: s[0]) == [(200, None), (409, "already_signed")]
     assert Signature.objects.filter(offer=offer).count() == 1
 

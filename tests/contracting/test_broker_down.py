@@ -28,12 +28,7 @@ from config.celery import app as celery_app
 from contracting.models import Question, Signature
 from tests.contracting.conftest import IN_WINDOW
 from tests.factories import code_for, make_member
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.helpers import free_port
 
 
 class RedisServer:

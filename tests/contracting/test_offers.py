@@ -2,7 +2,6 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from accounts.models import Role
 from contracting.calendar import MilestoneKind
@@ -21,6 +20,7 @@ from core.errors import ConflictError, PortalError
 from core.models import AuditEvent
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams
 from tests.factories import make_member
+from tests.helpers import run_in_threads
 
 
 def test_poh_ggz_cap_follows_registered_patients(offer, signatory):
@@ -185,19 +185,13 @@ def test_two_concurrent_sign_requests_give_exactly_one_signature(request):
     outcomes = []
 
     def sign():
+        barrier.wait()
         try:
-            barrier.wait()
             offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
             outcomes.append("signed")
         except ConflictError as exc:
             outcomes.append(exc.code)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=sign) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    assert run_in_threads(sign, sign) == []
     assert sorted(outcomes) == ["already_signed", "signed"]
     assert Signature.objects.filter(offer=offer).count() == 1

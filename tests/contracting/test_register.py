@@ -5,6 +5,7 @@ changes to a practice do not rewrite it, later follow decisions add to it."""
 import csv
 import io
 import threading
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -25,6 +26,7 @@ from contracting.services import (
 from providers.services import practice_update
 from tests.contracting.conftest import IN_WINDOW, ams
 from tests.factories import PracticeFactory, make_member
+from tests.helpers import run_in_threads
 
 PUBLISHED_AT = ams(2026, 11, 19, 0, 0)
 
@@ -279,18 +281,11 @@ def test_two_follow_decisions_at_once_both_count(request):
     barrier = threading.Barrier(2)
 
     def decide(follow_request):
-        try:
-            barrier.wait()
-            follow_request_decide(actor=other_purchaser, follow_request=follow_request, decision="followed",
-                                  now=ams(2026, 12, 14, 10, 0))
-        finally:
-            connection.close()
+        barrier.wait()
+        follow_request_decide(actor=other_purchaser, follow_request=follow_request, decision="followed",
+                              now=ams(2026, 12, 14, 10, 0))
 
-    threads = [threading.Thread(target=decide, args=(r,)) for r in requests]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    assert run_in_threads(*(partial(decide, r) for r in requests)) == []
     assert RegisterEntry.objects.filter(insurer=market["other"], via="volgcontract").count() == 2
     assert RegisterPublication.objects.get(insurer=market["other"], year=2027).entry_count == 2
 

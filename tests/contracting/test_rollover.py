@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Role
@@ -16,7 +16,7 @@ from contracting.models import ContractYear, EffectRun, Milestone
 from contracting.services import contract_year_ensure, deadlines_sweep, milestone_reschedule
 from core.models import AuditEvent
 from tests.factories import CareGroupFactory, InsurerFactory, OverlegTeamFactory, PracticeFactory, make_member
-from tests.helpers import text
+from tests.helpers import run_in_threads, text
 
 
 def ams(*args) -> datetime:
@@ -106,27 +106,6 @@ def test_an_administrator_can_still_move_the_new_years_dates(year2027, admin_use
     assert policy.due_at == ams(2027, 4, 16, 0, 0)
 
 
-def _run_in_threads(*targets):
-    errors = []
-
-    def wrap(target):
-        def run():
-            try:
-                target()
-            except Exception as exc:  # surfaced below
-                errors.append(exc)
-            finally:
-                connection.close()
-        return run
-
-    threads = [threading.Thread(target=wrap(t)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_create_the_next_year_once():
     contract_year_ensure(actor=None, year=2027)
@@ -138,7 +117,7 @@ def test_two_sweeps_at_once_create_the_next_year_once():
         barrier.wait()
         runs.append(deadlines_sweep(now=now))
 
-    assert _run_in_threads(sweep, sweep) == []
+    assert run_in_threads(sweep, sweep) == []
     assert ContractYear.objects.filter(year=2028).count() == 1
     assert_whole_calendar(2028)
     assert created_events(2028).count() == 1
@@ -164,7 +143,7 @@ def test_a_sweep_running_into_an_uncommitted_new_year_waits_and_creates_nothing(
         inserted.wait(30)
         runs.append(deadlines_sweep(now=now))
 
-    assert _run_in_threads(first, second) == []
+    assert run_in_threads(first, second) == []
     assert ContractYear.objects.filter(year=2028).count() == 1
     assert_whole_calendar(2028)
     assert created_events(2028).count() == 1

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 
 from accounts.models import Notification, Role
 from contracting.calendar import AMSTERDAM, MilestoneKind, Phase
@@ -14,6 +13,7 @@ from contracting.services import contract_year_ensure, milestone_reschedule, mil
 from core.errors import ConflictError
 from core.models import AuditEvent
 from tests.factories import PracticeFactory, make_member
+from tests.helpers import run_in_threads
 
 
 def ams(*args) -> datetime:
@@ -186,24 +186,13 @@ def test_two_concurrent_sweeps_apply_each_effect_once(slow_effect):
     make_member(Role.PRACTICE_SIGNATORY, PracticeFactory())
     now = ams(2026, 11, 9, 12, 0)
     barrier = threading.Barrier(2)
-    runs, errors = [], []
+    runs = []
 
     def sweep():
-        try:
-            barrier.wait()
-            runs.append(milestones_sweep(now=now))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
+        barrier.wait()
+        runs.append(milestones_sweep(now=now))
 
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-
-    assert errors == []
+    assert run_in_threads(sweep, sweep) == []
     due = Milestone.objects.filter(contract_year=year, due_at__lte=now).count()
     applied_by = [d["milestone"] for run in runs if run for d in run.details]
     assert sorted(applied_by) == sorted(set(applied_by))  # no milestone applied by both sweeps
