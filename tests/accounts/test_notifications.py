@@ -22,14 +22,6 @@ pytestmark = pytest.mark.django_db
 T = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
-
-@pytest.fixture(autouse=True)
-def _back_to_dutch():
-    """A request through the test client leaves its language active in this thread; later tests expect Dutch."""
-    yield
-    translation.deactivate()
-
-
 def changelist_rows(content: str) -> list[dict[str, str]]:
     """The admin change list's rows, each as {column name: the cell's text}."""
     rows = []

@@ -5,7 +5,7 @@ English UI (also the labels, dates and counts inside it); the e-mail goes out in
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Notification, Role
@@ -24,14 +24,6 @@ from tests.factories import make_member
 from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
-
-
-
-@pytest.fixture(autouse=True)
-def _back_to_dutch():
-    """A request through the test client leaves its language active in this thread; later tests expect Dutch."""
-    yield
-    translation.deactivate()
 
 
 def milestone_notice(f):
