@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 import redis
@@ -165,7 +166,10 @@ def test_with_redis_stopped_asking_and_signing_work_and_the_mail_goes_out_once_i
     assert mail.outbox == []
 
     own_redis.start()  # back, on the same port
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+    # The worker's sweep takes the current time, and the notices were written at IN_WINDOW: a minute later on
+    # a running clock, whatever the machine's date (time_machine moves the clock of the worker's thread too).
+    with time_machine.travel(IN_WINDOW + timedelta(minutes=1), tick=True), \
+            start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         first = send_due_notification_emails_task.delay().get(timeout=60)
         second = send_due_notification_emails_task.delay().get(timeout=60)
 
