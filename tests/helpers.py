@@ -6,9 +6,10 @@ import html as htmllib
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable
 
-from django.db import connections
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 # Tags inside a line of text: dropped without a space, so "<strong>12</strong>,50" reads "12,50".
@@ -92,3 +93,20 @@ def run_in_threads(*targets: Callable[[], object], timeout: float = 120) -> list
     assert not any(t.is_alive() for t in threads), f"a thread was still running after {timeout} s"
     return errors
 
+
+def wait_for_lock_waiter(timeout: float = 30) -> bool:
+    """Wait until another database session is queued behind a lock this thread's session holds (PostgreSQL
+    shows it with wait_event_type 'Lock', blocked by our pid). True once one is, False after `timeout`
+    seconds. Lets a test hold a lock until the race it is about has really started, instead of sleeping."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            # pg_stat_activity is read once per transaction unless the snapshot is cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                           "AND pg_backend_pid() = ANY(pg_blocking_pids(pid)))")
+            if cursor.fetchone()[0]:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)

@@ -2,7 +2,6 @@
 once, also after downtime and with two sweeps at once; added by an administrator; shown on the home page."""
 
 import threading
-import time
 from datetime import datetime
 
 import pytest
@@ -16,7 +15,7 @@ from contracting.models import ContractYear, EffectRun, Milestone
 from contracting.services import contract_year_ensure, deadlines_sweep, milestone_reschedule
 from core.models import AuditEvent
 from tests.factories import CareGroupFactory, InsurerFactory, OverlegTeamFactory, PracticeFactory, make_member
-from tests.helpers import run_in_threads, text
+from tests.helpers import run_in_threads, text, wait_for_lock_waiter
 
 
 def ams(*args) -> datetime:
@@ -126,8 +125,9 @@ def test_two_sweeps_at_once_create_the_next_year_once():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_sweep_running_into_an_uncommitted_new_year_waits_and_creates_nothing():
-    # The first creator holds its new year uncommitted for a moment; the sweep's INSERT of the same year
-    # must wait, hit the unique year and carry on with the committed row: no IntegrityError, one creation.
+    # The first creator holds its new year uncommitted until the sweep's INSERT of the same year waits on it;
+    # the sweep must then hit the unique year and carry on with the committed row: no IntegrityError, one
+    # creation.
     contract_year_ensure(actor=None, year=2027)
     now = ams(2026, 12, 1, 9, 0)
     inserted = threading.Event()
@@ -137,7 +137,7 @@ def test_a_sweep_running_into_an_uncommitted_new_year_waits_and_creates_nothing(
         with transaction.atomic():
             contract_year_ensure(actor=None, year=2028)
             inserted.set()
-            time.sleep(0.5)
+            assert wait_for_lock_waiter(), "the sweep never waited on the uncommitted year"
 
     def second():
         inserted.wait(30)

@@ -1,6 +1,6 @@
 import threading
-import time
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -13,7 +13,7 @@ from contracting.services import contract_year_ensure, milestone_reschedule, mil
 from core.errors import ConflictError
 from core.models import AuditEvent
 from tests.factories import PracticeFactory, make_member
-from tests.helpers import run_in_threads
+from tests.helpers import run_in_threads, wait_for_lock_waiter
 
 
 def ams(*args) -> datetime:
@@ -167,16 +167,19 @@ def test_admin_changes_a_date_through_the_service(year, admin_client, admin_user
 
 @pytest.fixture
 def slow_effect():
-    """An extra effect that holds its milestone for a moment, so that two sweeps really overlap."""
-    calls = []
+    """An extra effect that, the first time it runs, holds its milestone and the contract year (locked by the
+    sweep before its effects run) until the other sweep waits on that lock, so that two sweeps really overlap.
+    The other one always gets there: it skips the held milestone and locks the year for the next one."""
+    calls, overlapped = [], []
 
     @milestone_effect("test.slow", kinds={MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE})
     def _slow(*, milestone, effective_at, now):
+        if not calls:  # the year's lock serialises the calls
+            overlapped.append(wait_for_lock_waiter())
         calls.append(milestone.pk)
-        time.sleep(0.3)
         return {}
 
-    yield calls
+    yield SimpleNamespace(calls=calls, overlapped=overlapped)
     unregister_effect("test.slow")
 
 
@@ -197,7 +200,8 @@ def test_two_concurrent_sweeps_apply_each_effect_once(slow_effect):
     applied_by = [d["milestone"] for run in runs if run for d in run.details]
     assert sorted(applied_by) == sorted(set(applied_by))  # no milestone applied by both sweeps
     assert len(applied_by) == due
-    assert sorted(slow_effect) == sorted(set(slow_effect)) and len(slow_effect) == 2
+    assert slow_effect.overlapped == [True]  # the second sweep waited on the first one's lock
+    assert sorted(slow_effect.calls) == sorted(set(slow_effect.calls)) and len(slow_effect.calls) == 2
     assert EffectRun.objects.filter(effect="test.slow").count() == 2
     assert Notification.objects.filter(key__startswith="milestone:").values("key").distinct().count() == \
         Notification.objects.filter(key__startswith="milestone:").count()
