@@ -385,12 +385,12 @@ def test_inbox_shows_the_last_day_to_answer_and_the_days_left(client, purchaser,
     html = page_html_as(client, purchaser, reverse("purchasing:inbox"))
     row = text(re.findall(r'<tr class="utrecht-table__row[^"]*">(.*?)</tr>', html, flags=re.S)[1])
     # The days-left badge follows the date with no space in the markup (includes/deadline.html), hence " ?".
-    assert re.search(r"8 december 2026 ?nog 7 dagen", row), row
+    assert "8 december 2026 nog 7 dagen" in row, row
     assert "9 december" not in row and "00:00" not in row
     with time_machine.travel(ams(2026, 12, 10, 9, 0), tick=False):
         row = text(re.findall(r'<tr class="utrecht-table__row[^"]*">(.*?)</tr>',
                               page_html_as(client, purchaser, reverse("purchasing:inbox")), flags=re.S)[1])
-        assert re.search(r"8 december 2026 ?2 dagen te laat", row), row
+        assert "8 december 2026 2 dagen te laat" in row, row
 
 
 # --- Query budgets -------------------------------------------------------------------------------------------
