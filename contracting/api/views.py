@@ -45,6 +45,7 @@ from contracting.services import (
     register_entries,
 )
 from core.errors import PortalError
+from core.params import parse_id
 
 from .filters import ContractYearFilter, FollowRequestFilter, OfferFilter, StandardContractFilter
 from .serializers import (
@@ -321,14 +322,13 @@ class RegisterViewSet(viewsets.ViewSet):
     )
     def retrieve(self, request, year=None):
         year = int(year)
-        insurer_id = request.query_params.get("insurer")
-        if insurer_id not in (None, ""):
-            if not insurer_id.isdigit():
+        raw_insurer = request.query_params.get("insurer")
+        insurer_id = None
+        if raw_insurer not in (None, ""):
+            insurer_id = parse_id(raw_insurer)
+            if insurer_id is None:
                 raise PortalError("invalid", _("De invoer is niet geldig."),
                                   fields={"insurer": [_("Geef het id van een zorgverzekeraar.")]})
-            insurer_id = int(insurer_id)
-        else:
-            insurer_id = None
         if not ContractYear.objects.filter(year=year).exists():
             raise PortalError("not_found", _("Contractjaar %(year)s bestaat niet.") % {"year": year}, status=404)
         publications = list(RegisterPublication.objects.filter(year=year).select_related("insurer").order_by(

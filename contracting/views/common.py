@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.selectors import memberships_of
 from core.errors import PortalError
+from core.params import parse_id
 from insurers.models import Insurer
 
 from ..calendar import local_date
@@ -44,7 +45,7 @@ def purchaser_scope(request) -> PurchaserScope:
                                  "U heeft geen rol als zorginkoper."))
     raw = request.GET.get("insurer")
     if raw is not None:
-        chosen = insurers.get(int(raw)) if raw.isascii() and raw.isdigit() else None
+        chosen = insurers.get(parse_id(raw))
         if chosen is None:
             raise Http404(_("Deze zorgverzekeraar bestaat niet of u bent er geen zorginkoper van."))
         if request.session.get(SESSION_INSURER_KEY) != chosen.pk:
@@ -81,9 +82,9 @@ def purchaser_object_required(view):
 def chosen_year(request, now: datetime) -> tuple[int, list[int]]:
     """?year=<n>, else the current contract year, else next calendar year; and the years that exist."""
     years = list(ContractYear.objects.order_by("year").values_list("year", flat=True))
-    raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw), years
+    year = parse_id(request.GET.get("year", ""))
+    if year is not None and 2000 <= year <= 2100:
+        return year, years
     current = contract_year_current(now)
     return (current.year if current else local_date(now).year + 1), years
 

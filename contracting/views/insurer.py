@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import PortalError
 from core.numbers import count
+from core.params import parse_id
 from core.text import has_changes, paragraph_diff, render_policy_text
 from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
@@ -170,10 +171,10 @@ def policy_edit(request, scope: PurchaserScope, year: int):
                     messages.success(request, _("Bijlage ‘%(name)s’ is toegevoegd.") % {"name": attachment.name})
                     return redirect(here)
         elif action == "detach":
-            raw = request.POST.get("attachment", "")
-            if policy is None or not raw.isdigit():
+            attachment_id = parse_id(request.POST.get("attachment", ""))
+            if policy is None or attachment_id is None:
                 raise Http404
-            attachment = get_object_or_404(policy.attachments, pk=int(raw), removed_from_draft=False)
+            attachment = get_object_or_404(policy.attachments, pk=attachment_id, removed_from_draft=False)
             policy_detach(actor=request.user, attachment=attachment)
             messages.success(request, _("Bijlage ‘%(name)s’ is uit het concept gehaald. Gepubliceerde versies "
                                         "houden hun bijlagen.") % {"name": attachment.name})

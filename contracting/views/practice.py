@@ -26,6 +26,7 @@ from accounts.forms import VerifyTokenForm
 from accounts.selectors import care_group_ids_of, memberships_of, practice_ids_of
 from accounts.services import user_has_two_factor
 from core.errors import PortalError
+from core.params import parse_id
 from insurers.models import Insurer
 from providers.models import MarketShare
 
@@ -126,8 +127,8 @@ def _module_rows(contract_modules, patients: int, state: ChoiceState, errors: di
 def offer_list(request):
     now = timezone.now()
     years = list(ContractYear.objects.order_by("-year").values_list("year", flat=True))
-    requested = request.GET.get("jaar", "")
-    year = int(requested) if requested.isdigit() and int(requested) in years else offers_default_year(request.user, now)
+    requested = parse_id(request.GET.get("jaar", ""))
+    year = requested if requested in years else offers_default_year(request.user, now)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     window = signing_window_at(year, now)
