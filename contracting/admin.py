@@ -48,6 +48,11 @@ class ContractYearAdmin(admin.ModelAdmin):
     list_display = ("year", "phase", "phase_since")
     readonly_fields = ("phase", "phase_since")
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a year would cascade to its milestones and their EffectRuns, the records that each effect ran
+        # once: the next sweep would re-create the year and run its past effects again (expiry, reminders).
+        return False
+
     def get_inlines(self, request, obj):
         # A new year gets its calendar from the service; the dates are moved one by one afterwards.
         return [MilestoneInline] if obj else []

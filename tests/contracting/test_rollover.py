@@ -225,3 +225,32 @@ def test_home_with_the_next_cycle_runs_a_constant_number_of_queries(client, prac
     with django_assert_max_num_queries(7 + 3):
         page = text(client.get(reverse("home")).content.decode())
     assert "Contractjaar 2028: evaluatie vanaf 1 januari 2027" in page
+
+
+def test_admin_cannot_delete_a_contract_year_or_what_the_engine_recorded(admin_client, year2027):
+    """A deleted year would take its milestones and their run-once records with it, and the next sweep would
+    run its past again. Neither a year nor a milestone, clock, effect or sweep record can be deleted."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from contracting.calendar import QUESTION_ANSWER_CLOCK
+    from contracting.models import Clock, SweepRun
+
+    milestone = year2027.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
+    run = EffectRun.objects.create(milestone=milestone, effect="contracting.offers.expire",
+                                   status=EffectRun.Status.APPLIED, effective_at=milestone.due_at)
+    clock = Clock.objects.create(content_type=ContentType.objects.get_for_model(Milestone), object_id=milestone.pk,
+                                 kind=QUESTION_ANSWER_CLOCK, started_at=milestone.due_at, due_at=milestone.due_at)
+    sweep = SweepRun.objects.create(started_at=milestone.due_at, as_of=milestone.due_at)
+    for model, pk in [("contractyear", year2027.pk), ("milestone", milestone.pk), ("effectrun", run.pk),
+                      ("clock", clock.pk), ("sweeprun", sweep.pk)]:
+        url = f"/beheer/contracting/{model}/{pk}/delete/"
+        assert admin_client.get(url).status_code == 403, model
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403, model
+        changelist = admin_client.get(f"/beheer/contracting/{model}/")
+        assert changelist.status_code == 200
+        assert 'value="delete_selected"' not in changelist.content.decode(), model
+    # Nor through the list's bulk action.
+    admin_client.post("/beheer/contracting/contractyear/", {"action": "delete_selected",
+                                                            "_selected_action": [year2027.pk], "post": "yes"})
+    assert ContractYear.objects.filter(pk=year2027.pk).exists()
+    assert Milestone.objects.filter(pk=milestone.pk).exists() and EffectRun.objects.filter(pk=run.pk).exists()
