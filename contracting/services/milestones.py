@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.errors import ConflictError, PortalError
+from core.errors import ConflictError, Forbidden, PortalError
 
 from ..calendar import PHASE_ORDER, MilestoneKind, local_date
 from ..engine import calendar_rule, calendar_rules, dependent_rules, relative_due_at
@@ -110,9 +110,14 @@ def milestone_reschedule(*, actor, milestone: Milestone, due_at: datetime) -> Mi
     """Move a milestone to another moment. Refused once the milestone has been applied: its effects are
     history. Audited with the old and the new moment. The milestones counted from it (the signing reminders
     before the end of signing, or any app's relative rule) move along when they have not been applied yet,
-    and so do the clocks anchored to it that are still running (a follow request's decision date)."""
+    and so do the clocks anchored to it that are still running (a follow request's decision date).
+
+    Only an administrator (staff) moves a date: the end of signing decides who may still sign. Actor None is
+    the system (demo data, the benchmark)."""
     from .clocks import clocks_follow_milestone
 
+    if actor is not None and not actor.is_staff:
+        raise Forbidden("not_staff", _("Alleen een beheerder kan de datum van een mijlpaal verplaatsen."))
     if timezone.is_naive(due_at):
         raise PortalError("naive_datetime", _("Geef het moment met tijdzone op."))
     with transaction.atomic():

@@ -93,6 +93,25 @@ def test_an_applied_dependent_stays_where_it_was(year, admin_user):
     assert due[MilestoneKind.SIGNING_REMINDER_7] == ams(2026, 11, 7, 0, 0)
 
 
+def test_only_an_administrator_moves_a_milestone(year, insurer_user, practice_user, admin_user):
+    """The end of signing decides who may still sign: a purchaser (who would gain time for late offers) or a
+    practice may not move it; an administrator and the system (actor None) may."""
+    from core.errors import Forbidden
+
+    close = year.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
+    for actor in (insurer_user, practice_user):
+        with pytest.raises(Forbidden) as excinfo:
+            milestone_reschedule(actor=actor, milestone=close, due_at=ams(2026, 11, 30, 0, 0))
+        assert excinfo.value.detail == "Alleen een beheerder kan de datum van een mijlpaal verplaatsen."
+    close.refresh_from_db()
+    assert close.due_at == ams(2026, 11, 8, 0, 0)
+    assert not AuditEvent.objects.filter(verb="contracting.milestone.rescheduled").exists()
+    milestone_reschedule(actor=admin_user, milestone=close, due_at=ams(2026, 11, 15, 0, 0))
+    milestone_reschedule(actor=None, milestone=close, due_at=ams(2026, 11, 16, 0, 0))
+    close.refresh_from_db()
+    assert close.due_at == ams(2026, 11, 16, 0, 0)
+
+
 def test_a_milestone_kind_nobody_registered_is_refused(year):
     milestone = Milestone(contract_year=year, kind="nobody.knows", due_at=ams(2026, 5, 1, 0, 0))
     with pytest.raises(ValidationError) as excinfo:
