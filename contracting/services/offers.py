@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.notices import N_, day, moment
-from core.audit import audit_record
+from core.audit import audit_event, audit_record
 from core.errors import ConflictError, PortalError
+from core.models import AuditEvent
 from core.numbers import count, plural_n
 from core.numbers import hours as hours_text
 
@@ -346,12 +347,31 @@ def offer_ask_signatories(*, actor, offer: Offer, now: datetime) -> tuple[list, 
     return signatories, sent
 
 
+EXPIRE_BATCH = 2000  # offers per UPDATE and audit INSERT: at national scale some 50,000 expire at once
+
+
 def offers_expire(*, year: int, effective_at: datetime) -> int:
-    """At the end of 7 November: every practice offer of `year` still open expires (one set-based update;
-    the practice is then not contracted by that insurer for the year)."""
-    expired = Offer.objects.filter(year=year, status=Offer.Status.OPEN, practice__isnull=False).update(
-        status=Offer.Status.EXPIRED, decided_at=effective_at)
-    return expired
+    """At the end of 7 November: every practice offer of `year` still open expires (the practice is then not
+    contracted by that insurer for the year), each with an audit event. The open offers are locked (a
+    signature that is being written either commits first, and its offer is no longer open, or waits), then
+    audited and updated in batches (bounded memory at national scale), all in one transaction. Safe to repeat:
+    an expired offer is not open."""
+    with transaction.atomic():
+        ids = list(Offer.objects.select_for_update(of=("self",))
+                   .filter(year=year, status=Offer.Status.OPEN, practice__isnull=False)
+                   .order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), EXPIRE_BATCH):
+            batch = ids[start:start + EXPIRE_BATCH]
+            # What the audit row names the offer by (its str: contract title and practice).
+            offers = (Offer.objects.filter(pk__in=batch).select_related("standard_contract", "practice")
+                      .only("pk", "standard_contract__title", "practice__name", "practice__agb_code"))
+            AuditEvent.objects.bulk_create([
+                audit_event(actor=None, verb="contracting.offer.expired", obj=offer,
+                            before={"status": Offer.Status.OPEN},
+                            after={"status": Offer.Status.EXPIRED, "effective_at": effective_at})
+                for offer in offers])
+            Offer.objects.filter(pk__in=batch).update(status=Offer.Status.EXPIRED, decided_at=effective_at)
+    return len(ids)
 
 
 def question_notice_key(question_id: int) -> str:

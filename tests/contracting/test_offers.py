@@ -13,6 +13,7 @@ from contracting.services import (
     offer_refuse,
     offer_request,
     offer_sign,
+    offers_expire,
     question_answer,
     question_ask,
 )
@@ -115,6 +116,32 @@ def test_unsigned_offers_expire_at_the_end_of_7_november(offer, signatory, year2
     offer.refresh_from_db()
     assert offer.status == Offer.Status.EXPIRED
     assert offer.decided_at == ams(2026, 11, 8, 0, 0)
+
+
+def test_each_expired_offer_is_audited_once_in_a_fixed_number_of_queries(offer, signatory, published_contract,
+                                                                          market, django_assert_num_queries):
+    from tests.factories import PracticeFactory
+
+    offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
+    late = [offer_request(actor=None, practice=PracticeFactory(region=market["region"], name=f"Praktijk {n}"),
+                          contract=published_contract, now=IN_WINDOW) for n in range(3)]
+    close = ams(2026, 11, 8, 0, 0)
+    # In a savepoint: the open offers locked, then per 2,000 of them their names read, one audit INSERT and one
+    # UPDATE.
+    with django_assert_num_queries(6):
+        assert offers_expire(year=2027, effective_at=close) == 3
+    events = AuditEvent.objects.filter(verb="contracting.offer.expired")
+    assert sorted(e.object_id for e in events) == sorted(str(o.pk) for o in late)
+    event = events.get(object_id=str(late[0].pk))
+    assert event.actor is None
+    assert event.object_type == "contracting.offer"
+    assert event.object_repr == f"Huisartsenzorg 2027 → Praktijk 0 ({late[0].practice.agb_code})"
+    assert event.before == {"status": "open"}
+    assert event.after == {"status": "expired", "effective_at": "2026-11-08T00:00:00+01:00"}
+    assert not AuditEvent.objects.filter(verb="contracting.offer.expired", object_id=str(offer.pk)).exists()
+    # Repeating it (a retried effect) expires and audits nothing more.
+    assert offers_expire(year=2027, effective_at=close) == 0
+    assert events.count() == 3
 
 
 def test_reminders_go_only_to_practices_with_unsigned_offers(offer, signatory, market, year2027):
