@@ -1,11 +1,12 @@
 """Per-object clocks: computed once when started, the one due moment everywhere it is shown, falling due once
 (also after downtime), the services API other apps use, and a follow deadline that moves with its milestone."""
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
@@ -30,13 +31,14 @@ from contracting.services import (
     deadlines_sweep,
     follow_request_decide,
     follow_requests_create,
+    milestone_reschedule,
     question_answer,
     question_ask,
 )
 from core.models import AuditEvent
 from insurers.models import Insurer
 from tests.factories import InsurerFactory
-from tests.helpers import client_for, text
+from tests.helpers import client_for, run_in_threads, text, wait_for_lock_waiter
 
 
 def ams(*args) -> datetime:
@@ -261,6 +263,41 @@ def test_a_follow_deadline_moves_with_its_milestone(admin_client, admin_user, fo
     assert notice.subject == "Geen besluit op tijd op uw volgverzoek aan Verre Verzekeraar"
     assert "uiterlijk 8 januari 2027 niet besloten" in notice.body
     assert not Notification.objects.filter(key=f"follow-overdue:{decided.pk}").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_taken_while_its_milestone_moves_does_not_deadlock(request):
+    """A purchaser decides a follow request (follow_request_decide locks the request, then clock_done its
+    clock) while an administrator moves the follow-decision milestone. The decision holds its request when
+    the move starts, and finishes its clock while the move waits. The move locks the requests before their
+    clocks, so it waits for the decision; when it locked the clocks first, each waited for the other and
+    PostgreSQL aborted one of them with a deadlock."""
+    follow_request = request.getfixturevalue("follow_request")
+    other_purchaser = request.getfixturevalue("other_purchaser")
+    admin_user = request.getfixturevalue("admin_user")
+    milestone = Milestone.objects.get(contract_year__year=2027, kind=MilestoneKind.FOLLOW_DECISIONS_DUE)
+    holding = threading.Event()
+
+    def decide():
+        with transaction.atomic():
+            FollowRequest.objects.select_for_update().get(pk=follow_request.pk)  # the decision's first lock
+            holding.set()
+            assert wait_for_lock_waiter(60), "the move never queued behind the decision"
+            follow_request_decide(actor=other_purchaser, follow_request=follow_request,
+                                  decision=FollowRequest.Status.FOLLOWED, now=ams(2026, 12, 2, 9, 0))
+
+    def move():
+        assert holding.wait(60)
+        milestone_reschedule(actor=admin_user, milestone=milestone, due_at=ams(2027, 1, 9, 0, 0))
+
+    assert run_in_threads(decide, move) == []
+    follow_request.refresh_from_db()
+    milestone.refresh_from_db()
+    assert follow_request.status == FollowRequest.Status.FOLLOWED
+    assert milestone.due_at == ams(2027, 1, 9, 0, 0)
+    # Decided before the move reached it: the request keeps its deadline, as every decided request does.
+    assert clock_of(follow_request, FOLLOW_DECISION_CLOCK).done_at is not None
+    assert follow_request.due_at == ams(2027, 1, 1, 0, 0)
 
 
 def _purchaser_of(insurer):
