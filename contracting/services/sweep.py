@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +58,7 @@ def _run_effects(effects: list[Effect | str], records: dict[str, EffectRun], *, 
         record = records.get(name)
         if record is not None and record.status in (EffectRun.Status.APPLIED, EffectRun.Status.SKIPPED):
             continue
-        if record is not None and record.next_attempt_at and record.next_attempt_at > now:
+        if record is not None and _waits_for_retry(record.status, record.next_attempt_at, now):
             outcome.complete = False  # failed before; waiting for its retry time
             continue
         outcome.attempted += 1
@@ -153,6 +154,44 @@ def _apply_each(pks: Iterable[int], apply: Callable[..., dict | None], *, now: d
     return details
 
 
+def _waits_for_retry(status: str, next_attempt_at: datetime | None, now: datetime) -> bool:
+    return status == EffectRun.Status.FAILED and next_attempt_at is not None and next_attempt_at > now
+
+
+def milestones_with_work(now: datetime) -> list[int]:
+    """The due milestones not yet applied that have something to do at `now`, oldest first. Left out: one
+    whose registered effects are all applied, skipped, or failed and waiting for their retry time, at least
+    one of them waiting; the sweep would only lock it and find nothing to run, every minute until the retry.
+    Kept: one with an effect that never ran (for instance one registered since), even beside a waiting one.
+    Two queries, however many milestones wait."""
+    pending = list(Milestone.objects.filter(due_at__lte=now, applied_at__isnull=True)
+                   .order_by("due_at", "pk").values_list("pk", "kind"))
+    records: dict[int, dict[str, tuple[str, datetime | None]]] = {}
+    for milestone_id, effect, status, next_attempt_at in EffectRun.objects.filter(
+            milestone__in=[pk for pk, _kind in pending]).values_list("milestone_id", "effect", "status",
+                                                                      "next_attempt_at"):
+        records.setdefault(milestone_id, {})[effect] = (status, next_attempt_at)
+
+    def idle(pk: int, kind: str) -> bool:
+        runs = records.get(pk, {})
+        names = [effect.name for effect in effects_for(kind)]
+        waiting = [name for name in names if name in runs and _waits_for_retry(*runs[name], now)]
+        done = [name for name in names if name in runs and runs[name][0] != EffectRun.Status.FAILED]
+        return bool(waiting) and len(waiting) + len(done) == len(names)
+
+    return [pk for pk, kind in pending if not idle(pk, kind)]
+
+
+def clocks_with_work(now: datetime) -> list[int]:
+    """The clocks that fell due while open and are not processed yet, oldest first, except those whose
+    effect failed and waits for its retry time (a clock has one effect). One query."""
+    waiting = EffectRun.objects.filter(clock=OuterRef("pk"), effect=OuterRef("effect"),
+                                       status=EffectRun.Status.FAILED, next_attempt_at__gt=now)
+    return list(Clock.objects.filter(due_at__lte=now, processed_at__isnull=True, done_at__isnull=True,
+                                     cancelled_at__isnull=True)
+                .exclude(Exists(waiting)).order_by("due_at", "pk").values_list("pk", flat=True))
+
+
 def deadlines_sweep(*, now: datetime) -> SweepRun | None:
     """The whole sweep at `now`: create the contract years the calendar needs, then apply every milestone
     with due_at <= now that is not yet applied (oldest first), then every clock that fell due while open,
@@ -165,13 +204,8 @@ def deadlines_sweep(*, now: datetime) -> SweepRun | None:
     """
     started = timezone.now()
     years_created = contract_years_roll_over(now=now)
-    milestones = (Milestone.objects.filter(due_at__lte=now, applied_at__isnull=True)
-                  .order_by("due_at", "pk").values_list("pk", flat=True))
-    details = _apply_each(list(milestones), milestone_apply, now=now, label="milestone")
-    clocks = (Clock.objects.filter(due_at__lte=now, processed_at__isnull=True, done_at__isnull=True,
-                                   cancelled_at__isnull=True)
-              .order_by("due_at", "pk").values_list("pk", flat=True))
-    details += _apply_each(list(clocks), clock_apply, now=now, label="clock")
+    details = _apply_each(milestones_with_work(now), milestone_apply, now=now, label="milestone")
+    details += _apply_each(clocks_with_work(now), clock_apply, now=now, label="clock")
     if not details and not years_created:
         return None
     return SweepRun.objects.create(started_at=started, finished_at=timezone.now(), as_of=now,

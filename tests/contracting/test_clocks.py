@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Notification
@@ -223,6 +224,54 @@ def test_a_failing_clock_effect_does_not_block_other_clocks_and_applies_once_whe
     finally:
         unregister_clock_kind("test.fragile")
         unregister_effect("test.fragile")
+
+
+@pytest.fixture
+def unreachable_clock_kind():
+    """A clock kind whose effect always fails (the system it talks to is down); the effect's calls."""
+    calls = []
+
+    @clock_effect("test.unreachable")
+    def _unreachable(*, clock, obj, effective_at, now):
+        calls.append(clock.pk)
+        raise ConnectionError("the other system is down")
+
+    register_clock_kind(ClockKind(name="test.unreachable", label="Onbereikbaar", duration=CalendarDays(1),
+                                  effect="test.unreachable"))
+    yield calls
+    unregister_clock_kind("test.unreachable")
+    unregister_effect("test.unreachable")
+
+
+def test_clocks_waiting_for_their_retry_are_left_alone_in_a_fixed_number_of_queries(db, unreachable_clock_kind):
+    """A clock whose effect failed waits for its retry time; the sweep every minute until then does not lock
+    and read it again, so 50 such clocks cost the sweep what one does."""
+    started, failed_at = ams(2026, 12, 1, 9, 0), ams(2026, 12, 3, 9, 0)
+    deadlines_sweep(now=failed_at)  # the contract years the calendar needs, and their milestones due by then
+
+    def failing_clocks(n: int, now: datetime) -> None:
+        for _ in range(n):
+            clock_start(actor=None, obj=InsurerFactory(), kind="test.unreachable", started_at=started)
+        deadlines_sweep(now=now)  # they fall due and fail; each is retried a minute later
+
+    def sweep_queries(now: datetime) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert deadlines_sweep(now=now) is None  # nothing to do
+        return len(queries)
+
+    failing_clocks(1, failed_at)
+    # The contract years required (the end of signing, then the years' milestone kinds), the milestones with
+    # work, the clocks with work: none.
+    assert sweep_queries(ams(2026, 12, 3, 9, 0, 30)) == 4
+    failing_clocks(49, ams(2026, 12, 3, 9, 0, 40))
+    assert EffectRun.objects.filter(status=EffectRun.Status.FAILED, next_attempt_at__gt=ams(2026, 12, 3, 9, 0, 50)) \
+        .count() == 50
+    assert sweep_queries(ams(2026, 12, 3, 9, 0, 50)) == 4
+    assert len(unreachable_clock_kind) == 50  # each tried once so far
+    # At its retry time the first one is tried again, and only it.
+    deadlines_sweep(now=ams(2026, 12, 3, 9, 1))
+    assert len(unreachable_clock_kind) == 51
+    assert EffectRun.objects.get(clock_id=unreachable_clock_kind[-1]).attempts == 2
 
 
 # --- A follow deadline that moves with its milestone --------------------------------------------------------

@@ -198,6 +198,39 @@ def test_a_failed_effect_is_retried_after_its_backoff_and_applies_once(year, fla
     assert EffectRun.objects.filter(effect="test.flaky").count() == 1
 
 
+def test_a_milestone_waiting_for_a_retry_is_left_alone_unless_another_effect_never_ran(
+        year, flaky_effect, django_assert_num_queries):
+    deadlines_sweep(now=ams(2026, 10, 1, 9, 0))  # test.flaky fails on the opening of signing: retry at 9:01
+    # The contract years required (the end of signing, then the years' milestone kinds), the milestones due and
+    # not applied, their effect runs, the clocks with work. The waiting milestone is not locked and read again.
+    with django_assert_num_queries(5):
+        assert deadlines_sweep(now=ams(2026, 10, 1, 9, 0, 30)) is None
+
+    # An effect registered since (a deployment) has never run for it: the milestone is picked up for that one,
+    # and the failed effect still waits for its retry time.
+    ran = []
+
+    @milestone_effect("test.newcomer", kinds={MilestoneKind.SIGNING_OPEN}, order=95)
+    def _newcomer(*, milestone, effective_at, now):
+        ran.append(now)
+        return {}
+
+    try:
+        deadlines_sweep(now=ams(2026, 10, 1, 9, 0, 40))
+        assert ran == [ams(2026, 10, 1, 9, 0, 40)]
+        assert flaky_effect["calls"] == 1
+        opening = year.milestones.get(kind=MilestoneKind.SIGNING_OPEN)
+        assert opening.applied_at is None
+        assert deadlines_sweep(now=ams(2026, 10, 1, 9, 0, 50)) is None
+        flaky_effect["fail"] = False
+        deadlines_sweep(now=ams(2026, 10, 1, 9, 1))
+        opening.refresh_from_db()
+        assert opening.applied_at == ams(2026, 10, 1, 9, 1)
+        assert len(ran) == 1 and flaky_effect["applied"] == 1
+    finally:
+        unregister_effect("test.newcomer")
+
+
 def test_an_effect_can_skip_itself_with_a_reason(year):
     @milestone_effect("test.skipper", kinds={MilestoneKind.POLICY_PUBLICATION})
     def _skipper(*, milestone, effective_at, now):
