@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contracting.access import may_see_choice
+from contracting.access import is_holder_signatory, may_see_choice
 from contracting.calendar import display_day
 from contracting.models import (
     CapRule,
@@ -21,7 +21,7 @@ from contracting.models import (
     Unit,
 )
 from contracting.pricing import cap_hours_for, needs_hours
-from contracting.services.offers import holder_patients
+from contracting.services.offers import holder_patients, offer_sign_preview_hash
 from core.api import ChoiceLabelField
 from insurers.models import Insurer
 
@@ -168,13 +168,19 @@ class OfferSerializer(serializers.ModelSerializer):
     modules = serializers.SerializerMethodField()
     chosen_modules = serializers.SerializerMethodField(
         help_text="The holder's saved choice. Shown to the holder's own people; to others only once signed.")
+    sign_preview_hash = serializers.SerializerMethodField(
+        help_text="For a signatory of the holder while the offer is open: the SHA-256 of what signing the saved "
+                  "choice would freeze now (without the signing moment and signer). Show the offer, then sign "
+                  "with it as `content_hash`, so that nothing changed in between is signed unseen. Null for "
+                  "anyone else, once the offer is no longer open, or while the saved choice cannot be signed as "
+                  "it stands (signing says why).")
     signature = serializers.SerializerMethodField()
 
     class Meta:
         model = Offer
         fields = ["id", "year", "status", "status_label", "reason", "reason_label", "insurer", "holder",
                   "standard_contract", "created_at", "opened_at", "decided_at", "refusal_reason", "modules",
-                  "chosen_modules", "signature"]
+                  "chosen_modules", "sign_preview_hash", "signature"]
 
     def _patients(self, obj: Offer) -> int:
         # Computed once per offer and shared by the holder block and every module's cap.
@@ -198,6 +204,14 @@ class OfferSerializer(serializers.ModelSerializer):
         if user is None or not may_see_choice(user, obj):
             return []
         return ModuleChoiceOutSerializer(obj.choices.all(), many=True).data
+
+    @extend_schema_field(serializers.CharField(allow_null=True, min_length=64, max_length=64))
+    def get_sign_preview_hash(self, obj: Offer) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or obj.status != Offer.Status.OPEN or not is_holder_signatory(user, obj):
+            return None
+        return offer_sign_preview_hash(obj)
 
     @extend_schema_field(SignatureSummarySerializer(allow_null=True))
     def get_signature(self, obj: Offer) -> dict | None:
@@ -256,6 +270,16 @@ class OfferSignInputSerializer(serializers.Serializer):
     modules = serializers.ListField(
         child=ModuleChoiceField(), required=False, allow_empty=True,
         help_text="The modules to sign; mandatory modules are always included. Left out: sign the saved choice.")
+    content_hash = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$", required=False,
+        error_messages={"invalid": _("Geef het SHA-256-kenmerk als 64 hexadecimale tekens.")},
+        help_text="Sign only what you showed: the SHA-256 of the content this request would sign, without the "
+                  "signing moment and signer. For the saved choice that is the offer's `sign_preview_hash`. If "
+                  "anything changed since (another module choice, a new policy version), nothing is signed and "
+                  "the answer is 409 `content_changed`: read the offer again. Left out: no such check.")
+
+    def validate_content_hash(self, value: str) -> str:
+        return value.lower()
 
 
 class OfferRefuseInputSerializer(serializers.Serializer):

@@ -156,18 +156,21 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
             403: _error("not_signatory; two_factor_required (a session without a verified code, or a token "
                         "issued without `otp`)"),
             404: _error("not_found"),
-            409: _error("signing_window_not_open, signing_window_closed, already_signed or offer_not_open"),
+            409: _error("signing_window_not_open, signing_window_closed, already_signed, offer_not_open, or "
+                        "content_changed (the content is no longer the one `content_hash` names; nothing signed)"),
         },
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         """Sign the offer: a signatory of the holder, with two-factor, between 1 October and the end of
         7 November (Amsterdam). The content is frozen with its SHA-256; of two simultaneous requests one signs
-        and the other gets 409 already_signed."""
+        and the other gets 409 already_signed. Send the offer's `sign_preview_hash` as `content_hash` to sign
+        only the content you showed."""
         offer = self.get_object()
         data = _validated(OfferSignInputSerializer, request)
         signature = offer_sign(actor=request.user, offer=offer, now=timezone.now(), modules=data.get("modules"),
-                               two_factor_verified=request_two_factor_verified(request))
+                               two_factor_verified=request_two_factor_verified(request),
+                               expected_hash=data.get("content_hash"))
         return Response(SignatureSerializer(signature).data)
 
     @extend_schema(

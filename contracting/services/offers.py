@@ -218,12 +218,28 @@ def offer_sign_preview(offer: Offer) -> tuple[dict, list[tuple[ContractModule, D
     return content, parsed
 
 
-def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_verified: bool) -> Signature:
+def offer_sign_preview_hash(offer: Offer) -> str | None:
+    """The SHA-256 of offer_sign_preview: what a signatory passes as `expected_hash` to sign the saved choice
+    exactly as shown. None when the saved choice cannot be signed as it stands (signing says why)."""
+    try:
+        preview, _parsed = offer_sign_preview(offer)
+    except PortalError:
+        return None
+    return content_hash(preview)
+
+
+def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_verified: bool,
+               expected_hash: str | None = None) -> Signature:
     """Sign an offer: only a signatory of the holder with verified two-factor, only inside the signing window
     (checked here, at request time, never trusting the phase a background job set). Freezes the exact content
     with its SHA-256, including the purchasing-policy version in force (also kept as policy_version). The offer
     row is locked, so of two simultaneous requests one signs and the other gets 409 already_signed. `modules`
-    None signs the saved choice."""
+    None signs the saved choice.
+
+    "You sign what you saw": with `expected_hash` (the content_hash of the preview the signer read, as
+    offer_sign_preview builds it, without the signing moment and signer) the content is compared under the
+    lock, and if anything changed since (a colleague's module choice, a new policy version) nothing is signed:
+    409 content_changed."""
     from ..access import is_holder_signatory
 
     if not is_holder_signatory(actor, offer):
@@ -247,13 +263,18 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
                      for c in locked.choices.select_related("contract_module__module")}
             modules = [{"module": code, "hours": hours} for code, hours in saved.items()]
         parsed = _parse_choices(locked, modules)
+        parts = {"contract_content": standard_contract_content(locked.standard_contract), "chosen": parsed,
+                 "holder": holder_data(locked), "offer_id": locked.pk, "policy": signing_policy(locked)}
+        if expected_hash is not None:
+            preview, _total = signature_content(**parts)  # exactly what offer_sign_preview shows
+            if content_hash(preview) != expected_hash:
+                raise ConflictError("content_changed",
+                                    _("De inhoud van dit contract is gewijzigd sinds u haar las; er is niets "
+                                      "ondertekend. Lees de inhoud opnieuw en bevestig dan."))
         ModuleChoice.objects.filter(offer=locked).delete()
         ModuleChoice.objects.bulk_create(
             [ModuleChoice(offer=locked, contract_module=cm, hours=hours) for cm, hours in parsed])
-        content, total = signature_content(
-            contract_content=standard_contract_content(locked.standard_contract), chosen=parsed,
-            holder=holder_data(locked), offer_id=locked.pk, policy=signing_policy(locked), signed_at=now,
-            signed_by=actor)
+        content, total = signature_content(**parts, signed_at=now, signed_by=actor)
         try:
             signature = Signature.objects.create(
                 offer=locked, signed_by=actor, signed_at=now, content=content, content_hash=content_hash(content),

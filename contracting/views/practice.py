@@ -336,42 +336,52 @@ def offer_sign_view(request, pk: int):
                       {**context, "state": "not_signatory", "signatories": holder_signatories(offer)})
     if not user_has_two_factor(request.user):
         return render(request, "contracting/practice/sign.html", {**context, "state": "no_two_factor"})
-    try:
-        preview, parsed = offer_sign_preview(offer)
-    except PortalError as exc:
-        return render(request, "contracting/practice/sign.html",
-                      {**context, "state": "invalid_choice", "error": exc.detail,
-                       "field_errors": exc.fields.get("modules", {})})
-    digest = content_hash(preview)
-    context.update(state="ready", preview=display_content(preview), digest=digest,
-                   no_choice_saved=not offer.choices.exists())
+    def show_preview() -> str | None:
+        """The preview of what signing would freeze now, into the context; its digest. None (and the
+        'invalid choice' state) when the saved choice cannot be signed as it stands."""
+        try:
+            preview, _parsed = offer_sign_preview(offer)
+        except PortalError as exc:
+            context.update(state="invalid_choice", error=exc.detail, field_errors=exc.fields.get("modules", {}))
+            return None
+        context.update(state="ready", preview=display_content(preview), digest=content_hash(preview),
+                       no_choice_saved=not offer.choices.exists())
+        return context["digest"]
+
+    digest = show_preview()
+    if digest is None:
+        return render(request, "contracting/practice/sign.html", context)
 
     form = SignForm(request.POST if request.method == "POST" else None, initial={"digest": digest})
     code_form = None
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["digest"] != digest:
-            form = SignForm(initial={"digest": digest})
-            context["stale"] = True
-        else:
-            # The code is checked only once the rest is in order: django-otp refuses a code that was used
-            # before, so a forgotten tick must not use it up.
-            if not request.user.is_verified():
-                code_form = VerifyTokenForm(request.POST, user=request.user, purpose="signing")
-                if code_form.is_valid():
-                    django_otp.login(request, code_form.device)
-            if request.user.is_verified():
-                try:
-                    offer_sign(actor=request.user, offer=offer, now=timezone.now(),
-                               modules=[{"module": cm.module.code, "hours": hours} for cm, hours in parsed],
-                               two_factor_verified=request.user.is_verified())
-                except PortalError as exc:
-                    if exc.code == "already_signed":
-                        messages.info(request, exc.detail)
-                        return redirect("offers:receipt", pk=offer.pk)
+        # The code is checked only once the rest is in order: django-otp refuses a code that was used
+        # before, so a forgotten tick must not use it up.
+        if not request.user.is_verified():
+            code_form = VerifyTokenForm(request.POST, user=request.user, purpose="signing")
+            if code_form.is_valid():
+                django_otp.login(request, code_form.device)
+        if request.user.is_verified():
+            try:
+                # The saved choice, signed only if it is still exactly the content this page showed.
+                offer_sign(actor=request.user, offer=offer, now=timezone.now(),
+                           expected_hash=form.cleaned_data["digest"], two_factor_verified=request.user.is_verified())
+            except PortalError as exc:
+                if exc.code == "already_signed":
+                    messages.info(request, exc.detail)
+                    return redirect("offers:receipt", pk=offer.pk)
+                if exc.code != "content_changed":
                     form.add_error(None, exc.detail)
                 else:
-                    messages.success(request, _("U heeft het contract ondertekend. Hieronder staat uw bewijs."))
-                    return redirect("offers:receipt", pk=offer.pk)
+                    # Show what would be signed now, and ask to read it again.
+                    digest = show_preview()
+                    if digest is None:
+                        return render(request, "contracting/practice/sign.html", context, status=409)
+                    form = SignForm(initial={"digest": digest})
+                    context["stale"] = True
+            else:
+                messages.success(request, _("U heeft het contract ondertekend. Hieronder staat uw bewijs."))
+                return redirect("offers:receipt", pk=offer.pk)
     if request.user.is_verified():
         code_form = None
     elif code_form is None:

@@ -1,6 +1,7 @@
 """Offers, signing, follow requests, standard contracts and the register over the API: who sees and may do what,
 the signing window at both ends, two-factor for tokens and sessions, caps, concurrency and query budgets."""
 
+import json
 import threading
 from decimal import Decimal
 from functools import partial
@@ -14,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from contracting.models import FollowRequest, Offer, Signature
+from contracting.models import FollowRequest, ModuleChoice, Offer, Signature
 from contracting.services import (
     contract_year_ensure,
     follow_request_decide,
@@ -326,6 +327,58 @@ def test_signing_without_modules_signs_the_saved_choice(offer, signatory):
     assert response.status_code == 200, response.content
     assert "kwaliteit" in {m["code"] for m in response.json()["content"]["modules"]}
     assert "poh-ggz" not in {m["code"] for m in response.json()["content"]["modules"]}
+
+
+# --- You sign what you saw -------------------------------------------------------------------------------
+@time_machine.travel(IN_WINDOW, tick=False)
+def test_a_stale_content_hash_signs_nothing_and_the_fresh_one_signs(offer, signatory, member_x):
+    client = verified_client_for(signatory)
+    client.post(f"/api/v1/offers/{offer.pk}/choose/", {"modules": CHOICE}, format="json")
+    seen = client.get(f"/api/v1/offers/{offer.pk}/").json()["sign_preview_hash"]
+    assert len(seen) == 64
+    # A colleague changes the choice after the signatory's app showed it.
+    client_for(member_x).post(f"/api/v1/offers/{offer.pk}/choose/", {"modules": ["kwaliteit"]}, format="json")
+
+    response = client.post(f"/api/v1/offers/{offer.pk}/sign/", {"content_hash": seen}, format="json")
+    body = assert_error(response, 409, "content_changed")
+    assert body["detail"] == ("De inhoud van dit contract is gewijzigd sinds u haar las; er is niets ondertekend. "
+                              "Lees de inhoud opnieuw en bevestig dan.")
+    assert not Signature.objects.exists()
+    assert Offer.objects.get(pk=offer.pk).status == Offer.Status.OPEN
+    assert set(ModuleChoice.objects.filter(offer=offer).values_list("contract_module__module__code", flat=True)) \
+        == {"inschrijving", "consult", "kwaliteit"}  # the colleague's choice stands, with the mandatory modules
+
+    fresh = client.get(f"/api/v1/offers/{offer.pk}/").json()["sign_preview_hash"]
+    assert fresh != seen
+    response = client.post(f"/api/v1/offers/{offer.pk}/sign/", {"content_hash": fresh.upper()}, format="json")
+    assert response.status_code == 200, response.content
+    assert {m["code"] for m in response.json()["content"]["modules"]} == {"inschrijving", "consult", "kwaliteit"}
+    assert client.get(f"/api/v1/offers/{offer.pk}/").json()["sign_preview_hash"] is None  # signed: nothing to sign
+
+
+@time_machine.travel(IN_WINDOW, tick=False)
+def test_the_sign_preview_hash_is_for_the_holders_signatories_only(offer, signatory, member_x, purchaser):
+    assert len(client_for(signatory).get(f"/api/v1/offers/{offer.pk}/").json()["sign_preview_hash"]) == 64
+    for user in (member_x, purchaser):
+        assert client_for(user).get(f"/api/v1/offers/{offer.pk}/").json()["sign_preview_hash"] is None
+    assert "sign_preview_hash" not in client_for(signatory).get("/api/v1/offers/").json()["results"][0]
+
+
+@time_machine.travel(IN_WINDOW, tick=False)
+def test_a_malformed_content_hash_is_a_field_error(offer, signatory):
+    response = verified_client_for(signatory).post(f"/api/v1/offers/{offer.pk}/sign/", {"content_hash": "abc"},
+                                                   format="json")
+    body = assert_error(response, 400, "invalid")
+    assert body["fields"]["content_hash"] == ["Geef het SHA-256-kenmerk als 64 hexadecimale tekens."]
+    assert not Signature.objects.exists()
+
+
+def test_the_schema_documents_the_content_hash_and_the_preview_hash(db):
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    assert "sign_preview_hash" in components["Offer"]["properties"]
+    assert "content_hash" in components["OfferSignInput"]["properties"]
+    assert "content_changed" in json.dumps(schema["paths"]["/api/v1/offers/{id}/sign/"]["post"]["responses"]["409"])
 
 
 @time_machine.travel(IN_WINDOW, tick=False)

@@ -490,6 +490,24 @@ def test_a_choice_changed_after_the_review_is_not_signed_unseen(signatory_client
 
 
 @time_machine.travel(IN_WINDOW, tick=False)
+def test_after_a_changed_choice_the_page_shows_the_new_content_and_signs_it_once_confirmed(signatory_client,
+                                                                                          signatory, offer):
+    data = _sign_form(signatory_client, offer) | {"token": code_for(TOTPDevice.objects.get(user=signatory))}
+    offer_choose_modules(actor=signatory, offer=offer, modules=["kwaliteit"])  # a colleague, meanwhile
+    response = signatory_client.post(reverse("offers:sign", args=[offer.pk]), data)
+    content = response.content.decode()
+    assert "De modulekeuze is intussen gewijzigd" in text(content)
+    assert "Kwaliteit (NHG-accreditatie)" in text(content.split('id="confirm-heading"')[0])  # the new preview
+    fresh = re.search(r'name="digest" value="([0-9a-f]{64})"', content).group(1)
+    assert fresh != data["digest"]
+    assert 'name="token"' not in content  # the code was accepted; this session is verified
+    response = signatory_client.post(reverse("offers:sign", args=[offer.pk]), {"digest": fresh, "confirm": "on"})
+    assert response.status_code == 302
+    assert {m["code"] for m in Signature.objects.get(offer=offer).content["modules"]} == {
+        "inschrijving", "consult", "kwaliteit"}
+
+
+@time_machine.travel(IN_WINDOW, tick=False)
 def test_forgetting_the_tick_does_not_sign(signatory_client, signatory, offer):
     data = _sign_form(signatory_client, offer) | {"token": code_for(TOTPDevice.objects.get(user=signatory))}
     del data["confirm"]
