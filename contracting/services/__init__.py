@@ -1,6 +1,6 @@
 """Every write of the contracting app goes through these services (house style: <entity>_<verb>)."""
 
-from .catalogue import nza_tariff_set  # noqa: F401, E402
+from .catalogue import nza_tariff_set, nza_tariffs_set  # noqa: F401, E402
 from .clocks import clock_cancel, clock_done, clock_start, clocks_follow_milestone  # noqa: F401
 from .contracts import (  # noqa: F401, E402
     contract_year_refusal,

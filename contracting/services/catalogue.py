@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from accounts.selectors import is_nza_or_admin
 from core.audit import audit_record
 from core.errors import Forbidden, PortalError
-from core.numbers import money
+from core.numbers import count, money
 
 from ..models import ContractModule, Module, NzaMaxTariff, StandardContract
 
@@ -76,6 +76,38 @@ def nza_tariff_set(*, actor, module: Module, year: int, max_tariff) -> NzaMaxTar
             audit_record(actor=actor, verb="contracting.nza_tariff.changed", obj=tariff, before=before,
                          after={"max_tariff": value})
     return tariff
+
+
+def nza_tariffs_set(*, actor, year: int, values: dict[Module, object]) -> list[NzaMaxTariff]:
+    """Set several NZa maximum tariffs of `year` at once (the NZa screen), all or nothing: each value is
+    checked and applied as nza_tariff_set does, and if any is refused nothing is saved and one PortalError
+    carries every refusal, per module code in `fields["max_tariffs"]`. The year's existing rows of these
+    modules are locked first, in primary-key order (as standard_contract_publish locks them). Returns the
+    tariffs that were created or changed."""
+    if actor is not None and not is_nza_or_admin(actor):
+        raise Forbidden("not_nza", _("Alleen analisten van de NZa en beheerders stellen de maximumtarieven vast."))
+    modules = sorted(values, key=lambda module: module.pk)
+    errors: dict[str, list[str]] = {}
+    changed: list[NzaMaxTariff] = []
+    with transaction.atomic():
+        current = {row.module_id: row.max_tariff for row in NzaMaxTariff.objects.select_for_update()
+                   .filter(year=year, module__in=modules).order_by("pk")}
+        for module in modules:
+            try:
+                tariff = nza_tariff_set(actor=actor, module=module, year=year, max_tariff=values[module])
+            except PortalError as exc:
+                errors[module.code] = [exc.detail]
+                continue
+            if current.get(module.pk) != tariff.max_tariff:
+                changed.append(tariff)
+        if errors:
+            # Raised inside the transaction: the tariffs applied before the refusal are rolled back.
+            raise PortalError("nza_tariffs_refused",
+                              ngettext("Er is niets opgeslagen: %(count)s maximumtarief is geweigerd.",
+                                       "Er is niets opgeslagen: %(count)s maximumtarieven zijn geweigerd.",
+                                       len(errors)) % {"count": count(len(errors))},
+                              fields={"max_tariffs": errors})
+    return changed
 
 
 def module_catalogue_ensure() -> int:

@@ -6,6 +6,7 @@ from accounts.models import Role
 from contracting.models import Module, NzaMaxTariff, Offer, StandardContract
 from contracting.services import (
     nza_tariff_set,
+    nza_tariffs_set,
     offer_request,
     standard_contract_publish,
     standard_contract_set_module,
@@ -34,6 +35,32 @@ def test_nza_tariff_is_set_once_and_changes_are_audited(year2027):
     nza_tariff_set(actor=None, module=module, year=2027, max_tariff="10.75")
     assert NzaMaxTariff.objects.get(module=module, year=2027).max_tariff == Decimal("10.75")
     assert AuditEvent.objects.filter(verb__startswith="contracting.nza_tariff").count() == 2
+
+
+def test_nza_tariffs_are_set_all_or_nothing_with_the_reason_per_module(year2027, practice_user):
+    from core.errors import Forbidden
+
+    modules = {m.code: m for m in Module.objects.filter(code__in=["inschrijving", "consult", "poh-ggz"])}
+    with pytest.raises(PortalError) as exc:
+        nza_tariffs_set(actor=None, year=2027, values={modules["inschrijving"]: "18.00", modules["consult"]: "0",
+                                                       modules["poh-ggz"]: "veel"})
+    assert exc.value.code == "nza_tariffs_refused"
+    assert exc.value.detail == "Er is niets opgeslagen: 2 maximumtarieven zijn geweigerd."
+    assert exc.value.fields == {"max_tariffs": {
+        "consult": ["Een maximumtarief is groter dan € 0."],
+        "poh-ggz": ["Vul het maximumtarief in als bedrag, bijvoorbeeld 17,50."]}}
+    assert not NzaMaxTariff.objects.exists()  # the valid one was not saved either
+    assert not AuditEvent.objects.filter(verb__startswith="contracting.nza_tariff").exists()
+
+    changed = nza_tariffs_set(actor=None, year=2027, values={modules["inschrijving"]: "18.00",
+                                                            modules["consult"]: "10.50"})
+    assert sorted(t.module.code for t in changed) == ["consult", "inschrijving"]
+    changed = nza_tariffs_set(actor=None, year=2027, values={modules["inschrijving"]: "18.00",
+                                                            modules["consult"]: "10.75"})
+    assert [t.module.code for t in changed] == ["consult"]
+    with pytest.raises(Forbidden):
+        nza_tariffs_set(actor=practice_user, year=2027, values={modules["consult"]: "11.00"})
+    assert NzaMaxTariff.objects.get(module=modules["consult"], year=2027).max_tariff == Decimal("10.75")
 
 
 def test_free_module_has_no_nza_maximum(year2027):
