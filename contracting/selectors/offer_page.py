@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.formats import number_format
 
 from accounts.selectors import care_group_ids_of, practice_ids_of
+from core.text import render_policy_text
 from insurers.models import PolicyVersion
 
 from ..access import follow_requests_visible_to, may_see_choice, offers_visible_to
@@ -44,13 +45,15 @@ def offer_follow_requests(user, offer: Offer, signature: Signature | None, today
 
 def offer_policy_context(offer: Offer, signature: Signature | None) -> dict:
     """The purchasing-policy version the offer's pages show: for a signed offer the one it was signed under (and
-    whether a later one came out, which does not apply to it), otherwise the latest."""
+    whether a later one came out, which does not apply to it), otherwise the latest; and its text rendered."""
     policy = offer_policy_version(offer, signature)
     newer = None
     if signature is not None and policy is not None:
         newer = (PolicyVersion.objects.filter(policy_id=policy.policy_id, number__gt=policy.number)
                  .order_by("-number").first())
-    return {"policy": policy, "policy_signed": signature is not None, "policy_newer": newer}
+    # The text as every page shows a policy: paragraphs, '# ' headings (under the section's h2) and '- ' lists.
+    return {"policy": policy, "policy_signed": signature is not None, "policy_newer": newer,
+            "policy_text": render_policy_text(policy.body, heading_level=3) if policy is not None else ""}
 
 
 def display_content(content: dict) -> dict:

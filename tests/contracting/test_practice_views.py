@@ -322,6 +322,20 @@ def test_latest_published_policy_version_is_shown(member_client, offer, purchase
     assert "rekenmodel.pdf (PDF, 19 bytes)" in body
 
 
+def test_the_policy_text_on_the_offer_page_is_rendered_as_on_every_other_page(member_client, offer, purchaser):
+    from contracting.services import policy_publish, policy_save_draft
+
+    policy = policy_save_draft(actor=purchaser, insurer=offer.insurer, year=2027, title="Inkoopbeleid 2027",
+                               body="# Uitgangspunten\n\nWij kopen in:\n\n- POH-GGZ\n- Kwaliteit\n\n<b>vet</b>")
+    policy_publish(actor=purchaser, policy=policy, now=ams(2026, 3, 1, 9, 0))
+    content = page_html(member_client, reverse("offers:detail", args=[offer.pk]))
+    section = content.split('id="policy-heading"')[1].split("</section>")[0]
+    assert '<h3 class="utrecht-heading-3">Uitgangspunten</h3>' in section
+    assert '<li class="utrecht-unordered-list__item">POH-GGZ</li>' in section
+    assert "# Uitgangspunten" not in section and "- POH-GGZ" not in section
+    assert "&lt;b&gt;vet&lt;/b&gt;" in section and "<b>" not in section  # escaped, never markup
+
+
 def test_question_shows_due_date_then_late_flag_then_answer(member_client, offer, member, purchaser):
     with time_machine.travel(IN_WINDOW, tick=False):
         response = member_client.post(reverse("offers:ask", args=[offer.pk]), {"text": "Telt de POH-GGZ-opleiding?"})
