@@ -49,9 +49,11 @@ from .offer_page import (  # noqa: F401
     offer_contract_modules,
     offer_follow_requests,
     offer_policy_context,
+    offer_questions,
     offers_default_year,
     saved_choice_state,
     visible_follow_requests,
+    with_deadlines,
 )
 from .offers import (  # noqa: F401
     contract_changes_since_last_year,

@@ -3,7 +3,7 @@ the reader may see, the policy version an offer comes with, and the module choic
 Reads only; the views render them."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 from django.db.models import Q
 from django.utils.formats import number_format
@@ -13,8 +13,8 @@ from core.text import render_policy_text
 from insurers.models import PolicyVersion
 
 from ..access import follow_requests_visible_to, may_see_choice, offers_visible_to
-from ..calendar import MilestoneKind, last_day
-from ..models import ContractModule, ContractYear, FollowRequest, Offer, Signature
+from ..calendar import Deadline, MilestoneKind
+from ..models import ContractModule, ContractYear, FollowRequest, Offer, Question, Signature
 from ..pricing import cap_hours_for, needs_hours
 from .calendar import signing_year_default
 from .offers import offer_policy_version, segment_label, unit_label
@@ -33,14 +33,29 @@ def visible_follow_requests(user):
     return follow_requests_visible_to(user).select_related("insurer").order_by("insurer__name")
 
 
-def offer_follow_requests(user, offer: Offer, signature: Signature | None, today: date) -> list[FollowRequest]:
+def with_deadlines(rows: list, now: datetime) -> list:
+    """Follow requests or questions, each with `deadline`: its stored due moment read as every page reads a
+    deadline (calendar.Deadline: the last day, the days left or how late), for includes/deadline.html."""
+    for row in rows:
+        row.deadline = Deadline.of(row.due_at, now)
+    return rows
+
+
+def offer_follow_requests(user, offer: Offer, signature: Signature | None, now: datetime) -> list[FollowRequest]:
     names = {m["code"]: m["name"] for m in signature.content["modules"]} if signature else {}
-    rows = list(visible_follow_requests(user).filter(offer=offer))
+    rows = with_deadlines(list(visible_follow_requests(user).filter(offer=offer)), now)
     for fr in rows:
-        fr.due_day = last_day(fr.due_at)
-        fr.days_left = (fr.due_day - today).days
         fr.not_followed_names = [names.get(code, code) for code in fr.not_followed]
     return rows
+
+
+def offer_questions(offer: Offer, now: datetime) -> list[Question]:
+    """The offer's questions in the order asked, each with its answer deadline (`deadline`) and whether the
+    answer came after it (`answered_late`)."""
+    questions = with_deadlines(list(offer.questions.order_by("asked_at", "id")), now)
+    for question in questions:
+        question.answered_late = question.answered_at is not None and question.answered_at >= question.due_at
+    return questions
 
 
 def offer_policy_context(offer: Offer, signature: Signature | None) -> dict:

@@ -39,7 +39,7 @@ from ..access import (
     require_holder_member,
     standard_contracts_visible_to,
 )
-from ..calendar import Deadline, last_day, local_date
+from ..calendar import Deadline, last_day
 from ..forms.practice import (
     ContractRequestForm,
     FollowForm,
@@ -70,6 +70,7 @@ from ..selectors import (
     offer_contract_modules,
     offer_follow_requests,
     offer_policy_context,
+    offer_questions,
     offers_default_year,
     offers_expected,
     saved_choice_state,
@@ -77,6 +78,7 @@ from ..selectors import (
     signing_window_at,
     unit_label,
     visible_follow_requests,
+    with_deadlines,
 )
 from ..services import (
     follow_requests_create,
@@ -132,7 +134,6 @@ def offer_list(request):
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     window = signing_window_at(year, now)
-    today = local_date(now)
 
     offers = list(
         holder_offers(request.user).filter(year=year)
@@ -143,10 +144,7 @@ def offer_list(request):
         .order_by("preferent_first", "insurer__name", "pk")
     )
     for offer in offers:
-        offer.follow_list = list(offer.follow_requests.all())
-        for fr in offer.follow_list:
-            fr.due_day = last_day(fr.due_at)
-            fr.days_left = (fr.due_day - today).days
+        offer.follow_list = with_deadlines(list(offer.follow_requests.all()), now)
 
     # Other insurers' published contracts a practice may still ask for, while signing is still possible.
     practices = list({m.practice_id: m.practice for m in memberships_of(request.user) if m.practice_id}.values())
@@ -201,7 +199,6 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
                    choice_errors: dict | None = None, question_form: QuestionForm | None = None,
                    status: int = 200):
     now = timezone.now()
-    today = local_date(now)
     user = request.user
     is_member = is_holder_member(user, offer)
     contract_modules = offer_contract_modules(offer)
@@ -215,14 +212,6 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         state = _form_choice_state(choice_form)
     else:
         state = saved_choice_state(offer, contract_modules, patients, user=request.user)
-    questions = list(offer.questions.order_by("asked_at", "id"))
-    for q in questions:
-        # The answer clock's stored moment, read as every page reads a deadline.
-        q.deadline = Deadline.of(q.due_at, now)
-        q.due_day, q.days_left = q.deadline.day, q.deadline.days_left
-        q.is_late = q.answered_at is None and q.deadline.passed
-        q.answered_late = q.answered_at is not None and q.answered_at >= q.due_at
-
     context = {
         "offer": offer,
         "contract": offer.standard_contract,
@@ -234,9 +223,9 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "estimate": estimate(contract_modules, patients, state.ticked, state.hours) if state else None,
         "signature": signature,
         "signed": display_content(signature.content) if signature else None,
-        "questions": questions,
+        "questions": offer_questions(offer, now),
         "question_form": question_form or QuestionForm(),
-        "follow_requests": (offer_follow_requests(user, offer, signature, today) if offer.status == Offer.Status.SIGNED
+        "follow_requests": (offer_follow_requests(user, offer, signature, now) if offer.status == Offer.Status.SIGNED
                             else []),
         "window": signing_window_at(offer.year, now),
         "is_member": is_member,
@@ -459,7 +448,7 @@ def offer_receipt(request, pk: int):
     offer, signature = _signed(request, pk)
     context = _receipt_context(offer, signature)
     context["is_member"] = is_holder_member(request.user, offer)
-    context["follow_requests"] = offer_follow_requests(request.user, offer, signature, local_date(timezone.now()))
+    context["follow_requests"] = offer_follow_requests(request.user, offer, signature, timezone.now())
     return render(request, "contracting/practice/receipt.html", context)
 
 
@@ -507,8 +496,8 @@ def offer_follow(request, pk: int):
                              % {"names": ", ".join(i.name for i in chosen),
                                 "day": _day(last_day(follow_decision_due(offer.year)))})
             return redirect(reverse("offers:detail", args=[offer.pk]) + "#volgen")
-    decision_day = last_day(follow_decision_due(offer.year))
-    refusal = follow_requests_refusal(offer.year, timezone.now())
+    now = timezone.now()
+    refusal = follow_requests_refusal(offer.year, now)
     chosen_ids = {str(v) for v in (form.data.getlist("insurers") if form.is_bound else [])}
     rows = [{"insurer": i, "share": shares.get(i.pk), "request": existing.get(i.pk), "checked": str(i.pk) in chosen_ids}
             for i in insurers]
@@ -516,6 +505,5 @@ def offer_follow(request, pk: int):
         "offer": offer, "rows": rows, "form": form, "any_open": bool(open_ids) and refusal is None,
         "closed": refusal.detail if refusal else "",
         "region": offer.practice.region if offer.practice_id else offer.care_group.region,
-        "decision_day": decision_day,
-        "decision_days_left": (decision_day - local_date(timezone.now())).days,
+        "decision_deadline": Deadline.of(follow_decision_due(offer.year), now),
     }, status=400 if request.method == "POST" else 200)

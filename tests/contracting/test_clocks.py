@@ -138,7 +138,7 @@ def test_one_due_moment_on_every_page_the_api_and_the_notice(client, offer, sign
         assert "Antwoord uiterlijk 28 december 2026 (5 werkdagen)." in detail
         client.force_login(signatory)
         offer_page = text(client.get(reverse("offers:detail", args=[offer.pk])).content.decode())
-        assert "antwoord uiterlijk 28 december 2026 (nog 7 dagen)" in offer_page
+        assert "antwoord uiterlijk 28 december 2026 nog 7 dagen" in offer_page  # as the inbox shows it
 
 
 # --- The services API for other apps -----------------------------------------------------------------------

@@ -139,6 +139,22 @@ def test_list_shows_signing_deadline_and_follow_statuses(member_client, signed_o
     assert "Verre Verzekeraar: Wacht op besluit — besluit uiterlijk 31 december 2026" in body
 
 
+def test_an_overdue_follow_request_reads_the_same_on_every_practice_page(client, member, signed_offer, signatory,
+                                                                          market):
+    follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]], now=IN_WINDOW)
+    late = "Verre Verzekeraar: Wacht op besluit — besluit uiterlijk 31 december 2026 2 dagen te laat"
+    with time_machine.travel(ams(2027, 1, 2, 10, 0), tick=False):  # decisions were due before 1 January
+        client.force_login(member)
+        pages = {
+            "list": text(page_html(client, reverse("offers:list") + "?jaar=2027")),
+            "offer": text(page_html(client, reverse("offers:detail", args=[signed_offer.pk]))),
+            "receipt": text(page_html(client, reverse("offers:receipt", args=[signed_offer.pk]))),
+        }
+    assert late in pages["list"]
+    for name in ("offer", "receipt"):
+        assert "Verre Verzekeraar Wacht op besluit besluit uiterlijk 31 december 2026 2 dagen te laat" in pages[name]
+
+
 @time_machine.travel(IN_WINDOW, tick=False)
 def test_list_query_count_does_not_grow_with_offers(member_client, offer, market, member, signatory):
     def count() -> int:
@@ -342,10 +358,10 @@ def test_question_shows_due_date_then_late_flag_then_answer(member_client, offer
         assert response.status_code == 302
         body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
     # Thursday 15 October + 5 working days: Thursday 22 October.
-    assert "antwoord uiterlijk 22 oktober 2026 (nog 7 dagen)" in body
+    assert "antwoord uiterlijk 22 oktober 2026 nog 7 dagen" in body
     with time_machine.travel(ams(2026, 10, 23, 9, 0), tick=False):
         body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
-        assert "te laat antwoord was uiterlijk 22 oktober 2026 verwacht" in body
+        assert "antwoord uiterlijk 22 oktober 2026 1 dag te laat" in body
         question_answer(actor=purchaser, question=offer.questions.get(), answer="Ja, die telt.",
                         now=ams(2026, 10, 23, 9, 0))
         body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
@@ -607,7 +623,7 @@ def test_follow_screen_offers_the_contract_to_each_chosen_insurer(member_client,
     assert "Verre Verzekeraar — 40% marktaandeel" in body
     assert "Derde Verzekeraar — marktaandeel onbekend" in body
     assert f'value="{market["preferent"].pk}"' not in content  # the own insurer is not offered
-    assert "Zij besluiten uiterlijk 31 december 2026." in body
+    assert "Zij besluiten uiterlijk 31 december 2026 nog 77 dagen" in body
 
     response = member_client.post(reverse("offers:follow", args=[signed_offer.pk]),
                                   {"insurers": [market["other"].pk, third.pk]}, follow=True)

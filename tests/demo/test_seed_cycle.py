@@ -313,7 +313,8 @@ class TestFirstDecember:
         question = Question.objects.get(asked_by__email=row["email"], answered_at__isnull=True)
         html = page_html_as(client, User.objects.get(email=row["email"]),
                             reverse("offers:detail", args=[question.offer_id]))
-        assert question.text in html and "antwoord was uiterlijk" in html  # past its clock
+        assert question.text in html and "antwoord uiterlijk" in html
+        assert re.search(r">(\d+ dagen? )?te laat</span>", html)  # past its clock
 
     def test_nza_has_the_years_tariffs_and_none_due_yet(self, client):
         row = first_logins()[Role.NZA_ANALYST]
