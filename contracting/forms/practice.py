@@ -3,11 +3,13 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.forms import UtrechtFormMixin
 
 from ..models import ContractModule
 from ..pricing import needs_hours
+from ..workdays import QUESTION_WORKING_DAYS
 
 _TEXTAREA_CLASS = "utrecht-textarea utrecht-textarea--html-textarea"
 _CHECKBOX_CLASS = "utrecht-checkbox utrecht-checkbox--html-input"
@@ -65,9 +67,16 @@ class ModuleChoiceForm(forms.Form):
 class QuestionForm(UtrechtFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Uw vraag"), max_length=5000,
-        help_text=_("Over het inkoopbeleid, het contract of een module. De verzekeraar antwoordt binnen 5 werkdagen."),
         widget=forms.Textarea(attrs={"rows": 4, "class": _TEXTAREA_CLASS}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Here, not on the field: the number of days is formatted into the reader's language per request.
+        self.fields["text"].help_text = ngettext(
+            "Over het inkoopbeleid, het contract of een module. De verzekeraar antwoordt binnen %(days)d werkdag.",
+            "Over het inkoopbeleid, het contract of een module. De verzekeraar antwoordt binnen %(days)d werkdagen.",
+            QUESTION_WORKING_DAYS) % {"days": QUESTION_WORKING_DAYS}
 
 
 class SignForm(UtrechtFormMixin, forms.Form):

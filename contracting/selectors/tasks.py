@@ -17,6 +17,7 @@ from insurers.models import Insurer, PolicyVersion
 
 from ..calendar import Deadline, MilestoneKind
 from ..models import FollowRequest, HolderKind, Module, Offer, Question, Segment, StandardContract
+from ..workdays import QUESTION_WORKING_DAYS
 from .calendar import Timeline, year_deadlines
 from .dashboards import inbox_counts, unsigned_offers
 
@@ -75,15 +76,17 @@ class TaskReader:
             tasks.append(Task(ngettext("%(n)d volgverzoek wacht op uw besluit",
                                        "%(n)d volgverzoeken wachten op uw besluit", follow["open"])
                               % {"n": follow["open"]}, inbox, urgent=bool(follow["overdue"])))
+        within = ngettext("binnen %(days)d werkdag", "binnen %(days)d werkdagen", QUESTION_WORKING_DAYS) % {
+            "days": QUESTION_WORKING_DAYS}
         if questions["overdue"]:
-            tasks.append(Task(ngettext("%(n)d vraag is niet binnen 5 werkdagen beantwoord",
-                                       "%(n)d vragen zijn niet binnen 5 werkdagen beantwoord", questions["overdue"])
-                              % {"n": questions["overdue"]}, inbox, urgent=True))
+            tasks.append(Task(ngettext("%(n)d vraag is niet %(within)s beantwoord",
+                                       "%(n)d vragen zijn niet %(within)s beantwoord", questions["overdue"])
+                              % {"n": questions["overdue"], "within": within}, inbox, urgent=True))
         inside = questions["open"] - questions["overdue"]
         if inside:
-            tasks.append(Task(ngettext("%(n)d vraag te beantwoorden binnen 5 werkdagen",
-                                       "%(n)d vragen te beantwoorden binnen 5 werkdagen", inside) % {"n": inside},
-                              inbox))
+            tasks.append(Task(ngettext("%(n)d vraag te beantwoorden %(within)s",
+                                       "%(n)d vragen te beantwoorden %(within)s", inside)
+                              % {"n": inside, "within": within}, inbox))
         policy_due = self.deadlines.get(MilestoneKind.POLICY_PUBLICATION)
         if policy_due and not PolicyVersion.objects.filter(policy__insurer_id=insurer_id, policy__year=year).exists():
             url = reverse("purchasing:policy", args=[year])

@@ -79,6 +79,7 @@ from ..services import (
     standard_contract_set_module,
     standard_contract_update,
 )
+from ..workdays import QUESTION_WORKING_DAYS
 from .common import PurchaserScope, chosen_year, place_error, purchaser_object_required, purchaser_required
 
 PAGE_SIZE = 25
@@ -117,7 +118,7 @@ def dashboard(request, scope: PurchaserScope):
         "regions": watch.regions, "totals": watch.totals, "unsigned": unsigned,
         "reminders": signing_reminders_sent(year=year),
         "questions": waiting["questions"], "follow": waiting["follow_requests"],
-        "page_query": f"year={year}",
+        "question_days": QUESTION_WORKING_DAYS, "page_query": f"year={year}",
     })
 
 
@@ -409,6 +410,7 @@ def inbox(request, scope: PurchaserScope):
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "contracting/insurer/inbox.html", {
         "scope": scope, "page": page, "today": local_date(now), "page_query": "",
+        "question_days": QUESTION_WORKING_DAYS,
     })
 
 
@@ -435,7 +437,7 @@ def question_detail(request, scope: PurchaserScope, pk: int):
     return render(request, "contracting/insurer/question.html", {
         "scope": scope, "question": question, "offer": question.offer, "form": form, "history": history,
         "overdue": question.answered_at is None and deadline.passed,
-        "due_day": deadline.day, "deadline": deadline,
+        "due_day": deadline.day, "deadline": deadline, "question_days": QUESTION_WORKING_DAYS,
     })
 
 
