@@ -20,6 +20,7 @@ from .calendar import (  # noqa: F401
     offers_expected,
     signing_window,
     signing_window_at,
+    signing_windows_at,
     signing_year_default,
     year_deadlines,
 )

@@ -154,13 +154,27 @@ def signing_window(year: int) -> tuple[datetime, datetime] | None:
     return rows[MilestoneKind.SIGNING_OPEN], rows[MilestoneKind.SIGNING_CLOSE]
 
 
+def _window_at(opens: datetime, closes: datetime, now: datetime) -> Window:
+    state = "before" if now < opens else "closed" if now >= closes else "open"
+    return Window(opens=opens, closes=closes, today=local_date(now), state=state)
+
+
 def signing_window_at(year: int, now: datetime) -> Window | None:
     window = signing_window(year)
     if window is None:
         return None
-    opens, closes = window
-    state = "before" if now < opens else "closed" if now >= closes else "open"
-    return Window(opens=opens, closes=closes, today=local_date(now), state=state)
+    return _window_at(*window, now)
+
+
+def signing_windows_at(years, now: datetime) -> dict[int, Window | None]:
+    """signing_window_at for each of `years`, in one query (None for a year without both ends)."""
+    ends: dict[int, dict[str, datetime]] = {year: {} for year in years}
+    for year, kind, due_at in Milestone.objects.filter(
+            contract_year__year__in=list(ends), kind__in=[MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE],
+    ).values_list("contract_year__year", "kind", "due_at"):
+        ends[year][kind] = due_at
+    return {year: _window_at(moments[MilestoneKind.SIGNING_OPEN], moments[MilestoneKind.SIGNING_CLOSE], now)
+            if len(moments) == 2 else None for year, moments in ends.items()}
 
 
 def signing_year_default(now: datetime) -> int:

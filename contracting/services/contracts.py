@@ -29,7 +29,7 @@ from ..models import (
     Offer,
     StandardContract,
 )
-from ..selectors import offers_deadline_kind, signing_window
+from ..selectors import offers_deadline_kind, signing_window_at
 
 
 def _money(value, field: str) -> Decimal:
@@ -51,12 +51,18 @@ def _require_draft(contract: StandardContract) -> None:
                               "Maak een nieuw contract voor een wijziging."))
 
 
-def contract_year_refusal(year: int, now: datetime) -> ConflictError | None:
-    """Why no standard contract for `year` can be made or published at `now`, or None: once the year's
-    signing has closed nothing could be signed any more. The contract builder's year choice and the publish
-    page ask this too, so no page offers what the services refuse."""
-    window = signing_window(year)
-    if window is not None and now >= window[1]:
+_UNREAD = object()
+
+
+def contract_year_refusal(year: int, now: datetime, *, window=_UNREAD) -> ConflictError | None:
+    """Why no standard contract for `year` can be made, published or asked for at `now`, or None: once the
+    year's signing has closed nothing could be signed any more. The contract builder's year choice, the
+    publish page and the practice's list of contracts to ask for ask this too, so no page offers what the
+    services refuse. `window`: the year's selectors.signing_window_at(year, now) when the caller has read it
+    (None: the year has no signing window), which saves its query."""
+    if window is _UNREAD:
+        window = signing_window_at(year, now)
+    if window is not None and window.state == "closed":
         return ConflictError("signing_window_closed",
                              _("De ondertekentermijn voor %(year)s is voorbij; een contract voor dat jaar kan "
                                "niet meer worden gemaakt of gepubliceerd.") % {"year": year},
@@ -311,10 +317,9 @@ def offer_request(*, actor, practice: Practice, contract: StandardContract, now:
     existing = Offer.objects.filter(standard_contract=contract, practice=practice).first()
     if existing is not None:
         return existing
-    window = signing_window(contract.first_year)
-    if window is not None and (now or timezone.now()) >= window[1]:
-        raise ConflictError("signing_window_closed",
-                            _("De ondertekentermijn voor %(year)s is voorbij; aanvragen kan niet meer.")
+    refusal = contract_year_refusal(contract.first_year, now or timezone.now())
+    if refusal is not None:
+        raise ConflictError(refusal.code, _("De ondertekentermijn voor %(year)s is voorbij; aanvragen kan niet meer.")
                             % {"year": contract.first_year})
     with transaction.atomic():
         offer, created = Offer.objects.get_or_create(

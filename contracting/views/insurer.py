@@ -59,6 +59,7 @@ from ..selectors import (
     signing_reminders_sent,
     signing_watch,
     signing_window_at,
+    signing_windows_at,
     unsigned_offers,
     year_deadlines,
 )
@@ -261,7 +262,8 @@ def contract_new(request, scope: PurchaserScope):
     now = timezone.now()
     year, years = chosen_year(request, now)
     # Only years the service would accept: once a year's signing has closed, no contract for it can be made.
-    choices = [y for y in years if contract_year_refusal(y, now) is None]
+    windows = signing_windows_at(years, now)  # every year's window in one query
+    choices = [y for y in years if contract_year_refusal(y, now, window=windows[y]) is None]
     if year not in choices:
         year = choices[0] if choices else year
     form = ContractCreateForm(request.POST or None, years=choices,

@@ -81,6 +81,7 @@ from ..selectors import (
     with_deadlines,
 )
 from ..services import (
+    contract_year_refusal,
     follow_requests_create,
     offer_choose_modules,
     offer_mark_opened,
@@ -146,10 +147,10 @@ def offer_list(request):
     for offer in offers:
         offer.follow_list = with_deadlines(list(offer.follow_requests.all()), now)
 
-    # Other insurers' published contracts a practice may still ask for, while signing is still possible.
+    # Other insurers' published contracts a practice may still ask for (offer_request's rule).
     practices = list({m.practice_id: m.practice for m in memberships_of(request.user) if m.practice_id}.values())
     requestable = []
-    if practices and (window is None or window.state != "closed"):
+    if practices and contract_year_refusal(year, now, window=window) is None:
         contracts = list(standard_contracts_visible_to(request.user).filter(
             status=StandardContract.Status.PUBLISHED, holder_kind=HolderKind.PRACTICE, first_year=year,
         ).select_related("insurer").order_by("insurer__name", "pk"))

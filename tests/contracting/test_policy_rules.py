@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Notification, Role
@@ -252,6 +254,25 @@ def test_no_draft_contract_for_a_year_whose_signing_has_closed(client, market, y
         assert not StandardContract.objects.exists()
         client.post(url, {"title": "Op tijd", "first_year": 2028, "term_years": 1, "holder_kind": "practice"})
     assert StandardContract.objects.get().first_year == 2028
+
+
+def test_the_new_contract_page_reads_every_years_window_at_once(client, market, year2027, purchaser):
+    def page_queries() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("purchasing:contract_new"))
+        select = response.content.decode().split('name="first_year"', 1)[1].split("</select>")[0]
+        return len(queries), re.findall(r'<option value="(\d+)"', select)
+
+    with time_machine.travel(AFTER_CLOSE, tick=False):  # 2027's signing has closed
+        client.force_login(purchaser)
+        contract_year_ensure(actor=None, year=2028)
+        one_open, options = page_queries()
+        assert options == ["2028"]
+        for year in (2029, 2030, 2031):
+            contract_year_ensure(actor=None, year=year)
+        queries, options = page_queries()
+    assert options == ["2028", "2029", "2030", "2031"]
+    assert queries == one_open  # not one query per year
 
 
 def test_the_publish_page_says_what_the_service_would(client, market, nza_tariffs, purchaser):
