@@ -62,6 +62,11 @@ class Module(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.segment})"
 
+    @property
+    def always_mandatory(self) -> bool:
+        """An NZa prestatie with a maximum tariff (inschrijving, consult, …) is always part of a contract."""
+        return self.has_nza_max and self.category == ModuleCategory.PRESTATIE
+
 
 class NzaMaxTariff(models.Model):
     """The NZa maximum tariff of an S1 prestatie for one contract year (tariefbeschikking, 1 July)."""

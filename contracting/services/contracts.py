@@ -162,8 +162,7 @@ def standard_contract_set_module(*, actor, contract: StandardContract, module: M
                            "%(patients)s patiënten.") % values
                 field = _("%(low)s–%(high)s uur.") % values
             raise PortalError("cap_out_of_range", detail, fields={"cap_hours": [field]})
-    if module.has_nza_max:
-        mandatory = mandatory or module.category == "prestatie"
+    mandatory = mandatory or module.always_mandatory
     with transaction.atomic():
         locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
         _require_draft(locked)

@@ -28,6 +28,16 @@ def test_catalogue_holds_the_monitor_modules_by_segment(db):
     assert set(Module.objects.values_list("segment", flat=True)) == {"S1", "S2", "S3", "buiten"}
 
 
+def test_nza_prestaties_are_always_in_the_contract(market, year2027, purchaser):
+    modules = {m.code: m for m in Module.objects.all()}
+    assert {code for code, m in modules.items() if m.always_mandatory} == {
+        "inschrijving", "consult", "specifieke-verrichtingen"}
+    contract = build_contract(market["preferent"], purchaser, publish=False)
+    included = {cm.module.code: cm.mandatory for cm in contract.modules.select_related("module")}
+    assert included == {"inschrijving": True, "consult": True, "poh-ggz": False, "praktijkmanagement": False,
+                        "kwaliteit": False}
+
+
 def test_nza_tariff_is_set_once_and_changes_are_audited(year2027):
     module = Module.objects.get(code="consult")
     nza_tariff_set(actor=None, module=module, year=2027, max_tariff="10.50")
