@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import practice_ids_of
 from core.audit import audit_record
-from core.errors import ConflictError, PortalError
+from core.errors import ConflictError, Forbidden, PortalError
 from core.numbers import count, hours, money
 from insurers.models import Insurer
 from providers.models import Practice
@@ -309,8 +309,7 @@ def offer_request(*, actor, practice: Practice, contract: StandardContract, now:
     practice's own people may ask (actor None: the system), and not once the year's signing window has closed.
     Asking twice gives the same offer."""
     if actor is not None and practice.pk not in practice_ids_of(actor):
-        raise PortalError("not_practice_member", _("Alleen medewerkers van de praktijk kunnen een contract aanvragen."),
-                          status=403)
+        raise Forbidden("not_practice_member", _("Alleen medewerkers van de praktijk kunnen een contract aanvragen."))
     if contract.status != StandardContract.Status.PUBLISHED or contract.holder_kind != HolderKind.PRACTICE:
         raise ConflictError("contract_not_available", _("Dit contract is (nog) niet beschikbaar voor praktijken."))
     existing = Offer.objects.filter(standard_contract=contract, practice=practice).first()

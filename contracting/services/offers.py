@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.notices import N_, day, moment
 from core.audit import audit_event, audit_record
-from core.errors import ConflictError, PortalError
+from core.errors import ConflictError, Forbidden, PortalError
 from core.models import AuditEvent
 from core.numbers import count, plural_n
 from core.numbers import hours as hours_text
@@ -243,12 +243,10 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
     from ..access import is_holder_signatory
 
     if not is_holder_signatory(actor, offer):
-        raise PortalError("not_signatory", _("Alleen een tekenbevoegde van de zorgaanbieder kan ondertekenen."),
-                          status=403)
+        raise Forbidden("not_signatory", _("Alleen een tekenbevoegde van de zorgaanbieder kan ondertekenen."))
     if not two_factor_verified:
-        raise PortalError("two_factor_required",
-                          _("Ondertekenen vraagt om tweestapsverificatie: bevestig eerst met de code uit uw app."),
-                          status=403)
+        raise Forbidden("two_factor_required",
+                        _("Ondertekenen vraagt om tweestapsverificatie: bevestig eerst met de code uit uw app."))
     check_signing_window(offer.year, now)
     with transaction.atomic():
         locked = (Offer.objects.select_for_update(of=("self",))
@@ -315,8 +313,7 @@ def offer_refuse(*, actor, offer: Offer, now: datetime, reason: str = "") -> Off
     from ..access import is_holder_signatory
 
     if not is_holder_signatory(actor, offer):
-        raise PortalError("not_signatory", _("Alleen een tekenbevoegde van de zorgaanbieder kan weigeren."),
-                          status=403)
+        raise Forbidden("not_signatory", _("Alleen een tekenbevoegde van de zorgaanbieder kan weigeren."))
     with transaction.atomic():
         locked = Offer.objects.select_for_update().get(pk=offer.pk)
         if locked.status == Offer.Status.REFUSED:

@@ -108,6 +108,32 @@ def test_signatory_of_another_practice_cannot_sign(offer, market):
     assert exc.value.code == "not_signatory"
 
 
+def test_a_role_that_may_not_act_is_forbidden_and_nothing_changes(offer, market, published_contract):
+    """Not signing, refusing or asking for someone else's practice is a Forbidden (403, and for a view that
+    does not catch it the 403 page), the same error every service raises for a role that may not act."""
+    from core.errors import Forbidden
+    from tests.factories import PracticeFactory
+
+    member = make_member(Role.PRACTICE_MEMBER, offer.practice)
+    with pytest.raises(Forbidden) as exc:
+        offer_sign(actor=member, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
+    assert exc.value.code == "not_signatory"
+    signatory = make_member(Role.PRACTICE_SIGNATORY, offer.practice)
+    with pytest.raises(Forbidden) as exc:
+        offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=False)
+    assert exc.value.code == "two_factor_required"
+    with pytest.raises(Forbidden) as exc:
+        offer_refuse(actor=member, offer=offer, now=IN_WINDOW)
+    assert exc.value.code == "not_signatory"
+    with pytest.raises(Forbidden) as exc:
+        offer_request(actor=member, practice=PracticeFactory(region=market["region"]), contract=published_contract,
+                      now=IN_WINDOW)
+    assert exc.value.code == "not_practice_member"
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.OPEN
+    assert Offer.objects.filter(standard_contract=published_contract).count() == 1
+
+
 def test_unsigned_offers_expire_at_the_end_of_7_november(offer, signatory, year2027):
     milestones_sweep(now=ams(2026, 11, 7, 23, 59, 59))
     offer.refresh_from_db()
