@@ -19,6 +19,7 @@ from .calendar import (
     RULES_BY_KIND,
     SIGNING_REMINDER_KINDS,
     MilestoneKind,
+    display_day,
     last_day,
     local_date,
 )
@@ -62,7 +63,7 @@ def advance_phase(*, milestone, effective_at, now) -> dict:
                   late_after=timedelta(days=3), order=90)
 def notify_concerned(*, milestone, effective_at, now) -> dict:
     rule = RULES_BY_KIND[milestone.kind]
-    when = local_date(effective_at if rule.boundary == "start" else effective_at - timedelta(seconds=1))
+    when = display_day(effective_at, rule.boundary)
     if rule.boundary == "start":
         body = N_("Vanaf %(day)s: %(milestone)s. Bekijk de kalender van contractjaar %(year)s in het portaal.")
     else:

@@ -11,12 +11,12 @@ from django.db.models.functions import Coalesce
 
 from providers.models import Region
 
-from ..calendar import Deadline, MilestoneKind
+from ..calendar import RULES_BY_KIND, SIGNING_REMINDER_KINDS, Deadline, MilestoneKind
 from ..models import EffectRun, FollowRequest, Offer, Question, StandardContract
 
 SIGNING_COLUMNS = ("sent", "opened", "signed", "refused", "expired", "open")
-REMINDER_KINDS = (MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMINDER_7,
-                  MilestoneKind.SIGNING_REMINDER_2)
+# The signing reminders in the order they go out (14, 7, then 2 days before the end of signing).
+REMINDER_KINDS = tuple(sorted(SIGNING_REMINDER_KINDS, key=lambda kind: RULES_BY_KIND[kind].offset_days))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,13 @@ from insurers.models import Insurer, PolicyAttachment, PolicyVersion
 from ..calendar import Deadline, MilestoneKind
 from ..models import ContractYear, HolderKind, StandardContract
 from ..workdays import LABORIOUS_QUESTION_WORKING_DAYS, QUESTION_WORKING_DAYS
-from .calendar import TimelineEntry, contract_year_timeline, milestone_deadline, signing_year_default
+from .calendar import (
+    TimelineEntry,
+    contract_year_timeline,
+    milestone_deadline,
+    offers_deadline_kind,
+    signing_year_default,
+)
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,7 @@ def published_contract_status(insurer: Insurer, year: int, now: datetime) -> lis
                                                      first_year__lte=year)
                      .annotate(covers_until=F("first_year") + F("term_years") - 1).filter(covers_until__gte=year)
                      .order_by("first_year", "pk"))
-    kinds = ((HolderKind.PRACTICE, MilestoneKind.INDIVIDUAL_OFFERS_FINAL),
-             (HolderKind.CARE_GROUP, MilestoneKind.CAREGROUP_OFFERS))
-    return [ContractStatus(holder_kind=kind, label=kind.label, deadline=milestone_deadline(year, milestone, now),
+    return [ContractStatus(holder_kind=kind, label=kind.label,
+                           deadline=milestone_deadline(year, offers_deadline_kind(kind), now),
                            contracts=[c for c in contracts if c.holder_kind == kind])
-            for kind, milestone in kinds]
+            for kind in (HolderKind.PRACTICE, HolderKind.CARE_GROUP)]

@@ -6,7 +6,6 @@ Every purchaser view starts from the user's own insurer memberships: another ins
 (404), a user without a purchaser membership may not use these pages at all (403). All writes go through
 contracting.services; a PortalError is shown to the user in their language and changes nothing."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -86,8 +85,6 @@ from .common import PurchaserScope, chosen_year, place_error, purchaser_object_r
 PAGE_SIZE = 25
 # The normpraktijk of the GP financing rules: caps are stated per 2,350 registered patients.
 EXAMPLE_PATIENTS = 2350
-REMINDER_KINDS = (MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMINDER_7,
-                  MilestoneKind.SIGNING_REMINDER_2)
 
 
 # --- Dashboard -----------------------------------------------------------------------------------------------
@@ -469,11 +466,11 @@ def follow_request_detail(request, scope: PurchaserScope, pk: int):
             messages.success(request, _("Uw besluit is vastgelegd en aan de aanbieder gemeld."))
             return redirect("purchasing:follow_request", pk=follow_request.pk)
     names = {m["code"]: m["name"] for m in modules}
+    deadline = Deadline.of(follow_request.due_at, timezone.now())  # the decision clock's stored moment
     return render(request, "contracting/insurer/follow_request.html", {
         "scope": scope, "follow_request": follow_request, "offer": follow_request.offer,
         "signature": follow_request.offer.signature, "content": content, "modules": modules,
         "form": form, "is_pending": is_pending,
         "not_followed_names": [names.get(code, code) for code in follow_request.not_followed],
-        "overdue": is_pending and follow_request.due_at <= timezone.now(),
-        "due_day": local_date(follow_request.due_at - timedelta(seconds=1)),
+        "overdue": is_pending and deadline.passed, "due_day": deadline.day,
     })
