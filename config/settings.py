@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "contracting.models.Offer.Status",
         "FollowRequestStatusEnum": "contracting.models.FollowRequest.Status",
         "StandardContractStatusEnum": "contracting.models.StandardContract.Status",
+        "ContractAddendumKindEnum": "contracting.models.ContractAddendum.Kind",
+        "ContractAddendumStatusEnum": "contracting.models.ContractAddendum.Status",
     },
 }
 

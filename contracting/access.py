@@ -16,7 +16,7 @@ from accounts.selectors import (
 from core.errors import Forbidden
 from insurers.models import PolicyAttachment, PolicyVersion
 
-from .models import FollowRequest, Offer, Question, StandardContract
+from .models import ContractAddendum, FollowRequest, Offer, Question, StandardContract
 
 
 def offers_visible_to(user) -> QuerySet[Offer]:
@@ -102,6 +102,12 @@ def follow_requests_visible_to(user) -> QuerySet[FollowRequest]:
         Q(insurer__in=insurer_ids_of(user)) | Q(offer__practice__in=practice_ids_of(user))
         | Q(offer__care_group__in=care_group_ids_of(user))
     )
+
+
+def addenda_visible_to(user) -> QuerySet[ContractAddendum]:
+    """The addenda of the offers the user may see: the insurer's purchasers, the holder's people, the NZa and
+    administrators. Another organisation's addendum is not found."""
+    return ContractAddendum.objects.filter(offer__in=offers_visible_to(user))
 
 
 def questions_visible_to(user) -> QuerySet[Question]:

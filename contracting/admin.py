@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import PortalError
 
 from .engine import calendar_rules, clock_kinds
-from .models import Clock, ContractYear, EffectRun, Milestone, SweepRun
+from .models import Clock, ContractAddendum, ContractYear, EffectRun, Milestone, SweepRun
 from .services import check_contract_year, contract_year_ensure, effect_runs_retry, milestone_reschedule
 
 
@@ -200,3 +200,17 @@ class ClockAdmin(ReadOnlyAdmin):
 @admin.register(SweepRun)
 class SweepRunAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "as_of", "applied_count", "years_created", "finished_at")
+
+
+@admin.register(ContractAddendum)
+class ContractAddendumAdmin(ReadOnlyAdmin):
+    """Addenda are proposed, signed, refused and withdrawn only through their services (signing needs the
+    holder's signatory with two-factor), so the admin shows them and changes nothing."""
+
+    list_display = ("offer", "number", "kind", "title", "effective_from", "status", "proposed_at", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("title", "offer__practice__name", "offer__care_group__name")
+    list_select_related = ("offer__standard_contract", "offer__practice", "offer__care_group")
+
+    def has_change_permission(self, request, obj=None):
+        return False

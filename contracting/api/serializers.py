@@ -9,6 +9,7 @@ from contracting.access import is_holder_signatory, may_see_choice
 from contracting.calendar import display_day
 from contracting.models import (
     CapRule,
+    ContractAddendum,
     ContractModule,
     ContractYear,
     FollowRequest,
@@ -21,6 +22,7 @@ from contracting.models import (
     Unit,
 )
 from contracting.pricing import cap_hours_for, needs_hours
+from contracting.services.addenda import addendum_preview_hash
 from contracting.services.offers import holder_patients, offer_sign_preview_hash
 from core.api import ChoiceLabelField
 from insurers.models import Insurer
@@ -435,3 +437,81 @@ class StandardContractSerializer(serializers.ModelSerializer):
         fields = ["id", "insurer", "title", "holder_kind", "first_year", "term_years", "last_year", "status",
                   "status_label", "published_at", "is_late", "content_hash", "conditions", "adjustment_clause",
                   "modules"]
+
+
+# --- Addenda to signed contracts ------------------------------------------------------------------------
+class AddendumChangeSerializer(serializers.Serializer):
+    module = serializers.CharField(help_text="The code of a module of the signed contract.")
+    tariff = serializers.CharField(allow_null=True, help_text="The new tariff in euros, or null: unchanged.")
+    hours = serializers.CharField(allow_null=True, help_text="The new hours a week (hour modules), or null.")
+
+
+class AddendumSerializer(serializers.ModelSerializer):
+    offer = serializers.IntegerField(source="offer_id")
+    kind_label = ChoiceLabelField("kind", ContractAddendum.Kind)
+    status_label = ChoiceLabelField("status", ContractAddendum.Status)
+    changes = AddendumChangeSerializer(many=True)
+    proposed_at = serializers.DateTimeField(default_timezone=UTC)
+    decided_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
+    content = serializers.JSONField(allow_null=True, help_text="Once accepted: the signed content, frozen; its "
+                                                              "SHA-256 is `content_hash`.")
+    sign_preview_hash = serializers.SerializerMethodField(
+        help_text="For a signatory of the holder while the addendum is proposed: the SHA-256 of what accepting "
+                  "would freeze now (without the signing moment and signer). Send it as `content_hash` to accept "
+                  "only what you showed. Null for anyone else or once decided.")
+
+    class Meta:
+        model = ContractAddendum
+        fields = ["id", "offer", "number", "kind", "kind_label", "title", "text", "changes", "effective_from",
+                  "status", "status_label", "proposed_at", "decided_at", "refusal_reason", "content",
+                  "content_hash", "sign_preview_hash"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True, min_length=64, max_length=64))
+    def get_sign_preview_hash(self, obj: ContractAddendum) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or obj.status != ContractAddendum.Status.PROPOSED or not is_holder_signatory(user, obj.offer):
+            return None
+        return addendum_preview_hash(obj)
+
+
+class AddendumListSerializer(AddendumSerializer):
+    """An addendum in a list: without its frozen content and preview hash (read one addendum for those), so a
+    page of addenda is read in a fixed number of queries."""
+
+    class Meta(AddendumSerializer.Meta):
+        fields = [f for f in AddendumSerializer.Meta.fields if f not in ("content", "sign_preview_hash")]
+
+
+class AddendumProposeInputSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="maatwerk or adjustment.")
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField(max_length=20000)
+    changes = serializers.ListField(child=serializers.DictField(), required=False, default=list,
+                                    help_text='[{"module": code, "tariff": "12.50" | null, "hours": "8" | null}]; '
+                                              "may be empty when the text alone is the change.")
+    effective_from = serializers.DateField(help_text="A day inside the contract's term.")
+
+
+class AddendumAcceptInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=12, help_text="The current code from the signatory's authenticator app.")
+    content_hash = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$", required=False,
+        error_messages={"invalid": _("Geef het SHA-256-kenmerk als 64 hexadecimale tekens.")},
+        help_text="The addendum's `sign_preview_hash` as you showed it; if the content changed since, nothing is "
+                  "signed (409 content_changed). Left out: no such check.")
+
+
+class AddendumRefuseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class ContractTermSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    tariff = serializers.CharField()
+    hours = serializers.CharField(allow_null=True)
+    addenda = serializers.ListField(child=serializers.IntegerField(), help_text="Numbers of the accepted addenda "
+                                                                                "that changed this line.")
+    changed_from = serializers.DateField(allow_null=True)

@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .views import (
+    AddendumViewSet,
     ContractYearViewSet,
     FollowRequestViewSet,
     OfferViewSet,
@@ -11,6 +12,7 @@ from .views import (
 router = SimpleRouter()
 router.register("contract-years", ContractYearViewSet, basename="contract-year")
 router.register("offers", OfferViewSet, basename="offer")
+router.register("addenda", AddendumViewSet, basename="addendum")
 router.register("follow-requests", FollowRequestViewSet, basename="follow-request")
 router.register("standard-contracts", StandardContractViewSet, basename="standard-contract")
 router.register("register", RegisterViewSet, basename="register")

@@ -20,12 +20,15 @@ from rest_framework.response import Response
 from accounts.api.serializers import ErrorSerializer
 from accounts.authentication import request_two_factor_verified
 from contracting.access import (
+    addenda_visible_to,
     follow_requests_visible_to,
     offers_visible_to,
     questions_visible_to,
     standard_contracts_visible_to,
 )
+from contracting.calendar import local_date
 from contracting.models import (
+    ContractAddendum,
     ContractModule,
     ContractYear,
     FollowRequest,
@@ -34,7 +37,12 @@ from contracting.models import (
     Offer,
     RegisterPublication,
 )
+from contracting.selectors import contract_terms, terms_year
 from contracting.services import (
+    addendum_accept,
+    addendum_propose,
+    addendum_refuse,
+    addendum_withdraw,
     follow_request_decide,
     follow_requests_create,
     offer_choose_modules,
@@ -49,6 +57,12 @@ from core.params import parse_id
 
 from .filters import ContractYearFilter, FollowRequestFilter, OfferFilter, StandardContractFilter
 from .serializers import (
+    AddendumAcceptInputSerializer,
+    AddendumListSerializer,
+    AddendumProposeInputSerializer,
+    AddendumRefuseInputSerializer,
+    AddendumSerializer,
+    ContractTermSerializer,
     ContractYearSerializer,
     FollowDecisionInputSerializer,
     FollowRequestCreateSerializer,
@@ -216,6 +230,115 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
         data = _validated(QuestionInputSerializer, request)
         question = question_ask(actor=request.user, offer=offer, text=data["text"], now=timezone.now())
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses={200: AddendumListSerializer(many=True), 404: _error("not_found")})
+    @extend_schema(
+        methods=["POST"], request=AddendumProposeInputSerializer,
+        responses={201: AddendumSerializer, 200: OpenApiResponse(AddendumSerializer, description="The same "
+                                                                 "addendum was already proposed."),
+                   400: _error("invalid_kind, invalid, unknown_module, negative_tariff, invalid_changes (with "
+                               "`fields.changes` per module) or effective_from_outside_term"),
+                   403: _error("not_purchaser"), 404: _error("not_found"), 409: _error("offer_not_signed")},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def addenda(self, request, pk=None):
+        """The addenda of this contract, newest first; POST proposes one (a purchaser of the offer's insurer,
+        for a signed offer). Only an accepted addendum changes the contract (`terms`)."""
+        offer = self.get_object()
+        if request.method == "GET":
+            rows = addenda_visible_to(request.user).filter(offer=offer).order_by("-number")
+            return Response(AddendumListSerializer(rows, many=True, context=self.get_serializer_context()).data)
+        data = _validated(AddendumProposeInputSerializer, request)
+        known = set(ContractAddendum.objects.filter(offer=offer).values_list("pk", flat=True))
+        addendum = addendum_propose(actor=request.user, offer=offer, kind=data["kind"], title=data["title"],
+                                    text=data["text"], changes=data["changes"],
+                                    effective_from=data["effective_from"], now=timezone.now())
+        return Response(AddendumSerializer(addendum, context=self.get_serializer_context()).data,
+                        status=status.HTTP_200_OK if addendum.pk in known else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Contract year; default this year "
+                                                                           "(or the nearest of the term).")],
+        responses={200: ContractTermSerializer(many=True), 400: _error("invalid year"), 404: _error("not_found")},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def terms(self, request, pk=None):
+        """What the signed contract says for a year: the signed module lines with every accepted addendum
+        that takes effect in or before that year applied. Empty for an unsigned offer or a year outside the
+        term."""
+        offer = self.get_object()
+        raw = request.query_params.get("year")
+        if raw in (None, ""):
+            year = terms_year(offer, local_date(timezone.now()))
+        else:
+            year = parse_id(raw)
+            if year is None:
+                raise PortalError("invalid", _("De invoer is niet geldig."),
+                                  fields={"year": [_("Geef een contractjaar, bijvoorbeeld 2027.")]})
+        return Response(ContractTermSerializer(contract_terms(offer, year), many=True).data)
+
+
+class AddendumViewSet(viewsets.ReadOnlyModelViewSet):
+    """Addenda to signed contracts: an insurer's purchasers see those on its contracts, a practice or care
+    group those on its own, NZa and administrators all. Another organisation's addendum is not found."""
+
+    serializer_class = AddendumSerializer
+    lookup_value_regex = r"\d+"
+    filterset_class = None
+
+    def get_serializer_class(self):
+        return AddendumListSerializer if self.action == "list" else AddendumSerializer
+
+    def get_queryset(self):
+        addenda = addenda_visible_to(self.request.user).order_by("-proposed_at", "-pk")
+        if self.action == "list":
+            return addenda
+        return addenda.select_related("offer", "proposed_by")
+
+    def _response(self, addendum: ContractAddendum) -> Response:
+        fresh = addenda_visible_to(self.request.user).select_related("offer", "proposed_by").get(pk=addendum.pk)
+        return Response(AddendumSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=AddendumAcceptInputSerializer,
+        responses={200: AddendumSerializer, 400: _error("invalid_otp or no_device"),
+                   403: _error("not_signatory"), 404: _error("not_found"), 429: _error("otp_throttled"),
+                   409: _error("addendum_already_accepted, addendum_not_open (refused or withdrawn) or "
+                               "content_changed (nothing signed)")},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Sign the addendum: a signatory of the holder, with a code from the authenticator app."""
+        addendum = self.get_object()
+        data = _validated(AddendumAcceptInputSerializer, request)
+        addendum_accept(actor=request.user, addendum=addendum, code=data["code"],
+                        expected_hash=data.get("content_hash"), now=timezone.now())
+        return self._response(addendum)
+
+    @extend_schema(
+        request=AddendumRefuseInputSerializer,
+        responses={200: AddendumSerializer, 400: _error("reason_required"), 403: _error("not_signatory"),
+                   404: _error("not_found"), 409: _error("addendum_already_accepted or addendum_not_open")},
+    )
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        """Refuse the addendum with a reason (a signatory of the holder). Refusing again changes nothing."""
+        addendum = self.get_object()
+        data = _validated(AddendumRefuseInputSerializer, request)
+        addendum_refuse(actor=request.user, addendum=addendum, reason=data["reason"], now=timezone.now())
+        return self._response(addendum)
+
+    @extend_schema(
+        request=None,
+        responses={200: AddendumSerializer, 403: _error("not_purchaser"), 404: _error("not_found"),
+                   409: _error("addendum_already_accepted or addendum_not_open")},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw a proposed addendum (a purchaser of the offer's insurer). Withdrawing again changes nothing."""
+        addendum = self.get_object()
+        addendum_withdraw(actor=request.user, addendum=addendum, now=timezone.now())
+        return self._response(addendum)
 
 
 # --- Follow requests (volgen) ---------------------------------------------------------------------------

@@ -223,3 +223,49 @@ def contract_builder_rows(contract: StandardContract, bound: ContractModuleForm 
 def rows_by_segment(rows: list[ContractBuilderRow]) -> list[tuple[str, list[ContractBuilderRow]]]:
     groups = [(label, [r for r in rows if r.module.segment == value]) for value, label in Segment.choices]
     return [(label, members) for label, members in groups if members]
+
+
+def addendum_tariff_field(code: str) -> str:
+    return f"tarief-{code}"
+
+
+def addendum_hours_field(code: str) -> str:
+    return f"uren-{code}"
+
+
+class AddendumProposeForm(UtrechtFormMixin, forms.Form):
+    """An addendum to a signed contract: kind, title, text, the date it takes effect, and per signed module an
+    optional new tariff (and new hours for an hour module). The service checks the changes and the date."""
+
+    kind = forms.ChoiceField(label=_("Soort"), choices=())
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    text = forms.CharField(label=_("Tekst van het addendum"), max_length=20000,
+                           widget=forms.Textarea(attrs={"rows": 6}))
+    effective_from = forms.DateField(label=_("Geldt vanaf"), widget=forms.DateInput(attrs={"type": "date"}),
+                                     input_formats=["%Y-%m-%d", "%d-%m-%Y"])
+
+    def __init__(self, *args, modules: list[dict], **kwargs):
+        from ..models import ContractAddendum, Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ContractAddendum.Kind.choices
+        self.modules = modules
+        for module in modules:
+            self.fields[addendum_tariff_field(module["code"])] = AmountField(required=False, label=_("Nieuw tarief"))
+            if module["unit"] == Unit.PER_WEEKLY_HOUR_YEAR:
+                self.fields[addendum_hours_field(module["code"])] = AmountField(required=False,
+                                                                               label=_("Nieuwe uren per week"))
+
+    def rows(self) -> list[dict]:
+        return [{"module": m, "tariff": self[addendum_tariff_field(m["code"])],
+                 "hours": self[addendum_hours_field(m["code"])] if addendum_hours_field(m["code"]) in self.fields
+                 else None} for m in self.modules]
+
+    def changes(self) -> list[dict]:
+        items = []
+        for module in self.modules:
+            tariff = self.cleaned_data.get(addendum_tariff_field(module["code"])) or None
+            hours = self.cleaned_data.get(addendum_hours_field(module["code"])) or None
+            if tariff is not None or hours is not None:
+                items.append({"module": module["code"], "tariff": tariff, "hours": hours})
+        return items

@@ -118,3 +118,28 @@ class FollowForm(forms.Form):
 class ContractRequestForm(forms.Form):
     contract = forms.IntegerField(min_value=1)
     practice = forms.IntegerField(min_value=1)
+
+
+class AddendumSignForm(UtrechtFormMixin, forms.Form):
+    """Confirms a read addendum with a code from the authenticator app. `digest` is the hash of the content
+    the signatory read (services.addendum_preview_hash), so a content changed meanwhile is never signed
+    unseen; the service checks the code."""
+
+    confirm = forms.BooleanField(
+        label=_("Ik heb het addendum hierboven gelezen en onderteken het namens de zorgaanbieder."),
+        error_messages={"required": _("Vink aan dat u het addendum heeft gelezen en wilt ondertekenen.")},
+        widget=forms.CheckboxInput(attrs={"class": _CHECKBOX_CLASS}),
+    )
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    code = forms.CharField(
+        label=_("Code uit uw authenticator-app"), max_length=12,
+        error_messages={"required": _("Voer de zescijferige code uit uw app in.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}),
+    )
+
+
+class AddendumRefuseForm(UtrechtFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reden (voor de verzekeraar)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": _TEXTAREA_CLASS}),
+    )

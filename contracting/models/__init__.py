@@ -1,5 +1,6 @@
 """The contracting app's models, one module per part of the domain; import them from here."""
 
+from .addenda import ContractAddendum  # noqa: F401
 from .catalogue import (  # noqa: F401
     CapRule,
     Module,

@@ -1,5 +1,14 @@
 """Reads of the contracting app (house style: selectors return querysets or plain data; they never write)."""
 
+from .addenda import (  # noqa: F401
+    accepted_addenda,
+    addendum_display,
+    apply_addenda,
+    contract_term,
+    contract_terms,
+    offer_addenda,
+    terms_year,
+)
 from .calendar import (  # noqa: F401
     ALL_AUDIENCES,
     PRACTICE_ROLES,

@@ -1,5 +1,13 @@
 """Every write of the contracting app goes through these services (house style: <entity>_<verb>)."""
 
+from .addenda import (  # noqa: F401
+    addendum_accept,
+    addendum_preview,
+    addendum_preview_hash,
+    addendum_propose,
+    addendum_refuse,
+    addendum_withdraw,
+)
 from .catalogue import nza_tariff_set, nza_tariffs_set  # noqa: F401, E402
 from .clocks import clock_cancel, clock_done, clock_start, clocks_follow_milestone  # noqa: F401
 from .contracts import (  # noqa: F401, E402

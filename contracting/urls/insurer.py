@@ -17,5 +17,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("vragen/<int:pk>/", views.question_detail, name="question"),
     path("volgverzoeken/<int:pk>/", views.follow_request_detail, name="follow_request"),
+    path("contracten/ondertekend/<int:pk>/addenda/", views.addenda_propose, name="addenda"),
+    path("addenda/<int:pk>/", views.addendum_status, name="addendum"),
     path("nza-tarieven/", nza.nza_tariffs, name="nza_tariffs"),
 ]

@@ -29,6 +29,7 @@ from providers.selectors import practices_with_preferent
 from ..access import standard_contract_for_insurer_user
 from ..calendar import Deadline, MilestoneKind, local_date
 from ..forms.insurer import (
+    AddendumProposeForm,
     AttachmentForm,
     ContractCreateForm,
     ContractGeneralForm,
@@ -38,31 +39,41 @@ from ..forms.insurer import (
     PolicyDraftForm,
     PolicyPublishForm,
     QuestionAnswerForm,
+    addendum_tariff_field,
     contract_builder_rows,
     rows_by_segment,
 )
 from ..models import (
+    ContractAddendum,
     FollowRequest,
     HolderKind,
     Module,
+    Offer,
     Question,
     StandardContract,
 )
 from ..selectors import (
+    addendum_display,
     contract_preview_modules,
+    contract_terms,
     contracts_covering,
     inbox_counts,
     insurer_inbox,
     milestone_deadline,
+    offer_addenda,
     offers_deadline_kind,
     signing_reminders_sent,
     signing_watch,
     signing_window_at,
     signing_windows_at,
+    terms_year,
     unsigned_offers,
     year_deadlines,
 )
 from ..services import (
+    addendum_preview,
+    addendum_propose,
+    addendum_withdraw,
     contract_year_refusal,
     follow_request_decide,
     policy_attach,
@@ -473,4 +484,67 @@ def follow_request_detail(request, scope: PurchaserScope, pk: int):
         "form": form, "is_pending": is_pending,
         "not_followed_names": [names.get(code, code) for code in follow_request.not_followed],
         "overdue": is_pending and deadline.passed, "due_day": deadline.day,
+    })
+
+
+# --- Addenda to signed contracts -----------------------------------------------------------------------------
+def _signed_offer_of(scope: PurchaserScope, pk: int) -> Offer:
+    offer = (Offer.objects.select_related("insurer", "standard_contract", "practice", "care_group", "signature")
+             .filter(pk=pk, insurer_id__in=scope.insurer_ids, status=Offer.Status.SIGNED).first())
+    if offer is None:
+        raise Http404(_("Dit ondertekende contract bestaat niet of is niet van uw organisatie."))
+    return offer
+
+
+@purchaser_object_required
+@require_http_methods(["GET", "POST"])
+def addenda_propose(request, scope: PurchaserScope, pk: int):
+    """The addenda of one signed contract, and a form to propose a new one (a change of tariffs or hours per
+    module, or of the text alone), which the holder's signatory then signs or refuses."""
+    offer = _signed_offer_of(scope, pk)
+    now = timezone.now()
+    year = terms_year(offer, local_date(now))
+    terms = contract_terms(offer, year, signature=offer.signature)
+    form = AddendumProposeForm(request.POST or None, modules=terms)
+    if request.method == "POST" and form.is_valid():
+        try:
+            addendum = addendum_propose(actor=request.user, offer=offer, kind=form.cleaned_data["kind"],
+                                        title=form.cleaned_data["title"], text=form.cleaned_data["text"],
+                                        changes=form.changes(), effective_from=form.cleaned_data["effective_from"],
+                                        now=now)
+        except PortalError as exc:
+            place_error(form, exc)
+            for code, problems in (exc.fields.get("changes") or {}).items():
+                if addendum_tariff_field(code) in form.fields:
+                    for problem in problems:
+                        form.add_error(addendum_tariff_field(code), problem)
+        else:
+            messages.success(request, _("Het addendum is voorgesteld. De tekenbevoegden van %(holder)s krijgen "
+                                        "een melding.") % {"holder": offer.holder.name})
+            return redirect("purchasing:addendum", pk=addendum.pk)
+    return render(request, "contracting/insurer/addenda.html", {
+        "scope": scope, "offer": offer, "addenda": offer_addenda(offer), "form": form, "terms_year": year,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@purchaser_object_required
+@require_http_methods(["GET", "POST"])
+def addendum_status(request, scope: PurchaserScope, pk: int):
+    """One addendum as the insurer follows it: proposed, signed (with its hash), refused (with the reason) or
+    withdrawn; a proposed one can be withdrawn here."""
+    addendum = get_object_or_404(
+        ContractAddendum.objects.select_related("offer__insurer", "offer__standard_contract", "offer__practice",
+                                                "offer__care_group", "proposed_by", "decided_by"),
+        pk=pk, offer__insurer_id__in=scope.insurer_ids)
+    if request.method == "POST":
+        try:
+            addendum_withdraw(actor=request.user, addendum=addendum)
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("Het addendum is ingetrokken."))
+        return redirect("purchasing:addendum", pk=addendum.pk)
+    content = addendum.content if addendum.content is not None else addendum_preview(addendum)
+    return render(request, "contracting/insurer/addendum.html", {
+        "scope": scope, "addendum": addendum, "offer": addendum.offer, "content": addendum_display(content),
     })

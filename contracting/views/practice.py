@@ -31,16 +31,20 @@ from insurers.models import Insurer
 from providers.models import MarketShare
 
 from ..access import (
+    addenda_visible_to,
     follow_requests_visible_to,
     is_holder_member,
     is_holder_signatory,
+    is_insurer_purchaser,
     offer_for_user,
     offers_visible_to,
     require_holder_member,
     standard_contracts_visible_to,
 )
-from ..calendar import Deadline, last_day
+from ..calendar import Deadline, last_day, local_date
 from ..forms.practice import (
+    AddendumRefuseForm,
+    AddendumSignForm,
     ContractRequestForm,
     FollowForm,
     ModuleChoiceForm,
@@ -50,6 +54,7 @@ from ..forms.practice import (
     hours_field_name,
 )
 from ..models import (
+    ContractAddendum,
     ContractYear,
     HolderKind,
     Offer,
@@ -63,10 +68,13 @@ from ..pricing import cap_hours_for, estimate, needs_hours
 # functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
 from ..selectors import (
     ChoiceState,
+    addendum_display,
     contract_changes_since_last_year,
+    contract_terms,
     display_content,
     holder_offers,
     holder_signatories,
+    offer_addenda,
     offer_contract_modules,
     offer_follow_requests,
     offer_policy_context,
@@ -76,11 +84,15 @@ from ..selectors import (
     saved_choice_state,
     segment_label,
     signing_window_at,
+    terms_year,
     unit_label,
     visible_follow_requests,
     with_deadlines,
 )
 from ..services import (
+    addendum_accept,
+    addendum_preview,
+    addendum_refuse,
     contract_year_refusal,
     follow_requests_create,
     offer_choose_modules,
@@ -93,6 +105,7 @@ from ..services import (
 from ..services.contracts import content_hash, standard_contract_content
 from ..services.follow import follow_decision_due, follow_requests_refusal
 from ..services.offers import holder_patients, offer_ask_signatories, offer_sign_preview
+from .common import place_error
 
 
 # --- Reads shared by the screens ------------------------------------------------------------------------
@@ -232,8 +245,22 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "is_member": is_member,
         "can_choose": can_choose,
         "can_sign": is_holder_signatory(user, offer),
+        "is_purchaser": is_insurer_purchaser(user, offer.insurer_id),
     }
+    if signature is not None:
+        context.update(_addenda_context(offer, signature, now))
     return render(request, "contracting/practice/detail.html", context, status=status)
+
+
+def _addenda_context(offer: Offer, signature: Signature, now) -> dict:
+    """The addenda section of a signed offer: its addenda, the one waiting for the holder, and the terms in
+    force this year when an accepted addendum changed them."""
+    addenda = offer_addenda(offer)
+    year = terms_year(offer, local_date(now))
+    terms = contract_terms(offer, year, signature=signature, addenda=addenda)
+    return {"addenda": addenda, "terms": terms, "terms_year": year,
+            "terms_changed": any(line["addenda"] for line in terms),
+            "pending_addendum": next((a for a in addenda if a.status == ContractAddendum.Status.PROPOSED), None)}
 
 
 @login_required
@@ -508,3 +535,83 @@ def offer_follow(request, pk: int):
         "region": offer.practice.region if offer.practice_id else offer.care_group.region,
         "decision_deadline": Deadline.of(follow_decision_due(offer.year), now),
     }, status=400 if request.method == "POST" else 200)
+
+
+# --- 5. Addenda to the signed contract ------------------------------------------------------------------
+def _addendum(request, pk: int) -> ContractAddendum:
+    addendum = (addenda_visible_to(request.user)
+                .select_related("offer__insurer", "offer__standard_contract", "offer__practice",
+                                "offer__care_group", "proposed_by", "decided_by")
+                .filter(pk=pk).first())
+    if addendum is None:
+        raise Http404(_("Dit addendum bestaat niet of is niet voor u zichtbaar."))
+    return addendum
+
+
+def _render_addendum(request, addendum: ContractAddendum, *, sign_form=None, refuse_form=None, stale=False,
+                     status: int = 200):
+    offer = addendum.offer
+    is_open = addendum.status == ContractAddendum.Status.PROPOSED
+    may_sign = is_open and is_holder_signatory(request.user, offer)
+    content = addendum.content if addendum.content is not None else addendum_preview(addendum)
+    digest = content_hash(content) if is_open else None
+    if may_sign and (sign_form is None or stale):
+        sign_form = AddendumSignForm(initial={"digest": digest})  # the digest of what this page shows now
+    return render(request, "contracting/practice/addendum.html", {
+        "offer": offer, "addendum": addendum, "content": addendum_display(content), "is_open": is_open,
+        "may_sign": may_sign, "is_member": is_holder_member(request.user, offer),
+        "signatories": holder_signatories(offer) if is_open and not may_sign else [],
+        "has_two_factor": user_has_two_factor(request.user) if may_sign else False,
+        "sign_form": sign_form if may_sign else None,
+        "refuse_form": (refuse_form or AddendumRefuseForm()) if may_sign else None, "stale": stale,
+    }, status=status)
+
+
+@login_required
+def addendum_detail(request, pk: int):
+    """The addendum as its signatory reads and signs it (terms before and after, per module), or as signed."""
+    return _render_addendum(request, _addendum(request, pk))
+
+
+@login_required
+@require_POST
+def addendum_accept_view(request, pk: int):
+    addendum = _addendum(request, pk)
+    require_holder_member(request.user, addendum.offer)
+    form = AddendumSignForm(request.POST)
+    if not form.is_valid():
+        return _render_addendum(request, addendum, sign_form=form, status=400)
+    try:
+        addendum_accept(actor=request.user, addendum=addendum, code=form.cleaned_data["code"],
+                        expected_hash=form.cleaned_data["digest"])
+    except PortalError as exc:
+        if exc.code == "content_changed":
+            messages.warning(request, exc.detail)
+            return _render_addendum(request, _addendum(request, pk), stale=True, status=409)
+        if exc.code in ("addendum_already_accepted", "addendum_not_open"):
+            messages.info(request, exc.detail)
+            return redirect("offers:addendum", pk=addendum.pk)
+        form.add_error("code" if exc.code in ("invalid_otp", "otp_throttled", "no_device") else None, exc.detail)
+        return _render_addendum(request, addendum, sign_form=form, status=exc.status)
+    messages.success(request, _("U heeft het addendum ondertekend."))
+    return redirect("offers:addendum", pk=addendum.pk)
+
+
+@login_required
+@require_POST
+def addendum_refuse_view(request, pk: int):
+    addendum = _addendum(request, pk)
+    require_holder_member(request.user, addendum.offer)
+    form = AddendumRefuseForm(request.POST)
+    if form.is_valid():
+        try:
+            addendum_refuse(actor=request.user, addendum=addendum, reason=form.cleaned_data["reason"])
+        except PortalError as exc:
+            if exc.status == 409:
+                messages.info(request, exc.detail)
+                return redirect("offers:addendum", pk=addendum.pk)
+            place_error(form, exc)
+            return _render_addendum(request, addendum, refuse_form=form, status=exc.status)
+        messages.success(request, _("U heeft het addendum geweigerd. De verzekeraar krijgt uw reden."))
+        return redirect("offers:addendum", pk=addendum.pk)
+    return _render_addendum(request, addendum, refuse_form=form, status=400)

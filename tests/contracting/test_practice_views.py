@@ -2,7 +2,7 @@
 insurer and an outsider would use them. Real TOTP codes, real services, time fixed with time_machine."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Notification, Role
 from contracting.models import FollowRequest, Module, ModuleChoice, Offer, Signature
 from contracting.services import (
+    addendum_propose,
     contract_year_ensure,
     follow_requests_create,
     nza_tariff_set,
@@ -371,7 +372,7 @@ def test_question_shows_due_date_then_late_flag_then_answer(member_client, offer
 
 @time_machine.travel(IN_WINDOW, tick=False)
 def test_detail_query_count_does_not_grow_with_questions_and_follow_requests(member_client, signed_offer, member,
-                                                                             signatory, market):
+                                                                             signatory, market, purchaser):
     url = reverse("offers:detail", args=[signed_offer.pk])
     page_html(member_client, url)  # the first visit also records the opening
 
@@ -385,8 +386,11 @@ def test_detail_query_count_does_not_grow_with_questions_and_follow_requests(mem
         question_ask(actor=member, offer=signed_offer, text=f"Vraag {n}", now=IN_WINDOW)
     follow_requests_create(actor=signatory, offer=signed_offer,
                            insurers=[market["other"], *InsurerFactory.create_batch(3)], now=IN_WINDOW)
+    for n in range(3):
+        addendum_propose(actor=purchaser, offer=signed_offer, kind="maatwerk", title=f"Addendum {n}", text="Tekst.",
+                         changes=[{"module": "kwaliteit", "tariff": f"{1600 + n}"}], effective_from=date(2027, 3, 1))
     # session, user, memberships, offer, contract modules, signature, questions, policy version, last year's
-    # contract, follow requests, signing window, the header's unread count.
+    # contract, follow requests, signing window, the header's unread count, the contract's addenda.
     assert count() == few
     assert few <= 12, f"{few} queries"
 
