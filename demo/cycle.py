@@ -43,6 +43,7 @@ from contracting.models import (
     Question,
     Signature,
     StandardContract,
+    covering,
 )
 from contracting.services import (
     nza_tariff_set,
@@ -174,9 +175,9 @@ def _module_tariff(module: Module, profile: InsurerProfile, year: int) -> Decima
 
 def _continuing(insurer: Insurer, year: int) -> bool:
     """An earlier practice contract of the insurer still covers `year`: it offers no new one."""
-    return any(c.last_year >= year for c in StandardContract.objects.filter(
+    return covering(StandardContract.objects.filter(
         insurer=insurer, holder_kind=HolderKind.PRACTICE, status=StandardContract.Status.PUBLISHED,
-        first_year__lt=year, first_year__gte=year - 2))
+        first_year__lt=year), year).exists()
 
 
 def _ensure_contract(spec: InsurerSpec, insurer: Insurer, year: int, term_years: int, clock: YearClock, actor,

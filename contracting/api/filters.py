@@ -1,8 +1,8 @@
 import django_filters
-from django.db.models import F
 
 from contracting.calendar import Phase
-from contracting.models import ContractYear, FollowRequest, HolderKind, Offer, StandardContract
+from contracting.models import ContractYear, FollowRequest, HolderKind, Offer, StandardContract, covering
+from contracting.selectors import offers_for_year
 
 
 class ContractYearFilter(django_filters.FilterSet):
@@ -21,10 +21,17 @@ class OfferFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Offer.Status.choices)
     practice = django_filters.NumberFilter(field_name="practice_id", label="Practice id")
     care_group = django_filters.NumberFilter(field_name="care_group_id", label="Care group id")
+    covers_year = django_filters.NumberFilter(
+        method="filter_covers_year",
+        label="Offers that belong in this contract year's list: made for it, or signed for a multi-year term that "
+              "started earlier and still covers it (in force without signing again)")
 
     class Meta:
         model = Offer
-        fields = ["year", "insurer", "status", "practice", "care_group"]
+        fields = ["year", "insurer", "status", "practice", "care_group", "covers_year"]
+
+    def filter_covers_year(self, queryset, name, value):
+        return offers_for_year(queryset, value)
 
 
 class FollowRequestFilter(django_filters.FilterSet):
@@ -49,5 +56,5 @@ class StandardContractFilter(django_filters.FilterSet):
         fields = ["year", "insurer", "status", "holder_kind"]
 
     def filter_covers_year(self, queryset, name, value):
-        # A multi-year contract (up to 3 years) covers every year of its term, not only its first one.
-        return queryset.alias(end=F("first_year") + F("term_years")).filter(first_year__lte=value, end__gt=value)
+        # A multi-year contract covers every year of its term, not only its first one.
+        return covering(queryset, value)

@@ -152,7 +152,7 @@ class SignatureSummarySerializer(serializers.ModelSerializer):
 class StandardContractRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = StandardContract
-        fields = ["id", "title", "first_year", "term_years", "years_label"]
+        fields = ["id", "title", "first_year", "term_years", "last_year", "years_label", "indexation"]
 
 
 class OfferSerializer(serializers.ModelSerializer):

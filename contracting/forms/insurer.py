@@ -12,7 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import UtrechtFormMixin
 from core.numbers import count, hours
 
-from ..models import CapRule, ContractModule, FollowRequest, HolderKind, Module, NzaMaxTariff, Segment, StandardContract
+from ..models import (
+    TERM_RANGE,
+    CapRule,
+    ContractModule,
+    FollowRequest,
+    HolderKind,
+    Module,
+    NzaMaxTariff,
+    Segment,
+    StandardContract,
+)
 
 
 def parse_amount(raw: str) -> Decimal:
@@ -76,7 +86,8 @@ class AttachmentForm(forms.Form):
 
 
 # --- Standard contracts -----------------------------------------------------------------------------------
-TERM_CHOICES = [(1, _("1 jaar")), (2, _("2 jaar")), (3, _("3 jaar"))]
+TERM_CHOICES = [(1, _("1 jaar")), (2, _("2 jaar")), (3, _("3 jaar")), (4, _("4 jaar")), (5, _("5 jaar"))]
+assert [n for n, _label in TERM_CHOICES] == list(TERM_RANGE)
 
 
 class ContractCreateForm(UtrechtFormMixin, forms.Form):

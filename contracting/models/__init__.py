@@ -11,9 +11,15 @@ from .catalogue import (  # noqa: F401
 )
 from .contracts import (  # noqa: F401
     DEFAULT_ADJUSTMENT_CLAUSE,
+    MAX_TERM_YEARS,
+    MIN_TERM_YEARS,
+    TERM_RANGE,
+    ContractIndex,
     ContractModule,
     HolderKind,
+    Indexation,
     StandardContract,
+    covering,
 )
 from .deadlines import (  # noqa: F401
     Clock,

@@ -63,6 +63,12 @@ class Module(models.Model):
         return f"{self.name} ({self.segment})"
 
     @property
+    def is_staff_costs(self) -> bool:
+        """Paid for the practice's staff (POH-GGZ, POH-S, praktijkmanagement): what an indexation clause "staff
+        costs only" moves."""
+        return self.category == ModuleCategory.STAFF
+
+    @property
     def always_mandatory(self) -> bool:
         """An NZa prestatie with a maximum tariff (inschrijving, consult, …) is always part of a contract."""
         return self.has_nza_max and self.category == ModuleCategory.PRESTATIE

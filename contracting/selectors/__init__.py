@@ -61,6 +61,8 @@ from .offer_page import (  # noqa: F401
     offer_policy_context,
     offer_questions,
     offers_default_year,
+    offers_for_year,
+    runs_on,
     saved_choice_state,
     visible_follow_requests,
     with_deadlines,

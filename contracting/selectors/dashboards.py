@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from providers.models import Region
 
 from ..calendar import RULES_BY_KIND, SIGNING_REMINDER_KINDS, Deadline, MilestoneKind
-from ..models import EffectRun, FollowRequest, Offer, Question, StandardContract
+from ..models import EffectRun, FollowRequest, Offer, Question, StandardContract, covering
 
 SIGNING_COLUMNS = ("sent", "opened", "signed", "refused", "expired", "open")
 # The signing reminders in the order they go out (14, 7, then 2 days before the end of signing).
@@ -53,14 +53,17 @@ def unsigned_offers(*, insurer_id: int, year: int) -> QuerySet[Offer]:
 
 
 def contracts_covering(*, insurer_id: int, year: int) -> QuerySet[StandardContract]:
-    """The insurer's standard contracts that cover `year` (a contract runs up to 3 years), each with
-    `offer_count`: its offers, counted per contract from the offers' standard-contract index rather than by
-    joining all of them. One query."""
+    """The insurer's standard contracts that cover `year` (models.covering), each with
+    `offer_count` and `signed_count`: its offers and the signed ones (a contract that started in an earlier
+    year runs on in `year` with the offers signed then), counted per contract from the offers'
+    standard-contract index rather than by joining all of them. One query."""
     offers = (Offer.objects.filter(standard_contract=OuterRef("pk")).order_by().values("standard_contract")
               .annotate(n=Count("*")).values("n"))
-    return (StandardContract.objects.alias(covers_until=F("first_year") + F("term_years"))
-            .filter(insurer_id=insurer_id, first_year__lte=year, first_year__gte=year - 2, covers_until__gt=year)
-            .annotate(offer_count=Coalesce(Subquery(offers), 0)).order_by("holder_kind", "-first_year", "pk"))
+    signed = (Offer.objects.filter(standard_contract=OuterRef("pk"), status=Offer.Status.SIGNED).order_by()
+              .values("standard_contract").annotate(n=Count("*")).values("n"))
+    return (covering(StandardContract.objects.filter(insurer_id=insurer_id), year)
+            .annotate(offer_count=Coalesce(Subquery(offers), 0), signed_count=Coalesce(Subquery(signed), 0))
+            .order_by("holder_kind", "-first_year", "pk"))
 
 
 def signing_reminders_sent(*, year: int) -> list[tuple[str, datetime]]:

@@ -14,7 +14,7 @@ from insurers.models import PolicyVersion
 
 from ..access import follow_requests_visible_to, may_see_choice, offers_visible_to
 from ..calendar import Deadline, MilestoneKind
-from ..models import ContractModule, ContractYear, FollowRequest, Offer, Question, Signature
+from ..models import ContractModule, ContractYear, FollowRequest, Offer, Question, Signature, covering
 from ..pricing import cap_hours_for, needs_hours
 from .calendar import signing_year_default
 from .offers import offer_policy_version, segment_label, unit_label
@@ -24,6 +24,20 @@ def holder_offers(user):
     """Offers held by the user's own practices and care groups (not every offer the user may look at)."""
     return offers_visible_to(user).filter(
         Q(practice__in=practice_ids_of(user)) | Q(care_group__in=care_group_ids_of(user)))
+
+
+def offers_for_year(queryset, year: int):
+    """The offers of `queryset` that belong in year `year`'s lists: those made for `year`, and the signed ones
+    of a multi-year contract that started earlier and still covers `year` (models.covering): in force without
+    signing again, shown as "loopt door tot en met …". For the holder's list, the insurer's and the API's."""
+    running = covering(Offer.objects.filter(status=Offer.Status.SIGNED, year__lt=year), year,
+                       "standard_contract__")
+    return queryset.filter(Q(year=year) | Q(pk__in=running.values("pk")))
+
+
+def runs_on(offer: Offer, year: int) -> bool:
+    """A signed offer shown in a later year of its term (it needs no signature for `year`)."""
+    return offer.status == Offer.Status.SIGNED and offer.year < year <= offer.standard_contract.last_year
 
 
 def visible_follow_requests(user):

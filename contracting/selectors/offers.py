@@ -3,13 +3,11 @@ what changed in a contract since last year."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F
-
 from accounts.models import Membership, Role
 from core.numbers import hours as hours_text
 from insurers.models import PolicyVersion
 
-from ..models import ContractModule, Offer, Segment, StandardContract, Unit
+from ..models import ContractModule, Offer, Segment, StandardContract, Unit, covering
 from ..pricing import cap_hours_for, estimated_amount, needs_hours
 
 
@@ -66,11 +64,9 @@ def policy_version_ref(version: PolicyVersion | None) -> dict | None:
 def _previous_contract(contract: StandardContract) -> StandardContract | None:
     """The same insurer's published contract (for the same kind of holder) that covered the year before."""
     previous_year = contract.first_year - 1
-    return (StandardContract.objects
-            .filter(insurer_id=contract.insurer_id, holder_kind=contract.holder_kind,
-                    status=StandardContract.Status.PUBLISHED, first_year__lte=previous_year)
-            .annotate(covers_until=F("first_year") + F("term_years") - 1)
-            .filter(covers_until__gte=previous_year).exclude(pk=contract.pk)
+    return (covering(StandardContract.objects
+                     .filter(insurer_id=contract.insurer_id, holder_kind=contract.holder_kind,
+                             status=StandardContract.Status.PUBLISHED), previous_year).exclude(pk=contract.pk)
             .order_by("-first_year", "-pk").first())
 
 

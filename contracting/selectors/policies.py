@@ -9,12 +9,12 @@ standard contracts, so nothing in a draft reaches a public page.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 
 from insurers.models import Insurer, PolicyAttachment, PolicyVersion
 
 from ..calendar import Deadline, MilestoneKind
-from ..models import ContractYear, HolderKind, StandardContract
+from ..models import ContractYear, HolderKind, StandardContract, covering
 from ..workdays import LABORIOUS_QUESTION_WORKING_DAYS, QUESTION_WORKING_DAYS
 from .calendar import (
     TimelineEntry,
@@ -131,9 +131,8 @@ class ContractStatus:
 def published_contract_status(insurer: Insurer, year: int, now: datetime) -> list[ContractStatus]:
     """The insurer's published standard contracts covering `year`, for practices and for care groups. Drafts are
     never listed. Three queries."""
-    contracts = list(StandardContract.objects.filter(insurer=insurer, status=StandardContract.Status.PUBLISHED,
-                                                     first_year__lte=year)
-                     .annotate(covers_until=F("first_year") + F("term_years") - 1).filter(covers_until__gte=year)
+    contracts = list(covering(StandardContract.objects.filter(insurer=insurer,
+                                                              status=StandardContract.Status.PUBLISHED), year)
                      .order_by("first_year", "pk"))
     return [ContractStatus(holder_kind=kind, label=kind.label,
                            deadline=milestone_deadline(year, offers_deadline_kind(kind), now),

@@ -1,7 +1,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -10,7 +9,7 @@ from core.audit import audit_record
 from core.errors import Forbidden, PortalError
 from core.numbers import count, money
 
-from ..models import ContractModule, Module, NzaMaxTariff, StandardContract
+from ..models import ContractModule, Module, NzaMaxTariff, StandardContract, covering
 
 
 def _check_not_below_published(module: Module, year: int, value: Decimal) -> None:
@@ -18,12 +17,9 @@ def _check_not_below_published(module: Module, year: int, value: Decimal) -> Non
     module: practices signed (or are about to sign) that tariff, and lowering the maximum under it would make
     the signed contract exceed the NZa maximum without anyone being told."""
     above = list(
-        ContractModule.objects.filter(
+        covering(ContractModule.objects.filter(
             module=module, tariff__gt=value, standard_contract__status=StandardContract.Status.PUBLISHED,
-            standard_contract__first_year__lte=year,
-        )
-        .annotate(last_year=F("standard_contract__first_year") + F("standard_contract__term_years") - 1)
-        .filter(last_year__gte=year)
+        ), year, "standard_contract__")
         .select_related("standard_contract__insurer")
         .order_by("-tariff", "standard_contract__insurer__name", "standard_contract_id")
     )

@@ -19,15 +19,20 @@ from providers.selectors import practices_with_preferent
 
 from ..access import require_insurer_purchaser
 from ..models import (
+    MAX_TERM_YEARS,
+    MIN_TERM_YEARS,
+    TERM_RANGE,
     CapRule,
     ContractModule,
     ContractYear,
     HolderKind,
+    Indexation,
     Milestone,
     Module,
     NzaMaxTariff,
     Offer,
     StandardContract,
+    covering,
 )
 from ..selectors import offers_deadline_kind, signing_window_at
 
@@ -73,8 +78,9 @@ def contract_year_refusal(year: int, now: datetime, *, window=_UNREAD) -> Confli
 
 def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title: str, term_years: int = 1,
                              holder_kind: str = HolderKind.PRACTICE, conditions: str = "",
-                             now: datetime | None = None) -> StandardContract:
-    """A draft contract for `first_year`; refused once that year's signing has closed (contract_year_refusal)."""
+                             indexation: str = Indexation.NONE, now: datetime | None = None) -> StandardContract:
+    """A draft contract for `first_year` running `term_years` (1 to 5); refused once that year's signing has
+    closed (contract_year_refusal). `indexation` is the clause (none, staff costs, all) for a multi-year term."""
     require_insurer_purchaser(actor, insurer.pk)
     require_contract_year(first_year)
     refusal = contract_year_refusal(first_year, now or timezone.now())
@@ -83,26 +89,38 @@ def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title:
     title = (title or "").strip()
     if not title:
         raise PortalError("title_required", _("Geef het contract een titel."), fields={"title": [_("Verplicht.")]})
-    if term_years not in (1, 2, 3):
-        raise PortalError("invalid_term", _("De looptijd is 1, 2 of 3 jaar."),
-                          fields={"term_years": [_("1, 2 of 3.")]})
+    _check_term(term_years)
+    if indexation not in Indexation.values:
+        raise PortalError("invalid_indexation", _("Kies geen indexatie, alleen personeelskosten of alle onderdelen."),
+                          fields={"indexation": [_("Ongeldige keuze.")]})
     with transaction.atomic():
         contract = StandardContract.objects.create(insurer=insurer, first_year=first_year, title=title,
                                                    term_years=term_years, holder_kind=holder_kind,
-                                                   conditions=conditions)
+                                                   conditions=conditions, indexation=indexation)
         audit_record(actor=actor, verb="contracting.standard_contract.created", obj=contract,
-                     after={"first_year": first_year, "term_years": term_years, "holder_kind": holder_kind})
+                     after={"first_year": first_year, "term_years": term_years, "holder_kind": holder_kind,
+                            "indexation": indexation})
     return contract
+
+
+def _check_term(term_years) -> None:
+    if term_years not in TERM_RANGE:
+        raise PortalError("invalid_term", _("De looptijd is %(low)s tot en met %(high)s jaar.")
+                          % {"low": MIN_TERM_YEARS, "high": MAX_TERM_YEARS},
+                          fields={"term_years": [_("%(low)s tot en met %(high)s.")
+                                                 % {"low": MIN_TERM_YEARS, "high": MAX_TERM_YEARS}]})
 
 
 def standard_contract_update(*, actor, contract: StandardContract, **fields) -> StandardContract:
     require_insurer_purchaser(actor, contract.insurer_id)
-    allowed = {"title", "conditions", "adjustment_clause", "term_years"}
+    allowed = {"title", "conditions", "adjustment_clause", "term_years", "indexation"}
     if set(fields) - allowed:
         raise ValueError(f"unknown fields {set(fields) - allowed}")
-    if "term_years" in fields and fields["term_years"] not in (1, 2, 3):
-        raise PortalError("invalid_term", _("De looptijd is 1, 2 of 3 jaar."),
-                          fields={"term_years": [_("1, 2 of 3.")]})
+    if "term_years" in fields:
+        _check_term(fields["term_years"])
+    if "indexation" in fields and fields["indexation"] not in Indexation.values:
+        raise PortalError("invalid_indexation", _("Kies geen indexatie, alleen personeelskosten of alle onderdelen."),
+                          fields={"indexation": [_("Ongeldige keuze.")]})
     with transaction.atomic():
         locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
         _require_draft(locked)
@@ -203,6 +221,8 @@ def standard_contract_content(contract: StandardContract) -> dict:
         "years": [contract.first_year + i for i in range(contract.term_years)],
         "conditions": contract.conditions,
         "adjustment_clause": contract.adjustment_clause if contract.term_years > 1 else "",
+        # The indexation clause (the figures per year are set later and applied by the engine).
+        "indexation": contract.indexation if contract.term_years > 1 else Indexation.NONE,
         "modules": [
             {"code": cm.module.code, "name": cm.module.name, "segment": cm.module.segment,
              "unit": cm.module.unit, "tariff": str(cm.tariff), "conditions": cm.conditions,
@@ -290,13 +310,24 @@ def standard_contract_publish(*, actor, contract: StandardContract, now: datetim
     return locked
 
 
+def running_contract_offers(*, insurer_id: int, holder_kind: str, year: int):
+    """The signed offers of `insurer_id`'s contracts for `holder_kind` that already cover `year`: a multi-year
+    contract signed for an earlier first year stays in force without signing again, so its holder is not asked
+    to sign for `year` (offers_create_for_preferent, offer_request and the practice's list ask this)."""
+    return covering(Offer.objects.filter(insurer_id=insurer_id, status=Offer.Status.SIGNED,
+                                         standard_contract__holder_kind=holder_kind), year, "standard_contract__")
+
+
 def offers_create_for_preferent(*, contract: StandardContract) -> int:
-    """One offer for every practice whose preferent insurer is the contract's insurer. Set-based, so it
-    stays quick for thousands of practices; existing offers are left alone."""
+    """One offer for every practice whose preferent insurer is the contract's insurer, except those whose
+    signed multi-year contract with this insurer already covers the year (running_contract_offers). Set-based,
+    so it stays quick for thousands of practices; existing offers are left alone."""
     practices = list(
         practices_with_preferent().filter(preferent_insurer_pk=contract.insurer_id).values_list("pk", "region_id")
     )
     existing = set(Offer.objects.filter(standard_contract=contract).values_list("practice_id", flat=True))
+    existing |= set(running_contract_offers(insurer_id=contract.insurer_id, holder_kind=HolderKind.PRACTICE,
+                                            year=contract.first_year).values_list("practice_id", flat=True))
     new = [Offer(standard_contract=contract, practice_id=pk, region_id=region_id, year=contract.first_year,
                  insurer_id=contract.insurer_id, reason=Offer.Reason.PREFERENT)
            for pk, region_id in practices if pk not in existing]
@@ -315,6 +346,15 @@ def offer_request(*, actor, practice: Practice, contract: StandardContract, now:
     existing = Offer.objects.filter(standard_contract=contract, practice=practice).first()
     if existing is not None:
         return existing
+    running = (running_contract_offers(insurer_id=contract.insurer_id, holder_kind=HolderKind.PRACTICE,
+                                       year=contract.first_year).filter(practice=practice)
+               .select_related("standard_contract").first())
+    if running is not None:
+        raise ConflictError("already_contracted",
+                            _("U heeft al een contract met %(insurer)s dat doorloopt tot en met %(last)s; voor "
+                              "%(year)s hoeft u niet opnieuw te tekenen.")
+                            % {"insurer": contract.insurer.name, "last": running.standard_contract.last_year,
+                               "year": contract.first_year})
     refusal = contract_year_refusal(contract.first_year, now or timezone.now())
     if refusal is not None:
         raise ConflictError(refusal.code, _("De ondertekentermijn voor %(year)s is voorbij; aanvragen kan niet meer.")

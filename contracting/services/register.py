@@ -29,12 +29,12 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from insurers.models import Insurer
 
-from ..models import FollowRequest, HolderKind, Offer, RegisterEntry, RegisterPublication
+from ..models import FollowRequest, HolderKind, Offer, RegisterEntry, RegisterPublication, covering
 
 # The columns of a register line, in the order the page, the API and the CSV read them.
 ENTRY_FIELDS = ("insurer_name", "insurer_id", "name", "agb_code", "city", "kind", "via")
@@ -77,11 +77,9 @@ def _holder(prefix: str) -> dict:
 
 
 def _covering(queryset: QuerySet, prefix: str, year: int) -> QuerySet:
-    """Rows whose offer's standard contract covers `year` (a contract runs up to 3 years from its first)."""
-    return queryset.alias(
-        covers_until=F(f"{prefix}standard_contract__first_year") + F(f"{prefix}standard_contract__term_years"),
-    ).filter(**{f"{prefix}standard_contract__first_year__lte": year, f"{prefix}year__gte": year - 2},
-             covers_until__gt=year)
+    """Rows whose offer's standard contract covers `year` (models.covering: a contract runs up to 5 years), so
+    a multi-year contract is in every register of its term without being signed again."""
+    return covering(queryset, year, f"{prefix}standard_contract__")
 
 
 def _contracted(year: int, insurer_ids, offer_id: int | None = None) -> Iterator[tuple]:

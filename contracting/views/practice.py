@@ -81,6 +81,8 @@ from ..selectors import (
     offer_questions,
     offers_default_year,
     offers_expected,
+    offers_for_year,
+    runs_on,
     saved_choice_state,
     segment_label,
     signing_window_at,
@@ -150,7 +152,7 @@ def offer_list(request):
     window = signing_window_at(year, now)
 
     offers = list(
-        holder_offers(request.user).filter(year=year)
+        offers_for_year(holder_offers(request.user), year)
         .select_related("insurer", "standard_contract", "practice", "care_group")
         .prefetch_related(Prefetch("follow_requests", queryset=visible_follow_requests(request.user)))
         .annotate(preferent_first=Case(When(reason=Offer.Reason.PREFERENT, then=Value(0)), default=Value(1),
@@ -159,6 +161,7 @@ def offer_list(request):
     )
     for offer in offers:
         offer.follow_list = with_deadlines(list(offer.follow_requests.all()), now)
+        offer.runs_on = runs_on(offer, year)
 
     # Other insurers' published contracts a practice may still ask for (offer_request's rule).
     practices = list({m.practice_id: m.practice for m in memberships_of(request.user) if m.practice_id}.values())
@@ -167,6 +170,7 @@ def offer_list(request):
         contracts = list(standard_contracts_visible_to(request.user).filter(
             status=StandardContract.Status.PUBLISHED, holder_kind=HolderKind.PRACTICE, first_year=year,
         ).select_related("insurer").order_by("insurer__name", "pk"))
+        # An offer for the year, or a signed multi-year contract still running (offers_for_year): nothing to ask.
         has_offer = {(o.practice_id, o.insurer_id) for o in offers if o.practice_id}
         for practice in practices:
             available = [c for c in contracts if (practice.pk, c.insurer_id) not in has_offer]
