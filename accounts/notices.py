@@ -24,6 +24,7 @@ A param value is one of:
 ``{"datetime": "2026-10-15T08:00:00+00:00"}``  a moment, shown in Amsterdam time: "15 oktober 2026, 10:00"
   (``moment(...)``)
 ``{"amount": "17.40"}``  (``amount(...)``)     euros in the reader's notation: "€ 17,40" / "€ 17.40"
+``{"percent": "3.50"}``  (``percent(...)``)    a percentage in the reader's notation: "3,5%" / "3.5%"
 =============================================  =================================================================
 
 A literal percent sign in a text that has params is written ``%%``. A translation that does not fit its params
@@ -38,7 +39,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, override
 from django.utils.translation import gettext_noop as N_  # noqa: N812 - the conventional name for deferred texts
 
-__all__ = ["N_", "amount", "day", "label", "moment", "plural", "render", "untranslated"]
+from core.numbers import percent as percent_text
+
+__all__ = ["N_", "amount", "day", "label", "moment", "percent", "plural", "render", "untranslated"]
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +84,11 @@ def amount(value) -> dict:
     return {"amount": str(Decimal(value).quantize(Decimal("0.01")))}
 
 
+def percent(value) -> dict:
+    """A percentage as a param (an index figure)."""
+    return {"percent": str(Decimal(value))}
+
+
 def _value(value):
     if not isinstance(value, dict):
         return value
@@ -97,6 +105,8 @@ def _value(value):
     if "amount" in value:
         return "€ " + formats.number_format(Decimal(value["amount"]), decimal_pos=2, use_l10n=True,
                                             force_grouping=True)
+    if "percent" in value:
+        return percent_text(Decimal(value["percent"]))
     raise ValueError(f"unknown notice param {value!r}")
 
 

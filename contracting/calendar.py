@@ -216,6 +216,17 @@ RULES_BY_KIND = {rule.kind: rule for rule in GCP_CALENDAR}
 SIGNING_REMINDER_KINDS = frozenset(rule.kind for rule in GCP_CALENDAR if rule.relative_to == K.SIGNING_CLOSE)
 del K, A
 
+# The first moment of contract year Y (00:00 on 1 January of Y): running multi-year contracts are indexed then
+# (contracting.effects.apply_indexation). Not part of the GCP table, so not on the timeline people read.
+CONTRACT_YEAR_START = "contract_year_start"
+CONTRACT_YEAR_START_RULE = CalendarRule(
+    kind=CONTRACT_YEAR_START, label=_("Contractjaar begint; indexatie van lopende meerjarencontracten"),
+    boundary="start", who=(Audience.INSURER, Audience.PRACTICE, Audience.CAREGROUP), month=1, day=1,
+    in_contract_year=True, on_timeline=False, short_label=_("begin contractjaar"))
+
+# Every calendar rule of the contracting app, as contracting/effects.py registers them.
+CONTRACTING_CALENDAR: tuple[CalendarRule, ...] = (*GCP_CALENDAR, CONTRACT_YEAR_START_RULE)
+
 # The contracting app's per-object clocks (registered in contracting/effects.py): a question is answered
 # within 5 working days (GCP standing rules); a follow request is decided by the follow-decision milestone.
 QUESTION_ANSWER_CLOCK = "contracting.question.answer"

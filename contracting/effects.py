@@ -13,6 +13,8 @@ from accounts.services import notify_audiences, notify_users
 from core.audit import audit_record
 
 from .calendar import (
+    CONTRACT_YEAR_START,
+    CONTRACTING_CALENDAR,
     FOLLOW_DECISION_CLOCK,
     GCP_CALENDAR,
     QUESTION_ANSWER_CLOCK,
@@ -35,9 +37,10 @@ from .engine import (
 )
 from .models import FollowRequest, Milestone, Offer
 from .services import contract_year_advance_phase, contract_year_ensure_next, offers_expire, register_publish
+from .services.indexation import indexations_apply
 from .workdays import QUESTION_WORKING_DAYS
 
-register_calendar_rules(*GCP_CALENDAR)
+register_calendar_rules(*CONTRACTING_CALENDAR)
 
 register_clock_kind(ClockKind(
     name=QUESTION_ANSWER_CLOCK, label=_("Antwoord op vraag"),
@@ -134,6 +137,13 @@ def flag_undecided_follow_requests(*, milestone, effective_at, now) -> dict:
     stale)."""
     pending = FollowRequest.objects.filter(year=milestone.contract_year.year, status=FollowRequest.Status.PENDING)
     return {"undecided": pending.count()}
+
+
+# Running multi-year contracts with an indexation clause get the year's index figure at 00:00 on 1 January
+# (services.indexation); after downtime it still applies, as of the milestone's moment, never twice.
+@milestone_effect("contracting.indexation.apply", kinds={CONTRACT_YEAR_START}, order=20)
+def apply_indexation(*, milestone, effective_at, now) -> dict:
+    return indexations_apply(year=milestone.contract_year.year, effective_at=effective_at)
 
 
 # --- Clocks ----------------------------------------------------------------------------------------------

@@ -24,6 +24,11 @@ def hours(value) -> str:
     return number_format(number, places, force_grouping=True)
 
 
+def percent(value) -> str:
+    """A percentage as precise as it is: 3.50 is '3,5%' (Dutch) or '3.5%' (English); -1 is '-1%'."""
+    return hours(value) + "%"
+
+
 def count(value: int) -> str:
     """A whole number with thousands grouped: '2.350' patients."""
     return number_format(int(value), 0, force_grouping=True)

@@ -10,10 +10,12 @@ from contracting.calendar import display_day
 from contracting.models import (
     CapRule,
     ContractAddendum,
+    ContractIndex,
     ContractModule,
     ContractYear,
     FollowRequest,
     HolderKind,
+    Indexation,
     Milestone,
     Offer,
     Question,
@@ -426,17 +428,36 @@ class StandardContractModuleSerializer(ContractModuleSerializer):
         return None if per_norm is None else str(per_norm)
 
 
+class ContractIndexSerializer(serializers.ModelSerializer):
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    set_at = serializers.DateTimeField(default_timezone=UTC)
+    applied_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True,
+                                           help_text="The moment the figure took effect (1 January of `year`); "
+                                                     "null until then.")
+
+    class Meta:
+        model = ContractIndex
+        fields = ["year", "percent", "set_at", "applied_at"]
+
+
+class ContractIndexInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="A later year of the contract's term.")
+    percent = serializers.CharField(max_length=10, help_text="The index figure in percent, e.g. \"3.5\".")
+
+
 class StandardContractSerializer(serializers.ModelSerializer):
     status_label = ChoiceLabelField("status", StandardContract.Status)
     insurer = InsurerRefSerializer()
     published_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
     modules = StandardContractModuleSerializer(many=True)
+    indexation_label = ChoiceLabelField("indexation", Indexation)
+    indices = ContractIndexSerializer(many=True, help_text="The index figure per later year of the term.")
 
     class Meta:
         model = StandardContract
         fields = ["id", "insurer", "title", "holder_kind", "first_year", "term_years", "last_year", "status",
                   "status_label", "published_at", "is_late", "content_hash", "conditions", "adjustment_clause",
-                  "modules"]
+                  "indexation", "indexation_label", "indices", "modules"]
 
 
 # --- Addenda to signed contracts ------------------------------------------------------------------------
@@ -515,3 +536,7 @@ class ContractTermSerializer(serializers.Serializer):
     addenda = serializers.ListField(child=serializers.IntegerField(), help_text="Numbers of the accepted addenda "
                                                                                 "that changed this line.")
     changed_from = serializers.DateField(allow_null=True)
+    base_tariff = serializers.CharField(help_text="The tariff before indexation (the signed one, or an accepted "
+                                                  "addendum's).")
+    indexed = serializers.BooleanField(help_text="The indexation clause moved the tariff for this year.")
+    capped = serializers.BooleanField(help_text="Held at that year's NZa maximum.")

@@ -29,6 +29,7 @@ from contracting.access import (
 from contracting.calendar import local_date
 from contracting.models import (
     ContractAddendum,
+    ContractIndex,
     ContractModule,
     ContractYear,
     FollowRequest,
@@ -43,6 +44,7 @@ from contracting.services import (
     addendum_propose,
     addendum_refuse,
     addendum_withdraw,
+    contract_index_set,
     follow_request_decide,
     follow_requests_create,
     offer_choose_modules,
@@ -62,6 +64,7 @@ from .serializers import (
     AddendumProposeInputSerializer,
     AddendumRefuseInputSerializer,
     AddendumSerializer,
+    ContractIndexInputSerializer,
     ContractTermSerializer,
     ContractYearSerializer,
     FollowDecisionInputSerializer,
@@ -264,7 +267,8 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def terms(self, request, pk=None):
         """What the signed contract says for a year: the signed module lines with every accepted addendum
-        that takes effect in or before that year applied. Empty for an unsigned offer or a year outside the
+        that takes effect in or before that year applied, and the indexation clause's figures applied by then
+        (`base_tariff` is the tariff before indexation). Empty for an unsigned offer or a year outside the
         term."""
         offer = self.get_object()
         raw = request.query_params.get("year")
@@ -410,7 +414,27 @@ class StandardContractViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return standard_contracts_visible_to(self.request.user).select_related("insurer").prefetch_related(
-            Prefetch("modules", queryset=ContractModule.objects.select_related("module")))
+            Prefetch("modules", queryset=ContractModule.objects.select_related("module")),
+            Prefetch("indices", queryset=ContractIndex.objects.order_by("year")))
+
+    @extend_schema(
+        request=ContractIndexInputSerializer,
+        responses={200: StandardContractSerializer,
+                   400: _error("invalid_index or year_outside_term"),
+                   403: _error("not_purchaser: only a purchaser of the contract's insurer"),
+                   404: _error("not_found"),
+                   409: _error("no_indexation_clause, contract_not_published or index_deadline_passed")},
+    )
+    @action(detail=True, methods=["post"])
+    def index(self, request, pk=None):
+        """Set the index figure of a published multi-year contract with an indexation clause for a later year of
+        its term, until that year's definitive offers are due (15 September; care groups 15 July). It is applied
+        on 1 January of that year, and every holder that signed is told."""
+        contract = self.get_object()
+        data = _validated(ContractIndexInputSerializer, request)
+        contract_index_set(actor=request.user, contract=contract, year=data["year"], percent_value=data["percent"],
+                           now=timezone.now())
+        return Response(self.get_serializer(self.get_queryset().get(pk=contract.pk)).data)
 
 
 # --- Public register ------------------------------------------------------------------------------------

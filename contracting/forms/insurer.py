@@ -18,6 +18,7 @@ from ..models import (
     ContractModule,
     FollowRequest,
     HolderKind,
+    Indexation,
     Module,
     NzaMaxTariff,
     Segment,
@@ -102,6 +103,13 @@ class ContractCreateForm(UtrechtFormMixin, forms.Form):
     holder_kind = forms.ChoiceField(label=_("Voor"), choices=HolderKind.choices, initial=HolderKind.PRACTICE)
     conditions = forms.CharField(label=_("Algemene voorwaarden"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 6}))
+    indexation = forms.TypedChoiceField(
+        label=_("Indexatieclausule"), choices=Indexation.choices, initial=Indexation.NONE, required=False,
+        empty_value=Indexation.NONE,
+        help_text=_("Bij een meerjarencontract: welke tarieven u aan het begin van elk volgend jaar met uw "
+                    "indexcijfer voor dat jaar verhoogt. Het cijfer stelt u na publicatie per jaar vast, uiterlijk "
+                    "op de datum van het definitieve contractaanbod voor dat jaar."),
+    )
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,6 +127,25 @@ class ContractGeneralForm(UtrechtFormMixin, forms.Form):
                     "budgettaire wijzigingen buiten de invloed van partijen. Bij een looptijd van 1 jaar "
                     "ziet de praktijk deze clausule niet."),
     )
+    indexation = forms.TypedChoiceField(
+        label=_("Indexatieclausule"), choices=Indexation.choices, initial=Indexation.NONE, required=False,
+        empty_value=Indexation.NONE,
+        help_text=_("Bij een meerjarencontract: welke tarieven u aan het begin van elk volgend jaar met uw "
+                    "indexcijfer voor dat jaar verhoogt. Het cijfer stelt u na publicatie per jaar vast, uiterlijk "
+                    "op de datum van het definitieve contractaanbod voor dat jaar."),
+    )
+
+
+class ContractIndexForm(UtrechtFormMixin, forms.Form):
+    """The index figure of a published multi-year contract for one later year."""
+
+    year = forms.TypedChoiceField(label=_("Contractjaar"), coerce=int)
+    percent = forms.CharField(label=_("Indexcijfer (%)"), max_length=10,
+                              help_text=_("Bijvoorbeeld 3,5 voor 3,5%."))
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
 
 
 class ContractModuleForm(UtrechtFormMixin, forms.Form):

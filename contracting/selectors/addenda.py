@@ -17,11 +17,12 @@ def contract_term(offer: Offer) -> tuple[date, date]:
 def apply_addenda(modules: list[dict], addenda) -> list[dict]:
     """Pure: the module lines of a signed content with the changes of `addenda` applied in the order given.
     Each line keeps what the contract says of the module (code, name, unit, tariff, hours, conditions, ...),
-    plus `addenda` (the numbers that changed it) and `changed_from` (the date of the last change, or None)."""
+    plus `addenda` (the numbers that changed it), `changed_from` (the date of the last change, or None) and
+    `tariff_changed_from` (the date of the last change of its tariff, from which indexation counts anew)."""
     lines = []
     for module in modules:
         line = {key: value for key, value in module.items() if key != "estimated_amount"}
-        lines.append({**line, "addenda": [], "changed_from": None})
+        lines.append({**line, "addenda": [], "changed_from": None, "tariff_changed_from": None})
     by_code = {line["code"]: line for line in lines}
     for addendum in addenda:
         for change in addendum.changes:
@@ -30,6 +31,7 @@ def apply_addenda(modules: list[dict], addenda) -> list[dict]:
                 continue
             if change.get("tariff") is not None:
                 line["tariff"] = change["tariff"]
+                line["tariff_changed_from"] = addendum.effective_from
             if change.get("hours") is not None:
                 line["hours"] = change["hours"]
             line["addenda"].append(addendum.number)
@@ -49,9 +51,12 @@ def contract_terms(offer: Offer, year: int, *, signature: Signature | None = Non
                    addenda: list[ContractAddendum] | None = None) -> list[dict]:
     """The module lines in force for `year` of a signed contract: the signed content with every accepted
     addendum that takes effect in or before that year applied (an addendum from 1 July counts for its whole
-    year; the line's `changed_from` says from when). Tariffs and hours as strings, as the signed content has
-    them. Empty for an unsigned offer or a year outside the contract's term. Two queries; none when the caller
-    passes the signature and all the offer's addenda (offer_addenda) it has read already."""
+    year; the line's `changed_from` says from when), then the indexation clause's figures applied by then
+    (selectors.indexation.indexed_lines: `base_tariff`, `indexed`, `capped`; a tariff an addendum set is
+    indexed only by the figures of the years after it takes effect). Tariffs and hours as strings, as the
+    signed content has them. Empty for an unsigned offer or a year outside the contract's term. Two queries
+    (plus up to three for an indexed later year); none when the caller passes the signature and all the
+    offer's addenda (offer_addenda) it has read already."""
     if signature is None:
         signature = Signature.objects.filter(offer=offer).only("content").first()
     if signature is None or year not in signature.content.get("years", []):
@@ -62,7 +67,9 @@ def contract_terms(offer: Offer, year: int, *, signature: Signature | None = Non
         applied = sorted((a for a in addenda
                           if a.status == ContractAddendum.Status.ACCEPTED and a.effective_from.year <= year),
                          key=lambda a: (a.effective_from, a.decided_at, a.number))
-    return apply_addenda(signature.content["modules"], applied)
+    from .indexation import indexed_lines
+
+    return indexed_lines(offer.standard_contract, year, apply_addenda(signature.content["modules"], applied))
 
 
 def offer_addenda(offer: Offer) -> list[ContractAddendum]:

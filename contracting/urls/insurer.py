@@ -14,6 +14,7 @@ urlpatterns = [
     path("contracten/<int:pk>/", views.contract_edit, name="contract_edit"),
     path("contracten/<int:pk>/voorbeeld/", views.contract_preview, name="contract_preview"),
     path("contracten/<int:pk>/publiceren/", views.contract_publish_confirm, name="contract_publish"),
+    path("contracten/<int:pk>/indexatie/", views.contract_index, name="contract_index"),
     path("inbox/", views.inbox, name="inbox"),
     path("vragen/<int:pk>/", views.question_detail, name="question"),
     path("volgverzoeken/<int:pk>/", views.follow_request_detail, name="follow_request"),

@@ -17,22 +17,25 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import PortalError
 from core.numbers import count
+from core.numbers import percent as percent_text
 from core.params import parse_id
 from core.text import has_changes, paragraph_diff, render_policy_text
 from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
 
 from ..access import standard_contract_for_insurer_user
-from ..calendar import Deadline, MilestoneKind, local_date
+from ..calendar import CONTRACT_YEAR_START, Deadline, MilestoneKind, local_date
+from ..engine import calendar_rule
 from ..forms.insurer import (
     AddendumProposeForm,
     AttachmentForm,
     ContractCreateForm,
     ContractGeneralForm,
+    ContractIndexForm,
     ContractModuleForm,
     ContractPublishForm,
     FollowDecisionForm,
@@ -47,6 +50,8 @@ from ..models import (
     ContractAddendum,
     FollowRequest,
     HolderKind,
+    Indexation,
+    Milestone,
     Module,
     Offer,
     Question,
@@ -70,10 +75,12 @@ from ..selectors import (
     unsigned_offers,
     year_deadlines,
 )
+from ..selectors.indexation import index_figures
 from ..services import (
     addendum_preview,
     addendum_propose,
     addendum_withdraw,
+    contract_index_set,
     contract_year_refusal,
     follow_request_decide,
     policy_attach,
@@ -316,7 +323,7 @@ def contract_edit(request, scope: PurchaserScope, pk: int):
     is_draft = contract.status == StandardContract.Status.DRAFT
     general_form = ContractGeneralForm(initial={
         "title": contract.title, "term_years": contract.term_years, "conditions": contract.conditions,
-        "adjustment_clause": contract.adjustment_clause})
+        "adjustment_clause": contract.adjustment_clause, "indexation": contract.indexation})
     bound = None
 
     if request.method == "POST":
@@ -358,7 +365,52 @@ def contract_edit(request, scope: PurchaserScope, pk: int):
         "segments": rows_by_segment(rows) if is_draft else [],
         "included": [r for r in rows if r.contract_module is not None],
         "has_errors": bound is not None and bool(bound.errors),
+        **_indexation_context(contract, timezone.now()),
     })
+
+
+def _indexation_context(contract: StandardContract, now, form: ContractIndexForm | None = None) -> dict:
+    """The index figures of a published multi-year contract with an indexation clause, one row per later year
+    with its figure, the deadline for setting it (date and days left) and when it was applied."""
+    if contract.status != StandardContract.Status.PUBLISHED or contract.indexation == Indexation.NONE \
+            or contract.term_years == 1:
+        return {"index_rows": []}
+    figures = {index.year: index for index in index_figures(contract)}
+    kind = offers_deadline_kind(contract.holder_kind)
+    moments = {(year, k): due for year, k, due in Milestone.objects.filter(
+        contract_year__year__in=list(contract.years), kind__in=[kind, CONTRACT_YEAR_START])
+        .values_list("contract_year__year", "kind", "due_at")}
+    rows, open_years = [], []
+    for year in list(contract.years)[1:]:
+        deadline = Deadline.of(moments[year, kind], now) if (year, kind) in moments else None
+        starts = moments.get((year, CONTRACT_YEAR_START)) or calendar_rule(CONTRACT_YEAR_START).due_at(year)
+        rows.append({"year": year, "index": figures.get(year), "deadline": deadline,
+                     "starts": Deadline.of(starts, now, boundary="start")})
+        if deadline is not None and not deadline.passed:
+            open_years.append(year)
+    return {"index_rows": rows,
+            "index_form": form or (ContractIndexForm(years=open_years) if open_years else None)}
+
+
+@purchaser_object_required
+@require_POST
+def contract_index(request, scope: PurchaserScope, pk: int):
+    """Set the index figure of a published multi-year contract for one later year (contract_index_set)."""
+    contract = standard_contract_for_insurer_user(request.user, pk)
+    years = list(contract.years)[1:]
+    form = ContractIndexForm(request.POST, years=years)
+    if form.is_valid():
+        try:
+            index = contract_index_set(actor=request.user, contract=contract, year=form.cleaned_data["year"],
+                                       percent_value=form.cleaned_data["percent"], now=timezone.now())
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("Het indexcijfer voor %(year)s is vastgesteld op %(percent)s.")
+                             % {"year": index.year, "percent": percent_text(index.percent)})
+    else:
+        messages.error(request, _("Kies een jaar en vul een indexcijfer in."))
+    return redirect(reverse("purchasing:contract_edit", args=[contract.pk]) + "#indexatie")
 
 
 @purchaser_object_required

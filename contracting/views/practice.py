@@ -91,6 +91,7 @@ from ..selectors import (
     visible_follow_requests,
     with_deadlines,
 )
+from ..selectors.indexation import terms_table
 from ..services import (
     addendum_accept,
     addendum_preview,
@@ -241,6 +242,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "estimate": estimate(contract_modules, patients, state.ticked, state.hours) if state else None,
         "signature": signature,
         "signed": display_content(signature.content) if signature else None,
+        "terms_by_year": terms_table(offer, signature),
         "questions": offer_questions(offer, now),
         "question_form": question_form or QuestionForm(),
         "follow_requests": (offer_follow_requests(user, offer, signature, now) if offer.status == Offer.Status.SIGNED

@@ -2,8 +2,9 @@
 
 from django import template
 
-from core.numbers import plural_n
+from core.numbers import percent, plural_n
 
 register = template.Library()
 
 register.filter("plural_n", plural_n)
+register.filter("percent", percent)

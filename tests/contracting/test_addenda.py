@@ -501,7 +501,8 @@ def test_the_api_round_trip(signed_offer, purchaser, signatory):
     terms = holder.get(f"/api/v1/offers/{signed_offer.pk}/terms/?year=2027").json()
     assert next(t for t in terms if t["code"] == "kwaliteit") == {
         "code": "kwaliteit", "name": "Kwaliteit (NHG-accreditatie)", "unit": "per_praktijk_jaar",
-        "tariff": "1750.00", "hours": None, "addenda": [1], "changed_from": "2027-07-01"}
+        "tariff": "1750.00", "hours": None, "addenda": [1], "changed_from": "2027-07-01",
+        "base_tariff": "1750.00", "indexed": False, "capped": False}
     assert holder.get(f"/api/v1/offers/{signed_offer.pk}/terms/?year=2028").json() == []
     assert_error(holder.get(f"/api/v1/offers/{signed_offer.pk}/terms/?year=abc"), 400, "invalid")
 

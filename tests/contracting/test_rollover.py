@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Role
-from contracting.calendar import AMSTERDAM, GCP_CALENDAR, MilestoneKind
+from contracting.calendar import AMSTERDAM, CONTRACTING_CALENDAR, MilestoneKind
 from contracting.models import ContractYear, EffectRun, Milestone
 from contracting.services import contract_year_ensure, deadlines_sweep, milestone_reschedule
 from core.models import AuditEvent
@@ -29,7 +29,7 @@ def created_events(year: int):
 
 def assert_whole_calendar(year: int):
     kinds = list(Milestone.objects.filter(contract_year__year=year).values_list("kind", flat=True))
-    assert sorted(kinds) == sorted(rule.kind for rule in GCP_CALENDAR)
+    assert sorted(kinds) == sorted(rule.kind for rule in CONTRACTING_CALENDAR)
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_next_year_after_downtime_is_created_once(year2027):
     assert_whole_calendar(2028)
     deadlines_sweep(now=ams(2026, 12, 2, 8, 1))
     assert created_events(2028).count() == 1
-    assert Milestone.objects.filter(contract_year__year=2028).count() == len(GCP_CALENDAR)
+    assert Milestone.objects.filter(contract_year__year=2028).count() == len(CONTRACTING_CALENDAR)
 
 
 def test_an_administrator_can_still_move_the_new_years_dates(year2027, admin_user):

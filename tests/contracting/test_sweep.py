@@ -35,9 +35,10 @@ def applied_kinds(year) -> set[str]:
 
 
 def test_contract_year_gets_every_calendar_milestone_once(year):
-    assert year.milestones.count() == len(MilestoneKind.values)
+    # The GCP table's milestones and the start of the contract year (when running contracts are indexed).
+    assert year.milestones.count() == len(MilestoneKind.values) + 1
     contract_year_ensure(actor=None, year=2027)
-    assert Milestone.objects.filter(contract_year=year).count() == len(MilestoneKind.values)
+    assert Milestone.objects.filter(contract_year=year).count() == len(MilestoneKind.values) + 1
     assert year.milestones.get(kind=MilestoneKind.POLICY_PUBLICATION).due_at == ams(2026, 4, 2, 0, 0)
 
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Membership, Notification, Role, User
-from contracting.calendar import AMSTERDAM, GCP_CALENDAR
+from contracting.calendar import AMSTERDAM, CONTRACTING_CALENDAR
 from contracting.models import (
     ContractYear,
     FollowRequest,
@@ -171,7 +171,7 @@ class TestFirstDecember:
     def test_the_year_in_force_the_year_being_processed_and_the_next(self):
         years = {y.year: y for y in ContractYear.objects.all()}
         assert set(years) == {2026, 2027, 2028}
-        assert all(y.milestones.count() == len(GCP_CALENDAR) for y in years.values())
+        assert all(y.milestones.count() == len(CONTRACTING_CALENDAR) for y in years.values())
         assert not years[2028].milestones.filter(applied_at__isnull=False).exists()
         assert not PolicyVersion.objects.filter(policy__year=2028).exists()
         assert not StandardContract.objects.filter(first_year=2028).exists()

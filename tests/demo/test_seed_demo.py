@@ -19,7 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SIGNATORY_ROLES, Membership, Role, User
-from contracting.calendar import AMSTERDAM, GCP_CALENDAR
+from contracting.calendar import AMSTERDAM, CONTRACTING_CALENDAR
 from contracting.models import ContractYear, Offer
 from core.models import AuditEvent
 from demo.users import DEMO_PASSWORD, demo_totp_key, totp_secret_base32
@@ -303,7 +303,7 @@ def test_the_year_in_force_in_contracting_and_next_with_their_calendar_and_not_s
     years = {y.year: y for y in ContractYear.objects.all()}
     assert set(years) == {2026, 2027, 2028}
     for year in years.values():
-        assert year.milestones.count() == len(GCP_CALENDAR)
+        assert year.milestones.count() == len(CONTRACTING_CALENDAR)
         assert not year.milestones.filter(applied_at__isnull=False).exists()
     assert "Contractjaren: 2026 loopt, 2027 wordt gecontracteerd, 2028 heeft alleen zijn kalender." in output
 
