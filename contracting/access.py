@@ -16,7 +16,7 @@ from accounts.selectors import (
 from core.errors import Forbidden
 from insurers.models import PolicyAttachment, PolicyVersion
 
-from .models import ContractAddendum, FollowRequest, Offer, Question, StandardContract
+from .models import ContractAddendum, FollowRequest, Offer, OwnOffer, Question, StandardContract
 
 
 def offers_visible_to(user) -> QuerySet[Offer]:
@@ -108,6 +108,32 @@ def addenda_visible_to(user) -> QuerySet[ContractAddendum]:
     """The addenda of the offers the user may see: the insurer's purchasers, the holder's people, the NZa and
     administrators. Another organisation's addendum is not found."""
     return ContractAddendum.objects.filter(offer__in=offers_visible_to(user))
+
+
+def own_offers_visible_to(user) -> QuerySet[OwnOffer]:
+    """Own contract offers: the holder's people see theirs, an insurer's people those made to it, NZa and
+    administrators all; anyone else none (404)."""
+    if not user.is_authenticated:
+        return OwnOffer.objects.none()
+    if is_nza_or_admin(user):
+        return OwnOffer.objects.all()
+    return OwnOffer.objects.filter(
+        Q(insurer__in=insurer_ids_of(user)) | Q(practice__in=practice_ids_of(user))
+        | Q(care_group__in=care_group_ids_of(user)))
+
+
+def own_offer_for_user(user, pk, *, holder_only: bool = False, insurer_only: bool = False) -> OwnOffer:
+    """An own offer the user may see (only as its holder's member, or only as its insurer's, if asked);
+    otherwise 404."""
+    queryset = own_offers_visible_to(user)
+    if holder_only:
+        queryset = queryset.filter(Q(practice__in=practice_ids_of(user)) | Q(care_group__in=care_group_ids_of(user)))
+    if insurer_only:
+        queryset = queryset.filter(insurer__in=insurer_ids_of(user))
+    own = queryset.select_related("insurer", "practice", "care_group", "contract").filter(pk=pk).first()
+    if own is None:
+        raise Http404("Dit eigen contractaanbod bestaat niet of is niet voor u zichtbaar.")
+    return own
 
 
 def questions_visible_to(user) -> QuerySet[Question]:

@@ -36,8 +36,10 @@ from .engine import (
     register_clock_kind,
 )
 from .models import FollowRequest, Milestone, Offer
+from .selectors.calendar import OFFERS_DEADLINE_KIND
 from .services import contract_year_advance_phase, contract_year_ensure_next, offers_expire, register_publish
 from .services.indexation import indexations_apply
+from .services.own_offers import OWN_OFFER_DECISION_CLOCK
 from .workdays import QUESTION_WORKING_DAYS
 
 register_calendar_rules(*CONTRACTING_CALENDAR)
@@ -45,6 +47,13 @@ register_calendar_rules(*CONTRACTING_CALENDAR)
 register_clock_kind(ClockKind(
     name=QUESTION_ANSWER_CLOCK, label=_("Antwoord op vraag"),
     duration=WorkingDays(QUESTION_WORKING_DAYS), effect="contracting.question.overdue", due_field="due_at"))
+for _holder_kind, _clock in OWN_OFFER_DECISION_CLOCK.items():
+    # The insurer decides on an own offer by the year's definitive offers (practices 15 September, care
+    # groups 15 July), anchored to that milestone and moved with it.
+    register_clock_kind(ClockKind(
+        name=_clock, label=_("Besluit op eigen contractaanbod"),
+        duration=AtMilestone(OFFERS_DEADLINE_KIND[_holder_kind]), effect="contracting.own_offer.overdue",
+        due_field="due_at"))
 register_clock_kind(ClockKind(
     name=FOLLOW_DECISION_CLOCK, label=_("Besluit op volgverzoek"),
     duration=AtMilestone(MilestoneKind.FOLLOW_DECISIONS_DUE), effect="contracting.follow_request.overdue",
@@ -202,4 +211,30 @@ def follow_request_overdue(*, clock, obj, effective_at, now) -> dict:
                 "met de verzekeraar."),
         params={"insurer": follow_request.insurer.name, "last_day": day(last_day(clock.due_at))},
         url=reverse("offers:detail", args=[offer.pk]) + "#volgen")
+    return {"notified": count}
+
+
+def own_offer_overdue_notice_key(own_offer_id: int) -> str:
+    return f"own-offer-overdue:{own_offer_id}"
+
+
+@clock_effect("contracting.own_offer.overdue")
+def own_offer_overdue(*, clock, obj, effective_at, now) -> dict:
+    """No decision on an own offer by the year's definitive offers: recorded as overdue, and the practice or
+    care group that made it is told once."""
+    from accounts.models import Membership
+
+    own = obj
+    if own.status != own.Status.SUBMITTED:
+        raise Skip("decided")
+    audit_record(actor=None, verb="contracting.own_offer.overdue", obj=own, after={"due_at": clock.due_at})
+    holder = {"practice_id": own.practice_id} if own.practice_id else {"care_group_id": own.care_group_id}
+    count = notify_users(
+        user_ids=Membership.objects.filter(**holder).values_list("user_id", flat=True),
+        key=own_offer_overdue_notice_key(own.pk),
+        subject=N_("Geen besluit op tijd op uw eigen contractaanbod aan %(insurer)s"),
+        body=N_("%(insurer)s moest uiterlijk %(last_day)s besluiten over ‘%(title)s’. Neem contact op met de "
+                "verzekeraar."),
+        params={"insurer": own.insurer.name, "title": own.title, "last_day": day(last_day(clock.due_at))},
+        url=reverse("offers:own_offer", args=[own.pk]))
     return {"notified": count}

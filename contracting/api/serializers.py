@@ -18,6 +18,7 @@ from contracting.models import (
     Indexation,
     Milestone,
     Offer,
+    OwnOffer,
     Question,
     Signature,
     StandardContract,
@@ -540,3 +541,63 @@ class ContractTermSerializer(serializers.Serializer):
                                                   "addendum's).")
     indexed = serializers.BooleanField(help_text="The indexation clause moved the tariff for this year.")
     capped = serializers.BooleanField(help_text="Held at that year's NZa maximum.")
+
+
+# --- Own contract offers --------------------------------------------------------------------------------
+class OwnOfferLineSerializer(serializers.Serializer):
+    module = serializers.CharField(source="module.code")
+    name = serializers.CharField(source="module.name")
+    tariff = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=True)
+    conditions = serializers.CharField()
+
+
+class OwnOfferSerializer(serializers.ModelSerializer):
+    status_label = ChoiceLabelField("status", OwnOffer.Status)
+    insurer = InsurerRefSerializer()
+    holder = serializers.SerializerMethodField()
+    lines = OwnOfferLineSerializer(many=True)
+    submitted_at = serializers.DateTimeField(default_timezone=UTC)
+    due_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True,
+                                       help_text="The insurer's decision is due before this moment (the end of the "
+                                                 "year's definitive-offers day).")
+    decided_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
+    contract = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Once accepted: the standard contract "
+                                                  "made from it, with one offer to the holder.")
+
+    class Meta:
+        model = OwnOffer
+        fields = ["id", "year", "term_years", "last_year", "title", "text", "status", "status_label", "insurer",
+                  "holder", "lines", "submitted_at", "due_at", "decided_at", "reason", "contract"]
+
+    @extend_schema_field(serializers.DictField())
+    def get_holder(self, obj: OwnOffer) -> dict:
+        holder = obj.holder
+        return {"kind": "practice" if obj.practice_id else "care_group", "id": holder.pk, "name": holder.name}
+
+
+class OwnOfferLineInputSerializer(serializers.Serializer):
+    module = serializers.CharField(max_length=60)
+    tariff = serializers.CharField(max_length=20)
+    conditions = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class OwnOfferInputSerializer(serializers.Serializer):
+    practice = serializers.IntegerField(required=False, help_text="Your practice (or give care_group).")
+    care_group = serializers.IntegerField(required=False, help_text="Your care group (or give practice).")
+    insurer = serializers.PrimaryKeyRelatedField(queryset=Insurer.objects.all())
+    year = serializers.IntegerField(help_text="The contract year; the offer is made from 1 February to 1 July of "
+                                              "the year before.")
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    text = serializers.CharField(max_length=10_000, allow_blank=True)
+    term_years = serializers.IntegerField(default=1)
+    lines = OwnOfferLineInputSerializer(many=True, allow_empty=True)
+
+    def validate(self, attrs):
+        if ("practice" in attrs) == ("care_group" in attrs):
+            raise serializers.ValidationError(_("Geef een praktijk of een samenwerkingsverband."))
+        return attrs
+
+
+class OwnOfferDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("accepted", "accepted"), ("refused", "refused")])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)

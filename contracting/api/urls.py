@@ -5,6 +5,7 @@ from .views import (
     ContractYearViewSet,
     FollowRequestViewSet,
     OfferViewSet,
+    OwnOfferViewSet,
     RegisterViewSet,
     StandardContractViewSet,
 )
@@ -14,6 +15,7 @@ router.register("contract-years", ContractYearViewSet, basename="contract-year")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("addenda", AddendumViewSet, basename="addendum")
 router.register("follow-requests", FollowRequestViewSet, basename="follow-request")
+router.register("own-offers", OwnOfferViewSet, basename="own-offer")
 router.register("standard-contracts", StandardContractViewSet, basename="standard-contract")
 router.register("register", RegisterViewSet, basename="register")
 

@@ -8,6 +8,7 @@ contracting.services; a PortalError they raise becomes {"code", "detail", "field
 """
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,10 +20,12 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import ErrorSerializer
 from accounts.authentication import request_two_factor_verified
+from accounts.selectors import care_group_ids_of, practice_ids_of
 from contracting.access import (
     addenda_visible_to,
     follow_requests_visible_to,
     offers_visible_to,
+    own_offers_visible_to,
     questions_visible_to,
     standard_contracts_visible_to,
 )
@@ -36,9 +39,11 @@ from contracting.models import (
     Milestone,
     ModuleChoice,
     Offer,
+    OwnOffer,
     RegisterPublication,
 )
 from contracting.selectors import contract_terms, terms_year
+from contracting.selectors.own_offers import own_offer_rows
 from contracting.services import (
     addendum_accept,
     addendum_propose,
@@ -51,11 +56,15 @@ from contracting.services import (
     offer_mark_opened,
     offer_refuse,
     offer_sign,
+    own_offer_decide,
+    own_offer_submit,
+    own_offer_withdraw,
     question_ask,
     register_entries,
 )
 from core.errors import PortalError
 from core.params import parse_id
+from providers.models import CareGroup, Practice
 
 from .filters import ContractYearFilter, FollowRequestFilter, OfferFilter, StandardContractFilter
 from .serializers import (
@@ -75,6 +84,9 @@ from .serializers import (
     OfferRefuseInputSerializer,
     OfferSerializer,
     OfferSignInputSerializer,
+    OwnOfferDecisionInputSerializer,
+    OwnOfferInputSerializer,
+    OwnOfferSerializer,
     QuestionInputSerializer,
     QuestionSerializer,
     RegisterSerializer,
@@ -402,6 +414,73 @@ class FollowRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                               now=timezone.now(), explanation=data["explanation"],
                               not_followed=data["not_followed"])
         return Response(self.get_serializer(self.get_queryset().get(pk=follow_request.pk)).data)
+
+
+# --- Own contract offers (eigen contractaanbod) ------------------------------------------------------------
+class OwnOfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Own contract offers: a practice's or care group's people see theirs, an insurer's purchasers those made to
+    it, NZa and administrators all. Waiting ones first, by their decision deadline."""
+
+    serializer_class = OwnOfferSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return own_offer_rows(own_offers_visible_to(self.request.user), timezone.now())
+
+    @extend_schema(
+        request=OwnOfferInputSerializer,
+        responses={201: OwnOfferSerializer, 200: OwnOfferSerializer,
+                   400: _error("invalid_tariff, unknown_module, modules_required, title_required, text_required, "
+                               "invalid_term, with fields"),
+                   403: _error("not_holder_member"), 404: _error("not_found: no such practice or care group"),
+                   409: _error("own_offer_window_not_open, own_offer_window_closed or own_offer_waiting")},
+    )
+    def create(self, request):
+        """Make an own contract offer to an insurer for a contract year, from 1 February to the end of 1 July of
+        the year before. The same offer again while it waits gives it back (200)."""
+        data = _validated(OwnOfferInputSerializer, request)
+        holder = _own_holder(request.user, data)
+        known = set(OwnOffer.objects.filter(**holder).values_list("pk", flat=True))
+        own = own_offer_submit(actor=request.user, insurer=data["insurer"], year=data["year"], title=data["title"],
+                               text=data["text"], term_years=data["term_years"], lines=data["lines"],
+                               now=timezone.now(), **holder)
+        return Response(self.get_serializer(self.get_queryset().get(pk=own.pk)).data,
+                        status=status.HTTP_200_OK if own.pk in known else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=OwnOfferDecisionInputSerializer,
+        responses={200: OwnOfferSerializer, 400: _error("reason_required or invalid_decision"),
+                   403: _error("not_purchaser"), 404: _error("not_found"),
+                   409: _error("already_decided, signing_window_closed or nza_max_missing")},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Accept (a contract for this holder follows, to sign in the signing window) or refuse with reasons."""
+        own = self.get_object()
+        data = _validated(OwnOfferDecisionInputSerializer, request)
+        own_offer_decide(actor=request.user, own_offer=own, decision=data["decision"], reason=data["reason"],
+                         now=timezone.now())
+        return Response(self.get_serializer(self.get_queryset().get(pk=own.pk)).data)
+
+    @extend_schema(request=None, responses={200: OwnOfferSerializer, 403: _error("not_holder_member"),
+                                            404: _error("not_found"), 409: _error("already_decided")})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw an own offer that still waits (the holder's people)."""
+        own = self.get_object()
+        own_offer_withdraw(actor=request.user, own_offer=own, now=timezone.now())
+        return Response(self.get_serializer(self.get_queryset().get(pk=own.pk)).data)
+
+
+def _own_holder(user, data) -> dict:
+    """The practice or care group named, if it is the user's own; otherwise not found."""
+    if "practice" in data:
+        if data["practice"] not in practice_ids_of(user):
+            raise Http404
+        return {"practice": Practice.objects.get(pk=data["practice"])}
+    if data["care_group"] not in care_group_ids_of(user):
+        raise Http404
+    return {"care_group": CareGroup.objects.get(pk=data["care_group"])}
 
 
 # --- Standard contracts ---------------------------------------------------------------------------------

@@ -143,3 +143,44 @@ class AddendumRefuseForm(UtrechtFormMixin, forms.Form):
         label=_("Reden (voor de verzekeraar)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "class": _TEXTAREA_CLASS}),
     )
+
+
+class OwnOfferForm(UtrechtFormMixin, forms.Form):
+    """An own contract offer: to which insurer, for which year, title, term and text; the module rows (a box,
+    a tariff and conditions per catalogue module, named module-<code>, tarief-<code>, voorwaarden-<code>) are
+    rendered by the template and read back by lines()."""
+
+    insurer = forms.TypedChoiceField(label=_("Aan zorgverzekeraar"), coerce=int)
+    holder = forms.CharField(label=_("Namens"), widget=forms.Select)
+    title = forms.CharField(label=_("Titel van uw aanbod"), max_length=200)
+    term_years = forms.TypedChoiceField(
+        label=_("Looptijd"), coerce=int, initial=1,
+        choices=[(1, _("1 jaar")), (2, _("2 jaar")), (3, _("3 jaar")), (4, _("4 jaar")), (5, _("5 jaar"))])
+    text = forms.CharField(label=_("Uw aanbod: wat u biedt en onder welke voorwaarden"), max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 6, "class": _TEXTAREA_CLASS}))
+
+    def __init__(self, *args, insurers, holders: list[tuple[str, str]], modules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["insurer"].choices = [(i.pk, i.name) for i in insurers]
+        self.fields["holder"].widget.choices = holders
+        self.holder_choices = {value for value, _label in holders}
+        self.modules = modules
+
+    def clean_holder(self):
+        value = self.cleaned_data["holder"]
+        if value not in self.holder_choices:
+            raise forms.ValidationError(_("Kies uw praktijk of samenwerkingsverband."))
+        return value
+
+    def lines(self) -> list[dict]:
+        return [{"module": m.code, "tariff": self.data.get(f"tarief-{m.code}", ""),
+                 "conditions": self.data.get(f"voorwaarden-{m.code}", "")}
+                for m in self.modules if self.data.get(f"module-{m.code}")]
+
+
+class OwnOfferDecisionForm(UtrechtFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Besluit"), widget=forms.RadioSelect,
+                                 choices=[("accepted", _("Aanvaarden")), ("refused", _("Afwijzen"))])
+    reason = forms.CharField(label=_("Motivering"), required=False, max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 4, "class": _TEXTAREA_CLASS}),
+                             help_text=_("Verplicht bij afwijzen; de zorgaanbieder ziet uw motivering."))

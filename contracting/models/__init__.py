@@ -35,6 +35,10 @@ from .offers import (  # noqa: F401
     Question,
     Signature,
 )
+from .own_offers import (  # noqa: F401
+    OwnOffer,
+    OwnOfferLine,
+)
 from .register import (  # noqa: F401
     RegisterEntry,
     RegisterPublication,

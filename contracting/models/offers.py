@@ -21,6 +21,7 @@ class Offer(models.Model):
     class Reason(models.TextChoices):
         PREFERENT = "preferent", _("Preferente verzekeraar")
         REQUESTED = "requested", _("Op verzoek van de aanbieder")
+        OWN_OFFER = "own_offer", _("Eigen contractaanbod van de aanbieder")
 
     standard_contract = models.ForeignKey(StandardContract, on_delete=models.PROTECT, related_name="offers",
                                           verbose_name=_("standaardcontract"))

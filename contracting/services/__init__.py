@@ -43,6 +43,7 @@ from .offers import (  # noqa: F401, E402
     question_answer,
     question_ask,
 )
+from .own_offers import own_offer_decide, own_offer_submit, own_offer_withdraw  # noqa: F401, E402
 from .policies import (  # noqa: F401, E402
     policy_attach,
     policy_detach,

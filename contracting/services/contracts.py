@@ -268,9 +268,11 @@ def standard_contract_publish_refusal(contract: StandardContract, now: datetime)
                 _check_tariff(cm.module, cm.tariff, contract.first_year)
             except PortalError as exc:
                 return exc
-    clash = StandardContract.objects.filter(
+    # One published standard contract per insurer, kind of holder and year; an accepted own offer is a
+    # contract for its one holder beside it.
+    clash = None if hasattr(contract, "own_offer") else StandardContract.objects.filter(
         insurer_id=contract.insurer_id, holder_kind=contract.holder_kind, first_year=contract.first_year,
-        status=StandardContract.Status.PUBLISHED).exclude(pk=contract.pk).first()
+        status=StandardContract.Status.PUBLISHED, own_offer__isnull=True).exclude(pk=contract.pk).first()
     if clash:
         return ConflictError("already_published_for_year",
                              _("Er is al een gepubliceerd standaardcontract voor %(year)s: ‘%(title)s’.")
@@ -303,7 +305,8 @@ def standard_contract_publish(*, actor, contract: StandardContract, now: datetim
         locked.content_hash = content_hash(standard_contract_content(locked))
         locked.save(update_fields=["status", "published_at", "is_late", "content_hash"])
         created = 0
-        if locked.holder_kind == HolderKind.PRACTICE:
+        # An accepted own offer is a contract for its one holder (services.own_offers makes that offer).
+        if locked.holder_kind == HolderKind.PRACTICE and not hasattr(locked, "own_offer"):
             created = offers_create_for_preferent(contract=locked)
         audit_record(actor=actor, verb="contracting.standard_contract.published", obj=locked,
                      after={"content_hash": locked.content_hash, "is_late": locked.is_late, "offers": created})

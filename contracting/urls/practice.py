@@ -21,4 +21,7 @@ urlpatterns = [
     path("addenda/<int:pk>/", views.addendum_detail, name="addendum"),
     path("addenda/<int:pk>/ondertekenen/", views.addendum_accept_view, name="addendum_accept"),
     path("addenda/<int:pk>/weigeren/", views.addendum_refuse_view, name="addendum_refuse"),
+    path("eigen-aanbod/", views.own_offer_list, name="own_offers"),
+    path("eigen-aanbod/<int:pk>/", views.own_offer_detail, name="own_offer"),
+    path("eigen-aanbod/<int:pk>/intrekken/", views.own_offer_withdraw_view, name="own_offer_withdraw"),
 ]

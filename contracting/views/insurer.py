@@ -27,7 +27,7 @@ from core.text import has_changes, paragraph_diff, render_policy_text
 from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
 
-from ..access import standard_contract_for_insurer_user
+from ..access import own_offer_for_user, standard_contract_for_insurer_user
 from ..calendar import CONTRACT_YEAR_START, Deadline, MilestoneKind, local_date
 from ..engine import calendar_rule
 from ..forms.insurer import (
@@ -46,6 +46,7 @@ from ..forms.insurer import (
     contract_builder_rows,
     rows_by_segment,
 )
+from ..forms.practice import OwnOfferDecisionForm
 from ..models import (
     ContractAddendum,
     FollowRequest,
@@ -54,6 +55,7 @@ from ..models import (
     Milestone,
     Module,
     Offer,
+    OwnOffer,
     Question,
     StandardContract,
 )
@@ -76,6 +78,7 @@ from ..selectors import (
     year_deadlines,
 )
 from ..selectors.indexation import index_figures
+from ..selectors.own_offers import own_offer_rows, with_decision_deadline
 from ..services import (
     addendum_preview,
     addendum_propose,
@@ -83,6 +86,7 @@ from ..services import (
     contract_index_set,
     contract_year_refusal,
     follow_request_decide,
+    own_offer_decide,
     policy_attach,
     policy_detach,
     policy_publish,
@@ -600,3 +604,35 @@ def addendum_status(request, scope: PurchaserScope, pk: int):
     return render(request, "contracting/insurer/addendum.html", {
         "scope": scope, "addendum": addendum, "offer": addendum.offer, "content": addendum_display(content),
     })
+
+
+# --- Own contract offers (eigen contractaanbod) -------------------------------------------------------------
+@purchaser_required
+def own_offers(request, scope: PurchaserScope):
+    """The own contract offers made to the insurer: waiting ones first by their decision deadline (with date
+    and days left), then the decided ones. A page of 25 in a fixed number of queries."""
+    now = timezone.now()
+    rows = own_offer_rows(OwnOffer.objects.filter(insurer=scope.insurer), now)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page.object_list = with_decision_deadline(page.object_list, now)
+    return render(request, "contracting/insurer/own_offers.html", {"scope": scope, "page": page})
+
+
+@purchaser_object_required
+@require_http_methods(["GET", "POST"])
+def own_offer_detail(request, scope: PurchaserScope, pk: int):
+    own = own_offer_for_user(request.user, pk, insurer_only=True)
+    now = timezone.now()
+    form = OwnOfferDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            own_offer_decide(actor=request.user, own_offer=own, decision=form.cleaned_data["decision"],
+                             reason=form.cleaned_data["reason"], now=now)
+        except PortalError as exc:
+            place_error(form, exc)
+        else:
+            messages.success(request, _("Uw besluit is opgeslagen en de zorgaanbieder is op de hoogte gebracht."))
+            return redirect("purchasing:own_offer", pk=own.pk)
+    own.deadline = with_decision_deadline([own], now)[0].deadline
+    return render(request, "contracting/insurer/own_offer.html", {
+        "scope": scope, "own": own, "lines": own.lines.select_related("module"), "form": form})

@@ -13,7 +13,7 @@ import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +38,8 @@ from ..access import (
     is_insurer_purchaser,
     offer_for_user,
     offers_visible_to,
+    own_offer_for_user,
+    own_offers_visible_to,
     require_holder_member,
     standard_contracts_visible_to,
 )
@@ -48,6 +50,7 @@ from ..forms.practice import (
     ContractRequestForm,
     FollowForm,
     ModuleChoiceForm,
+    OwnOfferForm,
     QuestionForm,
     RefuseForm,
     SignForm,
@@ -57,6 +60,7 @@ from ..models import (
     ContractAddendum,
     ContractYear,
     HolderKind,
+    Module,
     Offer,
     Signature,
     StandardContract,
@@ -92,6 +96,7 @@ from ..selectors import (
     with_deadlines,
 )
 from ..selectors.indexation import terms_table
+from ..selectors.own_offers import own_offer_rows, own_offer_window_at, own_offer_year_default, with_decision_deadline
 from ..services import (
     addendum_accept,
     addendum_preview,
@@ -103,6 +108,8 @@ from ..services import (
     offer_refuse,
     offer_request,
     offer_sign,
+    own_offer_submit,
+    own_offer_withdraw,
     question_ask,
 )
 from ..services.contracts import content_hash, standard_contract_content
@@ -621,3 +628,92 @@ def addendum_refuse_view(request, pk: int):
         messages.success(request, _("U heeft het addendum geweigerd. De verzekeraar krijgt uw reden."))
         return redirect("offers:addendum", pk=addendum.pk)
     return _render_addendum(request, addendum, refuse_form=form, status=400)
+
+
+# --- 6. Own contract offers (eigen contractaanbod) ------------------------------------------------------
+def _holder_choices(request) -> list[tuple[str, str]]:
+    """The practices and care groups the user acts for, as "practice-<id>" / "care_group-<id>"."""
+    choices = []
+    for m in memberships_of(request.user):
+        if m.practice_id:
+            choices.append((f"practice-{m.practice_id}", m.practice.name))
+        elif m.care_group_id:
+            choices.append((f"care_group-{m.care_group_id}", m.care_group.name))
+    return list(dict.fromkeys(choices))
+
+
+def _holder_of(request, value: str) -> dict:
+    kind, _sep, pk = value.partition("-")
+    for m in memberships_of(request.user):
+        if kind == "practice" and str(m.practice_id) == pk:
+            return {"practice": m.practice}
+        if kind == "care_group" and str(m.care_group_id) == pk:
+            return {"care_group": m.care_group}
+    raise Http404(_("Deze zorgaanbieder bestaat niet of is niet de uwe."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def own_offer_list(request):
+    """The holder's own contract offers, and the form for a new one while the year's window is open (the
+    window and the rules live in services.own_offers; this page shows its dates and days left)."""
+    now = timezone.now()
+    year = parse_id(request.GET.get("jaar", "")) or own_offer_year_default(now)
+    window = own_offer_window_at(year, now) if year else None
+    holders = _holder_choices(request)
+    modules = list(Module.objects.order_by("segment", "sort_order", "name"))
+    form = None
+    if holders and window is not None and window.state == "open":
+        form = OwnOfferForm(request.POST or None, insurers=Insurer.objects.order_by("name"), holders=holders,
+                            modules=modules)
+        if request.method == "POST" and form.is_valid():
+            try:
+                own = own_offer_submit(
+                    actor=request.user, insurer=Insurer.objects.get(pk=form.cleaned_data["insurer"]), year=year,
+                    title=form.cleaned_data["title"], text=form.cleaned_data["text"],
+                    term_years=form.cleaned_data["term_years"], lines=form.lines(), now=now,
+                    **_holder_of(request, form.cleaned_data["holder"]))
+            except PortalError as exc:
+                form.add_error(None, exc.detail)
+                for code, errors in (exc.fields.get("lines") or {}).items():
+                    form.add_error(None, f"{code}: {' '.join(errors)}")
+            else:
+                messages.success(request, _("Uw eigen contractaanbod is verstuurd naar %(insurer)s.")
+                                 % {"insurer": own.insurer.name})
+                return redirect("offers:own_offer", pk=own.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Een eigen contractaanbod kan nu niet worden gedaan."))
+        return redirect("offers:own_offers")
+    rows = with_decision_deadline(own_offer_rows(own_offers_visible_to(request.user).filter(
+        Q(practice__in=practice_ids_of(request.user)) | Q(care_group__in=care_group_ids_of(request.user))), now),
+        now)
+    posted = request.POST if request.method == "POST" else {}
+    return render(request, "contracting/practice/own_offers.html", {
+        "year": year, "window": window, "form": form, "own_offers": rows, "is_provider": bool(holders),
+        "module_rows": [{"module": m, "ticked": bool(posted.get(f"module-{m.code}")),
+                         "tariff": posted.get(f"tarief-{m.code}", ""),
+                         "conditions": posted.get(f"voorwaarden-{m.code}", "")} for m in modules],
+    })
+
+
+@login_required
+def own_offer_detail(request, pk: int):
+    own = own_offer_for_user(request.user, pk, holder_only=True)
+    now = timezone.now()
+    own.deadline = with_decision_deadline([own], now)[0].deadline
+    offer = Offer.objects.filter(standard_contract_id=own.contract_id).first() if own.contract_id else None
+    return render(request, "contracting/practice/own_offer.html", {
+        "own": own, "lines": own.lines.select_related("module"), "offer": offer})
+
+
+@login_required
+@require_POST
+def own_offer_withdraw_view(request, pk: int):
+    own = own_offer_for_user(request.user, pk, holder_only=True)
+    try:
+        own_offer_withdraw(actor=request.user, own_offer=own, now=timezone.now())
+    except PortalError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Uw eigen contractaanbod is ingetrokken."))
+    return redirect("offers:own_offer", pk=own.pk)
