@@ -38,6 +38,7 @@ from .engine import (
 from .models import FollowRequest, Milestone, Offer
 from .selectors.calendar import OFFERS_DEADLINE_KIND
 from .services import contract_year_advance_phase, contract_year_ensure_next, offers_expire, register_publish
+from .services.adjustments import ADJUSTMENT_ACCEPT_CLOCK, adjustment_lapse
 from .services.indexation import indexations_apply
 from .services.own_offers import OWN_OFFER_DECISION_CLOCK
 from .workdays import QUESTION_WORKING_DAYS
@@ -47,6 +48,9 @@ register_calendar_rules(*CONTRACTING_CALENDAR)
 register_clock_kind(ClockKind(
     name=QUESTION_ANSWER_CLOCK, label=_("Antwoord op vraag"),
     duration=WorkingDays(QUESTION_WORKING_DAYS), effect="contracting.question.overdue", due_field="due_at"))
+register_clock_kind(ClockKind(
+    name=ADJUSTMENT_ACCEPT_CLOCK, label=_("Ondertekenen van een tussentijdse aanpassing"),
+    duration=AtMilestone(MilestoneKind.SIGNING_CLOSE), effect="contracting.adjustment.lapse", due_field="due_at"))
 for _holder_kind, _clock in OWN_OFFER_DECISION_CLOCK.items():
     # The insurer decides on an own offer by the year's definitive offers (practices 15 September, care
     # groups 15 July), anchored to that milestone and moved with it.
@@ -238,3 +242,12 @@ def own_offer_overdue(*, clock, obj, effective_at, now) -> dict:
         params={"insurer": own.insurer.name, "title": own.title, "last_day": day(last_day(clock.due_at))},
         url=reverse("offers:own_offer", args=[own.pk]))
     return {"notified": count}
+
+
+@clock_effect("contracting.adjustment.lapse")
+def adjustment_lapses(*, clock, obj, effective_at, now) -> dict:
+    """A mid-term adjustment not accepted by the end of its year's signing lapses: the contract runs on as it
+    was (services.adjustments)."""
+    if not adjustment_lapse(adjustment=obj, effective_at=effective_at):
+        raise Skip("decided")
+    return {"lapsed": True}

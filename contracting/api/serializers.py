@@ -10,6 +10,7 @@ from contracting.calendar import display_day
 from contracting.models import (
     CapRule,
     ContractAddendum,
+    ContractAdjustment,
     ContractIndex,
     ContractModule,
     ContractYear,
@@ -601,3 +602,29 @@ class OwnOfferInputSerializer(serializers.Serializer):
 class OwnOfferDecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("accepted", "accepted"), ("refused", "refused")])
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+# --- Mid-term adjustments ---------------------------------------------------------------------------------
+class AdjustmentSerializer(serializers.ModelSerializer):
+    ground_label = ChoiceLabelField("ground", ContractAdjustment.Ground)
+    status = serializers.CharField(source="addendum.status", help_text="The addendum's status: proposed, "
+                                   "accepted (in force from 1 January of `year`), refused or withdrawn.")
+    due_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True,
+                                       help_text="The holder's signatory accepts before this moment (the end of the "
+                                                 "year's signing); otherwise it lapses.")
+    lapsed_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
+    addendum = AddendumListSerializer()
+
+    class Meta:
+        model = ContractAdjustment
+        fields = ["id", "year", "ground", "ground_label", "explanation", "status", "due_at", "lapsed_at", "addendum"]
+
+
+class AdjustmentInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="A later year of the term; the adjustment applies from 1 January.")
+    ground = serializers.CharField(help_text="legal, budget or unclear (the exception clause's grounds).")
+    explanation = serializers.CharField(allow_blank=True, max_length=5000)
+    title = serializers.CharField(allow_blank=True, max_length=200)
+    text = serializers.CharField(allow_blank=True, max_length=20000)
+    changes = serializers.ListField(child=serializers.DictField(), required=False, default=list,
+                                    help_text='[{"module": code, "tariff": "12.50" | null, "hours": "8" | null}]')

@@ -32,6 +32,7 @@ from contracting.access import (
 from contracting.calendar import local_date
 from contracting.models import (
     ContractAddendum,
+    ContractAdjustment,
     ContractIndex,
     ContractModule,
     ContractYear,
@@ -49,6 +50,7 @@ from contracting.services import (
     addendum_propose,
     addendum_refuse,
     addendum_withdraw,
+    adjustment_propose,
     contract_index_set,
     follow_request_decide,
     follow_requests_create,
@@ -73,6 +75,8 @@ from .serializers import (
     AddendumProposeInputSerializer,
     AddendumRefuseInputSerializer,
     AddendumSerializer,
+    AdjustmentInputSerializer,
+    AdjustmentSerializer,
     ContractIndexInputSerializer,
     ContractTermSerializer,
     ContractYearSerializer,
@@ -270,6 +274,34 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
                                     effective_from=data["effective_from"], now=timezone.now())
         return Response(AddendumSerializer(addendum, context=self.get_serializer_context()).data,
                         status=status.HTTP_200_OK if addendum.pk in known else status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses={200: AdjustmentSerializer(many=True), 404: _error("not_found")})
+    @extend_schema(
+        methods=["POST"], request=AdjustmentInputSerializer,
+        responses={201: AdjustmentSerializer, 200: OpenApiResponse(AdjustmentSerializer, description="The same "
+                                                                   "adjustment was already proposed."),
+                   400: _error("invalid_ground, explanation_required, year_outside_term, invalid, unknown_module, "
+                               "negative_tariff or invalid_changes"),
+                   403: _error("not_purchaser"), 404: _error("not_found"),
+                   409: _error("no_adjustment_clause, adjustment_deadline_passed, adjustment_exists or "
+                               "offer_not_signed")},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def adjustments(self, request, pk=None):
+        """Mid-term adjustments of this multi-year contract under its exception clause; POST proposes one (a
+        purchaser of the offer's insurer) for a later year, from 1 January, by that year's definitive offers.
+        It is an addendum of kind adjustment, in force only once the holder's signatory accepts it."""
+        offer = self.get_object()
+        if request.method == "GET":
+            rows = ContractAdjustment.objects.filter(offer=offer).select_related("addendum").order_by("year", "pk")
+            return Response(AdjustmentSerializer(rows, many=True, context=self.get_serializer_context()).data)
+        data = _validated(AdjustmentInputSerializer, request)
+        known = set(ContractAdjustment.objects.filter(offer=offer).values_list("pk", flat=True))
+        adjustment = adjustment_propose(actor=request.user, offer=offer, year=data["year"], ground=data["ground"],
+                                        explanation=data["explanation"], title=data["title"], text=data["text"],
+                                        changes=data["changes"], now=timezone.now())
+        return Response(AdjustmentSerializer(adjustment, context=self.get_serializer_context()).data,
+                        status=status.HTTP_200_OK if adjustment.pk in known else status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Contract year; default this year "

@@ -286,7 +286,9 @@ class AddendumProposeForm(UtrechtFormMixin, forms.Form):
         from ..models import ContractAddendum, Unit
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = ContractAddendum.Kind.choices
+        # A mid-term adjustment is proposed on its own page (services.adjustments), not here.
+        self.fields["kind"].choices = [choice for choice in ContractAddendum.Kind.choices
+                                       if choice[0] != ContractAddendum.Kind.ADJUSTMENT]
         self.modules = modules
         for module in modules:
             self.fields[addendum_tariff_field(module["code"])] = AmountField(required=False, label=_("Nieuw tarief"))
@@ -307,3 +309,29 @@ class AddendumProposeForm(UtrechtFormMixin, forms.Form):
             if tariff is not None or hours is not None:
                 items.append({"module": module["code"], "tariff": tariff, "hours": hours})
         return items
+
+
+class AdjustmentForm(UtrechtFormMixin, forms.Form):
+    """A mid-term adjustment under the exception clause: the year it takes effect (1 January), the ground, an
+    explanation, the addendum's title and text, and per signed module an optional new tariff (tarief-<code>,
+    rendered by the template). The service checks everything else."""
+
+    year = forms.TypedChoiceField(label=_("Geldt vanaf 1 januari van"), coerce=int)
+    ground = forms.ChoiceField(label=_("Grond (aanpassingsclausule)"), choices=())
+    explanation = forms.CharField(label=_("Welke wijziging buiten de macht van partijen maakt dit nodig?"),
+                                  required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    text = forms.CharField(label=_("Tekst van de aanpassing"), max_length=20000,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, years: list[int], modules: list[dict], **kwargs):
+        from ..models import ContractAdjustment
+
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["ground"].choices = ContractAdjustment.Ground.choices
+        self.modules = modules
+
+    def changes(self) -> list[dict]:
+        return [{"module": m["code"], "tariff": self.data.get(f"tarief-{m['code']}"), "hours": None}
+                for m in self.modules if (self.data.get(f"tarief-{m['code']}") or "").strip()]

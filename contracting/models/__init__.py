@@ -1,6 +1,7 @@
 """The contracting app's models, one module per part of the domain; import them from here."""
 
 from .addenda import ContractAddendum  # noqa: F401
+from .adjustments import ContractAdjustment  # noqa: F401, E402
 from .catalogue import (  # noqa: F401
     CapRule,
     Module,

@@ -8,6 +8,7 @@ from .addenda import (  # noqa: F401
     addendum_refuse,
     addendum_withdraw,
 )
+from .adjustments import adjustment_lapse, adjustment_propose  # noqa: F401, E402
 from .catalogue import nza_tariff_set, nza_tariffs_set  # noqa: F401, E402
 from .clocks import clock_cancel, clock_done, clock_start, clocks_follow_milestone  # noqa: F401
 from .contracts import (  # noqa: F401, E402

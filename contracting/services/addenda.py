@@ -220,7 +220,7 @@ def _params(addendum: ContractAddendum, offer: Offer) -> dict:
 
 # --- Services ---------------------------------------------------------------------------------------------
 def addendum_propose(*, actor, offer: Offer, kind: str, title: str, text: str, changes, effective_from,
-                     now: datetime | None = None) -> ContractAddendum:
+                     now: datetime | None = None, exception_clause: bool = False) -> ContractAddendum:
     """A purchaser of the offer's insurer proposes a change to the signed contract. `changes` is checked
     against the signed modules (parse_changes), `effective_from` must lie inside the contract's term. Locks
     the offer (numbers are given out one at a time). Proposing the same again while it is still proposed (a
@@ -232,6 +232,13 @@ def addendum_propose(*, actor, offer: Offer, kind: str, title: str, text: str, c
     if kind not in ContractAddendum.Kind.values:
         raise PortalError("invalid_kind", _("Kies de soort addendum."),
                           fields={"kind": [_("Kies maatwerk of een tussentijdse aanpassing.")]})
+    # A mid-term adjustment has its own rules (the exception clause, yearly, the cycle for the change): it is
+    # proposed through services.adjustments.adjustment_propose, which passes exception_clause=True.
+    if kind == ContractAddendum.Kind.ADJUSTMENT and not exception_clause:
+        raise ConflictError("adjustment_via_exception_clause",
+                            _("Een tussentijdse aanpassing loopt via de aanpassingsclausule van het "
+                              "meerjarencontract: stel haar voor als tussentijdse aanpassing, met de grond en het "
+                              "jaar waarin zij ingaat."), fields={"kind": [_("Kies maatwerk.")]})
     title, text = (title or "").strip(), (text or "").strip()
     errors = {}
     if not title:

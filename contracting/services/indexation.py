@@ -36,9 +36,10 @@ from ..selectors import offers_deadline_kind
 INDEX_LOW, INDEX_HIGH = Decimal("-20"), Decimal("20")
 
 
-def index_setting_deadline(contract: StandardContract, year: int) -> Milestone | None:
-    """The milestone until which the figure for `year` may be set: the definitive offers of contract year
-    `year` for the contract's kind of holder (None: the year has no calendar yet)."""
+def later_year_deadline(contract: StandardContract, year: int) -> Milestone | None:
+    """The milestone until which the terms of a later year `year` of a running contract can still change (an
+    index figure set, an adjustment proposed): the definitive offers of contract year `year` for the
+    contract's kind of holder (None: the year has no calendar yet)."""
     return (Milestone.objects.filter(contract_year__year=year, kind=offers_deadline_kind(contract.holder_kind))
             .first())
 
@@ -77,7 +78,7 @@ def contract_index_set(*, actor, contract: StandardContract, year: int, percent_
                           _("Een indexcijfer geldt voor een later jaar van de looptijd: %(first)s tot en met "
                             "%(last)s.") % {"first": contract.first_year + 1, "last": contract.last_year},
                           fields={"year": [_("Kies een later jaar van de looptijd.")]})
-    deadline = index_setting_deadline(contract, year)
+    deadline = later_year_deadline(contract, year)
     if deadline is None:
         raise ConflictError("no_contract_year", _("Contractjaar %(year)s heeft nog geen kalender.") % {"year": year})
     if now >= deadline.due_at:

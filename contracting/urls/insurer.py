@@ -22,5 +22,6 @@ urlpatterns = [
     path("volgverzoeken/<int:pk>/", views.follow_request_detail, name="follow_request"),
     path("contracten/ondertekend/<int:pk>/addenda/", views.addenda_propose, name="addenda"),
     path("addenda/<int:pk>/", views.addendum_status, name="addendum"),
+    path("contracten/ondertekend/<int:pk>/aanpassing/", views.adjustment_propose_view, name="adjustment"),
     path("nza-tarieven/", nza.nza_tariffs, name="nza_tariffs"),
 ]

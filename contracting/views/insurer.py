@@ -32,6 +32,7 @@ from ..calendar import CONTRACT_YEAR_START, Deadline, MilestoneKind, local_date
 from ..engine import calendar_rule
 from ..forms.insurer import (
     AddendumProposeForm,
+    AdjustmentForm,
     AttachmentForm,
     ContractCreateForm,
     ContractGeneralForm,
@@ -49,6 +50,7 @@ from ..forms.insurer import (
 from ..forms.practice import OwnOfferDecisionForm
 from ..models import (
     ContractAddendum,
+    ContractAdjustment,
     FollowRequest,
     HolderKind,
     Indexation,
@@ -83,6 +85,7 @@ from ..services import (
     addendum_preview,
     addendum_propose,
     addendum_withdraw,
+    adjustment_propose,
     contract_index_set,
     contract_year_refusal,
     follow_request_decide,
@@ -101,6 +104,7 @@ from ..services import (
     standard_contract_set_module,
     standard_contract_update,
 )
+from ..services.indexation import later_year_deadline
 from ..workdays import QUESTION_WORKING_DAYS
 from .common import PurchaserScope, chosen_year, place_error, purchaser_object_required, purchaser_required
 
@@ -636,3 +640,39 @@ def own_offer_detail(request, scope: PurchaserScope, pk: int):
     own.deadline = with_decision_deadline([own], now)[0].deadline
     return render(request, "contracting/insurer/own_offer.html", {
         "scope": scope, "own": own, "lines": own.lines.select_related("module"), "form": form})
+
+
+# --- Mid-term adjustment under the exception clause ---------------------------------------------------------
+@purchaser_object_required
+@require_http_methods(["GET", "POST"])
+def adjustment_propose_view(request, scope: PurchaserScope, pk: int):
+    """Propose a mid-term adjustment of a signed multi-year contract (services.adjustments): per later year the
+    deadline for proposing (date and days left), the adjustments so far, and the form."""
+    offer = _signed_offer_of(scope, pk)
+    now = timezone.now()
+    contract = offer.standard_contract
+    later = list(contract.years)[1:]
+    deadlines = {year: later_year_deadline(contract, year) for year in later}
+    rows = [{"year": year, "deadline": Deadline.of(m.due_at, now) if m else None} for year, m in deadlines.items()]
+    open_years = [r["year"] for r in rows if r["deadline"] and not r["deadline"].passed]
+    modules = contract_terms(offer, contract.first_year, signature=offer.signature)
+    form = AdjustmentForm(request.POST or None, years=open_years, modules=modules)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment = adjustment_propose(
+                actor=request.user, offer=offer, year=form.cleaned_data["year"], ground=form.cleaned_data["ground"],
+                explanation=form.cleaned_data["explanation"], title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"], changes=form.changes(), now=now)
+        except PortalError as exc:
+            place_error(form, exc)
+            for code, problems in (exc.fields.get("changes") or {}).items():
+                form.add_error(None, f"{code}: {' '.join(problems)}")
+        else:
+            messages.success(request, _("De aanpassing is voorgesteld. Zij geldt pas als een tekenbevoegde van "
+                                        "%(holder)s het addendum ondertekent.") % {"holder": offer.holder.name})
+            return redirect("purchasing:addendum", pk=adjustment.addendum_id)
+    return render(request, "contracting/insurer/adjustment.html", {
+        "scope": scope, "offer": offer, "contract": contract, "rows": rows, "form": form if open_years else None,
+        "modules": modules,
+        "adjustments": ContractAdjustment.objects.filter(offer=offer).select_related("addendum").order_by("year"),
+    }, status=400 if request.method == "POST" else 200)

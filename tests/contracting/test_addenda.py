@@ -211,7 +211,7 @@ def test_an_effective_date_outside_the_term_is_refused(signed_offer, purchaser, 
 
 
 def test_the_text_alone_can_be_the_change(signed_offer, purchaser, signatory):
-    addendum = propose(purchaser, signed_offer, changes=[], kind="adjustment")
+    addendum = propose(purchaser, signed_offer, changes=[])
     accepted = addendum_accept(actor=signatory, addendum=addendum, code=code(signatory))
     assert accepted.content["changes"] == []
     assert all(not t["addenda"] for t in contract_terms(signed_offer, 2027))
