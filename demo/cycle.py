@@ -36,6 +36,7 @@ from contracting.effects import follow_overdue_notice_key, question_overdue_noti
 from contracting.models import (
     FollowRequest,
     HolderKind,
+    Indexation,
     Milestone,
     Module,
     NzaMaxTariff,
@@ -121,6 +122,10 @@ PROFILES = {
 }
 
 
+# The indexation clause of an insurer's multi-year contract (the others have none).
+INDEXATION = {"eno": Indexation.STAFF, "cz": Indexation.ALL, "vgz": Indexation.STAFF}
+
+
 def indexed(amount: Decimal, year: int) -> Decimal:
     return (amount * YEARLY_INDEXATION ** (year - BASE_YEAR)).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -199,7 +204,9 @@ def _ensure_contract(spec: InsurerSpec, insurer: Insurer, year: int, term_years:
                                                status=StandardContract.Status.DRAFT, title=title).first()
     if contract is None:
         contract = standard_contract_create(actor=actor, insurer=insurer, first_year=year, title=title,
-                                            term_years=term_years, conditions=CONTRACT_CONDITIONS, now=drafted)
+                                            term_years=term_years, conditions=CONTRACT_CONDITIONS, now=drafted,
+                                            indexation=INDEXATION.get(spec.key, Indexation.NONE) if term_years > 1
+                                            else Indexation.NONE)
     modules = {m.code: m for m in Module.objects.filter(code__in=BASE_MODULES + profile.extra_modules)}
     for code in BASE_MODULES + profile.extra_modules:
         module = modules[code]
