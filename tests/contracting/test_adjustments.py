@@ -140,6 +140,7 @@ def test_the_insurer_proposes_on_its_page_and_the_holder_sees_the_addendum(runni
     with time_machine.travel(SUMMER_2027, tick=False):
         html = text(page_html_as(client_for(), purchaser, url))
         assert "2028 voorstellen uiterlijk 15 september 2027 nog 106 dagen" in html
+        assert "Kwaliteit (NHG-accreditatie) (nu € 1.500,00)" in html
         response = client_for(purchaser).post(url, {
             "year": 2028, "ground": "budget", "explanation": "", "title": "Aanpassing", "text": "Tekst",
             "tarief-kwaliteit": "1600"})
