@@ -268,3 +268,19 @@ def test_the_api_submits_lists_and_decides(market, year2027, practice_3100, sign
         assert_error(client_for(signatory).post(url, {"decision": "refused", "reason": "x"}), 403, "not_purchaser")
         decided = client_for(purchaser).post(url, {"decision": "refused", "reason": "Niet nodig."}).json()
     assert (decided["status"], decided["reason"]) == ("refused", "Niet nodig.")
+
+
+def test_a_care_group_proposes_too_and_the_insurer_decides_by_15_july(market, nza_tariffs, purchaser):
+    from contracting.models import HolderKind
+    from tests.factories import CareGroupFactory
+
+    group = CareGroupFactory(region=market["region"])
+    member = make_member(Role.CAREGROUP_MEMBER, group)
+    own = own_offer_submit(actor=member, care_group=group, insurer=market["preferent"], year=2027,
+                           title="Ketenzorg DM2", text="Wij bieden ketenzorg diabetes.", now=MARCH,
+                           lines=[{"module": "ketenzorg-dm2", "tariff": "25.00"}])
+    assert (own.holder, own.due_at) == (group, ams(2026, 7, 16, 0, 0))  # the care groups' 15 July
+    accepted = own_offer_decide(actor=purchaser, own_offer=own, decision="accepted", now=ams(2026, 7, 10, 9, 0))
+    offer = Offer.objects.get(standard_contract=accepted.contract)
+    assert (accepted.contract.holder_kind, offer.care_group, offer.reason) == (HolderKind.CARE_GROUP, group,
+                                                                               "own_offer")
