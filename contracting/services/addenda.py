@@ -305,6 +305,14 @@ def addendum_accept(*, actor, addendum: ContractAddendum, code: str, expected_ha
     now = now or timezone.now()
     fresh = ContractAddendum.objects.select_related("offer", "proposed_by").get(pk=addendum.pk)
     _check_open(fresh)
+    if fresh.kind == ContractAddendum.Kind.ADJUSTMENT:
+        # A mid-term adjustment is accepted by the end of its year's signing, checked here at request time
+        # (the sweep that withdraws it afterwards may run a little later).
+        from .adjustments import adjustment_accept_refusal
+
+        refusal = adjustment_accept_refusal(fresh, now)
+        if refusal is not None:
+            raise refusal
     changed = ConflictError("content_changed", _("De inhoud van dit addendum is gewijzigd sinds u het las; er is "
                                                  "niets ondertekend. Lees de inhoud opnieuw en bevestig dan."))
     if expected_hash is not None and addendum_preview_hash(fresh) != expected_hash:

@@ -103,6 +103,17 @@ def adjustment_propose(*, actor, offer: Offer, year: int, ground: str, explanati
     return adjustment
 
 
+def adjustment_accept_refusal(addendum: ContractAddendum, now: datetime) -> ConflictError | None:
+    """Why the signatory can no longer accept this adjustment's addendum at `now`, or None: the end of the
+    year's signing (its clock) has passed. addendum_accept asks this at request time."""
+    adjustment = ContractAdjustment.objects.filter(addendum=addendum).first()
+    if adjustment is None or adjustment.due_at is None or now < adjustment.due_at:
+        return None
+    return ConflictError("adjustment_signing_closed",
+                         _("Deze aanpassing kon tot en met %(day)s worden ondertekend; het contract loopt "
+                           "ongewijzigd door.") % {"day": formats.date_format(last_day(adjustment.due_at), "j F Y")})
+
+
 def adjustment_lapse(*, adjustment: ContractAdjustment, effective_at: datetime) -> bool:
     """The end of the year's signing came before the signatory decided: the addendum is withdrawn by the system
     (its holder is told) and the contract runs on unchanged. Nothing to do once it was decided. Returns whether

@@ -87,6 +87,13 @@ def test_a_refused_adjustment_leaves_the_contract_as_it_was(running, purchaser, 
 
 def test_not_accepted_by_the_end_of_signing_it_lapses_once(running, purchaser, signatory):
     adjustment = propose(purchaser, running)
+    # Checked at request time: 00:00 on 8 November, before any sweep has run, is too late.
+    with pytest.raises(PortalError) as refused:
+        addendum_accept(actor=signatory, addendum=adjustment.addendum, code=signing_code(signatory),
+                        now=ams(2027, 11, 8, 0, 0))
+    assert refused.value.code == "adjustment_signing_closed"
+    assert "tot en met 7 november 2027" in refused.value.detail
+    assert ContractAddendum.objects.get(pk=adjustment.addendum_id).status == "proposed"
     deadlines_sweep(now=ams(2027, 11, 9, 9, 0))  # catches up after the deadline
     deadlines_sweep(now=ams(2027, 11, 9, 9, 1))
     adjustment.refresh_from_db()
