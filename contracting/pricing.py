@@ -28,12 +28,39 @@ def cap_hours_for(contract_module: ContractModule, registered_patients: int) -> 
     return (Decimal(per_norm) * registered_patients / module.cap_patients).quantize(TENTH, rounding=ROUND_DOWN)
 
 
+QUARTERS = 4
+
+
+def keten_amount(tariff: Decimal, expected_patients: int) -> Decimal:
+    """Ketenzorg for a year: the tariff per patient in the keten per quarter × the expected keten patients ×
+    4 quarters (e.g. € 45,00 × 1.200 × 4 = € 216.000,00)."""
+    return (Decimal(tariff) * expected_patients * QUARTERS).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def oi_amount(tariff: Decimal, population: int, lumpsum: Decimal | None = None,
+              staffel_from: int | None = None) -> Decimal:
+    """O&I for a year in the lumpsum-plus-staffel form (segments-oi-oth.md §2.4): a basisbedrag for a minimal
+    scale plus the tariff per ingeschreven verzekerde above it. Without a lumpsum and a scale: the tariff per
+    ingeschreven verzekerde. E.g. € 20.000 + € 2,50 × (25.000 − 10.000) = € 57.500,00."""
+    above = max(0, population - (staffel_from or 0))
+    return (Decimal(lumpsum or 0) + Decimal(tariff) * above).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def estimated_amount(contract_module: ContractModule, registered_patients: int,
                      hours: Decimal | None) -> Decimal | None:
     """The estimated yearly amount of one module, or None where it depends on production (consults,
-    verrichtingen), which the portal cannot know in advance."""
+    verrichtingen), which the portal cannot know in advance. For a care group `registered_patients` is its
+    population (the member practices' registered patients); ketenzorg counts the expected keten patients."""
     tariff = contract_module.tariff
     unit = contract_module.module.unit
+    if unit == Unit.PER_KETEN_PATIENT_QUARTER:
+        if contract_module.expected_patients is None:
+            return None
+        return keten_amount(tariff, contract_module.expected_patients)
+    if unit == Unit.PER_INSURED_YEAR:
+        return oi_amount(tariff, registered_patients, contract_module.lumpsum, contract_module.staffel_from)
+    if unit == Unit.LUMPSUM_YEAR:
+        return Decimal(tariff).quantize(CENT, rounding=ROUND_HALF_UP)
     if unit == Unit.PER_PATIENT_QUARTER:
         amount = tariff * registered_patients * 4
     elif unit == Unit.PER_PATIENT_YEAR:
@@ -135,3 +162,37 @@ def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[
         total += amount
         lines.append(EstimateLine(cm.module.name, hours, amount))
     return Estimate(lines=lines, total=total, patients=patients)
+
+
+@dataclass
+class TermsEstimate:
+    """The yearly amounts of a negotiation step's terms: per programme and O&I line (by code), the ketenzorg
+    estimate (keten programmes only), and the total."""
+
+    lines: dict[str, Decimal]
+    ketenzorg: Decimal
+    oi: Decimal
+    total: Decimal
+
+
+def terms_estimate(terms: dict, population: int) -> TermsEstimate:
+    """The estimate of parsed negotiation terms (services.negotiation.parse_terms) for a care group of
+    `population`: keten programmes by keten_amount, overhead programmes as their yearly amount, O&I by
+    oi_amount. The same formulas as estimated_amount, so the agreed terms and the signed contract agree."""
+    lines: dict[str, Decimal] = {}
+    ketenzorg = oi = Decimal("0.00")
+    for p in terms.get("programmes", []):
+        if p.get("expected_patients") is not None:
+            amount = keten_amount(Decimal(p["tariff"]), p["expected_patients"])
+            ketenzorg += amount
+        else:
+            amount = Decimal(p["tariff"]).quantize(CENT, rounding=ROUND_HALF_UP)
+        lines[p["code"]] = amount
+    for line in terms.get("oi", []):
+        amount = oi_amount(Decimal(line["tariff"]), population,
+                           Decimal(line["lumpsum"]) if line.get("lumpsum") is not None else None,
+                           line.get("staffel_from"))
+        lines[line["code"]] = amount
+        oi += amount
+    other = sum((v for k, v in lines.items()), Decimal("0.00"))
+    return TermsEstimate(lines=lines, ketenzorg=ketenzorg, oi=oi, total=other)

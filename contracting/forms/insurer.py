@@ -249,7 +249,7 @@ def contract_builder_rows(contract: StandardContract, bound: ContractModuleForm 
     existing = {cm.module_id: cm for cm in contract.modules.all()}
     nza = dict(NzaMaxTariff.objects.filter(year=contract.first_year).values_list("module_id", "max_tariff"))
     rows = []
-    for module in Module.objects.all():
+    for module in Module.objects.offerable_to(contract.holder_kind):
         cm = existing.get(module.pk)
         form = bound if bound is not None and bound.module.pk == module.pk else contract_module_form(module, cm)
         rows.append(ContractBuilderRow(module=module, contract_module=cm,

@@ -4,9 +4,13 @@ from .addenda import ContractAddendum  # noqa: F401
 from .adjustments import ContractAdjustment  # noqa: F401, E402
 from .catalogue import (  # noqa: F401
     CapRule,
+    Component,
+    ComponentMode,
     Module,
     ModuleCategory,
     NzaMaxTariff,
+    OIFunction,
+    ProgrammeFunding,
     Segment,
     Unit,
 )

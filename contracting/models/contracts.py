@@ -7,12 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.numbers import money
 
-from .catalogue import Module
+from .catalogue import HolderKind, Module
 
-
-class HolderKind(models.TextChoices):
-    PRACTICE = "practice", _("Huisartsenpraktijk")
-    CARE_GROUP = "care_group", _("Samenwerkingsverband")
+__all__ = ["DEFAULT_ADJUSTMENT_CLAUSE", "ContractModule", "HolderKind", "StandardContract"]
 
 
 DEFAULT_ADJUSTMENT_CLAUSE = (
@@ -115,6 +112,14 @@ class ContractModule(models.Model):
     cap_hours = models.DecimalField(_("plafond (uren per week per normaantal patiënten)"), max_digits=5,
                                     decimal_places=2, null=True, blank=True)
     mandatory = models.BooleanField(_("altijd onderdeel van het contract"), default=False)
+    # Care-group (S2) terms, from the agreed step of a negotiation; empty for practice contracts.
+    expected_patients = models.PositiveIntegerField(_("verwachte patiënten in de keten"), null=True, blank=True)
+    lumpsum = models.DecimalField(_("basisbedrag (lumpsum, €)"), max_digits=12, decimal_places=2, null=True,
+                                  blank=True)
+    staffel_from = models.PositiveIntegerField(_("staffel vanaf (ingeschreven verzekerden)"), null=True, blank=True)
+    components = models.JSONField(_("ketenonderdelen: integraal of apart"), default=dict, blank=True)
+    inclusion_ceiling_percent = models.DecimalField(_("inclusieplafond (% van de populatie)"), max_digits=5,
+                                                    decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("contractmodule")

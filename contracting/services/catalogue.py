@@ -108,14 +108,8 @@ def nza_tariffs_set(*, actor, year: int, values: dict[Module, object]) -> list[N
 
 def module_catalogue_ensure() -> int:
     """Load the catalogue of nza-monitor-2019.md §1 (contracting/catalogue_data.py); existing modules are
-    updated in place. Used by the data migration and by tests after a database flush."""
-    from ..catalogue_data import MODULES
+    updated in place. Used by the data migrations and by tests after a database flush."""
+    from ..catalogue_data import load
+    from ..models import Component
 
-    for order, (code, name, segment, category, unit, has_max, cap, description) in enumerate(MODULES):
-        values = dict(name=name, segment=segment, category=category, unit=unit, has_nza_max=has_max,
-                      description=description, sort_order=order * 10)
-        if cap:
-            rule, cap_max, cap_min, patients = cap
-            values.update(cap_rule=rule, cap_hours_max=cap_max, cap_hours_min=cap_min, cap_patients=patients)
-        Module.objects.update_or_create(code=code, defaults=values)
-    return len(MODULES)
+    return load(Module, Component, ContractModule)

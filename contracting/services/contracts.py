@@ -153,11 +153,31 @@ def _check_tariff(module: Module, tariff: Decimal, year: int) -> None:
         )
 
 
+def module_holder_refusal(module: Module, holder_kind: str) -> PortalError | None:
+    """Why a contract for `holder_kind` may not offer `module`, or None (the rule: Module.offerable_to; S2
+    ketenzorg and O&I only for samenwerkingsverbanden)."""
+    if module.offerable_to(holder_kind):
+        return None
+    if module.retired:
+        detail = _("%(module)s is vervallen en kan niet meer worden aangeboden.") % {"module": module.name}
+    elif holder_kind == HolderKind.PRACTICE:
+        detail = _("%(module)s is multidisciplinaire zorg (S2): die wordt alleen met samenwerkingsverbanden "
+                   "gecontracteerd, niet in een contract voor praktijken.") % {"module": module.name}
+    else:
+        detail = _("%(module)s hoort in een contract voor praktijken, niet in een contract voor "
+                   "samenwerkingsverbanden.") % {"module": module.name}
+    return PortalError("module_not_for_holder", detail, fields={"module": [_("Niet voor deze zorgaanbieder.")]})
+
+
 def standard_contract_set_module(*, actor, contract: StandardContract, module: Module, tariff, conditions: str = "",
                                  cap_hours=None, mandatory: bool = False) -> ContractModule:
-    """Add a module to a draft contract or change its terms. Refused: a tariff above the NZa maximum, a cap
-    outside the module's range (praktijkmanagement: 3 to 6 hours a week per normpraktijk)."""
+    """Add a module to a draft contract or change its terms. Refused: a module the contract's kind of holder
+    may not hold (module_holder_refusal), a tariff above the NZa maximum, a cap outside the module's range
+    (praktijkmanagement: 3 to 6 hours a week per normpraktijk)."""
     require_insurer_purchaser(actor, contract.insurer_id)
+    refusal = module_holder_refusal(module, contract.holder_kind)
+    if refusal is not None:
+        raise refusal
     tariff = _money(tariff, "tariff")
     _check_tariff(module, tariff, contract.first_year)
     if cap_hours in ("", None):
@@ -223,13 +243,27 @@ def standard_contract_content(contract: StandardContract) -> dict:
         "adjustment_clause": contract.adjustment_clause if contract.term_years > 1 else "",
         # The indexation clause (the figures per year are set later and applied by the engine).
         "indexation": contract.indexation if contract.term_years > 1 else Indexation.NONE,
-        "modules": [
-            {"code": cm.module.code, "name": cm.module.name, "segment": cm.module.segment,
-             "unit": cm.module.unit, "tariff": str(cm.tariff), "conditions": cm.conditions,
-             "cap_hours": str(cm.cap_hours) if cm.cap_hours is not None else None, "mandatory": cm.mandatory}
-            for cm in modules
-        ],
+        "modules": [{**{"code": cm.module.code, "name": cm.module.name, "segment": cm.module.segment,
+                        "unit": cm.module.unit, "tariff": str(cm.tariff), "conditions": cm.conditions,
+                        "cap_hours": str(cm.cap_hours) if cm.cap_hours is not None else None,
+                        "mandatory": cm.mandatory}, **_care_group_terms(cm)} for cm in modules],
     }
+
+
+def _care_group_terms(cm: ContractModule) -> dict:
+    """The S2 terms of a care-group contract line (none for a practice contract's lines)."""
+    terms = {}
+    if cm.expected_patients is not None:
+        terms["expected_patients"] = cm.expected_patients
+    if cm.lumpsum is not None:
+        terms["lumpsum"] = str(cm.lumpsum)
+    if cm.staffel_from is not None:
+        terms["staffel_from"] = cm.staffel_from
+    if cm.components:
+        terms["components"] = cm.components
+    if cm.inclusion_ceiling_percent is not None:
+        terms["inclusion_ceiling_percent"] = str(cm.inclusion_ceiling_percent)
+    return terms
 
 
 def content_hash(content: dict) -> str:
@@ -258,6 +292,9 @@ def standard_contract_publish_refusal(contract: StandardContract, now: datetime)
     if not modules:
         return PortalError("no_modules", _("Voeg eerst modules aan het contract toe."))
     for cm in modules:
+        refusal = module_holder_refusal(cm.module, contract.holder_kind)
+        if refusal is not None:
+            return refusal
         if cm.module.has_nza_max:
             if nza_max_for(cm.module, contract.first_year) is None:
                 return ConflictError("nza_max_missing",
