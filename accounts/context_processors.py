@@ -15,6 +15,7 @@ def portal(request):
         "primary_membership": memberships[0] if memberships else None,
         "unread_notifications": unread_count(user),
         "nav_provider": bool(roles & PROVIDER_ROLES),
+        "nav_caregroup": bool(roles & {Role.CAREGROUP_MEMBER, Role.CAREGROUP_SIGNATORY}),
         "nav_purchaser": Role.INSURER_PURCHASER in roles,
         "nav_nza": is_nza_or_admin(user),
     }

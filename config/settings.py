@@ -262,6 +262,10 @@ SPECTACULAR_SETTINGS = {
         "StandardContractStatusEnum": "contracting.models.StandardContract.Status",
         "ContractAddendumKindEnum": "contracting.models.ContractAddendum.Kind",
         "ContractAddendumStatusEnum": "contracting.models.ContractAddendum.Status",
+        "NegotiationStatusEnum": "contracting.models.Negotiation.Status",
+        "NegotiationStepKindEnum": "contracting.models.NegotiationStep.Kind",
+        "NegotiationStepSideEnum": "contracting.models.NegotiationStep.Side",
+        "StepAttachmentKindEnum": "contracting.models.StepAttachment.Kind",
     },
 }
 

@@ -146,3 +146,15 @@ def policy_attachments_visible_to(user) -> QuerySet[PolicyAttachment]:
     published = Exists(PolicyVersion.attachments.through.objects.filter(policyattachment_id=OuterRef("pk")))
     own = [m.insurer_id for m in memberships_of(user) if m.role == Role.INSURER_PURCHASER]
     return PolicyAttachment.objects.filter(published | Q(policy__insurer_id__in=own))
+
+
+def negotiations_visible_to(user):
+    """A care group's negotiations are its own and its insurer's (NZa and administrators see all): another
+    organisation's negotiation is not found (404)."""
+    from .models import Negotiation
+
+    if not user.is_authenticated:
+        return Negotiation.objects.none()
+    if is_nza_or_admin(user):
+        return Negotiation.objects.all()
+    return Negotiation.objects.filter(Q(insurer__in=insurer_ids_of(user)) | Q(care_group__in=care_group_ids_of(user)))

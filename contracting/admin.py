@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import PortalError
 
 from .engine import calendar_rules, clock_kinds
-from .models import Clock, ContractAddendum, ContractYear, EffectRun, Milestone, SweepRun
+from .models import (
+    Clock,
+    ContractAddendum,
+    ContractYear,
+    EffectRun,
+    Milestone,
+    Negotiation,
+    NegotiationStep,
+    StepAttachment,
+    SweepRun,
+)
 from .services import check_contract_year, contract_year_ensure, effect_runs_retry, milestone_reschedule
 
 
@@ -214,3 +224,37 @@ class ContractAddendumAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class StepAttachmentInline(admin.TabularInline):
+    model = StepAttachment
+    extra = 0
+    fields = readonly_fields = ("kind", "name", "size", "sha256")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NegotiationStep)
+class NegotiationStepAdmin(ReadOnlyAdmin):
+    """The negotiation history is never changed: shown, not editable (the model refuses changes too)."""
+
+    list_display = ("negotiation", "number", "kind", "side", "actor", "at")
+    list_filter = ("kind", "side")
+    readonly_fields = ("negotiation", "number", "kind", "side", "actor", "at", "terms", "note")
+    inlines = [StepAttachmentInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Negotiation)
+class NegotiationAdmin(ReadOnlyAdmin):
+    list_display = ("care_group", "insurer", "year", "status", "first_offer_at", "agreed_at")
+    list_filter = ("year", "status")
+    readonly_fields = ("care_group", "insurer", "year", "status", "created_at", "first_offer_at", "agreed_at",
+                       "offer")

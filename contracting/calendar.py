@@ -80,6 +80,8 @@ class MilestoneKind(models.TextChoices):
     CAREGROUP_OFFERS = "caregroup_offers", _("Beleid multidisciplinaire zorg definitief; offertes zorggroepen")
     INDIVIDUAL_OFFERS_FINAL = "individual_offers_final", _("Beleid individuele contracten definitief")
     SIGNING_OPEN = "signing_open", _("Contracteerportalen open; ondertekenen mogelijk")
+    CAREGROUP_SIGNING_CLOSE = "caregroup_signing_close", _("Onderhandelingen en ondertekening samenwerkingsverbanden "
+                                                           "afgerond")
     SIGNING_REMINDER_14 = "signing_reminder_14", _("Herinnering: nog 14 dagen om te ondertekenen")
     SIGNING_REMINDER_7 = "signing_reminder_7", _("Herinnering: nog 7 dagen om te ondertekenen")
     SIGNING_REMINDER_2 = "signing_reminder_2", _("Herinnering: nog 2 dagen om te ondertekenen")
@@ -194,6 +196,11 @@ GCP_CALENDAR: tuple[CalendarRule, ...] = (
          enforced=True),
     _gcp(K.SIGNING_OPEN, "start", (A.PRACTICE, A.CAREGROUP, A.INSURER), _("ondertekenen"), month=10, day=1,
          phase=Phase.SIGNING_OPEN, enforced=True),
+    # Ketenzorg negotiations run until 1 October and care-group negotiations are finished on 1 October (GCP
+    # calendar): care-group contracts are negotiated and signed by the end of that day, not in the practices'
+    # window to 7 November. Unsigned care-group offers expire then.
+    _gcp(K.CAREGROUP_SIGNING_CLOSE, "end", (A.CAREGROUP, A.INSURER, A.NZA), _("einde onderhandeling zorggroepen"),
+         month=10, day=1, enforced=True),
     # Reminders to providers with unsigned offers, 14, 7 and 2 days before the last day of signing, from 00:00
     # on that day. Counted from the end of signing, so they move when an administrator moves it.
     _gcp(K.SIGNING_REMINDER_14, "start", (A.PRACTICE,), _("herinnering"), relative_to=K.SIGNING_CLOSE.value,

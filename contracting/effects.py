@@ -35,9 +35,15 @@ from .engine import (
     register_calendar_rules,
     register_clock_kind,
 )
-from .models import FollowRequest, Milestone, Offer
+from .models import FollowRequest, HolderKind, Milestone, Offer
 from .selectors.calendar import OFFERS_DEADLINE_KIND
-from .services import contract_year_advance_phase, contract_year_ensure_next, offers_expire, register_publish
+from .services import (
+    contract_year_advance_phase,
+    contract_year_ensure_next,
+    negotiations_close,
+    offers_expire,
+    register_publish,
+)
 from .services.adjustments import ADJUSTMENT_ACCEPT_CLOCK, adjustment_lapse
 from .services.indexation import indexations_apply
 from .services.own_offers import OWN_OFFER_DECISION_CLOCK
@@ -95,6 +101,25 @@ def notify_concerned(*, milestone, effective_at, now) -> dict:
 @milestone_effect("contracting.offers.expire", kinds={MilestoneKind.SIGNING_CLOSE}, order=20)
 def expire_unsigned_offers(*, milestone, effective_at, now) -> dict:
     return {"expired": offers_expire(year=milestone.contract_year.year, effective_at=effective_at)}
+
+
+# Care groups negotiate and sign by the end of 1 October: their unsigned offers expire then, once (each
+# audited), and negotiations without agreement close.
+@milestone_effect("contracting.caregroup_offers.expire", kinds={MilestoneKind.CAREGROUP_SIGNING_CLOSE}, order=20)
+def expire_unsigned_caregroup_offers(*, milestone, effective_at, now) -> dict:
+    year = milestone.contract_year.year
+    expired = offers_expire(year=year, effective_at=effective_at, holder_kind=HolderKind.CARE_GROUP)
+    return {"expired": expired, "negotiations_closed": negotiations_close(year=year, effective_at=effective_at)}
+
+
+@milestone_effect("contracting.caregroup_offers.flag_late", kinds={MilestoneKind.CAREGROUP_OFFERS}, order=20)
+def flag_caregroup_offers_late(*, milestone, effective_at, now) -> dict:
+    """By 15 July the insurers' offers to the care groups in their regions are out: the ones missing are
+    counted here (the list itself is a query, selectors.caregroup_offers_late, so it never goes stale)."""
+    from .selectors import caregroup_offers_late
+
+    late = caregroup_offers_late(milestone.contract_year.year, now=effective_at)
+    return {"late": len(late)}
 
 
 # When signing for year Y closes, year Y+1 and its calendar exist (the sweep also creates it at once if it is

@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from .negotiations import NegotiationViewSet
 from .views import (
     AddendumViewSet,
     ContractYearViewSet,
@@ -18,5 +19,6 @@ router.register("follow-requests", FollowRequestViewSet, basename="follow-reques
 router.register("own-offers", OwnOfferViewSet, basename="own-offer")
 router.register("standard-contracts", StandardContractViewSet, basename="standard-contract")
 router.register("register", RegisterViewSet, basename="register")
+router.register("negotiations", NegotiationViewSet, basename="negotiation")
 
 urlpatterns = router.urls

@@ -33,6 +33,13 @@ from .deadlines import (  # noqa: F401
     Milestone,
     SweepRun,
 )
+from .negotiation import (  # noqa: F401, E402
+    ImmutableError,
+    KetenPatientReport,
+    Negotiation,
+    NegotiationStep,
+    StepAttachment,
+)
 from .offers import (  # noqa: F401
     FollowRequest,
     ModuleChoice,

@@ -78,6 +78,10 @@ class Offer(models.Model):
     def holder(self):
         return self.practice if self.practice_id else self.care_group
 
+    @property
+    def holder_kind(self) -> str:
+        return "practice" if self.practice_id else "care_group"
+
 
 class ModuleChoice(models.Model):
     """A module the holder has ticked while preparing to sign (hours for capped modules)."""

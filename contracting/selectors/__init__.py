@@ -33,6 +33,16 @@ from .calendar import (  # noqa: F401
     signing_year_default,
     year_deadlines,
 )
+from .caregroups import (  # noqa: F401, E402
+    DiffRow,
+    DiffSection,
+    LateCareGroupOffer,
+    caregroup_catalogue,
+    caregroup_offers_late,
+    negotiation_thread,
+    negotiations_with_last_step,
+    step_diff,
+)
 from .clocks import (  # noqa: F401
     clock_deadline,
     clock_of,

@@ -144,14 +144,25 @@ class Window:
         return (self.last_day - self.today).days
 
 
-def signing_window(year: int) -> tuple[datetime, datetime] | None:
-    """(opens, closes) of contract year `year`'s signing window; None for a year without a calendar."""
+# Where each kind of holder's signing window starts and ends. Practices: from 1 October to the end of
+# 7 November. Care groups: negotiation from the consultation on 1 February (an agreement may be signed as soon
+# as it is reached) to the end of 1 October.
+SIGNING_WINDOW_KINDS = {
+    HolderKind.PRACTICE: (MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE),
+    HolderKind.CARE_GROUP: (MilestoneKind.CONSULTATION_START, MilestoneKind.CAREGROUP_SIGNING_CLOSE),
+}
+
+
+def signing_window(year: int, holder_kind: str = HolderKind.PRACTICE) -> tuple[datetime, datetime] | None:
+    """(opens, closes) of contract year `year`'s signing window for `holder_kind`; None for a year without a
+    calendar. The one home of which milestones bound signing for whom (SIGNING_WINDOW_KINDS)."""
+    opens_kind, closes_kind = SIGNING_WINDOW_KINDS[holder_kind]
     rows = dict(Milestone.objects.filter(
-        contract_year__year=year, kind__in=[MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE],
+        contract_year__year=year, kind__in=[opens_kind, closes_kind],
     ).values_list("kind", "due_at"))
     if len(rows) != 2:
         return None
-    return rows[MilestoneKind.SIGNING_OPEN], rows[MilestoneKind.SIGNING_CLOSE]
+    return rows[opens_kind], rows[closes_kind]
 
 
 def _window_at(opens: datetime, closes: datetime, now: datetime) -> Window:
@@ -159,21 +170,22 @@ def _window_at(opens: datetime, closes: datetime, now: datetime) -> Window:
     return Window(opens=opens, closes=closes, today=local_date(now), state=state)
 
 
-def signing_window_at(year: int, now: datetime) -> Window | None:
-    window = signing_window(year)
+def signing_window_at(year: int, now: datetime, holder_kind: str = HolderKind.PRACTICE) -> Window | None:
+    window = signing_window(year, holder_kind)
     if window is None:
         return None
     return _window_at(*window, now)
 
 
-def signing_windows_at(years, now: datetime) -> dict[int, Window | None]:
+def signing_windows_at(years, now: datetime, holder_kind: str = HolderKind.PRACTICE) -> dict[int, Window | None]:
     """signing_window_at for each of `years`, in one query (None for a year without both ends)."""
+    opens_kind, closes_kind = SIGNING_WINDOW_KINDS[holder_kind]
     ends: dict[int, dict[str, datetime]] = {year: {} for year in years}
     for year, kind, due_at in Milestone.objects.filter(
-            contract_year__year__in=list(ends), kind__in=[MilestoneKind.SIGNING_OPEN, MilestoneKind.SIGNING_CLOSE],
+            contract_year__year__in=list(ends), kind__in=[opens_kind, closes_kind],
     ).values_list("contract_year__year", "kind", "due_at"):
         ends[year][kind] = due_at
-    return {year: _window_at(moments[MilestoneKind.SIGNING_OPEN], moments[MilestoneKind.SIGNING_CLOSE], now)
+    return {year: _window_at(moments[opens_kind], moments[closes_kind], now)
             if len(moments) == 2 else None for year, moments in ends.items()}
 
 

@@ -34,6 +34,18 @@ from .milestones import (  # noqa: F401
     contract_years_roll_over,
     milestone_reschedule,
 )
+from .negotiation import (  # noqa: F401, E402
+    Upload,
+    keten_patients_report,
+    negotiation_accept,
+    negotiation_counter,
+    negotiation_offer,
+    negotiation_refusal,
+    negotiation_submit,
+    negotiations_close,
+    offer_agreement,
+    parse_terms,
+)
 from .offers import (  # noqa: F401, E402
     check_signing_window,
     offer_choose_modules,

@@ -59,14 +59,16 @@ def _require_draft(contract: StandardContract) -> None:
 _UNREAD = object()
 
 
-def contract_year_refusal(year: int, now: datetime, *, window=_UNREAD) -> ConflictError | None:
+def contract_year_refusal(year: int, now: datetime, *, window=_UNREAD,
+                          holder_kind: str = HolderKind.PRACTICE) -> ConflictError | None:
     """Why no standard contract for `year` can be made, published or asked for at `now`, or None: once the
-    year's signing has closed nothing could be signed any more. The contract builder's year choice, the
-    publish page and the practice's list of contracts to ask for ask this too, so no page offers what the
-    services refuse. `window`: the year's selectors.signing_window_at(year, now) when the caller has read it
-    (None: the year has no signing window), which saves its query."""
+    year's signing has closed for `holder_kind` (practices: after 7 November; care groups: after 1 October)
+    nothing could be signed any more. The contract builder's year choice, the publish page, the practice's
+    list of contracts to ask for and the care-group negotiation ask this too, so no page offers what the
+    services refuse. `window`: the year's selectors.signing_window_at(year, now, holder_kind) when the caller
+    has read it (None: the year has no signing window), which saves its query."""
     if window is _UNREAD:
-        window = signing_window_at(year, now)
+        window = signing_window_at(year, now, holder_kind)
     if window is not None and window.state == "closed":
         return ConflictError("signing_window_closed",
                              _("De ondertekentermijn voor %(year)s is voorbij; een contract voor dat jaar kan "
@@ -83,7 +85,7 @@ def standard_contract_create(*, actor, insurer: Insurer, first_year: int, title:
     closed (contract_year_refusal). `indexation` is the clause (none, staff costs, all) for a multi-year term."""
     require_insurer_purchaser(actor, insurer.pk)
     require_contract_year(first_year)
-    refusal = contract_year_refusal(first_year, now or timezone.now())
+    refusal = contract_year_refusal(first_year, now or timezone.now(), holder_kind=holder_kind)
     if refusal is not None:
         raise refusal
     title = (title or "").strip()
@@ -314,7 +316,7 @@ def standard_contract_publish_refusal(contract: StandardContract, now: datetime)
         return ConflictError("already_published_for_year",
                              _("Er is al een gepubliceerd standaardcontract voor %(year)s: ‘%(title)s’.")
                              % {"year": contract.first_year, "title": clash.title})
-    return contract_year_refusal(contract.first_year, now)
+    return contract_year_refusal(contract.first_year, now, holder_kind=contract.holder_kind)
 
 
 def standard_contract_publish(*, actor, contract: StandardContract, now: datetime) -> StandardContract:

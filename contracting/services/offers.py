@@ -17,23 +17,26 @@ from core.numbers import count, plural_n
 from core.numbers import hours as hours_text
 
 from ..calendar import QUESTION_ANSWER_CLOCK, last_day, local_date
-from ..models import ContractModule, ModuleChoice, Offer, Question, Signature
+from ..models import ContractModule, HolderKind, ModuleChoice, Offer, Question, Signature
 from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
 from ..selectors import latest_policy_version, policy_version_ref, signing_window
 from .clocks import clock_done, clock_start
 from .contracts import content_hash, standard_contract_content
+from .negotiation import negotiation_mark_signed, offer_agreement
 from .register import register_add_offer
 
 
-def _window(year: int) -> tuple[datetime, datetime]:
-    window = signing_window(year)
+def _window(year: int, holder_kind: str = HolderKind.PRACTICE) -> tuple[datetime, datetime]:
+    window = signing_window(year, holder_kind)
     if window is None:
         raise ConflictError("no_contract_year", _("Contractjaar %(year)s heeft nog geen kalender.") % {"year": year})
     return window
 
 
-def check_signing_window(year: int, now: datetime) -> None:
-    opens, closes = _window(year)
+def check_signing_window(year: int, now: datetime, holder_kind: str = HolderKind.PRACTICE) -> None:
+    """Signing is possible inside the year's window for this kind of holder (practices 1 October to the end of
+    7 November; care groups until the end of 1 October: selectors.signing_window)."""
+    opens, closes = _window(year, holder_kind)
     # The days as the year's calendar has them (an administrator may have moved them), in the reader's notation.
     if now < opens:
         raise ConflictError("signing_window_not_open",
@@ -45,10 +48,10 @@ def check_signing_window(year: int, now: datetime) -> None:
                             % {"last_day": formats.date_format(last_day(closes), "j F Y")})
 
 
-def check_signing_not_closed(year: int, now: datetime) -> None:
+def check_signing_not_closed(year: int, now: datetime, holder_kind: str = HolderKind.PRACTICE) -> None:
     """Choosing modules and refusing stay possible until signing closes (before 1 October the practice may
     prepare its choice); afterwards the offer is decided by the GCP calendar, not by a late click."""
-    _opens, closes = _window(year)
+    _opens, closes = _window(year, holder_kind)
     if now >= closes:
         raise ConflictError("signing_window_closed",
                             _("De ondertekentermijn is gesloten: dit aanbod kan niet meer worden gewijzigd of "
@@ -138,7 +141,7 @@ def offer_choose_modules(*, actor, offer: Offer, modules, now: datetime | None =
     from ..access import require_holder_member
 
     require_holder_member(actor, offer)
-    check_signing_not_closed(offer.year, now or timezone.now())
+    check_signing_not_closed(offer.year, now or timezone.now(), offer.holder_kind)
     with transaction.atomic():
         locked = (Offer.objects.select_for_update(of=("self",))
                   .select_related("standard_contract", "practice").get(pk=offer.pk))
@@ -162,14 +165,17 @@ def holder_data(offer: Offer) -> dict:
 
 
 def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id: int, policy: dict | None,
-                      signed_at: datetime | None = None, signed_by=None) -> tuple[dict, Decimal]:
+                      agreement: dict | None = None, signed_at: datetime | None = None,
+                      signed_by=None) -> tuple[dict, Decimal]:
     """The frozen content of a signature and its estimated yearly amount: the one home of what a signature
     holds. Pure (no queries), so one contract's content, modules and policy version serve every holder that
     signs it.
 
     `contract_content` is standard_contract_content() of the offer's contract, `chosen` the parsed choice
     (parse_choice: (contract module, hours) pairs), `holder` holder_data(), `policy` signing_policy() of the
-    offer. Without `signed_at` and `signed_by` (a user) it is the preview of what signing would freeze."""
+    offer, `agreement` offer_agreement() for a care group's contract (the agreed terms and the ketenzorg
+    estimate; None for a practice). Without `signed_at` and `signed_by` (a user) it is the preview of what
+    signing would freeze."""
     patients = holder["registered_patients"]
     chosen_by_code = {cm.module.code: (cm, hours) for cm, hours in chosen}
     total = Decimal("0.00")
@@ -191,6 +197,8 @@ def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id:
         # The purchasing policy the holder signs under; a version published later does not change it.
         "policy": policy,
     }
+    if agreement is not None:
+        content["agreement"] = agreement
     if signed_at is not None:
         content["signed_at"] = signed_at.isoformat()
         content["signed_by"] = {"id": signed_by.pk, "name": signed_by.get_full_name(), "email": signed_by.email}
@@ -205,7 +213,8 @@ def signing_policy(offer: Offer) -> dict | None:
 
 def offer_signed_content(offer: Offer, parsed) -> tuple[dict, Decimal]:
     return signature_content(contract_content=standard_contract_content(offer.standard_contract), chosen=parsed,
-                             holder=holder_data(offer), offer_id=offer.pk, policy=signing_policy(offer))
+                             holder=holder_data(offer), offer_id=offer.pk, policy=signing_policy(offer),
+                             agreement=offer_agreement(offer))
 
 
 def offer_sign_preview(offer: Offer) -> tuple[dict, list[tuple[ContractModule, Decimal | None]]]:
@@ -247,7 +256,7 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
     if not two_factor_verified:
         raise Forbidden("two_factor_required",
                         _("Ondertekenen vraagt om tweestapsverificatie: bevestig eerst met de code uit uw app."))
-    check_signing_window(offer.year, now)
+    check_signing_window(offer.year, now, offer.holder_kind)
     with transaction.atomic():
         locked = (Offer.objects.select_for_update(of=("self",))
                   .select_related("standard_contract__insurer", "practice", "care_group").get(pk=offer.pk))
@@ -262,7 +271,8 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
             modules = [{"module": code, "hours": hours} for code, hours in saved.items()]
         parsed = _parse_choices(locked, modules)
         parts = {"contract_content": standard_contract_content(locked.standard_contract), "chosen": parsed,
-                 "holder": holder_data(locked), "offer_id": locked.pk, "policy": signing_policy(locked)}
+                 "holder": holder_data(locked), "offer_id": locked.pk, "policy": signing_policy(locked),
+                 "agreement": offer_agreement(locked)}
         if expected_hash is not None:
             preview, _total = signature_content(**parts)  # exactly what offer_sign_preview shows
             if content_hash(preview) != expected_hash:
@@ -285,6 +295,7 @@ def offer_sign(*, actor, offer: Offer, now: datetime, modules=None, two_factor_v
         audit_record(actor=actor, verb="contracting.offer.signed", obj=locked,
                      before={"status": Offer.Status.OPEN},
                      after={"status": Offer.Status.SIGNED, "content_hash": signature.content_hash})
+        negotiation_mark_signed(offer=locked)
         # Only if an administrator moved the end of signing past a register's publication.
         register_add_offer(offer=locked, insurer_id=locked.insurer_id, now=now)
         _notify_holder_of_signature(locked, signature)
@@ -318,7 +329,7 @@ def offer_refuse(*, actor, offer: Offer, now: datetime, reason: str = "") -> Off
         locked = Offer.objects.select_for_update().get(pk=offer.pk)
         if locked.status == Offer.Status.REFUSED:
             return locked
-        check_signing_not_closed(locked.year, now)
+        check_signing_not_closed(locked.year, now, locked.holder_kind)
         if locked.status != Offer.Status.OPEN:
             raise ConflictError("offer_not_open", _("Dit aanbod is %(status)s.")
                                 % {"status": locked.get_status_display().lower()})
@@ -344,11 +355,11 @@ def offer_ask_signatories(*, actor, offer: Offer, now: datetime) -> tuple[list, 
     if offer.status != Offer.Status.OPEN:
         raise ConflictError("offer_not_open", _("Dit aanbod is %(status)s.")
                             % {"status": offer.get_status_display().lower()})
-    check_signing_not_closed(offer.year, now)
+    check_signing_not_closed(offer.year, now, offer.holder_kind)
     signatories = holder_signatories(offer)
     if not signatories:
         return [], 0
-    _opens, closes = _window(offer.year)
+    _opens, closes = _window(offer.year, offer.holder_kind)
     with transaction.atomic():
         sent = notify_users(
             user_ids=[m.user_id for m in signatories], key=f"offer-sign-request:{offer.pk}:{actor.pk}",
@@ -368,21 +379,24 @@ def offer_ask_signatories(*, actor, offer: Offer, now: datetime) -> tuple[list, 
 EXPIRE_BATCH = 2000  # offers per UPDATE and audit INSERT: at national scale some 50,000 expire at once
 
 
-def offers_expire(*, year: int, effective_at: datetime) -> int:
-    """At the end of 7 November: every practice offer of `year` still open expires (the practice is then not
+def offers_expire(*, year: int, effective_at: datetime, holder_kind: str = HolderKind.PRACTICE) -> int:
+    """When signing closes for `holder_kind` (practices: the end of 7 November; care groups: the end of
+    1 October), every offer of `year` to that kind of holder still open expires (the holder is then not
     contracted by that insurer for the year), each with an audit event. The open offers are locked (a
     signature that is being written either commits first, and its offer is no longer open, or waits), then
     audited and updated in batches (bounded memory at national scale), all in one transaction. Safe to repeat:
     an expired offer is not open."""
+    holder = "practice" if holder_kind == HolderKind.PRACTICE else "care_group"
     with transaction.atomic():
         ids = list(Offer.objects.select_for_update(of=("self",))
-                   .filter(year=year, status=Offer.Status.OPEN, practice__isnull=False)
+                   .filter(year=year, status=Offer.Status.OPEN, **{f"{holder}__isnull": False})
                    .order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), EXPIRE_BATCH):
             batch = ids[start:start + EXPIRE_BATCH]
-            # What the audit row names the offer by (its str: contract title and practice).
-            offers = (Offer.objects.filter(pk__in=batch).select_related("standard_contract", "practice")
-                      .only("pk", "standard_contract__title", "practice__name", "practice__agb_code"))
+            # What the audit row names the offer by (its str: contract title and holder).
+            offers = (Offer.objects.filter(pk__in=batch).select_related("standard_contract", holder)
+                      .only("pk", "practice", "care_group", "standard_contract__title", f"{holder}__name",
+                            *(["practice__agb_code"] if holder == "practice" else [])))
             AuditEvent.objects.bulk_create([
                 audit_event(actor=None, verb="contracting.offer.expired", obj=offer,
                             before={"status": Offer.Status.OPEN},

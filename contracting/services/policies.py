@@ -20,6 +20,7 @@ from accounts.notices import N_, day
 from core.audit import audit_record
 from core.errors import ConflictError, PortalError
 from core.text import paragraph_counts
+from core.uploads import check_pdf_upload
 from insurers.models import (
     ATTACHMENT_NAME_MAX,
     Insurer,
@@ -63,42 +64,18 @@ def policy_save_draft(*, actor, insurer: Insurer, year: int, title: str, body: s
 def policy_attach(*, actor, policy: PurchasingPolicy, upload: UploadedFile) -> PolicyAttachment:
     """Attach a PDF (checked by its content, not only its name) of at most 10 MB."""
     require_insurer_purchaser(actor, policy.insurer_id)
-    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if not name.lower().endswith(".pdf"):
-        raise PortalError("attachment_type",
-                          _("‘%(name)s’ is geen PDF. Alleen PDF-bestanden kunnen als bijlage.") % {"name": name},
-                          fields={"file": [_("Alleen PDF.")]})
-    if len(name) > ATTACHMENT_NAME_MAX:
-        # The file itself is stored under a short generated name; the name people see is kept as given.
-        raise PortalError("attachment_name_too_long",
-                          _("De bestandsnaam is %(length)s tekens lang; ten hoogste %(max)s. Geef het bestand een "
-                            "kortere naam en voeg het opnieuw toe.")
-                          % {"length": len(name), "max": ATTACHMENT_NAME_MAX},
-                          fields={"file": [_("Naam te lang.")]})
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise PortalError("attachment_too_large",
-                          _("‘%(name)s’ is %(size)s MB; een bijlage is ten hoogste 10 MB.")
-                          % {"name": name, "size": f"{upload.size / 1024 / 1024:.1f}"},
-                          fields={"file": [_("Te groot.")]})
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise PortalError("attachment_type", _("‘%(name)s’ is geen geldig PDF-bestand.") % {"name": name},
-                          fields={"file": [_("Geen PDF.")]})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    checked = check_pdf_upload(upload, max_bytes=MAX_ATTACHMENT_BYTES, max_name=ATTACHMENT_NAME_MAX)
+    name = checked.name
     with transaction.atomic():
         PurchasingPolicy.objects.select_for_update().get(pk=policy.pk)
         current = policy.attachments.filter(removed_from_draft=False)
-        same = current.filter(sha256=digest.hexdigest(), name=name).first()
+        same = current.filter(sha256=checked.sha256, name=name).first()
         if same:
             return same  # the same file uploaded twice
         if current.count() >= MAX_ATTACHMENTS:
             raise PortalError("too_many_attachments",
                               _("Ten hoogste %(count)s bijlagen.") % {"count": MAX_ATTACHMENTS})
-        attachment = PolicyAttachment(policy=policy, name=name, size=upload.size, sha256=digest.hexdigest())
+        attachment = PolicyAttachment(policy=policy, name=name, size=upload.size, sha256=checked.sha256)
         attachment.file.save("bijlage.pdf", upload, save=False)  # stored as policies/<insurer>/<year>/<uuid>.pdf
         attachment.save()
         audit_record(actor=actor, verb="insurers.policy.attachment_added", obj=policy,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("contracten/", include("contracting.urls.practice")),
     path("inkoop/", include("contracting.urls.insurer")),
+    path("samenwerkingsverband/", include("contracting.urls.caregroup")),
     path("register/", include(register_patterns)),
     path("inkoopbeleid/", include(policy_patterns)),
 ]

@@ -587,6 +587,54 @@ def addenda_propose(request, scope: PurchaserScope, pk: int):
     }, status=400 if request.method == "POST" else 200)
 
 
+# --- Care-group negotiations ------------------------------------------------------------------------------
+@purchaser_required
+def negotiations(request, scope: PurchaserScope):
+    """The insurer's negotiations with care groups for the year, and the care groups of its regions that had
+    no offer by 15 July (flagged late)."""
+    from ..models import Negotiation
+    from ..selectors import caregroup_offers_late, negotiations_with_last_step
+
+    now = timezone.now()
+    year, years = chosen_year(request, now)
+    rows = list(negotiations_with_last_step(Negotiation.objects.filter(insurer=scope.insurer, year=year))
+                .order_by("care_group__name", "pk"))
+    late = caregroup_offers_late(year, now=now, insurer_ids=[scope.insurer.pk])
+    return render(request, "contracting/insurer/negotiations.html", {
+        "scope": scope, "year": year, "years": years, "negotiations": rows, "late": late,
+        "current": "negotiations"})
+
+
+@purchaser_required
+@require_http_methods(["GET", "POST"])
+def negotiation_new(request, scope: PurchaserScope):
+    """The insurer's offer to a care group of its regions (the first step of a negotiation, or the answer to a
+    care group that has not submitted)."""
+    from providers.models import CareGroup
+
+    from ..forms.caregroup import OfferForm
+    from ..selectors import caregroup_catalogue
+    from ..services import negotiation_offer, negotiation_refusal
+
+    now = timezone.now()
+    year, _years = chosen_year(request, now)
+    groups = CareGroup.objects.filter(region__market_shares__insurer=scope.insurer).order_by("name").distinct()
+    form = OfferForm(request.POST or None, catalogue=caregroup_catalogue(), care_groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step = negotiation_offer(actor=request.user, insurer=scope.insurer, year=year,
+                                     care_group=form.cleaned_data["care_group"], terms=form.raw_terms(),
+                                     note=form.cleaned_data["note"], now=now)
+        except PortalError as exc:
+            place_error(form, exc)
+        else:
+            messages.success(request, _("Uw aanbod is verstuurd."))
+            return redirect("purchasing:negotiation", pk=step.negotiation_id)
+    return render(request, "contracting/insurer/negotiation_new.html", {
+        "scope": scope, "form": form, "rows": form.bound_rows(), "year": year,
+        "closed": negotiation_refusal(year, now)})
+
+
 @purchaser_object_required
 @require_http_methods(["GET", "POST"])
 def addendum_status(request, scope: PurchaserScope, pk: int):
@@ -676,3 +724,16 @@ def adjustment_propose_view(request, scope: PurchaserScope, pk: int):
         "modules": modules,
         "adjustments": ContractAdjustment.objects.filter(offer=offer).select_related("addendum").order_by("year"),
     }, status=400 if request.method == "POST" else 200)
+
+
+@purchaser_object_required
+@require_http_methods(["GET", "POST"])
+def negotiation_detail(request, scope: PurchaserScope, pk: int):
+    from ..models import Negotiation, NegotiationStep
+    from .caregroup import negotiation_page
+
+    negotiation = get_object_or_404(Negotiation.objects.select_related("care_group", "insurer", "offer"), pk=pk,
+                                    insurer_id__in=scope.insurer_ids)
+    return negotiation_page(request, negotiation, side=NegotiationStep.Side.INSURER,
+                            template="contracting/insurer/negotiation.html", url_name="purchasing:negotiation",
+                            extra={"scope": scope})

@@ -254,7 +254,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "question_form": question_form or QuestionForm(),
         "follow_requests": (offer_follow_requests(user, offer, signature, now) if offer.status == Offer.Status.SIGNED
                             else []),
-        "window": signing_window_at(offer.year, now),
+        "window": signing_window_at(offer.year, now, offer.holder_kind),
         "is_member": is_member,
         "can_choose": can_choose,
         "can_sign": is_holder_signatory(user, offer),
@@ -353,7 +353,7 @@ def offer_sign_view(request, pk: int):
     if offer.status == Offer.Status.SIGNED:
         return redirect("offers:receipt", pk=offer.pk)
     now = timezone.now()
-    context = {"offer": offer, "window": signing_window_at(offer.year, now)}
+    context = {"offer": offer, "window": signing_window_at(offer.year, now, offer.holder_kind)}
     if offer.status != Offer.Status.OPEN:
         return render(request, "contracting/practice/sign.html", {**context, "state": "not_open"},
                       status=409 if request.method == "POST" else 200)

@@ -15,7 +15,14 @@ from contracting.services import (
     standard_contract_publish,
     standard_contract_set_module,
 )
-from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, enrol_totp, make_member
+from tests.factories import (
+    CareGroupFactory,
+    InsurerFactory,
+    MarketShareFactory,
+    PracticeFactory,
+    enrol_totp,
+    make_member,
+)
 
 
 def ams(*args) -> datetime:
@@ -112,3 +119,24 @@ def signed_offer(offer, signatory):
 def follow_request(signed_offer, signatory, market):
     """The practice offers its signed preferent contract to the other insurer."""
     return follow_requests_create(actor=signatory, offer=signed_offer, insurers=[market["other"]], now=IN_WINDOW)[0]
+
+
+@pytest.fixture
+def care_group(market):
+    group = CareGroupFactory(name="Zorggroep Rivierenland", region=market["region"])
+    # A population of 25,000: DM2's ceiling of 5% is 1,250 keten patients.
+    group.practices.add(PracticeFactory(region=market["region"], registered_patients=15000),
+                        PracticeFactory(region=market["region"], registered_patients=10000))
+    return group
+
+
+@pytest.fixture
+def cg_member(care_group):
+    return make_member(Role.CAREGROUP_MEMBER, care_group, email="coordinator@zorggroep.example")
+
+
+@pytest.fixture
+def cg_signatory(care_group):
+    user = make_member(Role.CAREGROUP_SIGNATORY, care_group, email="bestuurder@zorggroep.example")
+    enrol_totp(user)
+    return user

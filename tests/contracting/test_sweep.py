@@ -86,8 +86,8 @@ def test_catch_up_after_downtime_uses_the_milestone_moment(year, practice_signat
     run = milestones_sweep(now=ams(2026, 11, 10, 8, 0))
     kinds = [d["kind"] for d in run.details]
     assert kinds == [MilestoneKind.INDIVIDUAL_OFFERS_FINAL, MilestoneKind.SIGNING_OPEN,
-                     MilestoneKind.SIGNING_REMINDER_14, MilestoneKind.SIGNING_REMINDER_7,
-                     MilestoneKind.SIGNING_REMINDER_2, MilestoneKind.SIGNING_CLOSE]
+                     MilestoneKind.CAREGROUP_SIGNING_CLOSE, MilestoneKind.SIGNING_REMINDER_14,
+                     MilestoneKind.SIGNING_REMINDER_7, MilestoneKind.SIGNING_REMINDER_2, MilestoneKind.SIGNING_CLOSE]
     year.refresh_from_db()
     assert year.phase == Phase.SIGNING_CLOSED
     assert year.phase_since == ams(2026, 11, 8, 0, 0)  # effective at the deadline, not at the late run
