@@ -68,12 +68,14 @@ class DiffSection:
 def step_diff(left: NegotiationStep, right: NegotiationStep, population: int) -> list[DiffSection]:
     """Two steps' terms side by side: per programme its expected keten patients, tariff, components and
     inclusieplafond; per O&I prestatie its tariff, lumpsum and staffel; the seven O&I budget lines; and the
-    estimates (contracting.pricing). A line only one step has shows None on the other side. One query (the
+    estimates (contracting.pricing). A line only one step has shows None on the other side. Two queries (the
     catalogue names)."""
     names = dict(Module.objects.filter(segment=Segment.S2).values_list("code", "name"))
     from ..models import Component
 
-    component_names = dict(Component.objects.values_list("code", "name"))
+    components = list(Component.objects.order_by("sort_order", "code").values_list("code", "name"))
+    component_names = dict(components)
+    component_order = {code: i for i, (code, _name) in enumerate(components)}
     a, b = left.terms, right.terms
     sections = []
     a_prog = {p["code"]: p for p in a.get("programmes", [])}
@@ -90,7 +92,8 @@ def step_diff(left: NegotiationStep, right: NegotiationStep, population: int) ->
             section.rows.append(DiffRow(str(_("Vergoeding overhead per jaar")), pa.get("tariff"), pb.get("tariff"),
                                         "money"))
         comps = {**pa.get("components", {}), **pb.get("components", {})}
-        for comp in comps:
+        # In the catalogue's order (a JSON object's keys come back in the database's order).
+        for comp in sorted(comps, key=lambda c: (component_order.get(c, len(component_order)), c)):
             section.rows.append(DiffRow(component_names.get(comp, comp), (pa.get("components") or {}).get(comp),
                                         (pb.get("components") or {}).get(comp), "mode"))
         if pa.get("inclusion_ceiling_percent") or pb.get("inclusion_ceiling_percent"):

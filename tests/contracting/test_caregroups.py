@@ -170,6 +170,9 @@ def test_the_diff_shows_two_steps_side_by_side(cg_member, purchaser, care_group,
     assert dm2.title == "Ketenzorg diabetes mellitus type 2"
     tariff = next(r for r in dm2.rows if r.label.startswith("Tarief"))
     assert (tariff.left, tariff.right, tariff.changed) == ("45.00", "40.00", True)
+    # The components in the catalogue's order, whatever order the database gives a JSON object's keys.
+    assert [r.label for r in dm2.rows if r.kind == "mode"] == ["Diëtetiek", "Voetzorg", "Fundus/oogarts",
+                                                                "Specialist", "Stoppen met roken", "Lab"]
     patients = next(r for r in dm2.rows if r.label.startswith("Verwachte"))
     assert (patients.left, patients.right, patients.changed) == ("1200", "1200", False)
     estimate = sections[-1].rows[0]
