@@ -1,0 +1,105 @@
+"""Care-group negotiations in the demo: per contract year, the care groups of the first regions negotiate
+with their region's preferent insurer, each at another stage (agreed and signed; offer countered; only
+submitted; no offer at all, so the insurer is flagged late after 15 July). Each step happens at a fixed
+moment of the year's calendar and only once that moment has passed; a second run adds nothing."""
+
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Membership, Role
+from contracting.models import Negotiation, Offer
+from contracting.services import (
+    negotiation_accept,
+    negotiation_counter,
+    negotiation_offer,
+    negotiation_submit,
+    offer_sign,
+)
+from providers.models import CareGroup, MarketShare
+
+from .moments import at
+from .registry import DemoContext, demo_step
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# How far the care groups with demo logins get (in name order): the stage's steps, in order. Of the others the
+# first only has the insurer's offer (sent on 1 July, unanswered); the rest have none, so after 15 July their
+# insurers are flagged late.
+STAGES = (("submit", "offer", "counter", "accept", "sign"), ("submit", "offer", "counter"))
+OFFER_ONLY = ("offer",)
+
+
+def _terms(tariff: str, patients: int) -> dict:
+    return {"programmes": [
+        {"code": "ketenzorg-dm2", "expected_patients": patients, "tariff": tariff,
+         "components": {"voetzorg": "separate", "lab": "separate"}, "inclusion_ceiling_percent": "6"},
+        {"code": "ketenzorg-copd", "expected_patients": patients // 3, "tariff": "38.00", "components": {}},
+        {"code": "programma-kwetsbare-ouderen", "tariff": "25000.00"}],
+        "oi": [{"code": "oi-wijkmanagement", "tariff": "2.40", "lumpsum": "20000.00", "staffel_from": 10000}],
+        "oi_budget": {"ict": "12000.00", "bedrijfsvoering": "18000.00", "kwaliteit": "6000.00",
+                      "samenwerking": "9000.00"}}
+
+
+def _user(group: CareGroup, role: str):
+    m = Membership.objects.filter(care_group=group, role=role).select_related("user").order_by("pk").first()
+    return m.user if m else None
+
+
+def _seed_year(year: int, now) -> int:
+    moments = {"submit": at(date(year - 1, 6, 2), 10), "offer": at(date(year - 1, 7, 1), 11),
+               "counter": at(date(year - 1, 7, 20), 14), "accept": at(date(year - 1, 8, 3), 10),
+               "sign": at(date(year - 1, 9, 1), 15)}
+    created = 0
+    # The care groups with demo logins (a member and a signatory), in name order.
+    with_logins = (CareGroup.objects.filter(memberships__role=Role.CAREGROUP_SIGNATORY)
+                   .filter(pk__in=Membership.objects.filter(role=Role.CAREGROUP_MEMBER).values("care_group")))
+    groups = list(with_logins.order_by("name").distinct()[:len(STAGES)])
+    plan = list(zip(groups, STAGES, strict=False))
+    other = CareGroup.objects.exclude(pk__in=[g.pk for g in groups]).order_by("name").first()
+    if other is not None:
+        plan.append((other, OFFER_ONLY))
+    for group, stage in plan:
+        share = MarketShare.objects.filter(region=group.region_id).order_by("-share_percent", "insurer__name").first()
+        member, signatory = _user(group, Role.CAREGROUP_MEMBER), _user(group, Role.CAREGROUP_SIGNATORY)
+        purchaser = (Membership.objects.filter(insurer=share.insurer, role=Role.INSURER_PURCHASER)
+                     .select_related("user").order_by("pk").first() if share else None)
+        if purchaser is None or (stage != OFFER_ONLY and not (member and signatory)):
+            continue
+        insurer, purchaser = share.insurer, purchaser.user
+        negotiation = Negotiation.objects.filter(insurer=insurer, care_group=group, year=year).first()
+        done = negotiation.steps.count() if negotiation else 0
+        for number, kind in enumerate(stage, start=1):
+            moment = moments[kind]
+            if moment > now:
+                break
+            if kind == "sign":
+                offer = Offer.objects.get(negotiation__insurer=insurer, negotiation__care_group=group,
+                                          negotiation__year=year)
+                if offer.status == Offer.Status.OPEN:
+                    offer_sign(actor=signatory, offer=offer, now=moment, two_factor_verified=True)
+                    created += 1
+                continue
+            if number <= done:
+                continue
+            if kind == "submit":
+                negotiation = negotiation_submit(
+                    actor=member, care_group=group, insurer=insurer, year=year, terms=_terms("46.00", 1400),
+                    note="Begroting en werkplan volgens het regionale zorgprogramma.",
+                    budget=SimpleUploadedFile("begroting.pdf", PDF), work_plan=SimpleUploadedFile("werkplan.pdf", PDF),
+                    now=moment).negotiation
+            elif kind == "offer":
+                negotiation_offer(actor=purchaser, insurer=insurer, care_group=group, year=year,
+                                  terms=_terms("41.00", 1400), note="Ons aanbod, in lijn met de regio.", now=moment)
+            elif kind == "counter":
+                negotiation_counter(actor=member, negotiation=negotiation, terms=_terms("43.50", 1400),
+                                    note="Wij vragen € 43,50 voor het uitgebreide voetzorgaanbod.", now=moment)
+            elif kind == "accept":
+                negotiation_accept(actor=purchaser, negotiation=negotiation, now=moment)
+            created += 1
+    return created
+
+
+@demo_step("contracting.caregroups", order=45)
+def _step(ctx: DemoContext) -> dict[str, int]:
+    return {"negotiation_steps": sum(_seed_year(year, ctx.now) for year in sorted(ctx.years))}
