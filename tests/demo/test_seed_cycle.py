@@ -87,11 +87,12 @@ def snapshot() -> dict:
             "policy__insurer__name", "policy__year", "number", "published_at", "is_late", "content_hash")),
         "contracts": sorted(StandardContract.objects.values_list(
             "insurer__name", "first_year", "title", "term_years", "status", "published_at", "is_late")),
-        "offers": sorted(Offer.objects.values_list(
+        # The practices' cycle (the care groups' negotiations have their own test, tests/demo/test_caregroup_demo).
+        "offers": sorted(Offer.objects.filter(practice__isnull=False).values_list(
             "practice__agb_code", "year", "insurer__name", "status", "opened_at", "decided_at", "refusal_reason")),
-        "signatures": sorted(Signature.objects.values_list(
+        "signatures": sorted(Signature.objects.filter(offer__practice__isnull=False).values_list(
             "offer__practice__agb_code", "offer__year", "signed_by__email", "signed_at", "estimated_amount")),
-        "follow": sorted(FollowRequest.objects.values_list(
+        "follow": sorted(FollowRequest.objects.filter(offer__practice__isnull=False).values_list(
             "offer__practice__agb_code", "insurer__name", "status", "requested_at", "decided_at")),
         "questions": sorted(Question.objects.values_list(
             "offer__practice__agb_code", "asked_by__email", "asked_at", "answered_at")),
@@ -121,7 +122,7 @@ def demo_offer(n: int, year: int) -> Offer:
 
 
 def assert_closed_window(year: int) -> None:
-    statuses = Counter(Offer.objects.filter(year=year).values_list("status", flat=True))
+    statuses = Counter(Offer.objects.filter(year=year, practice__isnull=False).values_list("status", flat=True))
     assert statuses == {Offer.Status.SIGNED: 291, Offer.Status.REFUSED: 3, Offer.Status.EXPIRED: 6}
     refused = Offer.objects.filter(year=year, status=Offer.Status.REFUSED)
     assert {int(agb) % 100 for agb in refused.values_list("practice__agb_code", flat=True)} == {13}
@@ -180,13 +181,15 @@ class TestFirstDecember:
         for year in (2026, 2027):
             assert_closed_window(year)
         # Six of the eight insurers contract 2027 for several years (NZa monitor, Tabel 2.2); 2026 ran one year.
-        terms = dict(StandardContract.objects.filter(first_year=2027).values_list("insurer__name", "term_years"))
+        terms = dict(StandardContract.objects.filter(first_year=2027, holder_kind=HolderKind.PRACTICE)
+                     .values_list("insurer__name", "term_years"))
         assert terms == {"Zilveren Kruis": 1, "VGZ": 2, "CZ": 2, "Menzis": 2, "DSW": 2, "Zorg en Zekerheid": 2,
                          "ENO": 3, "De Friesland": 1}
         assert set(StandardContract.objects.filter(first_year=2026).values_list("term_years", flat=True)) == {1}
 
     def test_every_signature_is_frozen_content_with_its_hash_choices_and_audit_event(self):
-        signatures = list(Signature.objects.filter(offer__year=2027).select_related("offer", "signed_by"))
+        signatures = list(Signature.objects.filter(offer__year=2027, offer__practice__isnull=False)
+                          .select_related("offer", "signed_by"))
         assert len(signatures) == 291
         choices = Counter(ModuleChoice.objects.filter(offer__year=2027).values_list("offer_id", flat=True))
         audited = Counter(AuditEvent.objects.filter(verb="contracting.offer.signed")
@@ -269,7 +272,8 @@ class TestFirstDecember:
         assert set(unread.values_list("key", flat=True).filter(key__startswith="question-overdue:")) == {
             f"question-overdue:{pk}" for pk in Question.objects.filter(
                 offer__insurer__name="Zilveren Kruis", answered_at__isnull=True).values_list("pk", flat=True)}
-        assert unread.exclude(key__startswith="milestone:").exclude(key__startswith="question-overdue:").count() == 4
+        assert (unread.exclude(key__startswith="milestone:").exclude(key__startswith="question-overdue:")
+                .exclude(key__startswith="negotiation-").count() == 4)
 
     def test_notices_of_what_was_dealt_with_are_read_and_of_what_waits_unread(self):
         # By the keys the services give their notices: a new question and a follow request to the purchasers,
@@ -433,7 +437,7 @@ class TestFifteenthOfOctober:
             yield
 
     def test_the_window_is_signed_pro_rata_to_the_days_gone(self):
-        offers = Offer.objects.filter(year=2028)
+        offers = Offer.objects.filter(year=2028, practice__isnull=False)
         assert offers.count() == PRACTICES
         statuses = Counter(offers.values_list("status", flat=True))
         # 14 of the window's 38 days (1 October to 7 November) have gone by: the data is that of 00:00 on 15
@@ -443,7 +447,8 @@ class TestFifteenthOfOctober:
         # day is below 14 for 115 of the 288 and for 1 of the 3 (counted once from that formula with hashlib),
         # so 115 signed, 1 refused and 300 - 115 - 1 = 184 open.
         assert statuses == {Offer.Status.SIGNED: 115, Offer.Status.REFUSED: 1, Offer.Status.OPEN: 184}
-        signed_at = Signature.objects.filter(offer__year=2028).values_list("signed_at", flat=True)
+        signed_at = Signature.objects.filter(offer__year=2028, offer__practice__isnull=False).values_list(
+            "signed_at", flat=True)
         assert min(signed_at) >= datetime(2027, 10, 1, tzinfo=AMSTERDAM)
         assert max(signed_at) < datetime(2027, 10, 15, tzinfo=AMSTERDAM)
         assert_closed_window(2027)
@@ -479,14 +484,16 @@ class TestFifteenthOfOctober:
 # --- 20 September 2026 ---------------------------------------------------------------------------------------
 def test_before_1_october_offers_are_out_and_nothing_of_the_year_is_signed(db):
     seed(SEP_20)
-    offers = Offer.objects.filter(year=2027)
+    offers = Offer.objects.filter(year=2027, practice__isnull=False)
     assert offers.count() == PRACTICES
     assert set(offers.values_list("status", flat=True)) == {Offer.Status.OPEN}
-    assert not Signature.objects.filter(offer__year=2027).exists()
+    assert not Signature.objects.filter(offer__year=2027, offer__practice__isnull=False).exists()
     assert not FollowRequest.objects.filter(year=2027).exists()
     assert PolicyVersion.objects.filter(policy__year=2027).count() == 16
-    assert StandardContract.objects.filter(first_year=2027, status=StandardContract.Status.PUBLISHED).count() == 8
-    assert Signature.objects.filter(offer__year=2026).count() == 291  # the year in force
+    assert StandardContract.objects.filter(first_year=2027, status=StandardContract.Status.PUBLISHED,
+                                           holder_kind=HolderKind.PRACTICE).count() == 8
+    # the year in force
+    assert Signature.objects.filter(offer__year=2026, offer__practice__isnull=False).count() == 291
     with time_machine.travel(SEP_20, tick=False):
         row = first_logins()[Role.PRACTICE_SIGNATORY]
     assert row["todo"] == "Aanbod van Zilveren Kruis bekijken en modules kiezen; ondertekenen kan vanaf 1 oktober 2026"
@@ -502,7 +509,7 @@ def test_practices_added_to_a_database_seeded_a_year_before_get_their_offers(db)
     sweep(DEC_1)
     seed(OCT_15)
     sweep(OCT_15)
-    preferent = Offer.objects.filter(year=2028, reason=Offer.Reason.PREFERENT)
+    preferent = Offer.objects.filter(year=2028, reason=Offer.Reason.PREFERENT, practice__isnull=False)
     assert set(preferent.values_list("insurer__name", flat=True)) == {"Zilveren Kruis", "De Friesland"}
     assert 0 < preferent.count() < PRACTICES
     before = counts()
