@@ -142,15 +142,18 @@ class LateCareGroupOffer:
     offered_at: datetime | None  # the offer made after 15 July; None: still none
 
 
-def caregroup_offers_late(year: int, *, now: datetime, insurer_ids=None) -> list[LateCareGroupOffer]:
+def caregroup_offers_late(year: int, *, now: datetime, insurer_ids=None, due: datetime | None = None
+                          ) -> list[LateCareGroupOffer]:
     """From 15 July on (the caregroup_offers milestone of `year`): each care group whose region's preferent
     insurer (the largest market share, as for practices) had made it no offer by then, for that insurer.
-    `insurer_ids` limits it to those insurers (the insurer's dashboard). Three queries however many care
-    groups; none of the work before the deadline."""
+    `insurer_ids` limits it to those insurers (the insurer's dashboard); `due` is the milestone's moment when
+    the caller has read it. At most three queries however many care groups; none of the work before the
+    deadline."""
     from ..models import Milestone
 
-    due = (Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.CAREGROUP_OFFERS)
-           .values_list("due_at", flat=True).first())
+    if due is None:
+        due = (Milestone.objects.filter(contract_year__year=year, kind=MilestoneKind.CAREGROUP_OFFERS)
+               .values_list("due_at", flat=True).first())
     if due is None or now < due:
         return []
     top = (MarketShare.objects.filter(region=OuterRef("region")).order_by("-share_percent", "insurer__name"))
@@ -160,6 +163,8 @@ def caregroup_offers_late(year: int, *, now: datetime, insurer_ids=None) -> list
     if insurer_ids is not None:
         groups = groups.filter(preferent_pk__in=list(insurer_ids))
     groups = list(groups.select_related("region").order_by("preferent_name", "name"))
+    if not groups:
+        return []
     offered = {(n.insurer_id, n.care_group_id): n.first_offer_at for n in Negotiation.objects.filter(
         year=year, care_group__in=[g.pk for g in groups], first_offer_at__isnull=False)
         .only("insurer_id", "care_group_id", "first_offer_at")}

@@ -24,6 +24,7 @@ urlpatterns = [
     path("addenda/<int:pk>/", views.addendum_status, name="addendum"),
     path("contracten/ondertekend/<int:pk>/aanpassing/", views.adjustment_propose_view, name="adjustment"),
     path("nza-tarieven/", nza.nza_tariffs, name="nza_tariffs"),
+    path("nza-zorggroepen/", nza.caregroup_offers, name="nza_caregroup_offers"),
     path("zorggroepen/", views.negotiations, name="negotiations"),
     path("zorggroepen/aanbod/", views.negotiation_new, name="negotiation_new"),
     path("zorggroepen/<int:pk>/", views.negotiation_detail, name="negotiation"),

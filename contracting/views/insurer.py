@@ -63,6 +63,7 @@ from ..models import (
 )
 from ..selectors import (
     addendum_display,
+    caregroup_offers_late,
     contract_preview_modules,
     contract_terms,
     contracts_covering,
@@ -132,6 +133,10 @@ def dashboard(request, scope: PurchaserScope):
         request.GET.get("pagina"))
     waiting = inbox_counts(insurer_id=insurer.pk, now=now)
     return render(request, "contracting/insurer/dashboard.html", {
+        "caregroup_late": (caregroup_offers_late(year, now=now, insurer_ids=[insurer.pk],
+                                                 due=deadlines[MilestoneKind.CAREGROUP_OFFERS].due_at)
+                           if MilestoneKind.CAREGROUP_OFFERS in deadlines else []),
+        "caregroup_offers_deadline": deadlines.get(MilestoneKind.CAREGROUP_OFFERS),
         "scope": scope, "year": year, "years": years, "now": now,
         "policy": policy, "latest_version": latest_version,
         "policy_deadline": deadlines.get(MilestoneKind.POLICY_PUBLICATION),

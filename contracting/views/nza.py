@@ -55,3 +55,19 @@ def nza_tariffs(request):
         "form": form, "year": year, "years": sorted(set(years) | {year}),
         "deadline": milestone_deadline(year, MilestoneKind.NZA_TARIFFS, now),
     })
+
+
+@login_required
+@require_http_methods(["GET"])
+def caregroup_offers(request):
+    """For the NZa: per insurer, the care groups of its regions that had no offer by 15 July (the
+    caregroup_offers milestone), from the one rule, selectors.caregroup_offers_late."""
+    from ..selectors import caregroup_offers_late
+
+    if not is_nza_or_admin(request.user):
+        raise PermissionDenied(_("Alleen analisten van de NZa en beheerders zien dit overzicht."))
+    now = timezone.now()
+    year, years = chosen_year(request, now)
+    return render(request, "contracting/insurer/nza_caregroup_offers.html", {
+        "year": year, "years": years, "late": caregroup_offers_late(year, now=now),
+        "deadline": milestone_deadline(year, MilestoneKind.CAREGROUP_OFFERS, now)})

@@ -207,3 +207,39 @@ def test_the_api_runs_the_same_thread_with_the_same_codes(at_july, cg_member, pu
     assert [(n["care_group_name"], n["last_step"], n["last_side"]) for n in listed] == [
         ("Zorggroep Rivierenland", 3, "care_group")]
     assert client_for(other_purchaser).get("/api/v1/negotiations/").json()["results"] == []
+
+
+def test_late_care_group_offers_on_the_insurer_pages_and_for_the_nza(cg_member, purchaser, care_group, market,
+                                                                    year2027, other_purchaser):
+    from tests.factories import make_member as member
+
+    nza = member(Role.NZA_ANALYST, None, email="analist@nza.example")
+    with time_machine.travel(ams(2026, 7, 16, 9, 0), tick=False):
+        for client, url in ((client_for(purchaser), reverse("purchasing:negotiations") + "?year=2027"),
+                            (client_for(nza), reverse("purchasing:nza_caregroup_offers") + "?year=2027")):
+            page = text(page_html(client, url))
+            assert "Zorggroep Rivierenland" in page
+        assert "Te laat: geen aanbod uiterlijk 15 juli" in text(page_html(
+            client_for(purchaser), reverse("purchasing:dashboard") + "?year=2027"))
+        # The other insurer is not the region's preferent one: nothing late for it.
+        assert "Zorggroep Rivierenland" not in text(page_html(client_for(other_purchaser),
+                                                              reverse("purchasing:negotiations") + "?year=2027"))
+        assert client_for(purchaser).get(reverse("purchasing:nza_caregroup_offers")).status_code == 403
+    with time_machine.travel(ams(2026, 7, 15, 23, 0), tick=False):
+        assert "Zorggroep Rivierenland" not in text(page_html(client_for(nza), reverse(
+            "purchasing:nza_caregroup_offers") + "?year=2027"))
+
+
+def test_the_api_list_does_not_grow_with_its_rows(at_july, purchaser, market, year2027):
+    client = client_for(purchaser)
+
+    def offer_to_a_new_group():
+        negotiation_offer(actor=purchaser, insurer=market["preferent"], year=2027, terms=TERMS, now=IN_JULY,
+                          care_group=CareGroupFactory(region=market["region"]))
+
+    offer_to_a_new_group()
+    one = _queries(client, "/api/v1/negotiations/")
+    for _i in range(4):
+        offer_to_a_new_group()
+    assert _queries(client, "/api/v1/negotiations/") == one
+    assert len(client.get("/api/v1/negotiations/").json()["results"]) == 5

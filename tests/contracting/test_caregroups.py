@@ -269,3 +269,23 @@ def test_the_admin_shows_steps_read_only(cg_member, care_group, market, year2027
     assert page.status_code == 200 and b'name="note"' not in page.content
     assert client.post(url, {"note": "changed"}).status_code == 403
     assert NegotiationStep.objects.get(pk=step.pk).note == ""
+
+
+# --- Followed and registered like a practice's contract -----------------------------------------------------
+def test_a_signed_care_group_contract_is_followed_and_registered(cg_member, cg_signatory, purchaser, other_purchaser,
+                                                                 care_group, market, year2027):
+    from contracting.models import FollowRequest, RegisterEntry
+    from contracting.services import follow_request_decide, follow_requests_create, register_publish
+
+    agreed(cg_member, purchaser, care_group, market)
+    offer = Offer.objects.get(care_group=care_group)
+    offer_sign(actor=cg_signatory, offer=offer, now=ams(2026, 9, 1, 10, 0), two_factor_verified=True)
+    offer.refresh_from_db()
+    request = follow_requests_create(actor=cg_signatory, offer=offer, insurers=[market["other"]],
+                                     now=ams(2026, 9, 2, 10, 0))[0]
+    follow_request_decide(actor=other_purchaser, follow_request=request, decision=FollowRequest.Status.FOLLOWED,
+                          now=ams(2026, 11, 20, 10, 0))
+    register_publish(year=2027, effective_at=ams(2026, 11, 19, 0, 0))
+    lines = set(RegisterEntry.objects.filter(year=2027).values_list("insurer__name", "name", "kind"))
+    assert lines == {("Preferente Verzekeraar", "Zorggroep Rivierenland", "care_group"),
+                     ("Verre Verzekeraar", "Zorggroep Rivierenland", "care_group")}
