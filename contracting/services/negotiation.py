@@ -38,7 +38,6 @@ from ..models import (
     Offer,
     OIFunction,
     ProgrammeFunding,
-    Segment,
     StandardContract,
     StepAttachment,
 )
@@ -104,8 +103,8 @@ def parse_terms(raw) -> dict:
     in the integral tariff. Bad input: PortalError 400 naming the programme or line, nothing is kept."""
     if not isinstance(raw, dict):
         raise PortalError("invalid_terms", _("De voorwaarden ontbreken."))
-    modules = {m.code: m for m in Module.objects.filter(segment=Segment.S2, retired=False)
-               .prefetch_related("components")}
+    # What a care group may hold (the one rule: Module.offerable_to), with the components of each programme.
+    modules = {m.code: m for m in Module.objects.offerable_to(HolderKind.CARE_GROUP).prefetch_related("components")}
     programmes, oi, seen = [], [], set()
     for i, item in enumerate(raw.get("programmes") or []):
         item = item if isinstance(item, dict) else {}
