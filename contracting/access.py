@@ -75,13 +75,22 @@ def may_see_choice(user, offer: Offer) -> bool:
 
 
 def standard_contracts_visible_to(user) -> QuerySet[StandardContract]:
-    """Insurers see their own contracts (drafts included); everyone logged in sees published ones."""
+    """Insurers see their own contracts (drafts included); everyone logged in sees published ones, except a
+    care group's negotiated agreement, which only that care group (and its insurer and the NZa) sees."""
     if not user.is_authenticated:
         return StandardContract.objects.none()
     if is_nza_or_admin(user):
         return StandardContract.objects.all()
+    # The contract made from a care group's negotiation is that care group's agreement (its tariffs are its
+    # own): only its insurer, the care group itself and the NZa see it, not every logged-in user.
+    from .models import Negotiation
+
+    agreement = Exists(Negotiation.objects.filter(offer__standard_contract=OuterRef("pk")))
+    own_care_group = Exists(Offer.objects.filter(standard_contract=OuterRef("pk"),
+                                                 care_group__in=care_group_ids_of(user)))
+    published = Q(status=StandardContract.Status.PUBLISHED)
     return StandardContract.objects.filter(
-        Q(status=StandardContract.Status.PUBLISHED) | Q(insurer__in=insurer_ids_of(user))
+        (published & ~agreement) | Q(insurer__in=insurer_ids_of(user)) | (published & own_care_group)
     )
 
 

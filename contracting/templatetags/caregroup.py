@@ -4,7 +4,7 @@ from django import template
 
 from core.numbers import count, hours, money
 
-from ..models import ComponentMode
+from ..models import Component, ComponentMode
 
 register = template.Library()
 
@@ -24,3 +24,18 @@ def term_value(value, kind: str) -> str:
     if kind == "mode":
         return str(ComponentMode(value).label)
     return str(value)
+
+
+@register.filter
+def components_summary(components: dict) -> str:
+    """'In het integrale tarief: Diëtetiek, …; apart ingekocht: Voetzorg' for a contract line's components
+    (one query for their names, in the catalogue's order)."""
+    names = list(Component.objects.filter(code__in=list(components)).order_by("sort_order")
+                 .values_list("code", "name"))
+    parts = []
+    for mode in ComponentMode:
+        chosen = [name for code, name in names if components.get(code) == mode.value]
+        if chosen:
+            parts.append(f"{mode.label}: {', '.join(chosen)}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]

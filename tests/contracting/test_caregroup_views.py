@@ -243,3 +243,25 @@ def test_the_api_list_does_not_grow_with_its_rows(at_july, purchaser, market, ye
         offer_to_a_new_group()
     assert _queries(client, "/api/v1/negotiations/") == one
     assert len(client.get("/api/v1/negotiations/").json()["results"]) == 5
+
+
+def test_the_receipt_shows_the_agreed_keten_terms_and_only_the_parties_see_the_contract(
+        cg_member, cg_signatory, purchaser, other_purchaser, practice_3100, care_group, market, year2027):
+    from contracting.services import offer_sign
+    from tests.contracting.test_caregroups import agreed
+
+    agreed(cg_member, purchaser, care_group, market)
+    offer = Offer.objects.get(care_group=care_group)
+    offer_sign(actor=cg_signatory, offer=offer, now=ams(2026, 9, 1, 10, 0), two_factor_verified=True)
+    page = text(page_html(client_for(cg_signatory), reverse("offers:receipt", args=[offer.pk])))
+    assert "Verwachte patiënten in de keten: 1.200; inclusieplafond 5%" in page
+    assert "In het integrale tarief: Diëtetiek, Fundus/oogarts, Specialist, Stoppen met roken, Lab; apart " \
+           "ingekocht: Voetzorg" in page
+    # 42.50 × 1,200 × 4 = 204,000; O&I 20,000 + 2.50 × (25,000 − 10,000) = 57,500.
+    assert "Ketenzorg geschat op verwachte patiënten in de keten × tarief × 4 kwartalen: € 204.000,00; O&I op " \
+           "de populatie: € 57.500,00." in page
+    contract = f"/api/v1/standard-contracts/{offer.standard_contract_id}/"
+    assert client_for(cg_member).get(contract).status_code == 200
+    assert client_for(purchaser).get(contract).status_code == 200
+    assert client_for(other_purchaser).get(contract).status_code == 404
+    assert client_for(make_member(Role.PRACTICE_MEMBER, practice_3100)).get(contract).status_code == 404
