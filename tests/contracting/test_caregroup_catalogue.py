@@ -52,3 +52,39 @@ def test_pricing_keten_and_oi_worked_out_by_hand():
                                        "staffel_from": 10000}]}, 25000)
     assert (estimate.ketenzorg, estimate.oi, estimate.total) == (Decimal("216000.00"), Decimal("57500.00"),
                                                                   Decimal("273500.00"))
+
+
+def test_the_catalogue_data_fix_splits_vrm_and_corrects_the_keten_unit(market, year2027):
+    """What migration 0011 does to a database loaded before: ketenzorg-vrm in a draft contract becomes HVZ and
+    VVR with the same tariff; a published contract keeps it (retired, not offered again); the keten unit is
+    per patient in the keten; S2 lines leave draft practice contracts."""
+    from contracting.models import Segment, StandardContract
+    from contracting.services.catalogue import module_catalogue_ensure
+
+    Module.objects.filter(code__startswith="ketenzorg-").update(unit=Unit.PER_PATIENT_QUARTER)
+    vrm = Module.objects.create(code="ketenzorg-vrm", name="Ketenzorg VRM (HVZ en VVR)", segment=Segment.S2,
+                                category="zorgprogramma", unit=Unit.PER_PATIENT_QUARTER)
+
+    def contract(holder_kind, status):
+        return StandardContract.objects.create(insurer=market["preferent"], first_year=2027, title="x",
+                                               holder_kind=holder_kind, status=status)
+
+    draft_group = contract("care_group", "draft")
+    published_group = contract("care_group", "published")
+    draft_practice = contract("practice", "draft")
+    ContractModule.objects.create(standard_contract=draft_group, module=vrm, tariff="30.00")
+    ContractModule.objects.create(standard_contract=published_group, module=vrm, tariff="31.00")
+    ContractModule.objects.create(standard_contract=draft_practice, module=Module.objects.get(code="ketenzorg-dm2"),
+                                  tariff="40.00")
+
+    module_catalogue_ensure()
+    module_catalogue_ensure()  # safe to repeat
+
+    assert set(draft_group.modules.values_list("module__code", "tariff")) == {
+        ("ketenzorg-vrm-hvz", Decimal("30.00")), ("ketenzorg-vrm-vvr", Decimal("30.00"))}
+    assert list(published_group.modules.values_list("module__code", flat=True)) == ["ketenzorg-vrm"]
+    vrm.refresh_from_db()
+    assert vrm.retired and not Module.objects.offerable_to("care_group").filter(code="ketenzorg-vrm").exists()
+    assert set(Module.objects.filter(code__startswith="ketenzorg-").values_list("unit", flat=True)) == {
+        Unit.PER_KETEN_PATIENT_QUARTER}
+    assert not draft_practice.modules.exists()
