@@ -55,7 +55,7 @@ def test_pricing_keten_and_oi_worked_out_by_hand():
 
 
 def test_the_catalogue_data_fix_splits_vrm_and_corrects_the_keten_unit(market, year2027):
-    """What migration 0011 does to a database loaded before: ketenzorg-vrm in a draft contract becomes HVZ and
+    """What migration 0013 does to a database loaded before: ketenzorg-vrm in a draft contract becomes HVZ and
     VVR with the same tariff; a published contract keeps it (retired, not offered again); the keten unit is
     per patient in the keten; S2 lines leave draft practice contracts."""
     from contracting.models import Segment, StandardContract
