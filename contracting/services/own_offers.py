@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..selectors import offers_deadline_kind
 from .clocks import clock_cancel, clock_done, clock_start
-from .contracts import _check_tariff, _money, standard_contract_publish
+from .contracts import _check_tariff, _money, module_holder_refusal, standard_contract_publish
 
 OWN_OFFER_DECISION_CLOCK = {HolderKind.PRACTICE: "contracting.own_offer.decision",
                             HolderKind.CARE_GROUP: "contracting.own_offer.decision_care_group"}
@@ -88,9 +88,10 @@ def _holder_kwargs(actor, practice, care_group) -> dict:
     return {"care_group": care_group}
 
 
-def _parse_lines(lines, year: int) -> list[tuple[Module, object, str]]:
-    """[{"module": code, "tariff": "12.50", "conditions": ""}] against the catalogue: known modules, each once,
-    tariffs not negative and not above the year's NZa maximum where the NZa has set one."""
+def _parse_lines(lines, year: int, holder_kind: str) -> list[tuple[Module, object, str]]:
+    """[{"module": code, "tariff": "12.50", "conditions": ""}] against the catalogue: known modules that this kind
+    of holder may hold (module_holder_refusal: S2 only for samenwerkingsverbanden), each once, tariffs not
+    negative and not above the year's NZa maximum where the NZa has set one."""
     if not lines:
         raise PortalError("modules_required", _("Kies ten minste één module met een tarief."),
                           fields={"lines": [_("Verplicht.")]})
@@ -107,6 +108,10 @@ def _parse_lines(lines, year: int) -> list[tuple[Module, object, str]]:
             errors[code] = [_("Deze module staat er twee keer in.")]
             continue
         seen.add(code)
+        refusal = module_holder_refusal(module, holder_kind)
+        if refusal is not None:
+            errors[code] = [refusal.detail]
+            continue
         try:
             tariff = _money(line.get("tariff"), "tariff")
             _check_tariff(module, tariff, year)
@@ -115,7 +120,12 @@ def _parse_lines(lines, year: int) -> list[tuple[Module, object, str]]:
             continue
         parsed.append((module, tariff, str(line.get("conditions") or "").strip()))
     if errors:
-        code = "invalid_tariff" if any(c in modules for c in errors) else "unknown_module"
+        if any(c not in modules for c in errors):
+            code = "unknown_module"
+        elif any(not modules[c].offerable_to(holder_kind) for c in errors):
+            code = "module_not_for_holder"
+        else:
+            code = "invalid_tariff"
         raise PortalError(code, _("Controleer de modules en tarieven."), fields={"lines": errors})
     return parsed
 
@@ -124,8 +134,9 @@ def own_offer_submit(*, actor, insurer: Insurer, year: int, title: str, text: st
                      practice=None, care_group=None, now: datetime) -> OwnOffer:
     """A member of the practice or care group proposes its own terms to `insurer` for contract year `year`,
     inside the year's own-offer window (module docstring). Refused: outside the window, no title or text, an
-    unknown module, a negative tariff or one above the NZa maximum, a term outside 1..5, while an earlier own
-    offer to the same insurer for the year still waits (withdraw it first). Submitting the same again while it
+    unknown module or one this kind of holder may not hold, a negative tariff or one above the NZa maximum, a
+    term outside 1..5, while an earlier own offer to the same insurer for the year still waits (withdraw it
+    first). Submitting the same again while it
     waits gives the same own offer. Starts the insurer's decision clock and tells its purchasers."""
     holder = _holder_kwargs(actor, practice, care_group)
     holder_kind = HolderKind.PRACTICE if practice is not None else HolderKind.CARE_GROUP
@@ -144,7 +155,7 @@ def own_offer_submit(*, actor, insurer: Insurer, year: int, title: str, text: st
     if term_years not in TERM_RANGE:
         raise PortalError("invalid_term", _("De looptijd is 1 tot en met 5 jaar."),
                           fields={"term_years": [_("1 tot en met 5.")]})
-    parsed = _parse_lines(lines, year)
+    parsed = _parse_lines(lines, year, holder_kind)
     content = {"title": title, "text": text, "term_years": term_years,
                "lines": sorted((m.code, str(t), c) for m, t, c in parsed)}
     deadline = Milestone.objects.get(contract_year__year=year, kind=offers_deadline_kind(holder_kind))

@@ -661,7 +661,10 @@ def own_offer_list(request):
     year = parse_id(request.GET.get("jaar", "")) or own_offer_year_default(now)
     window = own_offer_window_at(year, now) if year else None
     holders = _holder_choices(request)
-    modules = list(Module.objects.order_by("segment", "sort_order", "name"))
+    # The modules the user's kinds of holder may propose (Module.offerable_to: S2 only for care groups).
+    kinds = {HolderKind.CARE_GROUP if value.startswith("care_group") else HolderKind.PRACTICE for value, _l in holders}
+    modules = [m for m in Module.objects.filter(retired=False).order_by("segment", "sort_order", "name")
+               if any(m.offerable_to(kind) for kind in kinds)]
     form = None
     if holders and window is not None and window.state == "open":
         form = OwnOfferForm(request.POST or None, insurers=Insurer.objects.order_by("name"), holders=holders,

@@ -101,6 +101,19 @@ def test_a_tariff_above_the_nza_maximum_is_refused(market, nza_tariffs, practice
     assert "NZa-maximumtarief" in refused.value.fields["lines"]["consult"][0]
 
 
+def test_a_practice_cannot_propose_care_group_ketenzorg(market, year2027, practice_3100, signatory):
+    # S2 ketenzorg is contracted with samenwerkingsverbanden only, as in the insurer's contract builder.
+    with pytest.raises(PortalError) as refused:
+        submit(signatory, practice_3100, market["preferent"], lines=[{"module": "ketenzorg-dm2", "tariff": "25.00"}])
+    assert refused.value.code == "module_not_for_holder"
+    assert "alleen met samenwerkingsverbanden" in refused.value.fields["lines"]["ketenzorg-dm2"][0]
+    assert not OwnOffer.objects.exists()
+    with time_machine.travel(MARCH, tick=False):
+        html = page_html_as(client_for(), signatory, reverse("offers:own_offers"), jaar=2027)
+    assert 'name="module-kwaliteit"' in html
+    assert 'name="module-ketenzorg-dm2"' not in html
+
+
 def test_only_the_practices_people_may_propose(market, year2027, practice_3100):
     stranger = make_member(Role.PRACTICE_SIGNATORY, PracticeFactory(region=market["region"]))
     with pytest.raises(PortalError) as refused:
