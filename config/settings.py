@@ -266,6 +266,9 @@ SPECTACULAR_SETTINGS = {
         "NegotiationStepKindEnum": "contracting.models.NegotiationStep.Kind",
         "NegotiationStepSideEnum": "contracting.models.NegotiationStep.Side",
         "StepAttachmentKindEnum": "contracting.models.StepAttachment.Kind",
+        "RequestKindEnum": "contracting.models.Request.Kind",
+        "RequestOutcomeEnum": "contracting.models.Request.Outcome",
+        "RequestStatusEnum": "contracting.models.Request.Status",
     },
 }
 

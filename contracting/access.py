@@ -16,7 +16,7 @@ from accounts.selectors import (
 from core.errors import Forbidden
 from insurers.models import PolicyAttachment, PolicyVersion
 
-from .models import ContractAddendum, FollowRequest, Offer, OwnOffer, Question, StandardContract
+from .models import ContractAddendum, FollowRequest, Offer, OwnOffer, Request, StandardContract
 
 
 def offers_visible_to(user) -> QuerySet[Offer]:
@@ -145,8 +145,55 @@ def own_offer_for_user(user, pk, *, holder_only: bool = False, insurer_only: boo
     return own
 
 
-def questions_visible_to(user) -> QuerySet[Question]:
-    return Question.objects.filter(offer__in=offers_visible_to(user))
+def requests_visible_to(user) -> QuerySet[Request]:
+    """A request is its two parties' alone: the holder's people and the insurer's purchasers (and the portal's
+    administrators). The NZa and the overlegteams see counts and anonymised lists only
+    (selectors.requests_aggregate), never a practice's request; for them and everyone else it is a 404."""
+    if not user.is_authenticated:
+        return Request.objects.none()
+    if user.is_superuser or Role.ADMINISTRATOR in {m.role for m in memberships_of(user)}:
+        return Request.objects.all()
+    purchasing = [m.insurer_id for m in memberships_of(user) if m.role == Role.INSURER_PURCHASER]
+    return Request.objects.filter(
+        Q(insurer__in=purchasing) | Q(practice__in=practice_ids_of(user)) | Q(care_group__in=care_group_ids_of(user))
+    )
+
+
+def request_for_user(user, pk, *, queryset: QuerySet[Request] | None = None) -> Request:
+    request = (queryset if queryset is not None else requests_visible_to(user)).filter(pk=pk).first()
+    if request is None:
+        raise Http404("Dit verzoek bestaat niet of is niet voor u zichtbaar.")
+    return request
+
+
+def questions_visible_to(user) -> QuerySet[Request]:
+    """The questions about offers (requests of kind question), as requests_visible_to scopes them."""
+    return requests_visible_to(user).filter(kind=Request.Kind.QUESTION)
+
+
+def is_request_holder_member(user, request: Request) -> bool:
+    if request.practice_id:
+        return request.practice_id in practice_ids_of(user)
+    return request.care_group_id in care_group_ids_of(user)
+
+
+def is_request_holder_signatory(user, request: Request) -> bool:
+    for m in memberships_of(user):
+        if request.practice_id and m.role == Role.PRACTICE_SIGNATORY and m.practice_id == request.practice_id:
+            return True
+        if (request.care_group_id and m.role == Role.CAREGROUP_SIGNATORY
+                and m.care_group_id == request.care_group_id):
+            return True
+    return False
+
+
+def request_side_of(user, request: Request) -> str | None:
+    """Which party `user` acts for on `request`: "holder", "insurer" or None (neither)."""
+    if is_request_holder_member(user, request):
+        return Request.Side.HOLDER
+    if is_insurer_purchaser(user, request.insurer_id):
+        return Request.Side.INSURER
+    return None
 
 
 def policy_attachments_visible_to(user) -> QuerySet[PolicyAttachment]:

@@ -234,7 +234,13 @@ CONTRACT_YEAR_START_RULE = CalendarRule(
 # Every calendar rule of the contracting app, as contracting/effects.py registers them.
 CONTRACTING_CALENDAR: tuple[CalendarRule, ...] = (*GCP_CALENDAR, CONTRACT_YEAR_START_RULE)
 
-# The contracting app's per-object clocks (registered in contracting/effects.py): a question is answered
-# within 5 working days (GCP standing rules); a follow request is decided by the follow-decision milestone.
-QUESTION_ANSWER_CLOCK = "contracting.question.answer"
+# The contracting app's per-object clocks (registered in contracting/effects.py; GCP standing rules): a
+# reaction to a request within 5 working days ("op vragen of problemen wordt uiterlijk binnen 5 werkdagen
+# gereageerd"), a laborious one settled within 2 working weeks, a knelpunt or dispute reacted to within 2
+# (calendar) weeks, the window for an appeal against a decision on an innovation proposal; a follow request
+# is decided by the follow-decision milestone.
+REQUEST_REACTION_CLOCK = "contracting.request.reaction"
+REQUEST_SETTLE_CLOCK = "contracting.request.settle"
+KNELPUNT_REACTION_CLOCK = "contracting.request.knelpunt_reaction"
+APPEAL_WINDOW_CLOCK = "contracting.request.appeal_window"
 FOLLOW_DECISION_CLOCK = "contracting.follow_request.decision"

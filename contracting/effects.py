@@ -13,11 +13,14 @@ from accounts.services import notify_audiences, notify_users
 from core.audit import audit_record
 
 from .calendar import (
+    APPEAL_WINDOW_CLOCK,
     CONTRACT_YEAR_START,
     CONTRACTING_CALENDAR,
     FOLLOW_DECISION_CLOCK,
     GCP_CALENDAR,
-    QUESTION_ANSWER_CLOCK,
+    KNELPUNT_REACTION_CLOCK,
+    REQUEST_REACTION_CLOCK,
+    REQUEST_SETTLE_CLOCK,
     RULES_BY_KIND,
     SIGNING_REMINDER_KINDS,
     MilestoneKind,
@@ -27,6 +30,7 @@ from .calendar import (
 )
 from .engine import (
     AtMilestone,
+    CalendarDays,
     ClockKind,
     Skip,
     WorkingDays,
@@ -35,7 +39,7 @@ from .engine import (
     register_calendar_rules,
     register_clock_kind,
 )
-from .models import FollowRequest, HolderKind, Milestone, Offer
+from .models import FollowRequest, HolderKind, Milestone, Offer, Request
 from .selectors.calendar import OFFERS_DEADLINE_KIND
 from .services import (
     contract_year_advance_phase,
@@ -47,13 +51,27 @@ from .services import (
 from .services.adjustments import ADJUSTMENT_ACCEPT_CLOCK, adjustment_lapse
 from .services.indexation import indexations_apply
 from .services.own_offers import OWN_OFFER_DECISION_CLOCK
-from .workdays import QUESTION_WORKING_DAYS
+from .workdays import (
+    APPEAL_CALENDAR_DAYS,
+    KNELPUNT_CALENDAR_DAYS,
+    LABORIOUS_QUESTION_WORKING_DAYS,
+    QUESTION_WORKING_DAYS,
+)
 
 register_calendar_rules(*CONTRACTING_CALENDAR)
 
 register_clock_kind(ClockKind(
-    name=QUESTION_ANSWER_CLOCK, label=_("Antwoord op vraag"),
-    duration=WorkingDays(QUESTION_WORKING_DAYS), effect="contracting.question.overdue", due_field="due_at"))
+    name=REQUEST_REACTION_CLOCK, label=_("Reactie"),
+    duration=WorkingDays(QUESTION_WORKING_DAYS), effect="contracting.request.overdue", due_field="due_at"))
+register_clock_kind(ClockKind(
+    name=REQUEST_SETTLE_CLOCK, label=_("Afhandeling (bewerkelijk)"),
+    duration=WorkingDays(LABORIOUS_QUESTION_WORKING_DAYS), effect="contracting.request.overdue",
+    due_field="settle_due_at"))
+register_clock_kind(ClockKind(
+    name=KNELPUNT_REACTION_CLOCK, label=_("Reactie op knelpunt"),
+    duration=CalendarDays(KNELPUNT_CALENDAR_DAYS), effect="contracting.request.overdue", due_field="due_at"))
+register_clock_kind(ClockKind(
+    name=APPEAL_WINDOW_CLOCK, label=_("Beroepstermijn"), duration=CalendarDays(APPEAL_CALENDAR_DAYS)))
 register_clock_kind(ClockKind(
     name=ADJUSTMENT_ACCEPT_CLOCK, label=_("Ondertekenen van een tussentijdse aanpassing"),
     duration=AtMilestone(MilestoneKind.SIGNING_CLOSE), effect="contracting.adjustment.lapse", due_field="due_at"))
@@ -185,9 +203,11 @@ def apply_indexation(*, milestone, effective_at, now) -> dict:
 
 
 # --- Clocks ----------------------------------------------------------------------------------------------
-def question_overdue_notice_key(question_id: int) -> str:
-    """The key of the purchasers' notice of a question not answered in time."""
-    return f"question-overdue:{question_id}"
+def request_overdue_notice_key(request_id: int, clock_kind: str) -> str:
+    """The key of the notice that a request was not reacted to (or settled) in time: one per request and clock."""
+    if clock_kind == REQUEST_SETTLE_CLOCK:
+        return f"request-settle-overdue:{request_id}"
+    return f"request-overdue:{request_id}"
 
 
 def follow_overdue_notice_key(follow_request_id: int) -> str:
@@ -195,27 +215,39 @@ def follow_overdue_notice_key(follow_request_id: int) -> str:
     return f"follow-overdue:{follow_request_id}"
 
 
-@clock_effect("contracting.question.overdue")
-def question_overdue(*, clock, obj, effective_at, now) -> dict:
-    """A question not answered within its 5 working days: recorded as overdue, and the insurer's purchasers
-    are told once (the inbox lists it as late from the due moment on, sweep or no sweep)."""
-    from accounts.models import Membership, Role
+@clock_effect("contracting.request.overdue")
+def request_overdue(*, clock, obj, effective_at, now) -> dict:
+    """A request not reacted to (or, marked laborious, not settled) in time: recorded as overdue, and the side
+    that had to act is told once (every list shows it as late from the due moment on, sweep or no sweep)."""
+    from .selectors.requests import request_notice_params, request_other_side_users, request_url
 
-    question = obj
-    if question.answered_at is not None:
-        raise Skip("answered")
-    offer = question.offer
-    audit_record(actor=None, verb="contracting.question.overdue", obj=question, after={"due_at": clock.due_at})
-    purchasers = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=offer.insurer_id)
+    request = obj
+    if not request.is_open:
+        raise Skip("settled")
+    audit_record(actor=None, verb="contracting.request.overdue", obj=request,
+                 after={"clock": clock.kind, "due_at": clock.due_at})
+    if clock.kind == REQUEST_REACTION_CLOCK and request.kind == Request.Kind.QUESTION:
+        subject = N_("Vraag niet op tijd beantwoord: %(contract)s")
+        body = N_("De vraag van %(holder)s moest uiterlijk %(last_day)s beantwoord zijn. Beantwoord haar zo snel "
+                  "mogelijk.")
+    elif clock.kind == REQUEST_SETTLE_CLOCK:
+        subject = N_("Niet op tijd afgehandeld: %(subject)s")
+        body = N_("%(kind)s (%(holder)s, %(insurer)s) moest uiterlijk %(last_day)s afgehandeld zijn. Handel het zo "
+                  "snel mogelijk af.")
+    else:
+        subject = N_("Niet op tijd gereageerd: %(subject)s")
+        body = N_("Op dit verzoek (%(kind)s; %(holder)s, %(insurer)s) moest uiterlijk %(last_day)s gereageerd "
+                  "zijn. Reageer zo snel mogelijk.")
     count = notify_users(
-        user_ids=purchasers.values_list("user_id", flat=True), key=question_overdue_notice_key(question.pk),
-        subject=N_("Vraag niet op tijd beantwoord: %(contract)s"),
-        body=N_("De vraag van %(holder)s moest uiterlijk %(last_day)s beantwoord zijn. Beantwoord haar zo snel "
-                "mogelijk."),
-        params={"contract": offer.standard_contract.title, "holder": offer.holder.name,
-                "last_day": day(last_day(clock.due_at))},
-        url=reverse("purchasing:question", args=[question.pk]))
+        user_ids=request_other_side_users(request), key=request_overdue_notice_key(request.pk, clock.kind),
+        subject=subject, body=body,
+        params={**request_notice_params(request), "last_day": day(last_day(clock.due_at))},
+        url=request_url(request, side=request_other_side(request)))
     return {"notified": count}
+
+
+def request_other_side(request) -> str:
+    return Request.Side.INSURER if request.side == Request.Side.HOLDER else Request.Side.HOLDER
 
 
 @clock_effect("contracting.follow_request.overdue")

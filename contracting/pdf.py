@@ -170,3 +170,120 @@ def signed_contract_pdf(signature: Signature, *, compress: bool = True) -> bytes
                                   "wijziging in die inhoud geeft een andere hash.")),
                    align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def _when(value: str | None) -> str:
+    """An ISO moment from a dossier as local date and time, or a dash."""
+    if not value:
+        return "–"
+    from datetime import date, datetime
+
+    if len(value) == 10:
+        return date_format(date.fromisoformat(value), "j F Y")
+    return date_format(timezone.localtime(datetime.fromisoformat(value)), "j F Y, H:i")
+
+
+def request_dossier_pdf(dossier: dict, *, compress: bool = True) -> bytes:
+    """A request's whole dossier (selectors.requests.request_dossier) as one PDF: the parties, the request,
+    every message with its attachments' names, the answer or decision and appeal, and each clock with its
+    last day and whether it was met. Drawn from the same data as the JSON export."""
+    pdf = _ContractPDF(format="A4")
+    pdf.core_fonts_encoding = ENCODING
+    pdf.set_compression(compress)
+    title = _("Dossier %(kind)s %(id)s") % {"kind": dossier["kind_label"].lower(), "id": dossier["id"]}
+    pdf.set_title(title)
+    pdf.set_creator(_("Contracteerportaal huisartsenzorg"))
+    pdf.footer_text = _("Geëxporteerd op %(moment)s") % {"moment": _when(dossier["exported_at"])}
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.set_margins(18, 18, 18)
+    pdf.add_page()
+    width = pdf.epw
+
+    def heading(text: str) -> None:
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(width, 7, _t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("Helvetica", size=10)
+
+    def pair(label: str, value) -> None:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(52, 6, _t(label))
+        pdf.set_font("Helvetica", size=10)
+        pdf.multi_cell(width - 52, 6, _t(value or "–"), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def paragraph(text: str) -> None:
+        pdf.set_font("Helvetica", size=10)
+        pdf.multi_cell(width, 5, _t(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(width, 8, _t(title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    heading(_("Partijen en data"))
+    pair(_("Zorgaanbieder"), dossier["holder"])
+    pair(_("Zorgverzekeraar"), dossier["insurer"])
+    pair(_("Status"), dossier["status_label"])
+    pair(_("Ingediend door"), f"{dossier['raised_by']} ({dossier['raised_by_side']})")
+    pair(_("Ingediend op"), _when(dossier["raised_at"]))
+    if dossier["year"]:
+        pair(_("Contractjaar"), str(dossier["year"]))
+    if dossier["phase"]:
+        pair(_("Fase"), dossier["phase"])
+    if dossier["escalated_at"]:
+        pair(_("Naar de geschillencommissie"), _when(dossier["escalated_at"]))
+    if dossier["closed_at"]:
+        pair(_("Afgerond op"), _when(dossier["closed_at"]))
+
+    heading(_("Termijnen"))
+    for clock in dossier["clocks"]:
+        if clock["met"] is True:
+            state = _("op tijd")
+        elif clock["met"] is False:
+            state = _("niet gehaald")
+        elif clock["cancelled_at"]:
+            state = _("vervallen")
+        else:
+            state = _("loopt")
+        pair(clock["label"], _("uiterlijk %(day)s: %(state)s") % {"day": _when(clock["last_day"]), "state": state})
+
+    heading(dossier["subject"] or _("Het verzoek"))
+    paragraph(dossier["text"])
+    if dossier["laborious"]["at"]:
+        pair(_("Bewerkelijk verklaard"), f"{_when(dossier['laborious']['at'])}: {dossier['laborious']['reason']}")
+
+    heading(_("Berichten"))
+    if not dossier["messages"]:
+        paragraph(_("Geen berichten."))
+    for message in dossier["messages"]:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(width, 6, _t(f"{message['author']} ({message['side']}), {_when(message['at'])}"),
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        paragraph(message["text"])
+        if message["attachments"]:
+            paragraph(_("Bijlagen: %(names)s") % {"names": ", ".join(message["attachments"])})
+        pdf.ln(1)
+
+    heading(_("Bijlagen"))
+    if not dossier["attachments"]:
+        paragraph(_("Geen bijlagen."))
+    for attachment in dossier["attachments"]:
+        paragraph(f"{attachment['name']} ({count(attachment['size'])} bytes, {_when(attachment['uploaded_at'])})")
+
+    if dossier["answer"]["at"]:
+        heading(_("Antwoord"))
+        pair(_("Beantwoord op"), _when(dossier["answer"]["at"]))
+        paragraph(dossier["answer"]["text"])
+    if dossier["decision"]["at"]:
+        heading(_("Besluit"))
+        pair(_("Uitkomst"), dossier["decision"]["outcome"])
+        pair(_("Besloten op"), _when(dossier["decision"]["at"]))
+        if dossier["decision"]["criteria"]:
+            pair(_("Getoetst aan"), "; ".join(dossier["decision"]["criteria"]))
+        paragraph(dossier["decision"]["reasons"])
+    if dossier["appeal"]["at"]:
+        heading(_("Beroep"))
+        pair(_("Ingesteld op"), _when(dossier["appeal"]["at"]))
+        paragraph(dossier["appeal"]["text"])
+        if dossier["appeal"]["decided_at"]:
+            pair(_("Uitkomst"), dossier["appeal"]["outcome"])
+            pair(_("Beslist op"), _when(dossier["appeal"]["decided_at"]))
+            paragraph(dossier["appeal"]["reasons"])
+    return bytes(pdf.output())

@@ -54,3 +54,6 @@ def working_days_between(first: date, last: date) -> int:
 QUESTION_WORKING_DAYS = 5
 LABORIOUS_QUESTION_WORKING_DAYS = 10
 KNELPUNT_CALENDAR_DAYS = 14
+# [INF] GCP asks for an appeal (beroep) without a term; six weeks is the Dutch norm for objecting to a decision
+# (Awb bezwaartermijn), counted in calendar days from the decision.
+APPEAL_CALENDAR_DAYS = 42

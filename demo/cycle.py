@@ -31,8 +31,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Notification, User
 from accounts.services import notification_mark_read
-from contracting.calendar import MilestoneKind, local_date
-from contracting.effects import follow_overdue_notice_key, question_overdue_notice_key
+from contracting.calendar import REQUEST_REACTION_CLOCK, MilestoneKind, local_date
+from contracting.effects import follow_overdue_notice_key, request_overdue_notice_key
 from contracting.models import (
     FollowRequest,
     HolderKind,
@@ -41,7 +41,7 @@ from contracting.models import (
     Module,
     NzaMaxTariff,
     Offer,
-    Question,
+    Request,
     Signature,
     StandardContract,
     covering,
@@ -57,7 +57,7 @@ from contracting.services import (
     standard_contract_set_module,
 )
 from contracting.services.follow import follow_decided_notice_key, follow_request_notice_key
-from contracting.services.offers import question_notice_key
+from contracting.services.requests import request_notice_key
 from core.audit import audit_event
 from core.models import AuditEvent
 from demo.organisations import INSURERS, InsurerSpec
@@ -266,7 +266,7 @@ COUNTED = {
     "offers": Offer,
     "signatures": Signature,
     "follow_requests": FollowRequest,
-    "questions": Question,
+    "questions": Request,
 }
 
 
@@ -314,9 +314,11 @@ def _read_handled_notices(contracting_year: int, now: datetime) -> None:
     follow request once decided, and the decisions on follow requests of earlier years, so the unread count
     in the header is what still waits (by the keys the contracting services give their notices).
     Through notification_mark_read, as a user's click, at the seed's moment."""
-    answered = Question.objects.filter(answered_at__isnull=False).values_list("pk", flat=True)
+    answered = Request.objects.filter(answered_at__isnull=False).values_list("pk", flat=True)
     decided = FollowRequest.objects.exclude(status=FollowRequest.Status.PENDING).values_list("pk", "year")
-    keys = ([question_notice_key(pk) for pk in answered] + [question_overdue_notice_key(pk) for pk in answered]
+    keys = ([request_notice_key(pk) for pk in answered]
+            + [request_overdue_notice_key(pk, REQUEST_REACTION_CLOCK) for pk in answered]
+            + [f"request-answered:{pk}" for pk in answered]
             + [follow_request_notice_key(pk) for pk, _year in decided]
             + [follow_overdue_notice_key(pk) for pk, _year in decided]
             + [follow_decided_notice_key(pk) for pk, year in decided if year < contracting_year])

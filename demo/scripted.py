@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 from accounts.models import User
 from contracting.calendar import RULES_BY_KIND, MilestoneKind, display_day, last_day, local_date
-from contracting.models import FollowRequest, Milestone, Offer, Question, StandardContract
+from contracting.models import FollowRequest, Milestone, Offer, Request, StandardContract
 from contracting.services import (
     follow_request_decide,
     follow_requests_create,
@@ -145,7 +145,8 @@ def _follow(offer: Offer, requester: User, targets: list[tuple[int, datetime, st
 def _ask(offer: Offer, asker: User, asked_at: datetime, answered_at: datetime, k: int, purchaser: User | None,
          now: datetime) -> None:
     text, answer = QUESTIONS[k % len(QUESTIONS)]
-    question = Question.objects.filter(offer=offer, asked_by=asker, asked_at=asked_at).first()
+    question = Request.objects.filter(kind=Request.Kind.QUESTION, offer=offer, raised_by=asker,
+                                      raised_at=asked_at).first()
     if question is None:
         question = question_ask(actor=asker, offer=offer, text=text, now=asked_at)
     if question.answered_at is None and answered_at <= now:

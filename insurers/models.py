@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UPLOAD_NAME_MAX
+
 uzovi_validator = RegexValidator(r"^\d{4}$", _("Een UZOVI-code bestaat uit 4 cijfers."))
 
 
@@ -55,7 +57,7 @@ class PurchasingPolicy(models.Model):
 
 # The name people see (and download the file as); the stored file has a short generated name of its own, so this
 # is the only limit on the name.
-ATTACHMENT_NAME_MAX = 200
+ATTACHMENT_NAME_MAX = UPLOAD_NAME_MAX
 
 
 def _attachment_path(instance, filename: str) -> str:

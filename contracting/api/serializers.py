@@ -20,7 +20,7 @@ from contracting.models import (
     Milestone,
     Offer,
     OwnOffer,
-    Question,
+    Request,
     Signature,
     StandardContract,
     Unit,
@@ -319,14 +319,18 @@ class QuestionInputSerializer(serializers.Serializer):
 
 
 class QuestionSerializer(serializers.ModelSerializer):
-    asked_at = serializers.DateTimeField(default_timezone=UTC)
-    due_at = serializers.DateTimeField(default_timezone=UTC, help_text="The answer is due before this moment "
+    asked_at = serializers.DateTimeField(source="raised_at", default_timezone=UTC)
+    due_at = serializers.DateTimeField(default_timezone=UTC, help_text="A reaction is due before this moment "
                                                                        "(5 working days).")
+    settle_due_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True,
+                                              help_text="For a question the insurer marked laborious: settled "
+                                                        "before this moment (2 working weeks from asking).")
     answered_at = serializers.DateTimeField(default_timezone=UTC, allow_null=True)
 
     class Meta:
-        model = Question
-        fields = ["id", "offer", "text", "asked_at", "due_at", "answer", "answered_at"]
+        model = Request
+        fields = ["id", "offer", "text", "asked_at", "due_at", "laborious_reason", "settle_due_at", "answer",
+                  "answered_at"]
 
 
 # --- Follow requests (volgen) ---------------------------------------------------------------------------

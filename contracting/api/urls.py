@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .negotiations import NegotiationViewSet
+from .requests import RequestViewSet
 from .views import (
     AddendumViewSet,
     ContractYearViewSet,
@@ -20,5 +21,6 @@ router.register("own-offers", OwnOfferViewSet, basename="own-offer")
 router.register("standard-contracts", StandardContractViewSet, basename="standard-contract")
 router.register("register", RegisterViewSet, basename="register")
 router.register("negotiations", NegotiationViewSet, basename="negotiation")
+router.register("requests", RequestViewSet, basename="request")
 
 urlpatterns = router.urls

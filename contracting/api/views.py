@@ -244,7 +244,7 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
         5 working days (`due_at`)."""
         offer = self.get_object()
         if request.method == "GET":
-            rows = questions_visible_to(request.user).filter(offer=offer).order_by("asked_at", "pk")
+            rows = questions_visible_to(request.user).filter(offer=offer).order_by("raised_at", "pk")
             return Response(QuestionSerializer(rows, many=True).data)
         data = _validated(QuestionInputSerializer, request)
         question = question_ask(actor=request.user, offer=offer, text=data["text"], now=timezone.now())

@@ -44,7 +44,6 @@ from .offers import (  # noqa: F401
     FollowRequest,
     ModuleChoice,
     Offer,
-    Question,
     Signature,
 )
 from .own_offers import (  # noqa: F401
@@ -54,4 +53,11 @@ from .own_offers import (  # noqa: F401
 from .register import (  # noqa: F401
     RegisterEntry,
     RegisterPublication,
+)
+from .requests import (  # noqa: F401
+    InnovationCriteria,
+    InnovationCriterion,
+    Request,
+    RequestAttachment,
+    RequestMessage,
 )

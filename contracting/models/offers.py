@@ -1,4 +1,4 @@
-"""Offers to a practice or care group, module choices, signatures, questions and follow requests."""
+"""Offers to a practice or care group, module choices, signatures and follow requests."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -125,32 +125,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer} — {self.content_hash[:12]}"
-
-
-class Question(models.Model):
-    """A question from the holder about an offer; the insurer answers within 5 working days (GCP)."""
-
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="questions", verbose_name=_("aanbod"))
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("gesteld door"))
-    text = models.TextField(_("vraag"))
-    asked_at = models.DateTimeField(_("gesteld op"))
-    # The due moment of the question's answer clock (contracting.question.answer), mirrored here for sorting
-    # the inbox; only the clock service writes it, in the transaction that starts the clock.
-    due_at = models.DateTimeField(_("antwoord uiterlijk"), null=True, editable=False)
-    answer = models.TextField(_("antwoord"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("beantwoord door"))
-    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
-    clocks = GenericRelation(Clock, related_query_name="question")
-
-    class Meta:
-        verbose_name = _("vraag")
-        verbose_name_plural = _("vragen")
-        ordering = ["due_at", "id"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
 
 
 class FollowRequest(models.Model):

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from providers.models import Region
 
 from ..calendar import RULES_BY_KIND, SIGNING_REMINDER_KINDS, Deadline, MilestoneKind
-from ..models import EffectRun, FollowRequest, Offer, Question, StandardContract, covering
+from ..models import EffectRun, FollowRequest, Offer, Request, StandardContract, covering
 
 SIGNING_COLUMNS = ("sent", "opened", "signed", "refused", "expired", "open")
 # The signing reminders in the order they go out (14, 7, then 2 days before the end of signing).
@@ -77,8 +77,10 @@ def signing_reminders_sent(*, year: int) -> list[tuple[str, datetime]]:
 
 def inbox_counts(*, insurer_id: int, now: datetime) -> dict[str, dict[str, int]]:
     return {
-        "questions": Question.objects.filter(offer__insurer_id=insurer_id, answered_at__isnull=True).aggregate(
-            open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now))),
+        "questions": _waiting_questions([insurer_id]).aggregate(
+            open=Count("id"), overdue=Count("id", filter=_late(now))),
+        "requests": _waiting_requests([insurer_id]).aggregate(
+            open=Count("id"), overdue=Count("id", filter=_late(now))),
         "follow_requests": FollowRequest.objects.filter(
             insurer_id=insurer_id, status=FollowRequest.Status.PENDING).aggregate(
             open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now))),
@@ -87,7 +89,7 @@ def inbox_counts(*, insurer_id: int, now: datetime) -> dict[str, dict[str, int]]
 
 @dataclass(frozen=True)
 class InboxItem:
-    kind: str  # "question" or "follow_request"
+    kind: str  # "question", "request" or "follow_request"
     obj: object
     deadline: Deadline
 
@@ -116,7 +118,7 @@ class MergedQueue:
         return sum(qs.count() for qs in self.querysets.values())
 
     def _items(self, kind: str, objects) -> list[InboxItem]:
-        return [InboxItem(kind, obj, Deadline.of(obj.due_at, self.now)) for obj in objects]
+        return [InboxItem(kind, obj, Deadline.of(_next_due(obj), self.now)) for obj in objects]
 
     def __getitem__(self, key):
         if not isinstance(key, slice):
@@ -128,11 +130,37 @@ class MergedQueue:
 
 
 def insurer_inbox(*, insurer_ids, now: datetime) -> MergedQueue:
-    """What waits on the insurer, by due date: unanswered questions and undecided follow requests."""
-    questions = (Question.objects.filter(offer__insurer_id__in=insurer_ids, answered_at__isnull=True)
-                 .select_related("offer__practice", "offer__care_group", "offer__standard_contract", "asked_by")
+    """What waits on the insurer, by due date: unanswered questions, the other open requests (maatwerk,
+    innovation, module changes, knelpunten, disputes) and undecided follow requests."""
+    questions = (_waiting_questions(insurer_ids)
+                 .select_related("offer__practice", "offer__care_group", "offer__standard_contract", "raised_by",
+                                 "practice", "care_group")
                  .order_by("due_at", "pk"))
+    requests = (_waiting_requests(insurer_ids).select_related("practice", "care_group", "raised_by")
+                .order_by("due_at", "pk"))
     follow_requests = (FollowRequest.objects.filter(insurer_id__in=insurer_ids, status=FollowRequest.Status.PENDING)
                        .select_related("offer__practice", "offer__care_group", "offer__insurer", "requested_by")
                        .order_by("due_at", "pk"))
-    return MergedQueue(now, question=questions, follow_request=follow_requests)
+    return MergedQueue(now, question=questions, request=requests, follow_request=follow_requests)
+
+
+def _waiting_questions(insurer_ids) -> QuerySet[Request]:
+    return Request.objects.filter(insurer_id__in=insurer_ids, kind=Request.Kind.QUESTION,
+                                  status__in=[Request.Status.OPEN, Request.Status.IN_PROGRESS])
+
+
+def _waiting_requests(insurer_ids) -> QuerySet[Request]:
+    return Request.objects.filter(insurer_id__in=insurer_ids, status__in=[
+        Request.Status.OPEN, Request.Status.IN_PROGRESS, Request.Status.APPEALED]).exclude(kind=Request.Kind.QUESTION)
+
+
+def _late(now: datetime) -> Q:
+    """Past the reaction moment before any reaction, or past the settlement moment of a laborious one."""
+    return Q(due_at__lte=now, reacted_at__isnull=True) | Q(settle_due_at__lte=now)
+
+
+def _next_due(obj) -> datetime:
+    """The moment an inbox row waits for: a request's reaction until reacted to, then its settlement."""
+    if isinstance(obj, Request) and obj.reacted_at is not None and obj.settle_due_at is not None:
+        return obj.settle_due_at
+    return obj.due_at

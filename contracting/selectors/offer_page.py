@@ -14,7 +14,7 @@ from insurers.models import PolicyVersion
 
 from ..access import follow_requests_visible_to, may_see_choice, offers_visible_to
 from ..calendar import Deadline, MilestoneKind
-from ..models import ContractModule, ContractYear, FollowRequest, Offer, Question, Signature, covering
+from ..models import ContractModule, ContractYear, FollowRequest, Offer, Request, Signature, covering
 from ..pricing import cap_hours_for, needs_hours
 from .calendar import signing_year_default
 from .offers import offer_policy_version, segment_label, unit_label
@@ -63,12 +63,16 @@ def offer_follow_requests(user, offer: Offer, signature: Signature | None, now: 
     return rows
 
 
-def offer_questions(offer: Offer, now: datetime) -> list[Question]:
-    """The offer's questions in the order asked, each with its answer deadline (`deadline`) and whether the
-    answer came after it (`answered_late`)."""
-    questions = with_deadlines(list(offer.questions.order_by("asked_at", "id")), now)
+def offer_questions(offer: Offer, now: datetime) -> list[Request]:
+    """The offer's questions (requests of kind question) in the order asked, each with its answer deadline
+    (`deadline`), the settlement deadline of a laborious one (`settle_deadline`) and whether the answer came
+    after them (`answered_late`)."""
+    questions = with_deadlines(list(offer.requests.filter(kind=Request.Kind.QUESTION).order_by("raised_at", "id")),
+                               now)
     for question in questions:
-        question.answered_late = question.answered_at is not None and question.answered_at >= question.due_at
+        question.settle_deadline = Deadline.of(question.settle_due_at, now) if question.settle_due_at else None
+        question.answered_late = question.answered_at is not None and question.answered_at >= (
+            question.settle_due_at or question.due_at)
     return questions
 
 

@@ -16,7 +16,7 @@ from accounts.models import Membership, Notification, Role
 from insurers.models import Insurer, PolicyVersion
 
 from ..calendar import Deadline, MilestoneKind
-from ..models import FollowRequest, HolderKind, Module, Offer, Question, Segment, StandardContract
+from ..models import FollowRequest, HolderKind, Module, Offer, Request, Segment, StandardContract
 from ..workdays import QUESTION_WORKING_DAYS
 from .calendar import Timeline, year_deadlines
 from .dashboards import inbox_counts, unsigned_offers
@@ -87,6 +87,12 @@ class TaskReader:
             tasks.append(Task(ngettext("%(n)d vraag te beantwoorden %(within)s",
                                        "%(n)d vragen te beantwoorden %(within)s", inside)
                               % {"n": inside, "within": within}, inbox))
+        requests = waiting["requests"]
+        if requests["open"]:
+            tasks.append(Task(ngettext("%(n)d verzoek (maatwerk, innovatie, knelpunt …) wacht op u",
+                                       "%(n)d verzoeken (maatwerk, innovatie, knelpunt …) wachten op u",
+                                       requests["open"]) % {"n": requests["open"]},
+                              inbox, urgent=bool(requests["overdue"])))
         policy_due = self.deadlines.get(MilestoneKind.POLICY_PUBLICATION)
         if policy_due and not PolicyVersion.objects.filter(policy__insurer_id=insurer_id, policy__year=year).exists():
             url = reverse("purchasing:policy", args=[year])
@@ -142,9 +148,10 @@ class TaskReader:
                         "Ondertekend contract van %(insurer)s aanbieden aan een andere verzekeraar (nog %(n)d)",
                         "Ondertekend contract van %(insurer)s aanbieden aan andere verzekeraars (nog %(n)d)", left)
                         % {"insurer": insurer, "n": left}, reverse("offers:follow", args=[offer.pk])))
-        mine = list(Question.objects.filter(
-            offer__practice_id__in=roles, asked_by_id=user_id, answered_at__isnull=True,
-        ).order_by("asked_at").values_list("offer_id", flat=True))
+        mine = list(Request.objects.filter(
+            kind=Request.Kind.QUESTION, offer__practice_id__in=roles, raised_by_id=user_id, answered_at__isnull=True,
+            status__in=[Request.Status.OPEN, Request.Status.IN_PROGRESS],
+        ).order_by("raised_at").values_list("offer_id", flat=True))
         if mine:
             tasks.append(Task(ngettext("U wacht op antwoord op %(n)d vraag", "U wacht op antwoord op %(n)d vragen",
                                        len(mine)) % {"n": len(mine)},

@@ -53,8 +53,6 @@ from .offers import (  # noqa: F401, E402
     offer_refuse,
     offer_sign,
     offers_expire,
-    question_answer,
-    question_ask,
 )
 from .own_offers import own_offer_decide, own_offer_submit, own_offer_withdraw  # noqa: F401, E402
 from .policies import (  # noqa: F401, E402
@@ -65,4 +63,18 @@ from .policies import (  # noqa: F401, E402
     policy_save_draft,
 )
 from .register import register_add_offer, register_entries, register_publish  # noqa: F401, E402
+from .requests import (  # noqa: F401, E402
+    innovation_criteria_publish,
+    question_answer,
+    question_ask,
+    request_appeal,
+    request_close,
+    request_decide,
+    request_decide_appeal,
+    request_escalate,
+    request_mark_laborious,
+    request_post_message,
+    request_raise,
+    request_withdraw,
+)
 from .sweep import deadlines_sweep, effect_runs_retry, milestones_sweep  # noqa: F401, E402

@@ -1,4 +1,4 @@
-"""Offers: opening, module choice within caps, signing inside the GCP window, refusal, expiry, questions."""
+"""Offers: opening, module choice within caps, signing inside the GCP window, refusal, expiry."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -16,11 +16,10 @@ from core.models import AuditEvent
 from core.numbers import count, plural_n
 from core.numbers import hours as hours_text
 
-from ..calendar import QUESTION_ANSWER_CLOCK, last_day, local_date
-from ..models import ContractModule, HolderKind, ModuleChoice, Offer, Question, Signature
+from ..calendar import last_day, local_date
+from ..models import ContractModule, HolderKind, ModuleChoice, Offer, Signature
 from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
 from ..selectors import latest_policy_version, policy_version_ref, signing_window
-from .clocks import clock_done, clock_start
 from .contracts import content_hash, standard_contract_content
 from .negotiation import negotiation_mark_signed, offer_agreement
 from .register import register_add_offer
@@ -404,64 +403,3 @@ def offers_expire(*, year: int, effective_at: datetime, holder_kind: str = Holde
                 for offer in offers])
             Offer.objects.filter(pk__in=batch).update(status=Offer.Status.EXPIRED, decided_at=effective_at)
     return len(ids)
-
-
-def question_notice_key(question_id: int) -> str:
-    """The key of the purchasers' notice of a new question (one notice per question and user)."""
-    return f"question:{question_id}"
-
-
-def question_ask(*, actor, offer: Offer, text: str, now: datetime) -> Question:
-    """The holder's people ask the insurer; the answer is due within 5 working days. Asking the same
-    question again while it is unanswered (a double click, a retried request) gives the same question."""
-    from ..access import require_holder_member
-
-    require_holder_member(actor, offer)
-    text = (text or "").strip()
-    if not text:
-        raise PortalError("text_required", _("Typ uw vraag."), fields={"text": [_("Verplicht.")]})
-    if len(text) > 5000:
-        raise PortalError("text_too_long", _("Een vraag is ten hoogste 5.000 tekens."),
-                          fields={"text": [_("Te lang.")]})
-    with transaction.atomic():
-        Offer.objects.select_for_update().filter(pk=offer.pk).first()  # one asker at a time per offer
-        same = Question.objects.filter(offer=offer, asked_by=actor, text=text, answered_at__isnull=True).first()
-        if same is not None:
-            return same
-        question = Question.objects.create(offer=offer, asked_by=actor, text=text, asked_at=now)
-        # The answer clock: 5 working days, computed once here; it also writes question.due_at.
-        clock_start(actor=actor, obj=question, kind=QUESTION_ANSWER_CLOCK, started_at=now)
-        audit_record(actor=actor, verb="contracting.question.asked", obj=question, after={"due_at": question.due_at})
-    from accounts.models import Membership, Role
-    from accounts.services import notify_users
-
-    purchasers = Membership.objects.filter(role=Role.INSURER_PURCHASER, insurer_id=offer.insurer_id)
-    notify_users(user_ids=purchasers.values_list("user_id", flat=True), key=question_notice_key(question.pk),
-                 subject=N_("Nieuwe vraag over %(contract)s"),
-                 body=N_("%(holder)s stelde een vraag. Antwoord uiterlijk %(last_day)s."),
-                 params={"contract": offer.standard_contract.title, "holder": offer.holder.name,
-                         "last_day": day(last_day(question.due_at))},
-                 url=reverse("purchasing:question", args=[question.pk]))
-    return question
-
-
-def question_answer(*, actor, question: Question, answer: str, now: datetime) -> Question:
-    """A purchaser of the offer's insurer answers. Answering the same again changes nothing."""
-    from ..access import require_insurer_purchaser
-
-    require_insurer_purchaser(actor, question.offer.insurer_id)
-    answer = (answer or "").strip()
-    if not answer:
-        raise PortalError("answer_required", _("Typ uw antwoord."), fields={"answer": [_("Verplicht.")]})
-    with transaction.atomic():
-        locked = Question.objects.select_for_update().get(pk=question.pk)
-        if locked.answered_at is not None:
-            if locked.answer == answer:
-                return locked
-            raise ConflictError("already_answered", _("Deze vraag is al beantwoord."))
-        locked.answer, locked.answered_by, locked.answered_at = answer, actor, now
-        locked.save(update_fields=["answer", "answered_by", "answered_at"])
-        clock_done(actor=actor, obj=locked, kind=QUESTION_ANSWER_CLOCK, at=now)
-        audit_record(actor=actor, verb="contracting.question.answered", obj=locked,
-                     after={"late": now >= locked.due_at})
-    return locked

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from ..views import home
+from ..views import requests as request_views
 from .public import policy_patterns, register_patterns
 
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
     path("samenwerkingsverband/", include("contracting.urls.caregroup")),
     path("register/", include(register_patterns)),
     path("inkoopbeleid/", include(policy_patterns)),
+    path("cijfers/verzoeken/", request_views.oversight, name="requests_figures"),
 ]

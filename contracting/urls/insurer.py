@@ -2,6 +2,7 @@ from django.urls import path
 
 from ..views import insurer as views
 from ..views import nza
+from ..views import requests as request_views
 
 app_name = "purchasing"
 
@@ -28,4 +29,7 @@ urlpatterns = [
     path("zorggroepen/", views.negotiations, name="negotiations"),
     path("zorggroepen/aanbod/", views.negotiation_new, name="negotiation_new"),
     path("zorggroepen/<int:pk>/", views.negotiation_detail, name="negotiation"),
+    path("verzoeken/", request_views.insurer_list, name="requests"),
+    path("verzoeken/<int:pk>/", request_views.request_detail, name="request"),
+    path("innovatiecriteria/<int:year>/", request_views.criteria_edit, name="criteria"),
 ]

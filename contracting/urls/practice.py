@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ..views import practice as views
+from ..views import requests as request_views
 
 app_name = "offers"
 
@@ -24,4 +25,11 @@ urlpatterns = [
     path("eigen-aanbod/", views.own_offer_list, name="own_offers"),
     path("eigen-aanbod/<int:pk>/", views.own_offer_detail, name="own_offer"),
     path("eigen-aanbod/<int:pk>/intrekken/", views.own_offer_withdraw_view, name="own_offer_withdraw"),
+    path("verzoeken/", request_views.holder_list, name="requests"),
+    path("verzoeken/nieuw/", request_views.holder_new, name="request_new"),
+    path("verzoeken/<int:pk>/", request_views.request_detail, name="request"),
+    path("verzoeken/<int:pk>/dossier.pdf", request_views.dossier_pdf, name="request_pdf"),
+    path("verzoeken/<int:pk>/dossier.json", request_views.dossier_json, name="request_json"),
+    path("verzoeken/<int:pk>/bijlagen/<int:attachment_pk>/", request_views.attachment_download,
+         name="request_attachment"),
 ]

@@ -48,6 +48,7 @@ from ..forms.insurer import (
     rows_by_segment,
 )
 from ..forms.practice import OwnOfferDecisionForm
+from ..forms.requests import LaboriousForm
 from ..models import (
     ContractAddendum,
     ContractAdjustment,
@@ -58,7 +59,7 @@ from ..models import (
     Module,
     Offer,
     OwnOffer,
-    Question,
+    Request,
     StandardContract,
 )
 from ..selectors import (
@@ -82,6 +83,7 @@ from ..selectors import (
 )
 from ..selectors.indexation import index_figures
 from ..selectors.own_offers import own_offer_rows, with_decision_deadline
+from ..selectors.requests import request_clocks
 from ..services import (
     addendum_preview,
     addendum_propose,
@@ -97,6 +99,7 @@ from ..services import (
     policy_publish_refusal,
     policy_save_draft,
     question_answer,
+    request_mark_laborious,
     standard_contract_content,
     standard_contract_create,
     standard_contract_publish,
@@ -106,7 +109,7 @@ from ..services import (
     standard_contract_update,
 )
 from ..services.indexation import later_year_deadline
-from ..workdays import QUESTION_WORKING_DAYS
+from ..workdays import LABORIOUS_QUESTION_WORKING_DAYS, QUESTION_WORKING_DAYS
 from .common import PurchaserScope, chosen_year, place_error, purchaser_object_required, purchaser_required
 
 PAGE_SIZE = 25
@@ -146,7 +149,7 @@ def dashboard(request, scope: PurchaserScope):
         "signing_closes": deadlines.get(MilestoneKind.SIGNING_CLOSE),
         "regions": watch.regions, "totals": watch.totals, "unsigned": unsigned,
         "reminders": signing_reminders_sent(year=year),
-        "questions": waiting["questions"], "follow": waiting["follow_requests"],
+        "questions": waiting["questions"], "requests": waiting["requests"], "follow": waiting["follow_requests"],
         "question_days": QUESTION_WORKING_DAYS, "page_query": f"year={year}",
     })
 
@@ -493,26 +496,39 @@ def inbox(request, scope: PurchaserScope):
 @require_http_methods(["GET", "POST"])
 def question_detail(request, scope: PurchaserScope, pk: int):
     question = get_object_or_404(
-        Question.objects.select_related("offer__practice", "offer__care_group", "offer__standard_contract",
-                                        "asked_by", "answered_by"),
-        pk=pk, offer__insurer_id__in=scope.insurer_ids)
-    form = QuestionAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+        Request.objects.select_related("offer__practice", "offer__care_group", "offer__standard_contract",
+                                       "practice", "care_group", "raised_by", "answered_by"),
+        pk=pk, kind=Request.Kind.QUESTION, insurer_id__in=scope.insurer_ids)
+    laborious = request.method == "POST" and request.POST.get("action") == "laborious"
+    form = QuestionAnswerForm(None if laborious else (request.POST or None))
+    laborious_form = LaboriousForm(request.POST if laborious else None)
+    if request.method == "POST" and (laborious_form if laborious else form).is_valid():
         try:
-            question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"],
-                            now=timezone.now())
+            if laborious:
+                request_mark_laborious(actor=request.user, request=question,
+                                       reason=laborious_form.cleaned_data["reason"], now=timezone.now())
+            else:
+                question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"],
+                                now=timezone.now())
         except PortalError as exc:
-            place_error(form, exc)
+            place_error(laborious_form if laborious else form, exc)
         else:
+            if laborious:
+                messages.success(request, _("De vraag is bewerkelijk verklaard; de vraagsteller ziet de nieuwe "
+                                            "termijn."))
+                return redirect("purchasing:question", pk=question.pk)
             messages.success(request, _("Uw antwoord is verstuurd."))
             return redirect("purchasing:inbox")
-    history = list(question.offer.questions.exclude(pk=question.pk).select_related("asked_by")
-                   .order_by("asked_at", "pk"))
-    deadline = Deadline.of(question.due_at, timezone.now())  # the answer clock's stored moment
+    history = (list(question.offer.requests.filter(kind=Request.Kind.QUESTION).exclude(pk=question.pk)
+                    .select_related("raised_by").order_by("raised_at", "pk")) if question.offer_id else [])
+    now = timezone.now()
+    deadline = Deadline.of(question.due_at, now)  # the answer clock's stored moment
     return render(request, "contracting/insurer/question.html", {
         "scope": scope, "question": question, "offer": question.offer, "form": form, "history": history,
+        "laborious_form": laborious_form, "clocks": request_clocks(question, now),
         "overdue": question.answered_at is None and deadline.passed,
         "due_day": deadline.day, "deadline": deadline, "question_days": QUESTION_WORKING_DAYS,
+        "laborious_days": LABORIOUS_QUESTION_WORKING_DAYS,
     })
 
 

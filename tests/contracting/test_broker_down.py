@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Notification, Role
 from accounts.tasks import send_due_notification_emails_task
 from config.celery import app as celery_app
-from contracting.models import Question, Signature
+from contracting.models import Request, Signature
 from tests.contracting.conftest import IN_WINDOW
 from tests.factories import code_for, make_member
 from tests.helpers import free_port
@@ -159,7 +159,7 @@ def test_with_redis_stopped_asking_and_signing_work_and_the_mail_goes_out_once_i
         tripwire.close()
     assert tripwire.connections == seen_by_the_check  # no request even tried to reach the broker
 
-    assert Question.objects.filter(offer=offer).count() == 1 and Signature.objects.filter(offer=offer).exists()
+    assert Request.objects.filter(offer=offer).count() == 1 and Signature.objects.filter(offer=offer).exists()
     pending = Notification.objects.filter(emailed_at__isnull=True)
     assert sorted(pending.values_list("user__email", flat=True)) == sorted(
         [purchaser.email, member.email, signatory.email])  # the question, and the receipt for the practice

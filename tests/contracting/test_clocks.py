@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Notification
-from contracting.calendar import AMSTERDAM, FOLLOW_DECISION_CLOCK, QUESTION_ANSWER_CLOCK, MilestoneKind
+from contracting.calendar import AMSTERDAM, FOLLOW_DECISION_CLOCK, REQUEST_REACTION_CLOCK, MilestoneKind
 from contracting.engine import (
     CalendarDays,
     ClockKind,
@@ -23,7 +23,7 @@ from contracting.engine import (
     unregister_clock_kind,
     unregister_effect,
 )
-from contracting.models import Clock, EffectRun, FollowRequest, Milestone, Question
+from contracting.models import Clock, EffectRun, FollowRequest, Milestone, Request
 from contracting.selectors import clock_of, clocks_overdue, with_clock
 from contracting.services import (
     clock_cancel,
@@ -54,13 +54,13 @@ DUE_AFTER_CHRISTMAS = datetime(2026, 12, 28, 23, 0, tzinfo=UTC)
 
 
 def overdue_notices(purchaser) -> list[Notification]:
-    return list(Notification.objects.filter(user=purchaser, key__startswith="question-overdue:"))
+    return list(Notification.objects.filter(user=purchaser, key__startswith="request-overdue:"))
 
 
 def test_a_question_clock_falls_due_once_across_a_weekend_and_christmas(offer, signatory, purchaser):
     question = question_ask(actor=signatory, offer=offer, text="Telt de POH-GGZ per locatie?",
                             now=FRIDAY_BEFORE_CHRISTMAS)
-    clock = clock_of(question, QUESTION_ANSWER_CLOCK)
+    clock = clock_of(question, REQUEST_REACTION_CLOCK)
     assert clock.due_at == question.due_at == DUE_AFTER_CHRISTMAS
     assert clock.started_at == FRIDAY_BEFORE_CHRISTMAS
 
@@ -70,7 +70,7 @@ def test_a_question_clock_falls_due_once_across_a_weekend_and_christmas(offer, s
     [notice] = overdue_notices(purchaser)
     assert notice.subject == "Vraag niet op tijd beantwoord: Huisartsenzorg 2027"
     assert "moest uiterlijk 28 december 2026 beantwoord zijn" in notice.body
-    assert AuditEvent.objects.filter(verb="contracting.question.overdue", object_id=str(question.pk)).count() == 1
+    assert AuditEvent.objects.filter(verb="contracting.request.overdue", object_id=str(question.pk)).count() == 1
     deadlines_sweep(now=ams(2026, 12, 29, 0, 1))
     deadlines_sweep(now=ams(2027, 1, 4, 9, 0))
     assert len(overdue_notices(purchaser)) == 1
@@ -90,7 +90,7 @@ def test_a_clock_found_late_after_downtime_counts_from_its_deadline(offer, signa
     deadlines_sweep(now=ams(2026, 12, 18, 17, 0))
     # The worker was down over the holidays; on 4 January the overdue question is caught up, once.
     deadlines_sweep(now=ams(2027, 1, 4, 8, 0))
-    run = EffectRun.objects.get(clock__object_id=question.pk, effect="contracting.question.overdue")
+    run = EffectRun.objects.get(clock__object_id=question.pk, effect="contracting.request.overdue")
     assert run.status == EffectRun.Status.APPLIED
     assert run.effective_at == DUE_AFTER_CHRISTMAS
     assert len(overdue_notices(purchaser)) == 1
@@ -101,7 +101,7 @@ def test_an_answered_question_never_falls_due(offer, signatory, purchaser):
     question_answer(actor=purchaser, question=question, answer="Antwoord", now=ams(2026, 12, 21, 9, 0))
     deadlines_sweep(now=ams(2027, 1, 4, 8, 0))
     assert overdue_notices(purchaser) == []
-    clock = clock_of(question, QUESTION_ANSWER_CLOCK)
+    clock = clock_of(question, REQUEST_REACTION_CLOCK)
     assert clock.done_at == ams(2026, 12, 21, 9, 0) and clock.processed_at is None
 
 
@@ -116,13 +116,13 @@ def test_an_answered_question_never_falls_due(offer, signatory, purchaser):
 def test_question_clocks_skip_easter_and_kings_day(offer, signatory, asked, due):
     question = question_ask(actor=signatory, offer=offer, text="Vraag", now=asked)
     assert question.due_at == due
-    assert clock_of(question, QUESTION_ANSWER_CLOCK).due_at == question.due_at
+    assert clock_of(question, REQUEST_REACTION_CLOCK).due_at == question.due_at
 
 
 def test_one_due_moment_on_every_page_the_api_and_the_notice(client, offer, signatory, purchaser):
     question = question_ask(actor=signatory, offer=offer, text="Telt de POH-GGZ per locatie?",
                             now=FRIDAY_BEFORE_CHRISTMAS)
-    notice = Notification.objects.get(user=purchaser, key=f"question:{question.pk}")
+    notice = Notification.objects.get(user=purchaser, key=f"request:{question.pk}")
     assert notice.body.endswith("Antwoord uiterlijk 28 december 2026.")
 
     api = client_for(signatory)
@@ -374,6 +374,10 @@ def test_migration_moves_old_follow_defaults_and_gives_rows_their_clocks(follow_
     executor.migrate([("contracting", "0005_deadline_engine")])
     executor.loader.build_graph()
     executor.migrate([("contracting", "0006_follow_decisions_before_new_year_and_clocks")])
+    # On to today's schema: 0010 makes the question a request of kind question, its answer clock the reaction
+    # clock with the same moment.
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("contracting"))
 
     milestone = Milestone.objects.get(kind=MilestoneKind.FOLLOW_DECISIONS_DUE, contract_year__year=2027)
     assert milestone.due_at == ams(2027, 1, 1, 0, 0)
@@ -381,5 +385,5 @@ def test_migration_moves_old_follow_defaults_and_gives_rows_their_clocks(follow_
     assert follow_request.due_at == ams(2027, 1, 1, 0, 0)
     follow_clock = clock_of(follow_request, FOLLOW_DECISION_CLOCK)
     assert (follow_clock.due_at, follow_clock.milestone_id) == (ams(2027, 1, 1, 0, 0), milestone.pk)
-    question_clock = clock_of(Question.objects.get(pk=question.pk), QUESTION_ANSWER_CLOCK)
-    assert (question_clock.due_at, question_clock.effect) == (DUE_AFTER_CHRISTMAS, "contracting.question.overdue")
+    question_clock = clock_of(Request.objects.get(pk=question.pk), REQUEST_REACTION_CLOCK)
+    assert (question_clock.due_at, question_clock.effect) == (DUE_AFTER_CHRISTMAS, "contracting.request.overdue")

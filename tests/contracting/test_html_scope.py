@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Notification, Role
-from contracting.models import FollowRequest, Offer, Question, StandardContract
+from contracting.models import FollowRequest, Offer, Request, StandardContract
 from contracting.services import (
     follow_request_decide,
     follow_requests_create,
@@ -259,5 +259,5 @@ def test_another_organisations_object_is_a_404_on_every_html_page(client, world,
     assert not StandardContract.objects.filter(title="Gekaapt").exists()
     assert Offer.objects.get(pk=world["objects"]["open"].pk).status == Offer.Status.OPEN
     assert not FollowRequest.objects.exclude(status=FollowRequest.Status.PENDING).exists()
-    assert not Question.objects.exclude(answered_at=None).exists()
+    assert not Request.objects.exclude(answered_at=None).exists()
     assert Notification.objects.get(pk=world["objects"]["notice"].pk).read_at is None

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from contracting.forms.insurer import parse_amount
-from contracting.models import ContractModule, FollowRequest, Module, NzaMaxTariff, Offer, Question, StandardContract
+from contracting.models import ContractModule, FollowRequest, Module, NzaMaxTariff, Offer, Request, StandardContract
 from contracting.services import (
     follow_requests_create,
     milestones_sweep,
@@ -374,7 +374,7 @@ def test_inbox_puts_overdue_items_first_in_red_and_answers_a_question(client, pu
     fresh.refresh_from_db()
     assert (fresh.answer, fresh.answered_by) == ("Ja, dat kan.", purchaser)
     assert "Nieuwe vraag" not in text(client.get(reverse("purchasing:inbox")).content.decode())
-    assert late.pk in Question.objects.filter(answered_at__isnull=True).values_list("pk", flat=True)
+    assert late.pk in Request.objects.filter(answered_at__isnull=True).values_list("pk", flat=True)
 
 
 @time_machine.travel(ams(2026, 12, 1, 10, 0), tick=False)
@@ -420,10 +420,10 @@ def test_dashboard_queries_do_not_grow_with_practices_or_regions(client, purchas
 
     # session, user, memberships, contract years, the year's milestones, draft policy, latest version,
     # contracts with offer counts, the signing aggregate by region id and status (from one index), the names
-    # of those regions, unsigned count + page, open questions, pending follow requests, reminders sent,
-    # the care groups of the insurer's regions without an offer by 15 July (none here, so no look for
-    # negotiations), unread notifications (context processor).
-    with django_assert_num_queries(17):
+    # of those regions, unsigned count + page, open questions, the other open requests, pending follow requests,
+    # reminders sent, the care groups of the insurer's regions without an offer by 15 July (none here, so no look
+    # for negotiations), unread notifications (context processor).
+    with django_assert_num_queries(18):
         large = _count_queries(client, url)
     assert large == small
 
@@ -445,9 +445,9 @@ def test_inbox_queries_do_not_grow_with_items(client, market, other_purchaser, s
     html = text(client.get(url).content.decode())
     assert "13 open punten" in html
 
-    # session, user, memberships, count + page of open questions, count + page of pending follow requests,
-    # unread notifications (context processor).
-    with django_assert_max_num_queries(8):
+    # session, user, memberships, count + page of open questions, of the other open requests and of pending
+    # follow requests, unread notifications (context processor).
+    with django_assert_max_num_queries(10):
         large = _count_queries(client, url)
     assert large == small
 

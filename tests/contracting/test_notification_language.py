@@ -54,7 +54,7 @@ def question(f):
     # Asked on Thursday 15 October: five working days are Fri 16, Mon 19, Tue 20, Wed 21 and Thu 22 October.
     asked = question_ask(actor=f["member"], offer=f["offer"], text="Geldt het plafond per locatie?", now=IN_WINDOW)
     practice = f["offer"].practice.name
-    return f["purchaser"], f"question:{asked.pk}", {
+    return f["purchaser"], f"request:{asked.pk}", {
         "nl": ("Nieuwe vraag over Huisartsenzorg 2027",
                f"{practice} stelde een vraag. Antwoord uiterlijk 22 oktober 2026."),
         "en": ("New question about Huisartsenzorg 2027",

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import Role
 from contracting.calendar import MilestoneKind
-from contracting.models import Offer, Question, Signature
+from contracting.models import Offer, Request, Signature
 from contracting.services import (
     milestone_reschedule,
     milestones_sweep,
@@ -224,7 +224,7 @@ def test_question_due_in_five_working_days_and_answered_once(offer, signatory, p
     question_answer(actor=purchaser, question=question, answer="Per praktijk.", now=ams(2026, 12, 28, 9, 5))
     with pytest.raises(ConflictError):
         question_answer(actor=purchaser, question=question, answer="Anders", now=ams(2026, 12, 29, 9, 0))
-    assert Question.objects.get(pk=question.pk).answer == "Per praktijk."
+    assert Request.objects.get(pk=question.pk).answer == "Per praktijk."
 
 
 @pytest.mark.django_db(transaction=True)

@@ -363,7 +363,7 @@ def test_question_shows_due_date_then_late_flag_then_answer(member_client, offer
     with time_machine.travel(ams(2026, 10, 23, 9, 0), tick=False):
         body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
         assert "antwoord uiterlijk 22 oktober 2026 1 dag te laat" in body
-        question_answer(actor=purchaser, question=offer.questions.get(), answer="Ja, die telt.",
+        question_answer(actor=purchaser, question=offer.requests.get(kind="question"), answer="Ja, die telt.",
                         now=ams(2026, 10, 23, 9, 0))
         body = text(page_html(member_client, reverse("offers:detail", args=[offer.pk])))
     assert "Beantwoord te laat beantwoord" in body

@@ -232,14 +232,14 @@ def test_admin_cannot_delete_a_contract_year_or_what_the_engine_recorded(admin_c
     run its past again. Neither a year nor a milestone, clock, effect or sweep record can be deleted."""
     from django.contrib.contenttypes.models import ContentType
 
-    from contracting.calendar import QUESTION_ANSWER_CLOCK
+    from contracting.calendar import REQUEST_REACTION_CLOCK
     from contracting.models import Clock, SweepRun
 
     milestone = year2027.milestones.get(kind=MilestoneKind.SIGNING_CLOSE)
     run = EffectRun.objects.create(milestone=milestone, effect="contracting.offers.expire",
                                    status=EffectRun.Status.APPLIED, effective_at=milestone.due_at)
     clock = Clock.objects.create(content_type=ContentType.objects.get_for_model(Milestone), object_id=milestone.pk,
-                                 kind=QUESTION_ANSWER_CLOCK, started_at=milestone.due_at, due_at=milestone.due_at)
+                                 kind=REQUEST_REACTION_CLOCK, started_at=milestone.due_at, due_at=milestone.due_at)
     sweep = SweepRun.objects.create(started_at=milestone.due_at, as_of=milestone.due_at)
     for model, pk in [("contractyear", year2027.pk), ("milestone", milestone.pk), ("effectrun", run.pk),
                       ("clock", clock.pk), ("sweeprun", sweep.pk)]:

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Notification, Role
-from contracting.models import FollowRequest, Offer, Question, StandardContract
+from contracting.models import FollowRequest, Offer, Request, StandardContract
 from contracting.services import (
     follow_request_decide,
     nza_tariff_set,
@@ -50,7 +50,7 @@ def test_only_the_holder_chooses_modules_and_asks_questions(offer, stranger, pur
         assert (exc.value.status, exc.value.code) == (403, "not_holder_member")
         with pytest.raises(Forbidden):
             question_ask(actor=actor, offer=offer, text="Mag dit?", now=IN_WINDOW)
-    assert not offer.choices.exists() and not Question.objects.exists()
+    assert not offer.choices.exists() and not Request.objects.exists()
 
 
 def test_only_the_offers_insurer_answers_and_only_the_asked_insurer_decides(follow_request, offer, member,
@@ -141,7 +141,7 @@ def test_a_contract_cannot_be_published_once_signing_has_closed(market, nza_tari
 def test_asking_the_same_question_twice_gives_one_question_and_one_notice(offer, member, purchaser):
     first = question_ask(actor=member, offer=offer, text="Geldt het plafond per locatie?", now=IN_WINDOW)
     again = question_ask(actor=member, offer=offer, text="Geldt het plafond per locatie? ", now=IN_WINDOW)
-    assert again == first and Question.objects.count() == 1
+    assert again == first and Request.objects.count() == 1
     assert Notification.objects.filter(user=purchaser).count() == 1
 
 

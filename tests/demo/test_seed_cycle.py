@@ -31,7 +31,7 @@ from contracting.models import (
     ModuleChoice,
     NzaMaxTariff,
     Offer,
-    Question,
+    Request,
     Signature,
     StandardContract,
 )
@@ -76,7 +76,7 @@ def sweep(now: datetime) -> None:
 
 def counts() -> dict[str, int]:
     models = (User, Membership, NzaMaxTariff, PolicyVersion, StandardContract, Offer, ModuleChoice, Signature,
-              FollowRequest, Question, Notification, AuditEvent, ContractYear)
+              FollowRequest, Request, Notification, AuditEvent, ContractYear)
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -94,8 +94,8 @@ def snapshot() -> dict:
             "offer__practice__agb_code", "offer__year", "signed_by__email", "signed_at", "estimated_amount")),
         "follow": sorted(FollowRequest.objects.filter(offer__practice__isnull=False).values_list(
             "offer__practice__agb_code", "insurer__name", "status", "requested_at", "decided_at")),
-        "questions": sorted(Question.objects.values_list(
-            "offer__practice__agb_code", "asked_by__email", "asked_at", "answered_at")),
+        "questions": sorted(Request.objects.values_list(
+            "offer__practice__agb_code", "raised_by__email", "raised_at", "answered_at")),
     }
 
 
@@ -253,7 +253,7 @@ class TestFirstDecember:
         items = list(insurer_inbox(insurer_ids=list(Insurer.objects.values_list("pk", flat=True)), now=DEC_1)[:50])
         questions = [item for item in items if item.kind == "question"]
         assert {item.overdue for item in questions} == {True, False}
-        assert Question.objects.filter(answered_at__isnull=False).count() > 20
+        assert Request.objects.filter(answered_at__isnull=False).count() > 20
 
     def test_first_purchaser_has_follow_requests_to_decide_and_a_question_past_its_clock(self, client):
         row = first_logins()[Role.INSURER_PURCHASER]
@@ -269,10 +269,10 @@ class TestFirstDecember:
         # What was dealt with is read: the unread notices are the four items still waiting, besides the sweep's
         # notices of today's milestone and of the question's clock running out.
         unread = Notification.objects.filter(user__email=row["email"], read_at__isnull=True)
-        assert set(unread.values_list("key", flat=True).filter(key__startswith="question-overdue:")) == {
-            f"question-overdue:{pk}" for pk in Question.objects.filter(
+        assert set(unread.values_list("key", flat=True).filter(key__startswith="request-overdue:")) == {
+            f"request-overdue:{pk}" for pk in Request.objects.filter(
                 offer__insurer__name="Zilveren Kruis", answered_at__isnull=True).values_list("pk", flat=True)}
-        assert (unread.exclude(key__startswith="milestone:").exclude(key__startswith="question-overdue:")
+        assert (unread.exclude(key__startswith="milestone:").exclude(key__startswith="request-overdue:")
                 .exclude(key__startswith="negotiation-").count() == 4)
 
     def test_notices_of_what_was_dealt_with_are_read_and_of_what_waits_unread(self):
@@ -281,14 +281,14 @@ class TestFirstDecember:
         # which the holder still has to find).
         unread = set(Notification.objects.filter(read_at__isnull=True).values_list("key", flat=True))
         read = set(Notification.objects.filter(read_at__isnull=False).values_list("key", flat=True)) - unread
-        answered = set(Question.objects.filter(answered_at__isnull=False).values_list("pk", flat=True))
-        waiting = set(Question.objects.filter(answered_at__isnull=True).values_list("pk", flat=True))
+        answered = set(Request.objects.filter(answered_at__isnull=False).values_list("pk", flat=True))
+        waiting = set(Request.objects.filter(answered_at__isnull=True).values_list("pk", flat=True))
         pending = FollowRequest.Status.PENDING
         decided = dict(FollowRequest.objects.exclude(status=pending).values_list("pk", "year"))
         undecided = set(FollowRequest.objects.filter(status=pending).values_list("pk", flat=True))
         assert answered and waiting and undecided and set(decided.values()) == {2026, 2027}
-        assert {f"question:{pk}" for pk in answered} <= read
-        assert {f"question:{pk}" for pk in waiting} <= unread
+        assert {f"request:{pk}" for pk in answered} <= read
+        assert {f"request:{pk}" for pk in waiting} <= unread
         assert {f"follow:{pk}" for pk in decided} <= read
         assert {f"follow:{pk}" for pk in undecided} <= unread
         assert {f"follow-decided:{pk}" for pk, year in decided.items() if year == 2026} <= read
@@ -314,7 +314,7 @@ class TestFirstDecember:
         row = first_logins()[Role.PRACTICE_MEMBER]
         assert row["email"] == "medewerker@praktijk1.demo"
         assert "U wacht op antwoord op 1 vraag" in row["todo"]
-        question = Question.objects.get(asked_by__email=row["email"], answered_at__isnull=True)
+        question = Request.objects.get(raised_by__email=row["email"], answered_at__isnull=True)
         html = page_html_as(client, User.objects.get(email=row["email"]),
                             reverse("offers:detail", args=[question.offer_id]))
         assert question.text in html and "antwoord uiterlijk" in html
@@ -413,7 +413,7 @@ class TestFifteenthOfMay:
     def test_first_member_waits_for_an_answer_about_the_contract_in_force(self):
         row = first_logins()[Role.PRACTICE_MEMBER]
         assert "U wacht op antwoord op 1 vraag" in row["todo"]
-        question = Question.objects.get(asked_by__email=row["email"], answered_at__isnull=True)
+        question = Request.objects.get(raised_by__email=row["email"], answered_at__isnull=True)
         assert question.offer.year == 2027 and question.offer.status == Offer.Status.SIGNED
 
     def test_seeding_again_writes_nothing(self):

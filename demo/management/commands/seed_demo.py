@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from contracting.models import ContractYear, FollowRequest, NzaMaxTariff, Offer, Question, Signature, StandardContract
+from contracting.models import ContractYear, FollowRequest, NzaMaxTariff, Offer, Request, Signature, StandardContract
 from demo.organisations import MAX_PRACTICES
 from demo.seed import DEFAULT_PRACTICES, seed_demo
 from insurers.models import Insurer, PolicyVersion
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             (_("aanbiedingen"), Offer.objects.count(), created["offers"]),
             (_("ondertekende contracten"), Signature.objects.count(), created["signatures"]),
             (_("volgverzoeken"), FollowRequest.objects.count(), created["follow_requests"]),
-            (_("vragen over aanbiedingen"), Question.objects.count(), created["questions"]),
+            (_("vragen en verzoeken"), Request.objects.count(), created["questions"]),
         ]
         width = max(len(label) for label, _total, _new in totals)
         for label, total, new in totals:
