@@ -309,7 +309,7 @@ def _seed_year(year: int, contracting_year: int, people: Cast, analyst: User | N
     _expire_late_offers(year)
 
 
-def _read_handled_notices(contracting_year: int, now: datetime) -> None:
+def read_handled_notices(contracting_year: int, now: datetime) -> None:
     """The demo's people have read the notices about what was dealt with since: a question once answered, a
     follow request once decided, and the decisions on follow requests of earlier years, so the unread count
     in the header is what still waits (by the keys the contracting services give their notices).
@@ -339,7 +339,7 @@ def seed_cycle(*, years: Iterable[int], now: datetime) -> dict[str, int]:
         analyst = User.objects.filter(email="analist@nza.demo").first()
         for year in sorted(years):
             _seed_year(year, contracting_year, people, analyst, now)
-        _read_handled_notices(contracting_year, now)
+        read_handled_notices(contracting_year, now)
     created = {kind: model.objects.count() - before[kind] for kind, model in COUNTED.items()}
     created["users"] = User.objects.count() - users_before
     created["memberships"] = Membership.objects.count() - memberships_before

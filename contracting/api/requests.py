@@ -38,6 +38,7 @@ from contracting.services import (
     request_escalate,
     request_mark_laborious,
     request_post_message,
+    request_propose_addendum,
     request_raise,
     request_withdraw,
 )
@@ -72,7 +73,7 @@ class RequestSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "status", "side", "insurer", "insurer_name", "practice", "care_group", "holder",
                   "offer", "year", "subject", "text", "raised_at", "situation", "module", "project_starts",
                   "project_ends", "phase", "laborious_reason", "answer", "outcome", "outcome_reasons",
-                  "appeal_outcome", "appeal_reasons", "escalated_at", "clocks"]
+                  "appeal_outcome", "appeal_reasons", "escalated_at", "addendum", "clocks"]
 
 
 class RaiseSerializer(serializers.Serializer):
@@ -101,6 +102,14 @@ class DecisionSerializer(serializers.Serializer):
     reasons = serializers.CharField(max_length=10000, allow_blank=True, required=False, default="")
     criteria = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
                                      help_text="Ids of the insurer's published innovation criteria (a refusal).")
+
+
+class AddendumInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    text = serializers.CharField(max_length=20000, allow_blank=True)
+    effective_from = serializers.CharField(help_text="A date inside the contract's term, YYYY-MM-DD.")
+    changes = serializers.JSONField(required=False, default=list,
+                                    help_text='[{"module": code, "tariff": "12.50" | null, "hours": "8" | null}]')
 
 
 def _validated(serializer_class, request) -> dict:
@@ -258,6 +267,19 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def close(self, request, pk=None):
         obj = self.get_object()
         request_close(actor=request.user, request=obj, now=timezone.now())
+        return self._answer(obj)
+
+    @extend_schema(request=AddendumInputSerializer, responses={
+        200: RequestSerializer, 400: _error("invalid, unknown_module, negative_tariff, effective_from_outside_term"),
+        409: _error("not_maatwerk, not_granted, no_contract, offer_not_signed")})
+    @action(detail=True, methods=["post"])
+    def addendum(self, request, pk=None):
+        """Granted maatwerk amends the signed contract: propose its addendum (the holder's signatory signs it at
+        /api/v1/addenda/<id>/accept/). Proposing again while one is proposed or signed gives that one."""
+        obj = self.get_object()
+        data = _validated(AddendumInputSerializer, request)
+        request_propose_addendum(actor=request.user, request=obj, title=data["title"], text=data["text"],
+                                 changes=data["changes"], effective_from=data["effective_from"], now=timezone.now())
         return self._answer(obj)
 
     @extend_schema(responses={200: OpenApiResponse(description="The whole dossier as JSON.")})

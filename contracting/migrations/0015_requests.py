@@ -386,4 +386,9 @@ class Migration(migrations.Migration):
             model_name='innovationcriterion',
             constraint=models.UniqueConstraint(fields=('criteria', 'number'), name='innovation_criterion_number'),
         ),
+        migrations.AddField(
+            model_name='request',
+            name='addendum',
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='maatwerk_request', to='contracting.contractaddendum', verbose_name='addendum'),
+        ),
     ]

@@ -171,6 +171,10 @@ class Request(models.Model):
                                      related_name="+", verbose_name=_("voorgelegd door"))
     escalated_at = models.DateTimeField(_("voorgelegd aan de geschillencommissie op"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    # Maatwerk granted (or partly): the addendum that amends the signed contract (the addendum knows nothing of
+    # requests). A refused or withdrawn addendum may be followed by a new proposal, which takes its place.
+    addendum = models.OneToOneField("contracting.ContractAddendum", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="maatwerk_request", verbose_name=_("addendum"))
     clocks = GenericRelation(Clock, related_query_name="request")
 
     class Meta:

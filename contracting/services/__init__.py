@@ -74,6 +74,7 @@ from .requests import (  # noqa: F401, E402
     request_escalate,
     request_mark_laborious,
     request_post_message,
+    request_propose_addendum,
     request_raise,
     request_withdraw,
 )

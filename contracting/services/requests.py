@@ -593,3 +593,36 @@ def innovation_criteria_publish(*, actor, insurer, year: int, method: str, items
         audit_record(actor=actor, verb="contracting.innovation_criteria.published", obj=criteria,
                      after={"year": year, "criteria": [title for title, _explanation in rows]})
     return criteria
+
+
+# --- Maatwerk amends the contract -------------------------------------------------------------------------------
+def request_propose_addendum(*, actor, request: Request, title: str, text: str, changes, effective_from,
+                             now: datetime):
+    """After granting maatwerk (wholly or partly) on a signed contract, a purchaser proposes the addendum that
+    amends it (contracting.services.addendum_propose, kind maatwerk), which the holder's signatory signs or
+    refuses; the request keeps the link. Proposing again while one is proposed or signed gives that one; after a
+    refused or withdrawn addendum a new proposal takes its place."""
+    from ..models import ContractAddendum
+    from .addenda import addendum_propose
+
+    require_insurer_purchaser(actor, request.insurer_id)
+    with transaction.atomic():
+        locked = _locked(request)
+        if locked.kind != K.MAATWERK:
+            raise ConflictError("not_maatwerk", _("Alleen een maatwerkverzoek leidt tot een addendum."))
+        if locked.outcome not in (Request.Outcome.GRANTED, Request.Outcome.PARTLY):
+            raise ConflictError("not_granted", _("Een addendum volgt op (gedeeltelijk) toegekend maatwerk."))
+        if locked.offer_id is None:
+            raise ConflictError("no_contract", _("Dit verzoek hoort niet bij een contract. Een addendum kan alleen "
+                                                 "op een ondertekend contract."))
+        if locked.addendum_id is not None:
+            current = ContractAddendum.objects.get(pk=locked.addendum_id)
+            if current.status in (ContractAddendum.Status.PROPOSED, ContractAddendum.Status.ACCEPTED):
+                return current
+        addendum = addendum_propose(actor=actor, offer=locked.offer, kind=ContractAddendum.Kind.MAATWERK,
+                                    title=title, text=text, changes=changes, effective_from=effective_from, now=now)
+        locked.addendum = addendum
+        locked.save(update_fields=["addendum"])
+        audit_record(actor=actor, verb="contracting.request.addendum_proposed", obj=locked,
+                     after={"addendum": addendum.pk})
+    return addendum

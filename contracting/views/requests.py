@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
@@ -23,6 +24,7 @@ from core.params import parse_id
 from insurers.models import Insurer
 
 from ..access import request_for_user, request_side_of, requests_visible_to
+from ..forms.insurer import AddendumProposeForm
 from ..forms.requests import AppealForm, DecisionForm, LaboriousForm, MessageForm, RequestForm
 from ..models import InnovationCriteria, Module, Offer, Request
 from ..pdf import request_dossier_pdf
@@ -48,11 +50,12 @@ from ..services import (
     request_escalate,
     request_mark_laborious,
     request_post_message,
+    request_propose_addendum,
     request_raise,
     request_withdraw,
 )
 from ..services.requests import LABORIOUS_KINDS
-from .common import PurchaserScope, chosen_year, place_error, purchaser_required
+from .common import PurchaserScope, chosen_year, place_error, purchaser_required, purchaser_scope
 
 PAGE_SIZE = 25
 S = Request.Status
@@ -61,7 +64,7 @@ S = Request.Status
 def _visible(request, pk: int) -> Request:
     return request_for_user(request.user, pk, queryset=requests_visible_to(request.user).select_related(
         "insurer", "practice", "care_group", "offer__standard_contract", "raised_by", "answered_by", "decided_by",
-        "appealed_by", "appeal_decided_by", "module"))
+        "appealed_by", "appeal_decided_by", "module", "addendum", "offer__signature"))
 
 
 # --- Lists ---------------------------------------------------------------------------------------------------
@@ -136,7 +139,42 @@ def holder_new(request):
 
 
 # --- One request (both sides) -----------------------------------------------------------------------------------
-ACTIONS = ("message", "laborious", "answer", "decide", "appeal", "decide_appeal", "escalate", "withdraw", "close")
+ACTIONS = ("message", "laborious", "answer", "decide", "appeal", "decide_appeal", "escalate", "withdraw", "close",
+           "addendum")
+
+
+DONE_MESSAGES = {
+    "message": gettext_lazy("Uw bericht is verstuurd."),
+    "laborious": gettext_lazy("Het verzoek is bewerkelijk verklaard; de indiener ziet de nieuwe termijn."),
+    "answer": gettext_lazy("Uw antwoord is verstuurd."),
+    "decide": gettext_lazy("Uw besluit is verstuurd."),
+    "appeal": gettext_lazy("Uw beroep is ingesteld. Een andere zorginkoper beslist."),
+    "decide_appeal": gettext_lazy("Uw besluit op het beroep is verstuurd."),
+    "escalate": gettext_lazy("Het geschil is voorgelegd aan de geschillencommissie."),
+    "withdraw": gettext_lazy("Het verzoek is ingetrokken."),
+    "close": gettext_lazy("Het verzoek is afgerond."),
+    "addendum": gettext_lazy("Het addendum is voorgesteld; de tekenbevoegde van de zorgaanbieder kan het "
+                             "ondertekenen."),
+}
+
+
+def _addendum_form(obj: Request, side: str | None, data=None):
+    """The form to propose the addendum of granted maatwerk on a signed contract, for the insurer; None when
+    there is nothing to propose (not granted, no signed contract, an addendum proposed or signed already)."""
+    from ..models import ContractAddendum
+    from ..selectors import contract_terms, terms_year
+
+    if (side != Request.Side.INSURER or obj.kind != Request.Kind.MAATWERK or obj.offer_id is None
+            or obj.outcome not in (Request.Outcome.GRANTED, Request.Outcome.PARTLY)
+            or obj.offer.status != Offer.Status.SIGNED):
+        return None
+    if obj.addendum_id and obj.addendum.status in (ContractAddendum.Status.PROPOSED, ContractAddendum.Status.ACCEPTED):
+        return None
+    terms = contract_terms(obj.offer, terms_year(obj.offer, timezone.localdate()))
+    return AddendumProposeForm(data, modules=terms, prefix="addendum", initial={
+        "kind": ContractAddendum.Kind.MAATWERK, "title": _("Maatwerk: %(subject)s") % {"subject": obj.subject or
+                                                                                     obj.get_situation_display()},
+        "text": obj.outcome_reasons})
 
 
 def _criteria_for(obj: Request):
@@ -162,6 +200,7 @@ def request_detail(request, pk: int):
                                       prefix="appeal"),
         "appeal": AppealForm(request.POST if action == "appeal" else None),
         "answer": MessageForm(request.POST if action == "answer" else None, prefix="answer"),
+        "addendum": _addendum_form(obj, side, request.POST if action == "addendum" else None),
     }
     if action in ACTIONS:
         now = timezone.now()
@@ -190,6 +229,9 @@ def request_detail(request, pk: int):
                     request_withdraw(actor=request.user, request=obj, now=now)
                 elif action == "close":
                     request_close(actor=request.user, request=obj, now=now)
+                elif action == "addendum":
+                    request_propose_addendum(actor=request.user, request=obj, title=data["title"], text=data["text"],
+                                             changes=form.changes(), effective_from=data["effective_from"], now=now)
             except PortalError as exc:
                 if form is not None:
                     place_error(form, exc)
@@ -197,16 +239,19 @@ def request_detail(request, pk: int):
                     messages.error(request, exc.detail)
                     return redirect(request.path)
             else:
-                messages.success(request, _("Verwerkt."))
+                messages.success(request, DONE_MESSAGES[action])
                 return redirect(request.path)
     now = timezone.now()
-    addendum = getattr(obj, "addendum", None) if hasattr(Request, "addendum") else None
+    addendum = obj.addendum if obj.addendum_id else None
     context = {
         "obj": obj, "side": side, "is_holder": side == Request.Side.HOLDER,
         "is_insurer": side == Request.Side.INSURER, "clocks": request_clocks(obj, now),
         "thread": request_thread(obj), "opening_attachments": request_opening_attachments(obj),
         "criteria": criteria, "cited": list(obj.criteria_cited.order_by("number")),
         "forms": forms, "S": S, "K": Request.Kind, "addendum": addendum,
+        "addendum_url": (reverse("offers:addendum", args=[addendum.pk]) if addendum and side == Request.Side.HOLDER
+                         else reverse("purchasing:addendum", args=[addendum.pk]) if addendum else None),
+        "scope": purchaser_scope(request) if side == Request.Side.INSURER else None,
         "can_laborious": (side == Request.Side.INSURER and obj.side == Request.Side.HOLDER
                           and obj.kind in LABORIOUS_KINDS and obj.laborious_at is None
                           and obj.status in (S.OPEN, S.IN_PROGRESS)),

@@ -62,7 +62,7 @@ def world(market, practice_3100, purchaser, offer):
 HTML = [("offers:request", "get"), ("offers:request", "post"), ("purchasing:request", "get"),
         ("offers:request_pdf", "get"), ("offers:request_json", "get")]
 API_ACTIONS = ["messages", "laborious", "answer", "decide", "appeal", "decide-appeal", "escalate", "withdraw",
-               "close"]
+               "close", "addendum"]
 ACTION_DATA = {"text": "Gekaapt", "outcome": "granted", "reasons": "x", "action": "message"}
 
 

@@ -29,6 +29,7 @@ from contracting.services import (
     request_escalate,
     request_mark_laborious,
     request_post_message,
+    request_propose_addendum,
     request_raise,
     request_withdraw,
 )
@@ -373,3 +374,55 @@ def test_the_raiser_withdraws_and_the_clocks_stop(member, purchaser, practice_31
     assert clock_of(question, REQUEST_REACTION_CLOCK).cancelled_at == ams(2026, 5, 1, 10, 0)
     deadlines_sweep(now=ams(2026, 5, 20, 0, 0))
     assert not Notification.objects.filter(key__startswith="request-overdue:").exists()
+
+
+# --- Granted maatwerk amends the contract as an addendum -------------------------------------------------------
+def test_granted_maatwerk_becomes_an_addendum_that_the_signatory_signs(signed_offer, signatory, purchaser,
+                                                                      other_purchaser):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from contracting.models import ContractAddendum
+    from contracting.selectors import contract_terms
+    from contracting.services import addendum_accept
+    from tests.factories import code_for
+
+    maatwerk = request_raise(actor=signatory, kind="maatwerk", offer=signed_offer, now=ams(2027, 2, 1, 10, 0),
+                             situation=Request.Situation.POPULATION_CHANGE, subject="Nieuwbouwwijk",
+                             text="Er komen 800 patiënten bij; wij vragen meer POH-GGZ-uren.")
+    with pytest.raises(ConflictError) as exc:  # not before the decision
+        request_propose_addendum(actor=purchaser, request=maatwerk, title="Meer uren", text="Uren omhoog.",
+                                 changes=[{"module": "poh-ggz", "hours": "20"}], effective_from=date(2027, 3, 1),
+                                 now=ams(2027, 2, 2, 10, 0))
+    assert exc.value.code == "not_granted"
+    request_decide(actor=purchaser, request=maatwerk, outcome="partly", reasons="20 uur in plaats van 24.",
+                   now=ams(2027, 2, 3, 10, 0))
+    with pytest.raises(Forbidden):
+        request_propose_addendum(actor=other_purchaser, request=maatwerk, title="x", text="y", changes=[],
+                                 effective_from=date(2027, 3, 1), now=ams(2027, 2, 3, 11, 0))
+    with pytest.raises(PortalError) as exc:  # the addendum's own rules: a module the contract does not hold
+        request_propose_addendum(actor=purchaser, request=maatwerk, title="Meer uren", text="Uren omhoog.",
+                                 changes=[{"module": "onbekend", "hours": "20"}], effective_from=date(2027, 3, 1),
+                                 now=ams(2027, 2, 3, 11, 0))
+    assert exc.value.code == "unknown_module" and Request.objects.get(pk=maatwerk.pk).addendum is None
+    addendum = request_propose_addendum(actor=purchaser, request=maatwerk, title="Meer uren POH-GGZ",
+                                        text="Vanaf 1 maart 20 uur POH-GGZ per week.",
+                                        changes=[{"module": "poh-ggz", "hours": "20"}],
+                                        effective_from=date(2027, 3, 1), now=ams(2027, 2, 3, 11, 0))
+    assert (addendum.kind, addendum.status, addendum.offer) == ("maatwerk", "proposed", signed_offer)
+    assert Request.objects.get(pk=maatwerk.pk).addendum == addendum
+    again = request_propose_addendum(actor=purchaser, request=maatwerk, title="Anders", text="Anders.",
+                                     changes=[], effective_from=date(2027, 4, 1), now=ams(2027, 2, 4, 11, 0))
+    assert again.pk == addendum.pk and ContractAddendum.objects.count() == 1
+    addendum_accept(actor=signatory, addendum=addendum, code=code_for(TOTPDevice.objects.get(user=signatory)))
+    [poh] = [line for line in contract_terms(signed_offer, 2027) if line["code"] == "poh-ggz"]
+    assert poh["hours"] == "20.0"
+
+
+def test_maatwerk_without_a_contract_cannot_become_an_addendum(member, purchaser, practice_3100, market):
+    maatwerk = raise_(member, practice_3100, market["preferent"], "maatwerk", ams(2026, 5, 1, 9, 0),
+                      situation="takeover")
+    request_decide(actor=purchaser, request=maatwerk, outcome="granted", now=ams(2026, 5, 2, 9, 0))
+    with pytest.raises(ConflictError) as exc:
+        request_propose_addendum(actor=purchaser, request=maatwerk, title="x", text="y", changes=[],
+                                 effective_from=date(2027, 1, 1), now=ams(2026, 5, 2, 10, 0))
+    assert exc.value.code == "no_contract"

@@ -95,7 +95,7 @@ def snapshot() -> dict:
         "follow": sorted(FollowRequest.objects.filter(offer__practice__isnull=False).values_list(
             "offer__practice__agb_code", "insurer__name", "status", "requested_at", "decided_at")),
         "questions": sorted(Request.objects.values_list(
-            "offer__practice__agb_code", "raised_by__email", "raised_at", "answered_at")),
+            "practice__agb_code", "kind", "subject", "raised_by__email", "raised_at", "answered_at", "status")),
     }
 
 
@@ -259,7 +259,8 @@ class TestFirstDecember:
         row = first_logins()[Role.INSURER_PURCHASER]
         assert row["email"] == "inkoper@zilverenkruis.demo"
         assert "3 volgverzoeken wachten op uw besluit" in row["todo"]
-        assert "1 vraag is niet binnen 5 werkdagen beantwoord" in row["todo"]
+        # One of the cycle's questions about an offer, and one of the requests step's (raised 12 days before).
+        assert "2 vragen zijn niet binnen 5 werkdagen beantwoord" in row["todo"]
         home = page_html_as(client, User.objects.get(email=row["email"]), "/")
         assert "Wat wacht op u" in home and "3 volgverzoeken wachten op uw besluit" in home
         html = page_html_as(client, User.objects.get(email=row["email"]), reverse("purchasing:inbox"))
@@ -269,11 +270,27 @@ class TestFirstDecember:
         # What was dealt with is read: the unread notices are the four items still waiting, besides the sweep's
         # notices of today's milestone and of the question's clock running out.
         unread = Notification.objects.filter(user__email=row["email"], read_at__isnull=True)
+        late = Request.objects.filter(insurer__name="Zilveren Kruis", side="holder", reacted_at__isnull=True,
+                                      status__in=["open", "in_progress"], due_at__lte=DEC_1)
         assert set(unread.values_list("key", flat=True).filter(key__startswith="request-overdue:")) == {
-            f"request-overdue:{pk}" for pk in Request.objects.filter(
-                offer__insurer__name="Zilveren Kruis", answered_at__isnull=True).values_list("pk", flat=True)}
-        assert (unread.exclude(key__startswith="milestone:").exclude(key__startswith="request-overdue:")
-                .exclude(key__startswith="negotiation-").count() == 4)
+            f"request-overdue:{pk}" for pk in late.values_list("pk", flat=True)}
+        # Of the cycle (questions about offers and follow requests); the requests step's have their own test.
+        others = {f"request:{pk}" for pk in Request.objects.exclude(kind="question", offer__isnull=False)
+                  .values_list("pk", flat=True)}
+        cycle = [key for key in unread.values_list("key", flat=True)
+                 if not key.startswith(("milestone:", "request-", "negotiation-")) and key not in others]
+        assert len(cycle) == 4
+
+    def test_requests_of_every_kind_inside_and_past_their_clocks(self):
+        from contracting.selectors.requests import with_request_clocks
+
+        requests = with_request_clocks(Request.objects.prefetch_related("clocks"), DEC_1)
+        assert {r.kind for r in requests} == set(Request.Kind.values)
+        for kind in ("question", "knelpunt"):
+            assert {r.overdue for r in requests if r.kind == kind} == {True, False}, kind
+        statuses = {(r.kind, r.status) for r in requests}
+        assert {("innovation", "appealed"), ("dispute", "escalated"), ("maatwerk", "decided")} <= statuses
+        assert Request.objects.exclude(laborious_at=None).exists()
 
     def test_notices_of_what_was_dealt_with_are_read_and_of_what_waits_unread(self):
         # By the keys the services give their notices: a new question and a follow request to the purchasers,
@@ -314,7 +331,8 @@ class TestFirstDecember:
         row = first_logins()[Role.PRACTICE_MEMBER]
         assert row["email"] == "medewerker@praktijk1.demo"
         assert "U wacht op antwoord op 1 vraag" in row["todo"]
-        question = Request.objects.get(raised_by__email=row["email"], answered_at__isnull=True)
+        question = Request.objects.get(raised_by__email=row["email"], answered_at__isnull=True, kind="question",
+                                       offer__isnull=False)
         html = page_html_as(client, User.objects.get(email=row["email"]),
                             reverse("offers:detail", args=[question.offer_id]))
         assert question.text in html and "antwoord uiterlijk" in html
@@ -413,7 +431,8 @@ class TestFifteenthOfMay:
     def test_first_member_waits_for_an_answer_about_the_contract_in_force(self):
         row = first_logins()[Role.PRACTICE_MEMBER]
         assert "U wacht op antwoord op 1 vraag" in row["todo"]
-        question = Request.objects.get(raised_by__email=row["email"], answered_at__isnull=True)
+        question = Request.objects.get(raised_by__email=row["email"], answered_at__isnull=True, kind="question",
+                                       offer__isnull=False)
         assert question.offer.year == 2027 and question.offer.status == Offer.Status.SIGNED
 
     def test_seeding_again_writes_nothing(self):

@@ -40,7 +40,8 @@ class Command(BaseCommand):
             (_("aanbiedingen"), Offer.objects.count(), created["offers"]),
             (_("ondertekende contracten"), Signature.objects.count(), created["signatures"]),
             (_("volgverzoeken"), FollowRequest.objects.count(), created["follow_requests"]),
-            (_("vragen en verzoeken"), Request.objects.count(), created["questions"]),
+            (_("vragen en verzoeken"), Request.objects.count(),
+             created["questions"] + created.get("requests", 0)),
         ]
         width = max(len(label) for label, _total, _new in totals)
         for label, total, new in totals:
