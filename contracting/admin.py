@@ -12,9 +12,11 @@ from .models import (
     ContractAddendum,
     ContractYear,
     EffectRun,
+    InnovationCriteria,
     Milestone,
     Negotiation,
     NegotiationStep,
+    Request,
     StepAttachment,
     SweepRun,
 )
@@ -258,3 +260,25 @@ class NegotiationAdmin(ReadOnlyAdmin):
     list_filter = ("year", "status")
     readonly_fields = ("care_group", "insurer", "year", "status", "created_at", "first_offer_at", "agreed_at",
                        "offer")
+
+
+@admin.register(Request)
+class RequestAdmin(ReadOnlyAdmin):
+    """Requests move only through their services (contracting/services/requests.py), so the admin shows them
+    and changes nothing."""
+
+    list_display = ("pk", "kind", "insurer", "practice", "care_group", "status", "raised_at", "due_at")
+    list_filter = ("kind", "status", "insurer")
+    search_fields = ("subject", "practice__name", "care_group__name")
+    list_select_related = ("insurer", "practice", "care_group")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InnovationCriteria)
+class InnovationCriteriaAdmin(ReadOnlyAdmin):
+    list_display = ("insurer", "year", "published_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -385,5 +385,9 @@ def test_migration_moves_old_follow_defaults_and_gives_rows_their_clocks(follow_
     assert follow_request.due_at == ams(2027, 1, 1, 0, 0)
     follow_clock = clock_of(follow_request, FOLLOW_DECISION_CLOCK)
     assert (follow_clock.due_at, follow_clock.milestone_id) == (ams(2027, 1, 1, 0, 0), milestone.pk)
-    question_clock = clock_of(Request.objects.get(pk=question.pk), REQUEST_REACTION_CLOCK)
+    migrated = Request.objects.get(pk=question.pk)  # the same id, now a request of kind question
+    assert (migrated.kind, migrated.side, migrated.status, migrated.insurer_id, migrated.practice_id,
+            migrated.year, migrated.region_id) == ("question", "holder", "open", offer.insurer_id, offer.practice_id,
+                                                   2027, offer.practice.region_id)
+    question_clock = clock_of(migrated, REQUEST_REACTION_CLOCK)
     assert (question_clock.due_at, question_clock.effect) == (DUE_AFTER_CHRISTMAS, "contracting.request.overdue")
