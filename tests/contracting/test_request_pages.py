@@ -223,3 +223,27 @@ def test_the_public_criteria_page_and_the_purchasers_form(client, world, market,
     page = text(client.get(url).content.decode())
     assert "1. Meetbare doelen — Met nulmeting." in page or "Meetbare doelen — Met nulmeting." in page
     assert "Elk voorstel aan alle eisen." in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_new_request_form_says_what_is_wrong_and_saves_nothing(client, world, market, offer):
+    client.force_login(world["member"])
+    url = reverse("offers:request_new")
+    data = {"kind": "maatwerk", "insurer": market["preferent"].pk, "offer": offer.pk, "subject": "Overname",
+            "text": "Wij nemen een praktijk over.", "situation": "takeover"}
+    long_name = SimpleUploadedFile("n" * 230 + ".pdf", PDF)
+    page = text(client.post(url, {**data, "attachments": [long_name]}).content.decode())
+    assert ("De bestandsnaam is 234 tekens lang; ten hoogste 200. Geef het bestand een kortere naam en voeg het "
+            "opnieuw toe.") in page
+    page = text(client.post(url, {**data, "situation": ""}).content.decode())
+    assert "Kies de bijzondere situatie waarvoor u maatwerk vraagt." in page
+    assert Request.objects.count() == 5
+    response = client.post(url, {**data, "attachments": [SimpleUploadedFile("overname.pdf", PDF)]})
+    created = Request.objects.get(subject="Overname")
+    assert response.status_code == 302 and response.url == reverse("offers:request", args=[created.pk])
+    assert (created.kind, created.offer, created.year, created.attachments.get().name) == (
+        "maatwerk", offer, 2027, "overname.pdf")
+    # The insurer's purchaser reads it in the inbox, with its reaction date (Wednesday 6 May 2026: 7, 8, 11, 12
+    # and 13 May -> by 13 May).
+    page = text(page_html_as(client, world["purchaser"], reverse("purchasing:inbox")))
+    assert "13 mei 2026 nog 7 dagen Maatwerkverzoek" in page
