@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
 from providers.models import Region
@@ -132,12 +132,12 @@ class MergedQueue:
 def insurer_inbox(*, insurer_ids, now: datetime) -> MergedQueue:
     """What waits on the insurer, by due date: unanswered questions, the other open requests (maatwerk,
     innovation, module changes, knelpunten, disputes) and undecided follow requests."""
-    questions = (_waiting_questions(insurer_ids)
+    questions = (_with_next_due(_waiting_questions(insurer_ids))
                  .select_related("offer__practice", "offer__care_group", "offer__standard_contract", "raised_by",
                                  "practice", "care_group")
-                 .order_by("due_at", "pk"))
-    requests = (_waiting_requests(insurer_ids).select_related("practice", "care_group", "raised_by")
-                .order_by("due_at", "pk"))
+                 .order_by("next_due", "pk"))
+    requests = (_with_next_due(_waiting_requests(insurer_ids)).select_related("practice", "care_group", "raised_by")
+                .order_by("next_due", "pk"))
     follow_requests = (FollowRequest.objects.filter(insurer_id__in=insurer_ids, status=FollowRequest.Status.PENDING)
                        .select_related("offer__practice", "offer__care_group", "offer__insurer", "requested_by")
                        .order_by("due_at", "pk"))
@@ -159,8 +159,13 @@ def _late(now: datetime) -> Q:
     return Q(due_at__lte=now, reacted_at__isnull=True) | Q(settle_due_at__lte=now)
 
 
+def _with_next_due(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """Each request with `next_due`, the moment its inbox row waits for: the reaction until reacted to, then the
+    settlement of a laborious one (so the queue sorts by what is due next)."""
+    return requests.annotate(next_due=Case(
+        When(reacted_at__isnull=False, settle_due_at__isnull=False, then=F("settle_due_at")), default=F("due_at"),
+        output_field=DateTimeField()))
+
+
 def _next_due(obj) -> datetime:
-    """The moment an inbox row waits for: a request's reaction until reacted to, then its settlement."""
-    if isinstance(obj, Request) and obj.reacted_at is not None and obj.settle_due_at is not None:
-        return obj.settle_due_at
-    return obj.due_at
+    return getattr(obj, "next_due", None) or obj.due_at

@@ -247,3 +247,16 @@ def test_the_new_request_form_says_what_is_wrong_and_saves_nothing(client, world
     # and 13 May -> by 13 May).
     page = text(page_html_as(client, world["purchaser"], reverse("purchasing:inbox")))
     assert "13 mei 2026 nog 7 dagen Maatwerkverzoek" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_laborious_question_waits_in_the_inbox_by_its_settlement_day(client, world, purchaser):
+    from contracting.services import request_mark_laborious
+
+    question = world["requests"]["question"]
+    page = text(page_html_as(client, purchaser, reverse("purchasing:inbox")))
+    assert "4 mei 2026 2 dagen te laat Vraag" in page
+    # Asked Friday 24 April 2026: 2 working weeks (Koningsdag not counted) end on Monday 11 May.
+    request_mark_laborious(actor=purchaser, request=question, reason="Uitzoekwerk.", now=NOW)
+    page = text(page_html_as(client, purchaser, reverse("purchasing:inbox")))
+    assert "11 mei 2026 nog 5 dagen Vraag" in page and "2 dagen te laat" not in page
