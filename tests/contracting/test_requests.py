@@ -426,3 +426,22 @@ def test_maatwerk_without_a_contract_cannot_become_an_addendum(member, purchaser
         request_propose_addendum(actor=purchaser, request=maatwerk, title="x", text="y", changes=[],
                                  effective_from=date(2027, 1, 1), now=ams(2026, 5, 2, 10, 0))
     assert exc.value.code == "no_contract"
+
+
+def test_a_care_group_raises_and_the_insurer_reacts_by_message(market, purchaser):
+    from tests.factories import CareGroupFactory
+
+    group = CareGroupFactory(region=market["region"])
+    member = make_member(Role.CAREGROUP_MEMBER, group, email="medewerker@zorggroep.example")
+    change = request_raise(actor=member, kind="module_change", care_group=group, insurer=market["preferent"],
+                           module=Module.objects.get(code="poh-ggz"), text="Een ketenmodule voor GGZ graag.",
+                           now=ams(2026, 6, 1, 9, 0))
+    assert (change.care_group, change.practice, change.region) == (group, None, market["region"])
+    request_post_message(actor=purchaser, request=change, text="Wij nemen het mee in het beleid 2028.",
+                         now=ams(2026, 6, 3, 9, 0))
+    change.refresh_from_db()
+    # Monday 1 June 2026: 2, 3, 4, 5, 8 June -> by 8 June; reacted on the 3rd, in time.
+    assert last_day(change.due_at) == date(2026, 6, 8)
+    assert clock_of(change, REQUEST_REACTION_CLOCK).done_at == ams(2026, 6, 3, 9, 0)
+    assert change.status == Request.Status.IN_PROGRESS
+    assert Notification.objects.filter(user=member, key__startswith="request-message:").exists()
