@@ -33,6 +33,12 @@ start_services() {
 stop_services() {
   [ -n "${SERVICES_DIR:-}" ] || return 0
   "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$SERVICES_DIR/pg" -m immediate stop >/dev/null 2>&1 || true
-  [ -f "$SERVICES_DIR/redis/redis.pid" ] && kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null || true
-  rm -rf "$SERVICES_DIR"
+  local redis_pid=""
+  [ -f "$SERVICES_DIR/redis/redis.pid" ] && redis_pid=$(cat "$SERVICES_DIR/redis/redis.pid")
+  if [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null; then
+    # Wait until redis has exited: it writes its log while shutting down, and a removal racing it fails.
+    for _ in $(seq 1 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  # Cleaning up never decides the outcome of the run that called it.
+  rm -rf "$SERVICES_DIR" 2>/dev/null || { sleep 1; rm -rf "$SERVICES_DIR" || true; }
 }
