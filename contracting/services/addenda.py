@@ -19,10 +19,10 @@ from core.errors import ConflictError, Forbidden, PortalError
 from ..models import ContractAddendum, Offer, Signature, Unit
 from ..pricing import TENTH, parse_hours
 from ..selectors.addenda import contract_term, contract_terms
-from .contracts import content_hash
+from .contracts import MAX_TARIFF, content_hash
 
 CENT = Decimal("0.01")
-MAX_TARIFF = Decimal("99999999.99")  # what ContractModule.tariff can hold (10 digits, 2 decimals)
+HOURS_IN_WEEK = Decimal("168")
 TITLE_MAX = 200
 TEXT_MAX = 20000
 
@@ -41,10 +41,10 @@ def _parse_tariff(raw) -> tuple[Decimal | None, str | None, str | None]:
         return None, "invalid_changes", _("Geef een bedrag in euro's, bijvoorbeeld 12,50.")
     if value < 0:
         return None, "negative_tariff", _("Een tarief kan niet negatief zijn.")
+    if value > MAX_TARIFF:  # before quantize: '1e30' has more digits than a Decimal context holds
+        return None, "invalid_changes", _("Dit tarief is te hoog.")
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
         return None, "invalid_changes", _("Een tarief heeft ten hoogste twee decimalen.")
-    if value > MAX_TARIFF:
-        return None, "invalid_changes", _("Dit tarief is te hoog.")
     return value.quantize(CENT), None, None
 
 
@@ -89,8 +89,9 @@ def parse_changes(signed_modules: list[dict], changes) -> list[dict]:
                 problems.append(_("Deze module wordt niet per uur vergoed."))
             else:
                 hours = parse_hours(raw_hours)
-                if hours is None:
+                if hours is None or hours > HOURS_IN_WEEK:
                     problems.append(_("Geef een positief aantal uren per week, bijvoorbeeld 7,5."))
+                    hours = None
                 else:
                     hours = hours.quantize(TENTH, rounding=ROUND_HALF_UP)
         if not problems and tariff is None and hours is None:

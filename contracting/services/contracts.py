@@ -36,6 +36,8 @@ from ..models import (
 )
 from ..selectors import offers_deadline_kind, signing_window_at
 
+MAX_TARIFF = Decimal("99999999.99")  # what a tariff column holds (10 digits, 2 decimals)
+
 
 def _money(value, field: str) -> Decimal:
     try:
@@ -46,6 +48,8 @@ def _money(value, field: str) -> Decimal:
     if amount < 0:
         raise PortalError("invalid_tariff", _("Een tarief kan niet negatief zijn."),
                           fields={field: [_("Negatief.")]})
+    if amount > MAX_TARIFF:
+        raise PortalError("invalid_tariff", _("Dit tarief is te hoog."), fields={field: [_("Dit tarief is te hoog.")]})
     return amount
 
 

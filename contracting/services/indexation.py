@@ -52,12 +52,12 @@ def _percent(value) -> Decimal:
     if figure is None or not figure.is_finite():
         raise PortalError("invalid_index", _("Vul een indexcijfer in procenten in, bijvoorbeeld 3,5."),
                           fields={"percent": [_("Ongeldig getal.")]})
+    if not INDEX_LOW <= figure <= INDEX_HIGH:  # before quantize: '1e30' has more digits than a context holds
+        raise PortalError("invalid_index", _("Een indexcijfer ligt tussen -20% en 20%."),
+                          fields={"percent": [_("Tussen -20 en 20.")]})
     if figure != figure.quantize(Decimal("0.01")):
         raise PortalError("invalid_index", _("Een indexcijfer heeft ten hoogste twee decimalen."),
                           fields={"percent": [_("Ten hoogste twee decimalen.")]})
-    if not INDEX_LOW <= figure <= INDEX_HIGH:
-        raise PortalError("invalid_index", _("Een indexcijfer ligt tussen -20% en 20%."),
-                          fields={"percent": [_("Tussen -20 en 20.")]})
     return figure
 
 

@@ -182,6 +182,11 @@ def test_terms_of_an_unsigned_offer_are_empty(offer):
     ([{"module": "praktijkmanagement", "hours": "-1"}], "invalid_changes", "praktijkmanagement"),
     ([{"module": "kwaliteit"}], "invalid_changes", "kwaliteit"),
     ([QUALITY, QUALITY], "invalid_changes", "kwaliteit"),
+    # More digits than a decimal context holds: refused as too high, not an error page.
+    ([{"module": "kwaliteit", "tariff": "1e400"}], "invalid_changes", "kwaliteit"),
+    ([{"module": "kwaliteit", "tariff": "100000000"}], "invalid_changes", "kwaliteit"),
+    ([{"module": "praktijkmanagement", "hours": "1e400"}], "invalid_changes", "praktijkmanagement"),
+    ([{"module": "praktijkmanagement", "hours": "169"}], "invalid_changes", "praktijkmanagement"),
 ])
 def test_bad_changes_are_refused_per_module_and_change_nothing(signed_offer, purchaser, changes, code_, field):
     with pytest.raises(PortalError) as exc:
@@ -513,6 +518,8 @@ def test_the_api_round_trip(signed_offer, purchaser, signatory):
     ({"effective_from": "2028-02-01"}, "effective_from_outside_term"),
     ({"effective_from": "morgen"}, "invalid"),
     ({"kind": "iets"}, "invalid_kind"),
+    ({"changes": [{"module": "kwaliteit", "tariff": "1e30"}]}, "invalid_changes"),
+    ({"changes": [{"module": "praktijkmanagement", "hours": "1e30"}]}, "invalid_changes"),
 ])
 def test_api_bad_input(signed_offer, purchaser, body, code_):
     data = {"kind": "maatwerk", "title": "T", "text": "T", "effective_from": "2027-03-01", "changes": [], **body}
@@ -565,3 +572,16 @@ def test_the_admin_shows_addenda_and_changes_nothing(client, proposed):
                            {"status": "accepted"})
     assert response.status_code == 403
     assert ContractAddendum.objects.get(pk=proposed.pk).status == ContractAddendum.Status.PROPOSED
+
+
+@pytest.mark.parametrize(("tariff", "message"), [
+    ("1e400", "Dit tarief is te hoog."),
+    ("1,2,3", "Vul een getal in, bijvoorbeeld 12,50."),
+    ("-5", "Een tarief kan niet negatief zijn."),
+])
+def test_a_bad_tariff_on_the_propose_page_says_what_is_wrong(signed_offer, purchaser, tariff, message):
+    response = client_for(purchaser).post(reverse("purchasing:addenda", args=[signed_offer.pk]), {
+        "kind": "maatwerk", "title": "T", "text": "T", "effective_from": "2027-03-01", "tarief-kwaliteit": tariff})
+    assert response.status_code == 400
+    assert message in text(response.content.decode())
+    assert not ContractAddendum.objects.exists()

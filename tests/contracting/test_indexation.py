@@ -130,6 +130,8 @@ def test_bad_figures_and_late_or_foreign_setting_change_nothing(staff_offer, pur
         (dict(actor=purchaser, year=2028, percent_value="drie"), "invalid_index"),
         (dict(actor=purchaser, year=2028, percent_value="25"), "invalid_index"),
         (dict(actor=purchaser, year=2028, percent_value="3.555"), "invalid_index"),
+        (dict(actor=purchaser, year=2028, percent_value="1e30"), "invalid_index"),  # too many digits to round
+        (dict(actor=purchaser, year=2028, percent_value="1,2,3"), "invalid_index"),
         (dict(actor=purchaser, year=2027, percent_value="3"), "year_outside_term"),
         (dict(actor=purchaser, year=2030, percent_value="3"), "year_outside_term"),
     ]

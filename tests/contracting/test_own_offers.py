@@ -84,6 +84,9 @@ def test_the_window_runs_from_00_00_on_1_february_to_the_end_of_1_july(market, y
 
 @pytest.mark.parametrize(("lines", "code"), [
     ([{"module": "kwaliteit", "tariff": "-5"}], "invalid_tariff"),
+    # More than a tariff column holds: a message, not a database error.
+    ([{"module": "kwaliteit", "tariff": "123456789012"}], "invalid_tariff"),
+    ([{"module": "kwaliteit", "tariff": "1,2,3"}], "invalid_tariff"),
     ([{"module": "bestaat-niet", "tariff": "5"}], "unknown_module"),
     ([], "modules_required"),
 ])
