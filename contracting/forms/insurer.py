@@ -10,7 +10,7 @@ from django.utils.formats import localize_input
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import UtrechtFormMixin
-from core.numbers import count, hours
+from core.numbers import count, hours, money
 
 from ..models import (
     TERM_RANGE,
@@ -331,7 +331,19 @@ class AdjustmentForm(UtrechtFormMixin, forms.Form):
         self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["ground"].choices = ContractAdjustment.Ground.choices
         self.modules = modules
+        # Per module a new tariff as people type it ('4.100,00' or '4100.00'), kept and marked on an error.
+        for module in modules:
+            self.fields[addendum_tariff_field(module["code"])] = AmountField(
+                required=False, label=_("%(name)s (nu %(tariff)s)") % {"name": module["name"],
+                                                                      "tariff": money(module["tariff"])})
+
+    def tariff_fields(self) -> list:
+        return [self[addendum_tariff_field(m["code"])] for m in self.modules]
 
     def changes(self) -> list[dict]:
-        return [{"module": m["code"], "tariff": self.data.get(f"tarief-{m['code']}"), "hours": None}
-                for m in self.modules if (self.data.get(f"tarief-{m['code']}") or "").strip()]
+        items = []
+        for module in self.modules:
+            tariff = self.cleaned_data.get(addendum_tariff_field(module["code"])) or None
+            if tariff is not None:
+                items.append({"module": module["code"], "tariff": tariff, "hours": None})
+        return items

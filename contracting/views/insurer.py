@@ -734,8 +734,13 @@ def adjustment_propose_view(request, scope: PurchaserScope, pk: int):
                 text=form.cleaned_data["text"], changes=form.changes(), now=now)
         except PortalError as exc:
             place_error(form, exc)
+            names = {m["code"]: m["name"] for m in modules}
             for code, problems in (exc.fields.get("changes") or {}).items():
-                form.add_error(None, f"{code}: {' '.join(problems)}")
+                for problem in problems:
+                    if addendum_tariff_field(code) in form.fields:
+                        form.add_error(addendum_tariff_field(code), problem)
+                    else:
+                        form.add_error(None, f"{names.get(code, code)}: {problem}")
         else:
             messages.success(request, _("De aanpassing is voorgesteld. Zij geldt pas als een tekenbevoegde van "
                                         "%(holder)s het addendum ondertekent.") % {"holder": offer.holder.name})

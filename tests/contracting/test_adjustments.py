@@ -178,3 +178,27 @@ def test_the_api_proposes_and_others_get_404(running, purchaser, signatory):
     assert (row["year"], row["ground"], row["status"], row["addendum"]["kind"]) == (2028, "legal", "proposed",
                                                                                      "adjustment")
     assert [r["id"] for r in client_for(signatory).get(url).json()] == [row["id"]]
+
+
+def test_a_bad_tariff_on_the_adjustment_page_is_marked_at_its_module_and_kept(running, purchaser):
+    """The page shows today's tariff as '€ 1.500,00'; a tariff typed that way is read as such, and a tariff that
+    is no amount is marked at its module by name, with what was typed still in the box."""
+    url = reverse("purchasing:adjustment", args=[running.pk])
+    form = {"year": 2028, "ground": "budget", "explanation": "Macrokader verlaagd.", "title": "Aanpassing",
+            "text": "Tekst"}
+    with time_machine.travel(SUMMER_2027, tick=False):
+        client = client_for(purchaser)
+        response = client.post(url, {**form, "tarief-kwaliteit": "1,2,3"})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert 'value="1,2,3"' in html
+        page = text(html)
+        assert "Kwaliteit (NHG-accreditatie) (nu € 1.500,00) Vul een getal in, bijvoorbeeld 12,50." in page
+        assert "kwaliteit:" not in page
+        response = client.post(url, {**form, "tarief-kwaliteit": "-5"})
+        assert "Kwaliteit (NHG-accreditatie) (nu € 1.500,00) Een tarief kan niet negatief zijn." in text(
+            response.content.decode())
+        assert not ContractAdjustment.objects.exists()
+        client.post(url, {**form, "tarief-kwaliteit": "1.600,00"})
+    assert ContractAdjustment.objects.get().addendum.changes == [
+        {"module": "kwaliteit", "tariff": "1600.00", "hours": None}]
