@@ -425,7 +425,10 @@ def contract_index(request, scope: PurchaserScope, pk: int):
             messages.success(request, _("Het indexcijfer voor %(year)s is vastgesteld op %(percent)s.")
                              % {"year": index.year, "percent": percent_text(index.percent)})
     else:
-        messages.error(request, _("Kies een jaar en vul een indexcijfer in."))
+        # Which field and what is wrong with it ("Indexcijfer (%): … niet meer dan 10 tekens …"), as on any form.
+        problems = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+                    if name in form.fields]
+        messages.error(request, " ".join(problems) or _("Kies een jaar en vul een indexcijfer in."))
     return redirect(reverse("purchasing:contract_edit", args=[contract.pk]) + "#indexatie")
 
 

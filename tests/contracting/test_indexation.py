@@ -204,3 +204,16 @@ def test_the_index_page_is_not_found_for_anyone_but_the_insurers_purchasers(staf
     url = reverse("purchasing:contract_index", args=[staff_offer.standard_contract_id])
     assert client_for(user).post(url, {"year": 2028, "percent": "3"}).status_code == 404
     assert not ContractIndex.objects.exists()
+
+
+def test_a_figure_the_form_refuses_says_which_box_and_why(staff_offer, purchaser):
+    url = reverse("purchasing:contract_index", args=[staff_offer.standard_contract_id])
+    with time_machine.travel(SEPT_2027, tick=False):
+        client = client_for(purchaser)
+        html = text(client.post(url, {"year": 2028, "percent": "9" * 30}, follow=True).content.decode())
+        assert "Indexcijfer (%): Zorg dat deze waarde niet meer dan 10 tekens bevat (het zijn er nu 30)." in html
+        html = text(client.post(url, {"year": 2027, "percent": "3"}, follow=True).content.decode())
+        assert "Contractjaar: Selecteer een geldige keuze. 2027 is geen beschikbare keuze." in html
+        html = text(client.post(url, {"year": 2028, "percent": "1,2,3"}, follow=True).content.decode())
+        assert "Vul een indexcijfer in procenten in, bijvoorbeeld 3,5." in html
+    assert not ContractIndex.objects.exists()
