@@ -114,3 +114,93 @@ def test_the_new_lists_cost_the_same_queries_for_one_or_many(world, market, purc
     with time_machine.travel(ams(2026, 8, 1, 10, 0), tick=False):
         six = [measure(client, url) for client, url in urls]
     assert six == one
+
+
+# --- Writes: outsiders get 404, a role that may read but not act 403; nothing changes ----------------------------
+@pytest.fixture
+def writers(world, market):
+    from tests.factories import OverlegTeamFactory
+
+    users = dict(world["users"])
+    users["oth"] = make_member(Role.OTH_MEMBER, OverlegTeamFactory(region=market["region"],
+                                                                  insurer=market["preferent"]))
+    return users
+
+
+def _state(world):
+    from contracting.models import ContractAdjustment, ContractIndex, OwnOffer
+
+    own = OwnOffer.objects.get(pk=world["own"].pk)
+    return (own.status, own.reason, ContractAdjustment.objects.count(), ContractIndex.objects.count())
+
+
+# (action, body) -> expected status per role that must not act; the holder/purchaser who may is not listed.
+API_WRITES = {
+    "own offer decide": (lambda w: f"/api/v1/own-offers/{w['own'].pk}/decide/",
+                         {"decision": "refused", "reason": "Past niet in ons beleid."},
+                         {"holder": 403, "other practice": 404, "other purchaser": 404, "stranger purchaser": 404,
+                          "nza": 403, "oth": 404}),
+    "own offer withdraw": (lambda w: f"/api/v1/own-offers/{w['own'].pk}/withdraw/", {},
+                           {"purchaser": 403, "other practice": 404, "other purchaser": 404,
+                            "stranger purchaser": 404, "nza": 403, "oth": 404}),
+    "adjustment propose": (lambda w: f"/api/v1/offers/{w['offer'].pk}/adjustments/",
+                           {"year": 2028, "ground": "budget", "explanation": "Macrokader.", "title": "T",
+                            "text": "T", "changes": []},
+                           {"holder": 403, "other practice": 404, "other purchaser": 404,
+                            "stranger purchaser": 404, "nza": 403, "oth": 404}),
+    "index set": (lambda w: f"/api/v1/standard-contracts/{w['contract'].pk}/index/", {"year": 2028, "percent": "3"},
+                  {"holder": 403, "other practice": 403, "other purchaser": 403, "stranger purchaser": 403,
+                   "nza": 403, "oth": 403}),
+}
+
+
+@pytest.mark.parametrize("name", list(API_WRITES))
+def test_api_writes_by_role(world, writers, name):
+    url_of, body, expected = API_WRITES[name]
+    before = _state(world)
+    with time_machine.travel(ams(2027, 6, 1, 10, 0), tick=False):
+        got = {role: client_for(writers[role]).post(url_of(world), body, format="json").status_code
+               for role in expected}
+    assert got == expected
+    assert _state(world) == before
+
+
+HTML_WRITES = {
+    "offers:own_offer_withdraw": ("own", {}, ["purchaser", "other practice", "other purchaser", "nza", "oth"]),
+    "purchasing:own_offer": ("own", {"decision": "refused", "reason": "Nee."},
+                             ["holder", "other practice", "other purchaser", "nza", "oth"]),
+    "purchasing:adjustment": ("offer", {"year": 2028, "ground": "budget", "explanation": "M.", "title": "T",
+                                        "text": "T"}, ["holder", "other practice", "other purchaser", "nza", "oth"]),
+    "purchasing:contract_index": ("contract", {"year": 2028, "percent": "3"},
+                                  ["holder", "other practice", "other purchaser", "nza", "oth"]),
+}
+
+
+@pytest.mark.parametrize("name", list(HTML_WRITES))
+def test_html_writes_are_not_found_for_anyone_else(world, writers, name):
+    key, body, roles = HTML_WRITES[name]
+    url = reverse(name, args=[world[key].pk])
+    before = _state(world)
+    with time_machine.travel(ams(2027, 6, 1, 10, 0), tick=False):
+        got = {role: client_for(writers[role]).post(url, body).status_code for role in roles}
+    assert got == dict.fromkeys(roles, 404)
+    assert _state(world) == before
+
+
+def test_an_overlegteam_member_neither_sees_nor_touches_an_addendum(world, writers):
+    from contracting.models import ContractAddendum
+
+    addendum = ContractAddendum.objects.get(offer=world["offer"])
+    api = client_for(writers["oth"])
+    assert api.get(f"/api/v1/addenda/{addendum.pk}/").status_code == 404
+    assert api.get("/api/v1/addenda/").json()["results"] == []
+    for action in ("accept", "refuse", "withdraw"):
+        assert api.post(f"/api/v1/addenda/{addendum.pk}/{action}/", {"code": "123456", "reason": "Nee"},
+                        format="json").status_code == 404
+    body = {"kind": "maatwerk", "title": "T", "text": "T", "effective_from": "2027-03-01"}
+    assert api.post(f"/api/v1/offers/{world['offer'].pk}/addenda/", body, format="json").status_code == 404
+    for name in ("offers:addendum", "purchasing:addendum"):
+        assert api.get(reverse(name, args=[addendum.pk])).status_code == 404
+    assert api.get(reverse("purchasing:addenda", args=[world["offer"].pk])).status_code == 404
+    assert ContractAddendum.objects.get(pk=addendum.pk).status == ContractAddendum.Status.PROPOSED
+    assert ContractAddendum.objects.count() == 1
