@@ -3,6 +3,7 @@
 from .addenda import (  # noqa: F401
     accepted_addenda,
     addendum_display,
+    addendum_sign_deadline,
     apply_addenda,
     contract_term,
     contract_terms,

@@ -5,7 +5,8 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from ..models import ContractAddendum, Offer, Signature
+from ..calendar import Deadline
+from ..models import ContractAddendum, ContractAdjustment, Offer, Signature
 
 
 def contract_term(offer: Offer) -> tuple[date, date]:
@@ -97,3 +98,13 @@ def terms_year(offer: Offer, today: date) -> int:
     nearest year of its term."""
     contract = offer.standard_contract
     return min(max(today.year, contract.first_year), contract.last_year)
+
+
+def addendum_sign_deadline(addendum: ContractAddendum, now) -> Deadline | None:
+    """By when the holder's signatory must sign a proposed addendum, with the days left: only a mid-term
+    adjustment has such a deadline (the end of its year's signing; unsigned it then lapses). None for any
+    other addendum, or one no longer proposed. One query."""
+    if addendum.status != ContractAddendum.Status.PROPOSED:
+        return None
+    due = ContractAdjustment.objects.filter(addendum=addendum).values_list("due_at", flat=True).first()
+    return Deadline.of(due, now) if due is not None else None

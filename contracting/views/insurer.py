@@ -64,6 +64,7 @@ from ..models import (
 )
 from ..selectors import (
     addendum_display,
+    addendum_sign_deadline,
     caregroup_offers_late,
     contract_preview_modules,
     contract_terms,
@@ -679,6 +680,7 @@ def addendum_status(request, scope: PurchaserScope, pk: int):
     content = addendum.content if addendum.content is not None else addendum_preview(addendum)
     return render(request, "contracting/insurer/addendum.html", {
         "scope": scope, "addendum": addendum, "offer": addendum.offer, "content": addendum_display(content),
+        "sign_deadline": addendum_sign_deadline(addendum, timezone.now()),
     })
 
 

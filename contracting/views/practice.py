@@ -73,6 +73,7 @@ from ..pricing import cap_hours_for, estimate, needs_hours
 from ..selectors import (
     ChoiceState,
     addendum_display,
+    addendum_sign_deadline,
     contract_changes_since_last_year,
     contract_terms,
     display_content,
@@ -577,6 +578,7 @@ def _render_addendum(request, addendum: ContractAddendum, *, sign_form=None, ref
         "has_two_factor": user_has_two_factor(request.user) if may_sign else False,
         "sign_form": sign_form if may_sign else None,
         "refuse_form": (refuse_form or AddendumRefuseForm()) if may_sign else None, "stale": stale,
+        "sign_deadline": addendum_sign_deadline(addendum, timezone.now()),
     }, status=status)
 
 

@@ -202,3 +202,27 @@ def test_a_bad_tariff_on_the_adjustment_page_is_marked_at_its_module_and_kept(ru
         client.post(url, {**form, "tarief-kwaliteit": "1.600,00"})
     assert ContractAdjustment.objects.get().addendum.changes == [
         {"module": "kwaliteit", "tariff": "1600.00", "hours": None}]
+
+
+def test_both_sides_see_by_when_the_adjustment_must_be_signed(running, purchaser, signatory):
+    """2028's signing closes at the end of 7 November 2027: on 1 June 2027 that is 159 days away (30 days of
+    June minus 1, then 31 + 31 + 30 + 31 + 7 = 130: 29 + 130 = 159)."""
+    adjustment = propose(purchaser, running)
+    with time_machine.travel(SUMMER_2027, tick=False):
+        for user, name in ((signatory, "offers:addendum"), (purchaser, "purchasing:addendum")):
+            html = text(page_html_as(client_for(), user, reverse(name, args=[adjustment.addendum_id])))
+            assert ("Zonder handtekening vervalt de aanpassing en blijft het contract zoals het is. "
+                    "Ondertekenen uiterlijk 7 november 2027 nog 159 dagen") in html
+    addendum_refuse(actor=signatory, addendum=adjustment.addendum, reason="Niet akkoord.")
+    html = text(page_html_as(client_for(), signatory, reverse("offers:addendum", args=[adjustment.addendum_id])))
+    assert "Ondertekenen uiterlijk" not in html
+
+
+def test_the_signing_deadline_in_english(client, running, purchaser, signatory):
+    adjustment = propose(purchaser, running)
+    with time_machine.travel(SUMMER_2027, tick=False):
+        client.force_login(signatory)
+        client.cookies["django_language"] = "en"
+        html = text(client.get(reverse("offers:addendum", args=[adjustment.addendum_id]), HTTP_ACCEPT_LANGUAGE="en")
+                    .content.decode())
+    assert "Without a signature the adjustment lapses and the contract stays as it is. Sign by 7 November 2027" in html
