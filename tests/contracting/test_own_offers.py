@@ -300,3 +300,12 @@ def test_a_care_group_proposes_too_and_the_insurer_decides_by_15_july(market, nz
     offer = Offer.objects.get(standard_contract=accepted.contract)
     assert (accepted.contract.holder_kind, offer.care_group, offer.reason) == (HolderKind.CARE_GROUP, group,
                                                                                "own_offer")
+
+
+def test_the_insurers_own_offer_page_is_laid_out_as_the_practices(own, purchaser, signatory):
+    """Both pages share the body (for, from, to, status); its layout classes live in offers.css, which the
+    insurer's page did not load, so 'Voor 2027 Van: … Aan: …' ran together."""
+    for user, name in ((purchaser, "purchasing:own_offer"), (signatory, "offers:own_offer")):
+        with time_machine.travel(AUGUST, tick=False):
+            html = page_html_as(client_for(), user, reverse(name, args=[own.pk]))
+        assert 'class="utrecht-paragraph offers-meta"' in html and "css/offers.css" in html, name
