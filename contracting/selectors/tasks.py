@@ -16,7 +16,16 @@ from accounts.models import Membership, Notification, Role
 from insurers.models import Insurer, PolicyVersion
 
 from ..calendar import Deadline, MilestoneKind
-from ..models import FollowRequest, HolderKind, Module, Offer, Request, Segment, StandardContract
+from ..models import (
+    ContractAddendum,
+    FollowRequest,
+    HolderKind,
+    Module,
+    Offer,
+    Request,
+    Segment,
+    StandardContract,
+)
 from ..workdays import QUESTION_WORKING_DAYS
 from .calendar import Timeline, year_deadlines
 from .dashboards import inbox_counts, unsigned_offers
@@ -148,6 +157,16 @@ class TaskReader:
                         "Ondertekend contract van %(insurer)s aanbieden aan een andere verzekeraar (nog %(n)d)",
                         "Ondertekend contract van %(insurer)s aanbieden aan andere verzekeraars (nog %(n)d)", left)
                         % {"insurer": insurer, "n": left}, reverse("offers:follow", args=[offer.pk])))
+        # Addenda the insurer proposed on a signed contract (of any year), for its signatories to sign or refuse.
+        signing = [practice_id for practice_id, practice_roles in roles.items()
+                   if Role.PRACTICE_SIGNATORY in practice_roles]
+        if signing:
+            for addendum in (ContractAddendum.objects.filter(offer__practice_id__in=signing,
+                                                            status=ContractAddendum.Status.PROPOSED)
+                             .select_related("offer__insurer").order_by("proposed_at", "pk")):
+                tasks.append(Task(_("Addendum %(number)d van %(insurer)s lezen en ondertekenen of weigeren")
+                                  % {"number": addendum.number, "insurer": addendum.offer.insurer.name},
+                                  reverse("offers:addendum", args=[addendum.pk])))
         mine = list(Request.objects.filter(
             kind=Request.Kind.QUESTION, offer__practice_id__in=roles, raised_by_id=user_id, answered_at__isnull=True,
             status__in=[Request.Status.OPEN, Request.Status.IN_PROGRESS],

@@ -585,3 +585,13 @@ def test_a_bad_tariff_on_the_propose_page_says_what_is_wrong(signed_offer, purch
     assert response.status_code == 400
     assert message in text(response.content.decode())
     assert not ContractAddendum.objects.exists()
+
+
+def test_the_signatorys_home_lists_the_addendum_to_sign_and_a_member_does_not_get_it(client, proposed, signatory,
+                                                                                    member):
+    html = page_html_as(client, signatory, reverse("home"))
+    assert "Addendum 1 van Preferente Verzekeraar lezen en ondertekenen of weigeren" in text(html)
+    assert reverse("offers:addendum", args=[proposed.pk]) in html
+    assert "lezen en ondertekenen of weigeren" not in text(page_html_as(client, member, reverse("home")))
+    addendum_refuse(actor=signatory, addendum=proposed, reason="Niet akkoord.")
+    assert "lezen en ondertekenen of weigeren" not in text(page_html_as(client, signatory, reverse("home")))
