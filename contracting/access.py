@@ -15,6 +15,7 @@ from accounts.selectors import (
 )
 from core.errors import Forbidden
 from insurers.models import PolicyAttachment, PolicyVersion
+from providers.models import InsuredCount
 
 from .models import ContractAddendum, FollowRequest, Offer, OwnOffer, Request, StandardContract
 
@@ -143,6 +144,17 @@ def own_offer_for_user(user, pk, *, holder_only: bool = False, insurer_only: boo
     if own is None:
         raise Http404("Dit eigen contractaanbod bestaat niet of is niet voor u zichtbaar.")
     return own
+def insured_counts_visible_to(user) -> QuerySet[InsuredCount]:
+    """An insurer's purchasers see its own counts; a practice's people the counts of their practice (a care
+    group's, those of its practices); the NZa and administrators all."""
+    if not user.is_authenticated:
+        return InsuredCount.objects.none()
+    if is_nza_or_admin(user):
+        return InsuredCount.objects.all()
+    return InsuredCount.objects.filter(
+        Q(insurer__in=insurer_ids_of(user)) | Q(practice__in=practice_ids_of(user))
+        | Q(practice__care_groups__in=care_group_ids_of(user))
+    ).distinct()
 
 
 def requests_visible_to(user) -> QuerySet[Request]:

@@ -46,11 +46,13 @@ def oi_amount(tariff: Decimal, population: int, lumpsum: Decimal | None = None,
     return (Decimal(lumpsum or 0) + Decimal(tariff) * above).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def estimated_amount(contract_module: ContractModule, registered_patients: int,
+def estimated_amount(contract_module: ContractModule, patients: int,
                      hours: Decimal | None) -> Decimal | None:
-    """The estimated yearly amount of one module, or None where it depends on production (consults,
-    verrichtingen), which the portal cannot know in advance. For a care group `registered_patients` is its
-    population (the member practices' registered patients); ketenzorg counts the expected keten patients."""
+    """The estimated yearly amount of one module for `patients` (amount_base: the insurer's own insured among
+    the registered patients when known), or None where it depends on production (consults, verrichtingen),
+    which the portal cannot know in advance. For a care group `patients` is its population (the member
+    practices' registered patients, or the insurer's insured among them); ketenzorg counts the expected keten
+    patients. Hour and per-practice modules do not depend on the number of patients."""
     tariff = contract_module.tariff
     unit = contract_module.module.unit
     if unit == Unit.PER_KETEN_PATIENT_QUARTER:
@@ -58,13 +60,13 @@ def estimated_amount(contract_module: ContractModule, registered_patients: int,
             return None
         return keten_amount(tariff, contract_module.expected_patients)
     if unit == Unit.PER_INSURED_YEAR:
-        return oi_amount(tariff, registered_patients, contract_module.lumpsum, contract_module.staffel_from)
+        return oi_amount(tariff, patients, contract_module.lumpsum, contract_module.staffel_from)
     if unit == Unit.LUMPSUM_YEAR:
         return Decimal(tariff).quantize(CENT, rounding=ROUND_HALF_UP)
     if unit == Unit.PER_PATIENT_QUARTER:
-        amount = tariff * registered_patients * 4
+        amount = tariff * patients * 4
     elif unit == Unit.PER_PATIENT_YEAR:
-        amount = tariff * registered_patients
+        amount = tariff * patients
     elif unit == Unit.PER_WEEKLY_HOUR_YEAR:
         amount = tariff * (hours or 0)
     elif unit == Unit.PER_PRACTICE_YEAR:
@@ -72,6 +74,14 @@ def estimated_amount(contract_module: ContractModule, registered_patients: int,
     else:
         return None
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def amount_base(registered_patients: int, insured: int | None) -> int:
+    """The patients an insurer's estimate counts: its own insured among the holder's registered patients where
+    that number is stored (an insurer pays per-patient modules for its own insured only), otherwise all
+    registered patients, which the pages then say. Caps stay on the registered patients: a POH-GGZ of 12
+    hours per 2,350 patients serves the whole practice."""
+    return registered_patients if insured is None else insured
 
 
 def needs_hours(contract_module: ContractModule) -> bool:
@@ -125,14 +135,21 @@ class EstimateLine:
 class Estimate:
     lines: list[EstimateLine]
     total: Decimal
-    patients: int
+    patients: int  # registered patients (the caps)
+    insured: int | None = None  # the insurer's own insured among them; None: not stored, all patients counted
+
+    @property
+    def counted(self) -> int:
+        return amount_base(self.patients, self.insured)
 
 
 def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[str],
-             hours_inputs: dict[str, str]) -> Estimate:
+             hours_inputs: dict[str, str], *, insured: int | None = None) -> Estimate:
     """The estimated yearly amount per ticked module and in total, by the same rules as the signed content
-    (check_hours, estimated_amount). Unusable hours are said next to the module instead of counted; a
-    mandatory hour module left empty counts at the holder's cap, as signing fills it in."""
+    (check_hours, estimated_amount): caps on the `patients` registered, amounts on the insurer's own
+    `insured` among them when known (amount_base). Unusable hours are said next to the module instead of
+    counted; a mandatory hour module left empty counts at the holder's cap, as signing fills it in."""
+    counted = amount_base(patients, insured)
     lines, total = [], Decimal("0.00")
     for cm in contract_modules:
         code = cm.module.code
@@ -154,14 +171,14 @@ def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[
                     "cap": hours_text(check.cap)}))
                 continue
             hours = check.hours
-        amount = estimated_amount(cm, patients, hours)
+        amount = estimated_amount(cm, counted, hours)
         if amount is None:
             lines.append(EstimateLine(cm.module.name, hours, None,
                                       _("Hangt af van het aantal consulten of verrichtingen.")))
             continue
         total += amount
         lines.append(EstimateLine(cm.module.name, hours, amount))
-    return Estimate(lines=lines, total=total, patients=patients)
+    return Estimate(lines=lines, total=total, patients=patients, insured=insured)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from contracting.services.contracts import content_hash
 from contracting.services.offers import holder_data, parse_choice, signature_content, signing_policy
 from core.audit import audit_event
 from core.models import AuditEvent
-from providers.models import Practice
+from providers.models import InsuredCount, Practice
 
 from .bulk import insert_rows
 from .moments import REFUSE, SIGN, decision_moment, offer_outcome
@@ -135,7 +135,8 @@ def audit_rows(events: Iterable[AuditEvent], at: datetime) -> list[tuple]:
 
 
 def _sign(contract: StandardContract, modules: list[ContractModule], base: dict, policy: dict | None,
-          offers: list[Offer], moments: dict[int, datetime], signatories: dict[int, User]) -> None:
+          offers: list[Offer], moments: dict[int, datetime], signatories: dict[int, User],
+          insured_counts: dict[int, int]) -> None:
     signatures, choices, events = [], [], []
     policy_version_id = (policy or {}).get("id")
     for offer in offers:
@@ -144,7 +145,8 @@ def _sign(contract: StandardContract, modules: list[ContractModule], base: dict,
         patients = offer.practice.registered_patients
         parsed = parse_choice(modules, patients,
                               choice_for(modules, patients, practice_rng(contract.first_year, offer.practice.agb_code)))
-        content, total = signature_content(contract_content=base, chosen=parsed, holder=holder_data(offer),
+        content, total = signature_content(contract_content=base, chosen=parsed,
+                                           holder=holder_data(offer, insured_counts=insured_counts),
                                            offer_id=offer.pk, policy=policy, signed_at=moment, signed_by=signer)
         digest = content_hash(content)
         signatures.append((offer.pk, signer.pk, moment, content, digest, total, policy_version_id))
@@ -191,8 +193,11 @@ def decide_window(*, contracts: list[StandardContract], opens: datetime, closes:
         modules, base = contract_modules_of(contract), standard_contract_content(contract)
         policy = signing_policy(to_sign[0])  # the insurer's for the year: one for all of the contract's offers
         moments = {o.pk: due[o.pk][1] for o in to_sign}
+        # The estimates are on the insurer's own insured (one query for all its practices, not one per offer).
+        insured = dict(InsuredCount.objects.filter(insurer_id=contract.insurer_id)
+                       .values_list("practice_id", "insured"))
         for start in range(0, len(to_sign), BATCH):
-            _sign(contract, modules, base, policy, to_sign[start:start + BATCH], moments, signatories)
+            _sign(contract, modules, base, policy, to_sign[start:start + BATCH], moments, signatories, insured)
         for offer in to_sign:
             by_moment[moments[offer.pk]].append(offer.pk)
         signed += len(to_sign)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import AuditedAdminMixin
 
-from .models import CareGroup, MarketShare, OverlegTeam, Practice, Region
+from .models import CareGroup, InsuredCount, MarketShare, OverlegTeam, Practice, Region
 
 
 class MarketShareInline(admin.TabularInline):
@@ -49,3 +49,23 @@ class OverlegTeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("insurer",)
     search_fields = ("name",)
     list_select_related = ("region", "insurer")
+
+
+@admin.register(InsuredCount)
+class InsuredCountAdmin(admin.ModelAdmin):
+    """Shown, not edited here: counts are written by contracting.services.insured_counts_set (the API), which
+    keeps all insurers' counts of a practice together at most its registered patients."""
+
+    list_display = ("practice", "insurer", "insured", "updated_at")
+    list_filter = ("insurer",)
+    search_fields = ("practice__name", "practice__agb_code")
+    list_select_related = ("practice", "insurer")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

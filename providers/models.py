@@ -94,6 +94,32 @@ class Practice(models.Model):
         return top.insurer if top else None
 
 
+class InsuredCount(models.Model):
+    """How many of a practice's registered patients are insured with one insurer: the base of that insurer's
+    estimate for the practice (per-patient modules are paid for its own insured only). Written through
+    contracting.services.insured_counts_set, which keeps the counts of all insurers together at most the
+    practice's registered patients; the demo derives them from the region's market shares."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="insured_counts",
+                                 verbose_name=_("praktijk"))
+    insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("zorgverzekeraar"))
+    insured = models.PositiveIntegerField(_("verzekerden onder de ingeschreven patiënten"))
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("aantal verzekerden")
+        verbose_name_plural = _("aantallen verzekerden")
+        ordering = ["practice", "insurer"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "insurer"], name="insured_count_once_per_insurer"),
+            models.CheckConstraint(condition=models.Q(insured__gte=0), name="insured_count_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} / {self.insurer_id}: {self.insured}"
+
+
 class CareGroup(models.Model):
     """A samenwerkingsverband (SWV) that contracts multidisciplinary care (S2) for its member practices."""
 

@@ -1,11 +1,15 @@
 """Writes of providers: practices and care groups. Every write validates fully (AGB, KvK, postcode) and is
 audited; invalid input raises a ValidationError with Dutch messages and saves nothing."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.numbers import count
 
-from .models import CareGroup, Practice
+from .models import CareGroup, InsuredCount, Practice
 
 PRACTICE_FIELDS = ("name", "agb_code", "kvk_number", "street", "postcode", "city", "region",
                    "registered_patients", "preferred_insurer")
@@ -30,6 +34,12 @@ def practice_update(*, actor, practice: Practice, **fields) -> Practice:
                 raise ValueError(f"unknown field {key}")
             setattr(locked, key, value)
         locked.full_clean()
+        if "registered_patients" in fields:
+            insured = InsuredCount.objects.filter(practice=locked).aggregate(n=Sum("insured"))["n"] or 0
+            if insured > locked.registered_patients:
+                message = _("De verzekeraars hebben samen %(insured)s verzekerden onder de patiënten van deze "
+                            "praktijk vastgelegd; het aantal ingeschreven patiënten kan niet lager zijn.")
+                raise ValidationError({"registered_patients": [message % {"insured": count(insured)}]})
         locked.save(update_fields=list(fields))
         after = {k: getattr(locked, f"{k}_id" if k in ("region", "preferred_insurer") else k) for k in fields}
         if before != after:

@@ -26,10 +26,12 @@ from contracting.models import (
     Unit,
 )
 from contracting.pricing import cap_hours_for, needs_hours
+from contracting.selectors import holder_insured
 from contracting.services.addenda import addendum_preview_hash
 from contracting.services.offers import holder_patients, offer_sign_preview_hash
 from core.api import ChoiceLabelField
 from insurers.models import Insurer
+from providers.models import InsuredCount
 
 
 class ChoiceSerializer(serializers.Serializer):
@@ -181,12 +183,15 @@ class OfferSerializer(serializers.ModelSerializer):
                   "anyone else, once the offer is no longer open, or while the saved choice cannot be signed as "
                   "it stands (signing says why).")
     signature = serializers.SerializerMethodField()
+    insured_patients = serializers.SerializerMethodField(
+        help_text="The offer's insurer's own insured among the holder's registered patients: the base of the "
+                  "estimated amounts. Null when not known; the estimates then count all registered patients.")
 
     class Meta:
         model = Offer
         fields = ["id", "year", "status", "status_label", "reason", "reason_label", "insurer", "holder",
                   "standard_contract", "created_at", "opened_at", "decided_at", "refusal_reason", "modules",
-                  "chosen_modules", "sign_preview_hash", "signature"]
+                  "chosen_modules", "sign_preview_hash", "signature", "insured_patients"]
 
     def _patients(self, obj: Offer) -> int:
         # Computed once per offer and shared by the holder block and every module's cap.
@@ -218,6 +223,10 @@ class OfferSerializer(serializers.ModelSerializer):
         if user is None or obj.status != Offer.Status.OPEN or not is_holder_signatory(user, obj):
             return None
         return offer_sign_preview_hash(obj)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_insured_patients(self, obj: Offer) -> int | None:
+        return holder_insured(obj)
 
     @extend_schema_field(SignatureSummarySerializer(allow_null=True))
     def get_signature(self, obj: Offer) -> dict | None:
@@ -632,3 +641,25 @@ class AdjustmentInputSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, max_length=20000)
     changes = serializers.ListField(child=serializers.DictField(), required=False, default=list,
                                     help_text='[{"module": code, "tariff": "12.50" | null, "hours": "8" | null}]')
+
+
+# --- Insured counts -------------------------------------------------------------------------------------
+class InsuredCountSerializer(serializers.ModelSerializer):
+    practice = serializers.IntegerField(source="practice_id")
+    insurer = serializers.IntegerField(source="insurer_id")
+    updated_at = serializers.DateTimeField(default_timezone=UTC)
+
+    class Meta:
+        model = InsuredCount
+        fields = ["practice", "insurer", "insured", "updated_at"]
+
+
+class InsuredCountItemSerializer(serializers.Serializer):
+    practice = serializers.IntegerField(min_value=1)
+    insured = serializers.IntegerField(help_text="The insurer's insured among the practice's registered patients.")
+
+
+class InsuredCountsInputSerializer(serializers.Serializer):
+    insurer = serializers.IntegerField(required=False, min_value=1,
+                                       help_text="The insurer; may be left out by a purchaser of one insurer.")
+    counts = InsuredCountItemSerializer(many=True, allow_empty=False)

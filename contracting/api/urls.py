@@ -6,6 +6,7 @@ from .views import (
     AddendumViewSet,
     ContractYearViewSet,
     FollowRequestViewSet,
+    InsuredCountViewSet,
     OfferViewSet,
     OwnOfferViewSet,
     RegisterViewSet,
@@ -18,6 +19,7 @@ router.register("offers", OfferViewSet, basename="offer")
 router.register("addenda", AddendumViewSet, basename="addendum")
 router.register("follow-requests", FollowRequestViewSet, basename="follow-request")
 router.register("own-offers", OwnOfferViewSet, basename="own-offer")
+router.register("insured-counts", InsuredCountViewSet, basename="insured-count")
 router.register("standard-contracts", StandardContractViewSet, basename="standard-contract")
 router.register("register", RegisterViewSet, basename="register")
 router.register("negotiations", NegotiationViewSet, basename="negotiation")

@@ -20,10 +20,11 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import ErrorSerializer
 from accounts.authentication import request_two_factor_verified
-from accounts.selectors import care_group_ids_of, practice_ids_of
+from accounts.selectors import care_group_ids_of, insurer_ids_of, practice_ids_of
 from contracting.access import (
     addenda_visible_to,
     follow_requests_visible_to,
+    insured_counts_visible_to,
     offers_visible_to,
     own_offers_visible_to,
     questions_visible_to,
@@ -43,7 +44,7 @@ from contracting.models import (
     OwnOffer,
     RegisterPublication,
 )
-from contracting.selectors import contract_terms, terms_year
+from contracting.selectors import contract_terms, terms_year, with_insured
 from contracting.selectors.own_offers import own_offer_rows
 from contracting.services import (
     addendum_accept,
@@ -54,6 +55,7 @@ from contracting.services import (
     contract_index_set,
     follow_request_decide,
     follow_requests_create,
+    insured_counts_set,
     offer_choose_modules,
     offer_mark_opened,
     offer_refuse,
@@ -66,6 +68,7 @@ from contracting.services import (
 )
 from core.errors import PortalError
 from core.params import parse_id
+from insurers.models import Insurer
 from providers.models import CareGroup, Practice
 
 from .filters import ContractYearFilter, FollowRequestFilter, OfferFilter, StandardContractFilter
@@ -83,6 +86,8 @@ from .serializers import (
     FollowDecisionInputSerializer,
     FollowRequestCreateSerializer,
     FollowRequestSerializer,
+    InsuredCountSerializer,
+    InsuredCountsInputSerializer,
     ModulesInputSerializer,
     OfferListSerializer,
     OfferRefuseInputSerializer,
@@ -130,7 +135,7 @@ def offers_with_details(offers: QuerySet[Offer]) -> QuerySet[Offer]:
     insurer, holder, contract and signature joined, then one query each for all contract modules, all saved
     choices and (only if a care group holds one) the care groups' practices."""
     return (
-        offers.select_related("insurer", "practice", "care_group", "standard_contract", "signature")
+        with_insured(offers).select_related("insurer", "practice", "care_group", "standard_contract", "signature")
         .defer("signature__content")  # the frozen contract can be large; the list shows only its hash
         .prefetch_related(
             Prefetch("standard_contract__modules", queryset=ContractModule.objects.select_related("module")),
@@ -513,6 +518,56 @@ def _own_holder(user, data) -> dict:
     if data["care_group"] not in care_group_ids_of(user):
         raise Http404
     return {"care_group": CareGroup.objects.get(pk=data["care_group"])}
+# --- Insured counts -------------------------------------------------------------------------------------
+class InsuredCountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """How many of a practice's registered patients each insurer insures: the base of that insurer's estimate.
+    A purchaser sees and sets its own insurer's counts; a practice's (or care group's) people see theirs."""
+
+    serializer_class = InsuredCountSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        rows = insured_counts_visible_to(self.request.user).order_by("practice_id", "insurer_id")
+        for name in ("practice", "insurer"):
+            raw = self.request.query_params.get(name)
+            if raw not in (None, ""):
+                pk = parse_id(raw)
+                if pk is None:
+                    raise PortalError("invalid", _("De invoer is niet geldig."), fields={name: [_("Geef een id.")]})
+                rows = rows.filter(**{f"{name}_id": pk})
+        return rows
+
+    @extend_schema(
+        parameters=[OpenApiParameter("practice", OpenApiTypes.INT), OpenApiParameter("insurer", OpenApiTypes.INT)],
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=InsuredCountsInputSerializer,
+        responses={200: InsuredCountSerializer(many=True),
+                   400: _error("negative_insured, insured_above_registered (all insurers together above the "
+                               "registered patients), unknown_practice, invalid_insured (per practice in "
+                               "`fields.counts`) or insurer_required"),
+                   403: _error("not_purchaser")},
+    )
+    def create(self, request):
+        """Set the insurer's insured count for one or more practices, all or nothing."""
+        data = _validated(InsuredCountsInputSerializer, request)
+        insurer_id = data.get("insurer")
+        if insurer_id is None:
+            own = sorted(insurer_ids_of(request.user))
+            if len(own) != 1:
+                raise PortalError("insurer_required", _("Geef de zorgverzekeraar op."),
+                                  fields={"insurer": [_("Verplicht.")]})
+            insurer_id = own[0]
+        insurer = Insurer.objects.filter(pk=insurer_id).first()
+        if insurer is None:
+            raise PortalError("invalid", _("De invoer is niet geldig."),
+                              fields={"insurer": [_("Deze zorgverzekeraar bestaat niet.")]})
+        rows = insured_counts_set(actor=request.user, insurer=insurer,
+                                  counts={item["practice"]: item["insured"] for item in data["counts"]})
+        return Response(InsuredCountSerializer(rows, many=True).data)
 
 
 # --- Standard contracts ---------------------------------------------------------------------------------

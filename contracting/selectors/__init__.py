@@ -81,11 +81,13 @@ from .offer_page import (  # noqa: F401
 from .offers import (  # noqa: F401
     contract_changes_since_last_year,
     contract_preview_modules,
+    holder_insured,
     holder_signatories,
     latest_policy_version,
     offer_policy_version,
     policy_version_ref,
     segment_label,
     unit_label,
+    with_insured,
 )
 from .tasks import Task, TaskReader, home_tasks  # noqa: F401

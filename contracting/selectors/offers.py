@@ -3,9 +3,12 @@ what changed in a contract since last year."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import OuterRef, QuerySet, Subquery
+
 from accounts.models import Membership, Role
 from core.numbers import hours as hours_text
 from insurers.models import PolicyVersion
+from providers.models import InsuredCount
 
 from ..models import ContractModule, Offer, Segment, StandardContract, Unit, covering
 from ..pricing import cap_hours_for, estimated_amount, needs_hours
@@ -34,6 +37,31 @@ def holder_signatories(offer) -> list[Membership]:
     return list(Membership.objects.filter(user__is_active=True, **scope).select_related("user")
                 .order_by("user__full_name", "user__email"))
 
+
+
+def with_insured(offers: QuerySet[Offer]) -> QuerySet[Offer]:
+    """Offers with their practice's insured count for the offer's insurer read in the same query, for
+    holder_insured (a care group's offers still read theirs)."""
+    return offers.annotate(insured_of_practice=Subquery(
+        InsuredCount.objects.filter(practice_id=OuterRef("practice_id"), insurer_id=OuterRef("insurer_id"))
+        .values("insured")[:1]))
+
+
+def holder_insured(offer) -> int | None:
+    """The offer's insurer's own insured among the holder's registered patients, as stored (InsuredCount); for
+    a care group the sum over its practices when every one of them has a count. None when not known: the
+    estimate then counts all registered patients (pricing.amount_base) and the page says so. One query (two
+    for a care group), none for a practice's offer read through with_insured."""
+    if offer.practice_id and hasattr(offer, "insured_of_practice"):
+        return offer.insured_of_practice
+    counts = InsuredCount.objects.filter(insurer_id=offer.insurer_id)
+    if offer.practice_id:
+        return counts.filter(practice_id=offer.practice_id).values_list("insured", flat=True).first()
+    members = offer.care_group.practices.values("pk")
+    found = list(counts.filter(practice_id__in=members).values_list("insured", flat=True))
+    if not found or len(found) < offer.care_group.practices.count():
+        return None
+    return sum(found)
 
 
 def latest_policy_version(offer: Offer) -> PolicyVersion | None:

@@ -18,8 +18,8 @@ from core.numbers import hours as hours_text
 
 from ..calendar import last_day, local_date
 from ..models import ContractModule, HolderKind, ModuleChoice, Offer, Signature
-from ..pricing import cap_hours_for, check_hours, estimated_amount, needs_hours
-from ..selectors import latest_policy_version, policy_version_ref, signing_window
+from ..pricing import amount_base, cap_hours_for, check_hours, estimated_amount, needs_hours
+from ..selectors import holder_insured, latest_policy_version, policy_version_ref, signing_window
 from .contracts import content_hash, standard_contract_content
 from .negotiation import negotiation_mark_signed, offer_agreement
 from .register import register_add_offer
@@ -155,12 +155,19 @@ def offer_choose_modules(*, actor, offer: Offer, modules, now: datetime | None =
     return rows
 
 
-def holder_data(offer: Offer) -> dict:
-    """The holder as a signature records it."""
+def holder_data(offer: Offer, *, insured_counts: dict[int, int] | None = None) -> dict:
+    """The holder as a signature records it. `insured_counts` ({practice id: insured} of the offer's insurer),
+    when the caller has read them for many offers at once, saves the query for the insured count."""
     holder = offer.holder
+    if insured_counts is not None and offer.practice_id:
+        insured = insured_counts.get(offer.practice_id)
+    else:
+        insured = holder_insured(offer)
     return {"kind": "practice" if offer.practice_id else "care_group", "id": holder.pk, "name": holder.name,
             "agb_code": getattr(holder, "agb_code", ""), "kvk_number": holder.kvk_number,
-            "registered_patients": holder_patients(offer)}
+            "registered_patients": holder_patients(offer),
+            # The insurer's own insured among them, the base of the estimate; None: not known, all counted.
+            "insured": insured}
 
 
 def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id: int, policy: dict | None,
@@ -175,7 +182,7 @@ def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id:
     offer, `agreement` offer_agreement() for a care group's contract (the agreed terms and the ketenzorg
     estimate; None for a practice). Without `signed_at` and `signed_by` (a user) it is the preview of what
     signing would freeze."""
-    patients = holder["registered_patients"]
+    patients = amount_base(holder["registered_patients"], holder.get("insured"))
     chosen_by_code = {cm.module.code: (cm, hours) for cm, hours in chosen}
     total = Decimal("0.00")
     modules = []

@@ -77,6 +77,7 @@ from ..selectors import (
     contract_changes_since_last_year,
     contract_terms,
     display_content,
+    holder_insured,
     holder_offers,
     holder_signatories,
     offer_addenda,
@@ -95,6 +96,7 @@ from ..selectors import (
     unit_label,
     visible_follow_requests,
     with_deadlines,
+    with_insured,
 )
 from ..selectors.indexation import terms_table
 from ..selectors.own_offers import own_offer_rows, own_offer_window_at, own_offer_year_default, with_decision_deadline
@@ -121,7 +123,7 @@ from .common import place_error
 
 # --- Reads shared by the screens ------------------------------------------------------------------------
 def _offer(request, pk: int) -> Offer:
-    return offer_for_user(request.user, pk, queryset=offers_visible_to(request.user).select_related(
+    return offer_for_user(request.user, pk, queryset=with_insured(offers_visible_to(request.user)).select_related(
         "insurer", "standard_contract__insurer", "practice", "care_group"))
 
 
@@ -247,7 +249,8 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "changes": contract_changes_since_last_year(offer.standard_contract, contract_modules),
         "patients": patients,
         "rows": _module_rows(contract_modules, patients, state, choice_errors or {}) if state else [],
-        "estimate": estimate(contract_modules, patients, state.ticked, state.hours) if state else None,
+        "estimate": (estimate(contract_modules, patients, state.ticked, state.hours, insured=holder_insured(offer))
+                     if state else None),
         "signature": signature,
         "signed": display_content(signature.content) if signature else None,
         "terms_by_year": terms_table(offer, signature),
@@ -297,8 +300,9 @@ def offer_estimate(request, pk: int):
         state = _form_choice_state(form)
     else:
         state = saved_choice_state(offer, contract_modules, patients, user=request.user)
-    return render(request, "contracting/practice/_estimate.html",
-                  {"estimate": estimate(contract_modules, patients, state.ticked, state.hours)})
+    return render(request, "contracting/practice/_estimate.html", {
+        "offer": offer,
+        "estimate": estimate(contract_modules, patients, state.ticked, state.hours, insured=holder_insured(offer))})
 
 
 @login_required
