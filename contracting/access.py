@@ -15,7 +15,7 @@ from accounts.selectors import (
 )
 from core.errors import Forbidden
 from insurers.models import PolicyAttachment, PolicyVersion
-from providers.models import InsuredCount
+from providers.models import CareGroup, InsuredCount
 
 from .models import ContractAddendum, FollowRequest, Offer, OwnOffer, Request, StandardContract
 
@@ -155,6 +155,16 @@ def insured_counts_visible_to(user) -> QuerySet[InsuredCount]:
         Q(insurer__in=insurer_ids_of(user)) | Q(practice__in=practice_ids_of(user))
         | Q(practice__care_groups__in=care_group_ids_of(user))
     ).distinct()
+
+
+def member_care_groups_visible_to(user) -> QuerySet[CareGroup]:
+    """The care groups whose member practices (programmes, POH-S arrangements) the user may see: its own
+    people's, and every one for the NZa and administrators. Another care group is not found."""
+    if not user.is_authenticated:
+        return CareGroup.objects.none()
+    if is_nza_or_admin(user):
+        return CareGroup.objects.all()
+    return CareGroup.objects.filter(pk__in=care_group_ids_of(user))
 
 
 def requests_visible_to(user) -> QuerySet[Request]:

@@ -16,6 +16,8 @@ from .models import (
     Milestone,
     Negotiation,
     NegotiationStep,
+    PohsArrangement,
+    ProgrammeParticipation,
     Request,
     StepAttachment,
     SweepRun,
@@ -237,6 +239,16 @@ class StepAttachmentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+
+@admin.register(PohsArrangement)
+class PohsArrangementAdmin(ReadOnlyAdmin):
+    """Set by the care group's people on their members page (contracting.services.pohs_arrangement_set)."""
+
+    list_display = ("practice", "care_group", "variant", "care_group_amount", "updated_at")
+    list_filter = ("variant",)
+    list_select_related = ("practice", "care_group")
+    search_fields = ("practice__name", "care_group__name")
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -279,6 +291,14 @@ class RequestAdmin(ReadOnlyAdmin):
 @admin.register(InnovationCriteria)
 class InnovationCriteriaAdmin(ReadOnlyAdmin):
     list_display = ("insurer", "year", "published_at")
+
+
+@admin.register(ProgrammeParticipation)
+class ProgrammeParticipationAdmin(ReadOnlyAdmin):
+    list_display = ("care_group", "practice", "module", "created_at")
+    list_filter = ("module",)
+    list_select_related = ("care_group", "practice", "module")
+    search_fields = ("practice__name", "care_group__name")
 
     def has_change_permission(self, request, obj=None):
         return False

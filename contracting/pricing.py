@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.numbers import hours as hours_text
-from core.numbers import plural_n
+from core.numbers import money, plural_n
 
 from .models import CapRule, ContractModule, Unit
 
@@ -84,6 +84,41 @@ def amount_base(registered_patients: int, insured: int | None) -> int:
     return registered_patients if insured is None else insured
 
 
+# The catalogue's POH-S module (praktijkondersteuning somatiek), whose fee depends on the practice's arrangement
+# with its care group.
+POHS_CODE = "poh-s"
+
+
+@dataclass(frozen=True)
+class PohsTerms:
+    """A practice's POH-S arrangement with its care group (models.PohsArrangement), as plain data."""
+
+    variant: str  # models.PohsVariant
+    care_group: str  # its name, for the note
+    care_group_amount: Decimal | None = None  # the hybrid variant: what the care group pays a year
+
+
+def pohs_net(gross: Decimal | None, terms: PohsTerms | None) -> Decimal | None:
+    """The practice's POH-S module amount net of what its care group pays (NZa monitor 2019, three variants):
+    all of POH-S in the ketenzorg tariffs (in_ketenzorg): nothing in the practice's contract, 0; the care group
+    paid only for overhead (via_praktijk): the whole module; the module as a supplement to the ketenzorg
+    (aanvulling): the module less the care group's amount, never below 0. No arrangement: the whole module."""
+    if gross is None or terms is None or terms.variant == "via_praktijk":
+        return gross
+    if terms.variant == "in_ketenzorg":
+        return Decimal("0.00")
+    return max(gross - (terms.care_group_amount or 0), Decimal("0.00")).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def pohs_terms_of(data: dict | None) -> PohsTerms | None:
+    """PohsTerms from the plain dict a signature's holder records (holder_data's "pohs")."""
+    if not data:
+        return None
+    amount = data.get("care_group_amount")
+    return PohsTerms(variant=data["variant"], care_group=data.get("care_group", ""),
+                     care_group_amount=Decimal(amount) if amount is not None else None)
+
+
 def needs_hours(contract_module: ContractModule) -> bool:
     return contract_module.module.unit == Unit.PER_WEEKLY_HOUR_YEAR
 
@@ -123,12 +158,25 @@ def check_hours(contract_module: ContractModule, registered_patients: int, raw) 
     return HoursCheck(hours=typed.quantize(TENTH, rounding=ROUND_HALF_UP), cap=cap, typed=typed)
 
 
+def pohs_note(gross: Decimal, net: Decimal, terms: PohsTerms) -> str:
+    """What the estimate says next to a POH-S line under an arrangement with the care group."""
+    if terms.variant == "in_ketenzorg":
+        return _("Geheel via de ketenzorg van %(care_group)s: geen aparte vergoeding in dit contract "
+                 "(bruto %(gross)s).") % {"care_group": terms.care_group, "gross": money(gross)}
+    if terms.variant == "via_praktijk":
+        return _("Via dit contract; %(care_group)s wordt alleen voor de overhead vergoed.") % {
+            "care_group": terms.care_group}
+    return _("Bruto %(gross)s, min %(paid)s die u via %(care_group)s voor POH-S ontvangt.") % {
+        "gross": money(gross), "paid": money(terms.care_group_amount or 0), "care_group": terms.care_group}
+
+
 @dataclass
 class EstimateLine:
     name: str
     hours: Decimal | None
     amount: Decimal | None  # None: not counted (depends on production, or the hours are not usable)
     note: str = ""
+    gross: Decimal | None = None  # POH-S: the module before what the care group pays (amount is net)
 
 
 @dataclass
@@ -144,7 +192,7 @@ class Estimate:
 
 
 def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[str],
-             hours_inputs: dict[str, str], *, insured: int | None = None) -> Estimate:
+             hours_inputs: dict[str, str], *, insured: int | None = None, pohs: PohsTerms | None = None) -> Estimate:
     """The estimated yearly amount per ticked module and in total, by the same rules as the signed content
     (check_hours, estimated_amount): caps on the `patients` registered, amounts on the insurer's own
     `insured` among them when known (amount_base). Unusable hours are said next to the module instead of
@@ -175,6 +223,11 @@ def estimate(contract_modules: list[ContractModule], patients: int, ticked: set[
         if amount is None:
             lines.append(EstimateLine(cm.module.name, hours, None,
                                       _("Hangt af van het aantal consulten of verrichtingen.")))
+            continue
+        if code == POHS_CODE and pohs is not None:
+            net = pohs_net(amount, pohs)
+            total += net
+            lines.append(EstimateLine(cm.module.name, hours, net, pohs_note(amount, net, pohs), gross=amount))
             continue
         total += amount
         lines.append(EstimateLine(cm.module.name, hours, amount))

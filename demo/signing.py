@@ -20,8 +20,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from contracting.models import ContractModule, ModuleChoice, Offer, Signature, StandardContract
+from contracting.models import ContractModule, ModuleChoice, Offer, PohsArrangement, Signature, StandardContract
 from contracting.pricing import cap_hours_for, needs_hours
+from contracting.selectors import pohs_data
 from contracting.services import offer_mark_opened, offer_refuse, standard_contract_content
 from contracting.services.contracts import content_hash
 from contracting.services.offers import holder_data, parse_choice, signature_content, signing_policy
@@ -136,7 +137,7 @@ def audit_rows(events: Iterable[AuditEvent], at: datetime) -> list[tuple]:
 
 def _sign(contract: StandardContract, modules: list[ContractModule], base: dict, policy: dict | None,
           offers: list[Offer], moments: dict[int, datetime], signatories: dict[int, User],
-          insured_counts: dict[int, int]) -> None:
+          insured_counts: dict[int, int], pohs: dict[int, dict]) -> None:
     signatures, choices, events = [], [], []
     policy_version_id = (policy or {}).get("id")
     for offer in offers:
@@ -146,7 +147,8 @@ def _sign(contract: StandardContract, modules: list[ContractModule], base: dict,
         parsed = parse_choice(modules, patients,
                               choice_for(modules, patients, practice_rng(contract.first_year, offer.practice.agb_code)))
         content, total = signature_content(contract_content=base, chosen=parsed,
-                                           holder=holder_data(offer, insured_counts=insured_counts),
+                                           holder=holder_data(offer, insured_counts=insured_counts,
+                                                              pohs_by_practice=pohs),
                                            offer_id=offer.pk, policy=policy, signed_at=moment, signed_by=signer)
         digest = content_hash(content)
         signatures.append((offer.pk, signer.pk, moment, content, digest, total, policy_version_id))
@@ -186,6 +188,8 @@ def decide_window(*, contracts: list[StandardContract], opens: datetime, closes:
     signatories = ensure_signatories({o.practice_id: o.practice for o in offers.values()}.values())
     by_moment: dict[datetime, list[int]] = defaultdict(list)
     signed = 0
+    # POH-S is estimated net of the care group's part: every arrangement read once.
+    pohs = {a.practice_id: pohs_data(a) for a in PohsArrangement.objects.select_related("care_group")}
     for contract in contracts:
         to_sign = [o for pk, o in offers.items() if o.standard_contract_id == contract.pk and due[pk][0] == SIGN]
         if not to_sign:
@@ -197,7 +201,8 @@ def decide_window(*, contracts: list[StandardContract], opens: datetime, closes:
         insured = dict(InsuredCount.objects.filter(insurer_id=contract.insurer_id)
                        .values_list("practice_id", "insured"))
         for start in range(0, len(to_sign), BATCH):
-            _sign(contract, modules, base, policy, to_sign[start:start + BATCH], moments, signatories, insured)
+            _sign(contract, modules, base, policy, to_sign[start:start + BATCH], moments, signatories, insured,
+                  pohs)
         for offer in to_sign:
             by_moment[moments[offer.pk]].append(offer.pk)
         signed += len(to_sign)

@@ -663,3 +663,32 @@ class InsuredCountsInputSerializer(serializers.Serializer):
     insurer = serializers.IntegerField(required=False, min_value=1,
                                        help_text="The insurer; may be left out by a purchaser of one insurer.")
     counts = InsuredCountItemSerializer(many=True, allow_empty=False)
+
+
+# --- Care-group members -------------------------------------------------------------------------------------
+class PohsArrangementSerializer(serializers.Serializer):
+    variant = serializers.CharField(help_text="in_ketenzorg, via_praktijk or aanvulling (NZa monitor 2019).")
+    variant_label = serializers.CharField()
+    care_group = serializers.IntegerField(help_text="The care group the arrangement is with.")
+    care_group_amount = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True,
+                                                 help_text="aanvulling: what the practice receives for POH-S "
+                                                           "from the care group a year.")
+
+
+class CareGroupMemberSerializer(serializers.Serializer):
+    care_group = serializers.IntegerField()
+    care_group_name = serializers.CharField()
+    practice = serializers.IntegerField()
+    practice_name = serializers.CharField()
+    programmes = serializers.ListField(child=serializers.CharField(),
+                                       help_text="Catalogue codes of the programmes the practice takes part in.")
+    pohs = PohsArrangementSerializer(allow_null=True)
+
+
+class CareGroupMemberInputSerializer(serializers.Serializer):
+    care_group = serializers.IntegerField(min_value=1)
+    practice = serializers.IntegerField(min_value=1)
+    programmes = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    pohs_variant = serializers.CharField(required=False, allow_blank=True,
+                                         help_text="Left out or empty: the POH-S arrangement stays as it is.")
+    care_group_amount = serializers.CharField(required=False, allow_null=True, allow_blank=True)

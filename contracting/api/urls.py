@@ -4,6 +4,7 @@ from .negotiations import NegotiationViewSet
 from .requests import RequestViewSet
 from .views import (
     AddendumViewSet,
+    CareGroupMemberViewSet,
     ContractYearViewSet,
     FollowRequestViewSet,
     InsuredCountViewSet,
@@ -14,6 +15,7 @@ from .views import (
 )
 
 router = SimpleRouter()
+router.register("care-group-members", CareGroupMemberViewSet, basename="care-group-member")
 router.register("contract-years", ContractYearViewSet, basename="contract-year")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("addenda", AddendumViewSet, basename="addendum")

@@ -7,7 +7,7 @@ contracting.services; a PortalError they raise becomes {"code", "detail", "field
 (core.api.exception_handler).
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import ErrorSerializer
 from accounts.authentication import request_two_factor_verified
-from accounts.selectors import care_group_ids_of, insurer_ids_of, practice_ids_of
+from accounts.selectors import care_group_ids_of, insurer_ids_of, is_nza_or_admin, practice_ids_of
 from contracting.access import (
     addenda_visible_to,
     follow_requests_visible_to,
@@ -42,6 +42,8 @@ from contracting.models import (
     ModuleChoice,
     Offer,
     OwnOffer,
+    PohsArrangement,
+    ProgrammeParticipation,
     RegisterPublication,
 )
 from contracting.selectors import contract_terms, terms_year, with_insured
@@ -56,6 +58,7 @@ from contracting.services import (
     follow_request_decide,
     follow_requests_create,
     insured_counts_set,
+    member_practice_set,
     offer_choose_modules,
     offer_mark_opened,
     offer_refuse,
@@ -80,6 +83,8 @@ from .serializers import (
     AddendumSerializer,
     AdjustmentInputSerializer,
     AdjustmentSerializer,
+    CareGroupMemberInputSerializer,
+    CareGroupMemberSerializer,
     ContractIndexInputSerializer,
     ContractTermSerializer,
     ContractYearSerializer,
@@ -568,6 +573,82 @@ class InsuredCountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         rows = insured_counts_set(actor=request.user, insurer=insurer,
                                   counts={item["practice"]: item["insured"] for item in data["counts"]})
         return Response(InsuredCountSerializer(rows, many=True).data)
+
+
+# --- Care-group members ---------------------------------------------------------------------------------
+def member_rows(links) -> list[dict]:
+    """The rows of CareGroupMemberSerializer for (care group, practice) membership links: two queries for
+    the programmes and the POH-S arrangements of them all."""
+    links = list(links)
+    practice_ids = {link.practice_id for link in links}
+    programmes: dict[tuple[int, int], list[str]] = {}
+    for pp in (ProgrammeParticipation.objects.filter(practice_id__in=practice_ids).select_related("module")
+               .order_by("module__sort_order", "module__name")):
+        programmes.setdefault((pp.care_group_id, pp.practice_id), []).append(pp.module.code)
+    arrangements = {a.practice_id: a for a in PohsArrangement.objects.filter(practice_id__in=practice_ids)}
+    rows = []
+    for link in links:
+        arrangement = arrangements.get(link.practice_id)
+        rows.append({
+            "care_group": link.caregroup_id, "care_group_name": link.caregroup.name,
+            "practice": link.practice_id, "practice_name": link.practice.name,
+            "programmes": programmes.get((link.caregroup_id, link.practice_id), []),
+            "pohs": None if arrangement is None else {
+                "variant": arrangement.variant, "variant_label": arrangement.get_variant_display(),
+                "care_group": arrangement.care_group_id, "care_group_amount": arrangement.care_group_amount},
+        })
+    return rows
+
+
+class CareGroupMemberViewSet(viewsets.GenericViewSet):
+    """Which practices of a care group take part in which of its programmes, and each practice's POH-S
+    arrangement: a care group's people see its members, a practice's people their own practice's rows, the
+    NZa and administrators all. POST (the care group's people) sets one practice's programmes and
+    arrangement."""
+
+    serializer_class = CareGroupMemberSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        links = CareGroup.practices.through.objects.select_related("caregroup", "practice").order_by(
+            "caregroup__name", "practice__name", "pk")
+        user = self.request.user
+        if not is_nza_or_admin(user):
+            links = links.filter(Q(caregroup_id__in=care_group_ids_of(user)) | Q(practice_id__in=practice_ids_of(user)))
+        for name, field in (("care_group", "caregroup_id"), ("practice", "practice_id")):
+            raw = self.request.query_params.get(name)
+            if raw not in (None, ""):
+                pk = parse_id(raw)
+                if pk is None:
+                    raise PortalError("invalid", _("De invoer is niet geldig."), fields={name: [_("Geef een id.")]})
+                links = links.filter(**{field: pk})
+        return links
+
+    @extend_schema(parameters=[OpenApiParameter("care_group", OpenApiTypes.INT),
+                               OpenApiParameter("practice", OpenApiTypes.INT)],
+                   responses={200: CareGroupMemberSerializer(many=True)})
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(CareGroupMemberSerializer(member_rows(page), many=True).data)
+
+    @extend_schema(
+        request=CareGroupMemberInputSerializer,
+        responses={200: CareGroupMemberSerializer,
+                   400: _error("unknown_programme, not_a_member, invalid_variant, amount_required, "
+                               "negative_amount or invalid_amount"),
+                   403: _error("not_care_group_member"), 404: _error("not_found: no such care group or practice, "
+                                                                     "or not yours")},
+    )
+    def create(self, request):
+        data = _validated(CareGroupMemberInputSerializer, request)
+        link = self.get_queryset().filter(caregroup_id=data["care_group"], practice_id=data["practice"]).first()
+        if link is None:
+            raise PortalError("not_found", _("Deze praktijk van dit samenwerkingsverband bestaat niet of is niet "
+                                             "voor u zichtbaar."), status=404)
+        member_practice_set(actor=request.user, care_group=link.caregroup, practice=link.practice,
+                            programmes=data["programmes"], variant=data.get("pohs_variant") or None,
+                            care_group_amount=data.get("care_group_amount"))
+        return Response(CareGroupMemberSerializer(member_rows([link])[0]).data)
 
 
 # --- Standard contracts ---------------------------------------------------------------------------------

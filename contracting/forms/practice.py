@@ -10,6 +10,7 @@ from core.forms import UtrechtFormMixin
 from ..models import ContractModule
 from ..pricing import needs_hours
 from ..workdays import QUESTION_WORKING_DAYS
+from .insurer import AmountField
 
 _TEXTAREA_CLASS = "utrecht-textarea utrecht-textarea--html-textarea"
 _CHECKBOX_CLASS = "utrecht-checkbox utrecht-checkbox--html-input"
@@ -184,3 +185,23 @@ class OwnOfferDecisionForm(UtrechtFormMixin, forms.Form):
     reason = forms.CharField(label=_("Motivering"), required=False, max_length=5000,
                              widget=forms.Textarea(attrs={"rows": 4, "class": _TEXTAREA_CLASS}),
                              help_text=_("Verplicht bij afwijzen; de zorgaanbieder ziet uw motivering."))
+
+
+class MemberPracticeForm(UtrechtFormMixin, forms.Form):
+    """A member practice on the care group's members page: its programmes and POH-S arrangement. The services
+    decide (a known programme, an amount only for the hybrid variant, not negative)."""
+
+    programmes = forms.MultipleChoiceField(label=_("Programma's"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    variant = forms.ChoiceField(label=_("Afspraak over POH-S"), required=False)
+    care_group_amount = AmountField(
+        label=_("Bedrag via het samenwerkingsverband (€ per jaar)"), required=False,
+        help_text=_("Alleen bij een aanvulling op de ketenzorg: wat de praktijk voor POH-S via het "
+                    "samenwerkingsverband ontvangt."))
+
+    def __init__(self, *args, programmes, **kwargs):
+        from ..models import PohsVariant
+
+        super().__init__(*args, **kwargs)
+        self.fields["programmes"].choices = [(m.code, m.name) for m in programmes]
+        self.fields["variant"].choices = [("", _("Nog niet vastgelegd"))] + list(PohsVariant.choices)

@@ -33,6 +33,7 @@ from .deadlines import (  # noqa: F401
     Milestone,
     SweepRun,
 )
+from .members import PohsArrangement, PohsVariant, ProgrammeParticipation  # noqa: F401
 from .negotiation import (  # noqa: F401, E402
     ImmutableError,
     KetenPatientReport,

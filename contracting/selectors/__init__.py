@@ -63,6 +63,16 @@ from .dashboards import (  # noqa: F401
     signing_watch,
     unsigned_offers,
 )
+from .members import (  # noqa: F401
+    MemberRow,
+    PracticeCareGroup,
+    care_group_members,
+    care_group_practices,
+    holder_pohs,
+    pohs_data,
+    practice_care_groups,
+    programme_modules,
+)
 from .offer_page import (  # noqa: F401
     ChoiceState,
     display_content,

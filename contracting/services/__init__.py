@@ -26,6 +26,7 @@ from .contracts import (  # noqa: F401, E402
 from .follow import follow_request_decide, follow_requests_create  # noqa: F401, E402
 from .indexation import contract_index_set, indexations_apply  # noqa: F401, E402
 from .insured import insured_counts_set  # noqa: F401, E402
+from .members import member_practice_set, member_programmes_set, pohs_arrangement_set  # noqa: F401, E402
 from .milestones import (  # noqa: F401
     check_contract_year,
     contract_year_advance_phase,

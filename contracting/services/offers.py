@@ -18,8 +18,17 @@ from core.numbers import hours as hours_text
 
 from ..calendar import last_day, local_date
 from ..models import ContractModule, HolderKind, ModuleChoice, Offer, Signature
-from ..pricing import amount_base, cap_hours_for, check_hours, estimated_amount, needs_hours
-from ..selectors import holder_insured, latest_policy_version, policy_version_ref, signing_window
+from ..pricing import (
+    POHS_CODE,
+    amount_base,
+    cap_hours_for,
+    check_hours,
+    estimated_amount,
+    needs_hours,
+    pohs_net,
+    pohs_terms_of,
+)
+from ..selectors import holder_insured, holder_pohs, latest_policy_version, policy_version_ref, signing_window
 from .contracts import content_hash, standard_contract_content
 from .negotiation import negotiation_mark_signed, offer_agreement
 from .register import register_add_offer
@@ -155,19 +164,27 @@ def offer_choose_modules(*, actor, offer: Offer, modules, now: datetime | None =
     return rows
 
 
-def holder_data(offer: Offer, *, insured_counts: dict[int, int] | None = None) -> dict:
-    """The holder as a signature records it. `insured_counts` ({practice id: insured} of the offer's insurer),
-    when the caller has read them for many offers at once, saves the query for the insured count."""
+def holder_data(offer: Offer, *, insured_counts: dict[int, int] | None = None,
+                pohs_by_practice: dict[int, dict] | None = None) -> dict:
+    """The holder as a signature records it. `insured_counts` ({practice id: insured} of the offer's insurer)
+    and `pohs_by_practice` ({practice id: pohs_data}), when the caller has read them for many offers at once,
+    save the queries for the insured count and the POH-S arrangement."""
     holder = offer.holder
     if insured_counts is not None and offer.practice_id:
         insured = insured_counts.get(offer.practice_id)
     else:
         insured = holder_insured(offer)
+    if pohs_by_practice is not None:
+        pohs = pohs_by_practice.get(offer.practice_id)
+    else:
+        pohs = holder_pohs(offer)
     return {"kind": "practice" if offer.practice_id else "care_group", "id": holder.pk, "name": holder.name,
             "agb_code": getattr(holder, "agb_code", ""), "kvk_number": holder.kvk_number,
             "registered_patients": holder_patients(offer),
             # The insurer's own insured among them, the base of the estimate; None: not known, all counted.
-            "insured": insured}
+            "insured": insured,
+            # The practice's POH-S arrangement with its care group: POH-S is estimated net of it.
+            "pohs": pohs}
 
 
 def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id: int, policy: dict | None,
@@ -183,6 +200,7 @@ def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id:
     estimate; None for a practice). Without `signed_at` and `signed_by` (a user) it is the preview of what
     signing would freeze."""
     patients = amount_base(holder["registered_patients"], holder.get("insured"))
+    pohs = pohs_terms_of(holder.get("pohs"))
     chosen_by_code = {cm.module.code: (cm, hours) for cm, hours in chosen}
     total = Decimal("0.00")
     modules = []
@@ -191,9 +209,12 @@ def signature_content(*, contract_content: dict, chosen, holder: dict, offer_id:
             continue
         cm, hours = chosen_by_code[item["code"]]
         amount = estimated_amount(cm, patients, hours)
+        extra = {}
+        if item["code"] == POHS_CODE and pohs is not None and amount is not None:
+            amount, extra = pohs_net(amount, pohs), {"gross_amount": str(amount)}
         total += amount or 0
         modules.append({**item, "hours": str(hours) if hours is not None else None,
-                        "estimated_amount": str(amount) if amount is not None else None})
+                        "estimated_amount": str(amount) if amount is not None else None, **extra})
     content = {
         **contract_content,
         "modules": modules,

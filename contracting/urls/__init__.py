@@ -9,6 +9,7 @@ urlpatterns = [
     path("contracten/", include("contracting.urls.practice")),
     path("inkoop/", include("contracting.urls.insurer")),
     path("samenwerkingsverband/", include("contracting.urls.caregroup")),
+    path("samenwerkingsverband/", include("contracting.urls.members")),
     path("register/", include(register_patterns)),
     path("inkoopbeleid/", include(policy_patterns)),
     path("cijfers/verzoeken/", request_views.oversight, name="requests_figures"),

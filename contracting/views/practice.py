@@ -66,7 +66,7 @@ from ..models import (
     StandardContract,
 )
 from ..pdf import signed_contract_pdf
-from ..pricing import cap_hours_for, estimate, needs_hours
+from ..pricing import PohsTerms, cap_hours_for, estimate, needs_hours, pohs_terms_of
 
 # The preview on the signing page must be exactly what offer_sign will freeze, so it is built by the very
 # functions offer_sign uses (including the rule that mandatory modules are always in), not by a copy here.
@@ -88,6 +88,8 @@ from ..selectors import (
     offers_default_year,
     offers_expected,
     offers_for_year,
+    pohs_data,
+    practice_care_groups,
     runs_on,
     saved_choice_state,
     segment_label,
@@ -124,7 +126,14 @@ from .common import place_error
 # --- Reads shared by the screens ------------------------------------------------------------------------
 def _offer(request, pk: int) -> Offer:
     return offer_for_user(request.user, pk, queryset=with_insured(offers_visible_to(request.user)).select_related(
-        "insurer", "standard_contract__insurer", "practice", "care_group"))
+        "insurer", "standard_contract__insurer", "practice__pohs_arrangement__care_group", "care_group"))
+
+
+def _pohs_terms(offer: Offer) -> PohsTerms | None:
+    """The practice's POH-S arrangement with its care group, read with the offer (_offer)."""
+    if not offer.practice_id:
+        return None
+    return pohs_terms_of(pohs_data(getattr(offer.practice, "pohs_arrangement", None)))
 
 
 def _signature(offer: Offer) -> Signature | None:
@@ -249,8 +258,8 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         "changes": contract_changes_since_last_year(offer.standard_contract, contract_modules),
         "patients": patients,
         "rows": _module_rows(contract_modules, patients, state, choice_errors or {}) if state else [],
-        "estimate": (estimate(contract_modules, patients, state.ticked, state.hours, insured=holder_insured(offer))
-                     if state else None),
+        "estimate": (estimate(contract_modules, patients, state.ticked, state.hours, insured=holder_insured(offer),
+                              pohs=_pohs_terms(offer)) if state else None),
         "signature": signature,
         "signed": display_content(signature.content) if signature else None,
         "terms_by_year": terms_table(offer, signature),
@@ -266,6 +275,8 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
     }
     if signature is not None:
         context.update(_addenda_context(offer, signature, now))
+    if offer.practice_id:
+        context["care_groups"], context["pohs_arrangement"] = practice_care_groups(offer.practice)
     return render(request, "contracting/practice/detail.html", context, status=status)
 
 
@@ -302,7 +313,8 @@ def offer_estimate(request, pk: int):
         state = saved_choice_state(offer, contract_modules, patients, user=request.user)
     return render(request, "contracting/practice/_estimate.html", {
         "offer": offer,
-        "estimate": estimate(contract_modules, patients, state.ticked, state.hours, insured=holder_insured(offer))})
+        "estimate": estimate(contract_modules, patients, state.ticked, state.hours, insured=holder_insured(offer),
+                             pohs=_pohs_terms(offer))})
 
 
 @login_required
