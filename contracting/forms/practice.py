@@ -193,7 +193,7 @@ class MemberPracticeForm(UtrechtFormMixin, forms.Form):
 
     programmes = forms.MultipleChoiceField(label=_("Programma's"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    variant = forms.ChoiceField(label=_("Afspraak over POH-S"), required=False)
+    variant = forms.ChoiceField(label=_("Afspraak over POH-S"), required=False, widget=forms.RadioSelect)
     care_group_amount = AmountField(
         label=_("Bedrag via het samenwerkingsverband (€ per jaar)"), required=False,
         help_text=_("Alleen bij een aanvulling op de ketenzorg: wat de praktijk voor POH-S via het "
