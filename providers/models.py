@@ -110,7 +110,7 @@ class InsuredCount(models.Model):
     class Meta:
         verbose_name = _("aantal verzekerden")
         verbose_name_plural = _("aantallen verzekerden")
-        ordering = ["practice", "insurer"]
+        ordering = ["practice_id", "insurer_id"]
         constraints = [
             models.UniqueConstraint(fields=["practice", "insurer"], name="insured_count_once_per_insurer"),
             models.CheckConstraint(condition=models.Q(insured__gte=0), name="insured_count_not_negative"),

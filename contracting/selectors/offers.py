@@ -3,12 +3,12 @@ what changed in a contract since last year."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 
 from accounts.models import Membership, Role
 from core.numbers import hours as hours_text
 from insurers.models import PolicyVersion
-from providers.models import InsuredCount
+from providers.models import CareGroup, InsuredCount
 
 from ..models import ContractModule, Offer, Segment, StandardContract, Unit, covering
 from ..pricing import cap_hours_for, estimated_amount, needs_hours
@@ -54,14 +54,14 @@ def holder_insured(offer) -> int | None:
     for a care group), none for a practice's offer read through with_insured."""
     if offer.practice_id and hasattr(offer, "insured_of_practice"):
         return offer.insured_of_practice
-    counts = InsuredCount.objects.filter(insurer_id=offer.insurer_id)
+    counts = InsuredCount.objects.filter(insurer_id=offer.insurer_id).order_by()
     if offer.practice_id:
         return counts.filter(practice_id=offer.practice_id).values_list("insured", flat=True).first()
-    members = offer.care_group.practices.values("pk")
-    found = list(counts.filter(practice_id__in=members).values_list("insured", flat=True))
-    if not found or len(found) < offer.care_group.practices.count():
+    members = CareGroup.practices.through.objects.filter(caregroup_id=offer.care_group_id).values("practice_id")
+    found = counts.filter(practice_id__in=members).aggregate(n=Count("pk"), total=Sum("insured"))
+    if not found["n"] or found["n"] < offer.care_group.practices.count():
         return None
-    return sum(found)
+    return found["total"]
 
 
 def latest_policy_version(offer: Offer) -> PolicyVersion | None:

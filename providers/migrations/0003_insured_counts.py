@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'aantal verzekerden',
                 'verbose_name_plural': 'aantallen verzekerden',
-                'ordering': ['practice', 'insurer'],
+                'ordering': ['practice_id', 'insurer_id'],
                 'constraints': [models.UniqueConstraint(fields=('practice', 'insurer'), name='insured_count_once_per_insurer'), models.CheckConstraint(condition=models.Q(('insured__gte', 0)), name='insured_count_not_negative')],
             },
         ),
