@@ -1,14 +1,17 @@
 """Care-group negotiations in the demo: per contract year, the care groups of the first regions negotiate
-with their region's preferent insurer, each at another stage (agreed and signed; offer countered; only
-submitted; no offer at all, so the insurer is flagged late after 15 July). Each step happens at a fixed
-moment of the year's calendar and only once that moment has passed; a second run adds nothing."""
+with their region's preferent insurer, each at another stage while the year's care-group window is open
+(agreed and signed; offer countered; only the insurer's offer; no offer at all, so the insurer is flagged late
+after 15 July). Once the window has closed (the end of 1 October), the countered negotiation has gone on to an
+agreement that its signatory signed, as almost every care group's does. Each step happens at a fixed moment
+of the year's calendar and only once that moment has passed; a second run adds nothing."""
 
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership, Role
-from contracting.models import Negotiation, Offer
+from contracting.models import HolderKind, Negotiation, Offer
+from contracting.selectors import signing_window
 from contracting.services import (
     negotiation_accept,
     negotiation_counter,
@@ -26,7 +29,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # How far the care groups with demo logins get (in name order): the stage's steps, in order. Of the others the
 # first only has the insurer's offer (sent on 1 July, unanswered); the rest have none, so after 15 July their
 # insurers are flagged late.
-STAGES = (("submit", "offer", "counter", "accept", "sign"), ("submit", "offer", "counter"))
+FULL = ("submit", "offer", "counter", "accept", "sign")
+STAGES = (FULL, ("submit", "offer", "counter"))
+STAGES_AFTER_CLOSE = (FULL, FULL)
 OFFER_ONLY = ("offer",)
 
 
@@ -50,12 +55,14 @@ def _seed_year(year: int, now) -> int:
     moments = {"submit": at(date(year - 1, 6, 2), 10), "offer": at(date(year - 1, 7, 1), 11),
                "counter": at(date(year - 1, 7, 20), 14), "accept": at(date(year - 1, 8, 3), 10),
                "sign": at(date(year - 1, 9, 1), 15)}
+    window = signing_window(year, HolderKind.CARE_GROUP)
+    stages = STAGES_AFTER_CLOSE if window is not None and now >= window[1] else STAGES
     created = 0
     # The care groups with demo logins (a member and a signatory), in name order.
     with_logins = (CareGroup.objects.filter(memberships__role=Role.CAREGROUP_SIGNATORY)
                    .filter(pk__in=Membership.objects.filter(role=Role.CAREGROUP_MEMBER).values("care_group")))
-    groups = list(with_logins.order_by("name").distinct()[:len(STAGES)])
-    plan = list(zip(groups, STAGES, strict=False))
+    groups = list(with_logins.order_by("name").distinct()[:len(stages)])
+    plan = list(zip(groups, stages, strict=False))
     other = CareGroup.objects.exclude(pk__in=[g.pk for g in groups]).order_by("name").first()
     if other is not None:
         plan.append((other, OFFER_ONLY))
@@ -68,6 +75,8 @@ def _seed_year(year: int, now) -> int:
             continue
         insurer, purchaser = share.insurer, purchaser.user
         negotiation = Negotiation.objects.filter(insurer=insurer, care_group=group, year=year).first()
+        if negotiation is not None and negotiation.status == Negotiation.Status.EXPIRED:
+            continue  # the sweep closed it (a database seeded while the window was open): history stays as it is
         done = negotiation.steps.count() if negotiation else 0
         for number, kind in enumerate(stage, start=1):
             moment = moments[kind]
