@@ -69,6 +69,7 @@ from .requests import (  # noqa: F401, E402
     innovation_criteria_publish,
     question_answer,
     question_ask,
+    request_addendum_refusal,
     request_appeal,
     request_close,
     request_decide,

@@ -596,6 +596,21 @@ def innovation_criteria_publish(*, actor, insurer, year: int, method: str, items
 
 
 # --- Maatwerk amends the contract -------------------------------------------------------------------------------
+def request_addendum_refusal(request: Request) -> ConflictError | None:
+    """Why no addendum can follow `request`, or None: only granted (or partly granted) maatwerk on a signed
+    contract leads to one. Asked by request_propose_addendum and by the request page before it offers the form."""
+    if request.kind != K.MAATWERK:
+        return ConflictError("not_maatwerk", _("Alleen een maatwerkverzoek leidt tot een addendum."))
+    if request.outcome not in (Request.Outcome.GRANTED, Request.Outcome.PARTLY):
+        return ConflictError("not_granted", _("Een addendum volgt op (gedeeltelijk) toegekend maatwerk."))
+    if request.offer_id is None:
+        return ConflictError("no_contract", _("Dit verzoek hoort niet bij een contract. Een addendum kan alleen "
+                                              "op een ondertekend contract."))
+    if request.offer.status != Offer.Status.SIGNED:
+        return ConflictError("offer_not_signed", _("Alleen een ondertekend contract kan een addendum krijgen."))
+    return None
+
+
 def request_propose_addendum(*, actor, request: Request, title: str, text: str, changes, effective_from,
                              now: datetime):
     """After granting maatwerk (wholly or partly) on a signed contract, a purchaser proposes the addendum that
@@ -608,13 +623,9 @@ def request_propose_addendum(*, actor, request: Request, title: str, text: str, 
     require_insurer_purchaser(actor, request.insurer_id)
     with transaction.atomic():
         locked = _locked(request)
-        if locked.kind != K.MAATWERK:
-            raise ConflictError("not_maatwerk", _("Alleen een maatwerkverzoek leidt tot een addendum."))
-        if locked.outcome not in (Request.Outcome.GRANTED, Request.Outcome.PARTLY):
-            raise ConflictError("not_granted", _("Een addendum volgt op (gedeeltelijk) toegekend maatwerk."))
-        if locked.offer_id is None:
-            raise ConflictError("no_contract", _("Dit verzoek hoort niet bij een contract. Een addendum kan alleen "
-                                                 "op een ondertekend contract."))
+        refusal = request_addendum_refusal(locked)
+        if refusal is not None:
+            raise refusal
         if locked.addendum_id is not None:
             current = ContractAddendum.objects.get(pk=locked.addendum_id)
             if current.status in (ContractAddendum.Status.PROPOSED, ContractAddendum.Status.ACCEPTED):

@@ -43,6 +43,7 @@ from ..selectors.requests import (
 from ..services import (
     innovation_criteria_publish,
     question_answer,
+    request_addendum_refusal,
     request_appeal,
     request_close,
     request_decide,
@@ -164,9 +165,7 @@ def _addendum_form(obj: Request, side: str | None, data=None):
     from ..models import ContractAddendum
     from ..selectors import contract_terms, terms_year
 
-    if (side != Request.Side.INSURER or obj.kind != Request.Kind.MAATWERK or obj.offer_id is None
-            or obj.outcome not in (Request.Outcome.GRANTED, Request.Outcome.PARTLY)
-            or obj.offer.status != Offer.Status.SIGNED):
+    if side != Request.Side.INSURER or request_addendum_refusal(obj) is not None:
         return None
     if obj.addendum_id and obj.addendum.status in (ContractAddendum.Status.PROPOSED, ContractAddendum.Status.ACCEPTED):
         return None

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from accounts.models import Notification, Role
 from contracting.calendar import (
@@ -426,6 +427,26 @@ def test_maatwerk_without_a_contract_cannot_become_an_addendum(member, purchaser
         request_propose_addendum(actor=purchaser, request=maatwerk, title="x", text="y", changes=[],
                                  effective_from=date(2027, 1, 1), now=ams(2026, 5, 2, 10, 0))
     assert exc.value.code == "no_contract"
+
+
+def test_maatwerk_on_an_unsigned_offer_gets_no_addendum_form_nor_addendum(offer, member, purchaser):
+    # Granted maatwerk on an offer the practice has not signed: nothing to amend yet. The service refuses and the
+    # insurer's request page, asking the same rule, offers no addendum form.
+    from django.urls import reverse
+
+    from contracting.models import ContractAddendum
+    from tests.helpers import page_html_as
+
+    maatwerk = request_raise(actor=member, kind="maatwerk", offer=offer, now=ams(2026, 10, 5, 10, 0),
+                             situation=Request.Situation.POPULATION_CHANGE, subject="Nieuwbouwwijk",
+                             text="Er komen 800 patiënten bij.")
+    request_decide(actor=purchaser, request=maatwerk, outcome="granted", now=ams(2026, 10, 6, 10, 0))
+    with pytest.raises(ConflictError) as exc:
+        request_propose_addendum(actor=purchaser, request=maatwerk, title="x", text="y", changes=[],
+                                 effective_from=date(2027, 1, 1), now=ams(2026, 10, 6, 11, 0))
+    assert exc.value.code == "offer_not_signed" and not ContractAddendum.objects.exists()
+    html = page_html_as(Client(), purchaser, reverse("purchasing:request", args=[maatwerk.pk]))
+    assert "Nieuwbouwwijk" in html and 'name="action" value="addendum"' not in html
 
 
 def test_a_care_group_raises_and_the_insurer_reacts_by_message(market, purchaser):
