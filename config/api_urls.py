@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("providers.api.urls")),
     path("", include("contracting.api.urls")),
+    path("", include("consultations.api.urls")),
+    path("", include("surveys.api.urls")),
 ]

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "providers",
     "accounts",
     "contracting",
+    "consultations",
+    "surveys",
     "demo",
 ]
 

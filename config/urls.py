@@ -10,6 +10,8 @@ admin.site.site_title = "Contracteerportaal beheer"
 
 urlpatterns = [
     path("", include("contracting.urls")),
+    path("overleg/", include("consultations.urls")),
+    path("enquetes/", include("surveys.urls")),
     path("account/", include("accounts.urls")),
     path("organisaties/", include("providers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,1 @@
+"""Overleg between the LHV overlegteams and their insurer (GCP: overleg, not negotiation)."""
