@@ -1,1 +1,0 @@
-"""Overleg between the LHV overlegteams and their insurer (GCP: overleg, not negotiation)."""
