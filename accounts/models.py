@@ -112,6 +112,10 @@ class Membership(models.Model):
                                    related_name="memberships", verbose_name=_("samenwerkingsverband"))
     overleg_team = models.ForeignKey(OverlegTeam, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="memberships", verbose_name=_("overlegteam"))
+    # A practice membership of a GP (huisarts), not of a practice's other staff: the LHV asks GPs, not
+    # organisations, so surveys for "the GP members of practices" invite the users with such a membership.
+    is_gp = models.BooleanField(_("huisarts"), default=False,
+                                help_text=_("Deze persoon is huisarts in deze praktijk (niet: andere medewerker)."))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
@@ -119,6 +123,9 @@ class Membership(models.Model):
         verbose_name_plural = _("lidmaatschappen")
         ordering = ["user", "role"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_gp=False) | models.Q(role__in=[Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY]),
+                name="membership_gp_only_in_a_practice"),
             models.CheckConstraint(
                 condition=_membership_shape(), name="membership_role_matches_organisation",
                 violation_error_message=_("Deze rol hoort bij precies één organisatie van de juiste soort "

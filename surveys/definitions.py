@@ -19,7 +19,8 @@ Built-in templates, qualification questionnaires and custom surveys are all writ
                 "help_text": "…",          # optional
                 "questions": [             # at least one per section
                     {
-                        "code": "Q1",      # required, unique in the survey, at most 20 characters ("Q6", "17b")
+                        "code": "Q1",      # required, unique in the survey, letters, digits, - and _, at most
+                                           # 20 characters ("Q6", "17b")
                         "kind": "single",  # a Question.Kind value: single, multiple, scale10, scale5, matrix,
                                            # number, text
                         "text": "…",       # required
@@ -284,8 +285,8 @@ def definition_errors(definition) -> list[str]:
             if not isinstance(question, dict):
                 errors.append(_("%(where)s is geen object.") % {"where": where})
                 continue
-            if not _text(code) or len(code) > CODE_MAX:
-                errors.append(_("%(where)s: ‘code’ is verplicht, hoogstens %(n)s tekens.")
+            if not _text(code) or len(code) > CODE_MAX or not SLUG.match(code):
+                errors.append(_("%(where)s: ‘code’ is verplicht: letters, cijfers, - en _, hoogstens %(n)s tekens.")
                               % {"where": where, "n": CODE_MAX})
             elif code in earlier:
                 errors.append(_("%(where)s: de code ‘%(code)s’ komt twee keer voor.") % {"where": where, "code": code})

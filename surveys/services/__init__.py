@@ -1,5 +1,7 @@
 """The survey engine's services: the only writers of surveys, invitations, responses and answers."""
 
-from .surveys import survey_create_from_definition
+from .responses import response_answers, response_check, response_save
+from .surveys import survey_close, survey_create_from_definition, survey_publish
 
-__all__ = ["survey_create_from_definition"]
+__all__ = ["response_answers", "response_check", "response_save", "survey_close", "survey_create_from_definition",
+           "survey_publish"]

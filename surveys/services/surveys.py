@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.errors import PortalError
+from core.errors import ConflictError, PortalError
 
 from ..access import require_survey_owner
 from ..definitions import definition_check
-from ..models import Question, Section, Survey
+from ..models import Invitation, Question, Response, Section, Survey
 
 A = Survey.Audience
 
@@ -114,4 +114,85 @@ def survey_create_from_definition(*, actor, definition: dict, year: int, opens_a
         audit_record(actor=actor, verb="surveys.survey.created", obj=survey,
                      after={"template": survey.template, "year": year, "audience": audience,
                             "questions": len(questions), "opens_at": opens_at, "closes_at": closes_at})
+    return survey
+
+
+# The engine's per-object clocks of a published survey (registered in surveys/effects.py): its invitations go
+# out when it opens, a reminder N days before it closes, and it closes. Each runs once and catches up after
+# downtime (the sweep runs an effect of a clock that fell due while the worker was down, with the clock's own
+# moment as its effective time).
+INVITE_CLOCK = "surveys.survey.invite"
+REMIND_CLOCK = "surveys.survey.remind"
+CLOSE_CLOCK = "surveys.survey.close"
+INVITATION_BATCH = 2000
+
+
+def survey_reminder_at(survey: Survey) -> datetime | None:
+    """When the reminder goes out: `reminder_days_before` days before closing, at the same time of day in
+    Amsterdam (so across a DST switch it stays 00:00 local); None without a reminder or when that moment is not
+    after the opening."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    if not survey.reminder_days_before:
+        return None
+    local = survey.closes_at.astimezone(ZoneInfo("Europe/Amsterdam"))
+    moment = (local.replace(tzinfo=None) - timedelta(days=survey.reminder_days_before)).replace(
+        tzinfo=ZoneInfo("Europe/Amsterdam"))
+    return moment if moment > survey.opens_at else None
+
+
+def survey_publish(*, actor, survey: Survey, now: datetime) -> Survey:
+    """Publish a draft survey: its audience is resolved into invitations (one per respondent, with the
+    respondent's attributes), and the engine's clocks are started for the invitations at opening, the reminder
+    and the closing. Who acts: the survey's owner. Refused once it would already be closed. Safe to repeat: a
+    published survey is returned as it is. Locks the survey row."""
+    from contracting.services import clock_start
+
+    from ..audiences import audience_invitations
+
+    require_survey_owner(actor, survey.owner_insurer_id)
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if survey.status != Survey.Status.DRAFT:
+            return survey
+        if survey.closes_at <= now:
+            raise ConflictError("survey_closes_in_the_past",
+                                _("Deze enquête zou al gesloten zijn; kies eerst een latere sluitingsdatum."))
+        invitations = audience_invitations(survey)
+        Invitation.objects.bulk_create(invitations, batch_size=INVITATION_BATCH)
+        survey.status, survey.published_at = Survey.Status.PUBLISHED, now
+        survey.save(update_fields=["status", "published_at"])
+        clock_start(actor=actor, obj=survey, kind=INVITE_CLOCK, started_at=survey.opens_at)
+        reminder_at = survey_reminder_at(survey)
+        if reminder_at is not None:
+            clock_start(actor=actor, obj=survey, kind=REMIND_CLOCK, started_at=reminder_at)
+        clock_start(actor=actor, obj=survey, kind=CLOSE_CLOCK, started_at=survey.closes_at)
+        audit_record(actor=actor, verb="surveys.survey.published", obj=survey,
+                     after={"invitations": len(invitations), "opens_at": survey.opens_at,
+                            "closes_at": survey.closes_at, "reminder_at": reminder_at})
+    return survey
+
+
+def survey_close(*, actor, survey: Survey, now: datetime) -> Survey:
+    """Close a published survey (the engine does it at closing time): no response changes any more. An
+    anonymous survey's responses are detached from their invitations and their moments set to the closing
+    moment, so nothing links an answer to who gave it (the invitation keeps only that it was answered, for the
+    response rate). Safe to repeat."""
+    require_survey_owner(actor, survey.owner_insurer_id)
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if survey.status == Survey.Status.CLOSED:
+            return survey
+        if survey.status != Survey.Status.PUBLISHED:
+            raise ConflictError("survey_not_published", _("Alleen een gepubliceerde enquête kan sluiten."))
+        detached = 0
+        if survey.anonymous:
+            detached = Response.objects.filter(survey=survey, invitation__isnull=False).update(
+                invitation=None, started_at=survey.closes_at, updated_at=survey.closes_at)
+            Response.objects.filter(survey=survey, submitted_at__isnull=False).update(submitted_at=survey.closes_at)
+        survey.status = Survey.Status.CLOSED
+        survey.save(update_fields=["status"])
+        audit_record(actor=actor, verb="surveys.survey.closed", obj=survey,
+                     after={"at": now, "anonymous_detached": detached})
     return survey

@@ -46,3 +46,25 @@ def definition():
 def window():
     """Opens 1 March 2026 09:00, closes at the end of 31 March 2026 (00:00 on 1 April), Amsterdam time."""
     return datetime(2026, 3, 1, 9, 0, tzinfo=AMS), datetime(2026, 4, 1, 0, 0, tzinfo=AMS)
+
+
+def signed_contract(insurer, holder, year=2026):
+    """A signed contract of `holder` (a practice or a care group) with `insurer` for `year`: only the rows the
+    survey audiences read (the contracting flow that signs it is tested in tests/contracting)."""
+    from contracting.models import HolderKind, Offer, StandardContract
+    from providers.models import CareGroup
+
+    is_group = isinstance(holder, CareGroup)
+    contract = StandardContract.objects.create(
+        insurer=insurer, first_year=year, title=f"Contract {insurer.pk} {year}", status="published",
+        holder_kind=HolderKind.CARE_GROUP if is_group else HolderKind.PRACTICE)
+    return Offer.objects.create(standard_contract=contract, insurer=insurer, year=year, region=holder.region,
+                                status=Offer.Status.SIGNED, **{"care_group" if is_group else "practice": holder})
+
+
+@pytest.fixture
+def draft_survey(db, definition, window):
+    from surveys.services import survey_create_from_definition
+
+    return survey_create_from_definition(actor=None, definition=definition, year=2026, opens_at=window[0],
+                                         closes_at=window[1])
