@@ -1,3 +1,15 @@
+from django.urls import path
+
+from ..views import owner, respondent
+
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", respondent.survey_list, name="list"),
+    path("<int:pk>/invullen/", respondent.respond, name="respond"),
+    path("beheer/", owner.manage, name="manage"),
+    path("beheer/nieuw/", owner.create, name="manage_create"),
+    path("beheer/<int:pk>/", owner.detail, name="manage_detail"),
+    path("beheer/<int:pk>/respons/", owner.rate, name="manage_rate"),
+    path("beheer/<int:pk>/publiceren/", owner.publish, name="manage_publish"),
+]
