@@ -114,7 +114,7 @@ class Membership(models.Model):
                                      related_name="memberships", verbose_name=_("overlegteam"))
     # A practice membership of a GP (huisarts), not of a practice's other staff: the LHV asks GPs, not
     # organisations, so surveys for "the GP members of practices" invite the users with such a membership.
-    is_gp = models.BooleanField(_("huisarts"), default=False,
+    is_gp = models.BooleanField(_("huisarts"), default=False, db_default=False,
                                 help_text=_("Deze persoon is huisarts in deze praktijk (niet: andere medewerker)."))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
