@@ -83,4 +83,8 @@ def respond(request, pk: int):
         "deadline": Deadline.of(survey.closes_at, now, boundary="end"),
         "sections": respond_sections(questions, sections, invitation, answers, errors),
         "errors": errors,
+        # An anonymous survey's responses are detached at closing: the respondent's answers are no longer theirs
+        # to see, so no form (empty or not) is shown.
+        "anonymous_detached": survey.anonymous and response is None and not is_open
+        and survey.status == Survey.Status.CLOSED,
     }, status=400 if errors else 200)

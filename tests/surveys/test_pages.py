@@ -146,3 +146,21 @@ def test_an_owner_creates_a_survey_from_a_definition_and_publishes_it(client, db
         client.post(f"/enquetes/beheer/{survey.pk}/publiceren/")
     survey.refresh_from_db()
     assert survey.status == "published" and survey.invitations.count() == 1
+
+
+def test_after_an_anonymous_survey_closes_the_respondent_sees_no_answers(client, db, definition, window):
+    from surveys.services import survey_close
+
+    definition["anonymous"] = True
+    survey = survey_create_from_definition(actor=None, definition=definition, year=2026, opens_at=window[0],
+                                           closes_at=window[1])
+    practice = PracticeFactory()
+    user = make_member(Role.PRACTICE_MEMBER, practice, email="anoniem@praktijk.example")
+    survey_publish(actor=None, survey=survey, now=datetime(2026, 2, 1, tzinfo=AMS))
+    invitation = Invitation.objects.get(survey=survey)
+    response_save(actor=user, invitation=invitation, answers={"Q1": "ja", "Q4": 8}, now=DURING, submit=True)
+    survey_close(actor=None, survey=survey, now=window[1])
+    with time_machine.travel(datetime(2026, 4, 2, tzinfo=AMS), tick=False):
+        html = page_html_as(client, user, url(survey))
+    assert "Uw antwoorden zijn anoniem bewaard en niet meer aan u gekoppeld" in text(html)
+    assert 'name="q|Q1||"' not in html
