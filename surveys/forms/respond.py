@@ -4,6 +4,7 @@ slugs, so the separator never occurs in them); the static script reads the same 
 
 import json
 
+from core.numbers import hours
 from insurers.models import Insurer
 from providers.models import CareGroup
 
@@ -99,6 +100,10 @@ def respond_sections(questions: list[Question], sections, invitation: Invitation
                     ends = {o["value"]: o["label"] for o in q.options}
                     block["choices"] = [{"value": str(n), "label": ends.get(str(n), ""),
                                          "checked": str(value) == str(n)} for n in range(low, high + 1)]
+                elif q.kind == K.NUMBER:
+                    # The bounds as the reader writes numbers ("5.000" in Dutch).
+                    block["min_label"] = "" if q.min_value is None else hours(q.min_value)
+                    block["max_label"] = "" if q.max_value is None else hours(q.max_value)
                 elif q.kind == K.MATRIX:
                     cells = value if isinstance(value, dict) else {}
                     block["matrix"] = [

@@ -43,6 +43,7 @@ def test_the_respond_page_hides_a_conditional_question_until_its_answer(client, 
     assert 'data-question="Q2" data-repeat-key="" data-show-if="Q1" data-show-if-values="[&quot;nee&quot;]"' in html
     assert 'hidden>' in html.split('data-question="Q2"')[1].split(">")[0] + ">"
     assert "survey-conditions.js" in html and "<script>" not in html
+    assert "Q7. Aantal patiënten minimaal 0, maximaal 5.000" in text(html)  # Dutch notation
     assert "U kunt uw antwoorden bewaren, indienen en wijzigen tot en met 31 maart 2026 nog 21 dagen" in text(html)
     # once Q1 = nee is saved, the page shows Q2 from the server side too
     response_save(actor=user, invitation=invitation, answers={"Q1": "nee"}, now=DURING)
