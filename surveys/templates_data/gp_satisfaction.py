@@ -62,6 +62,9 @@ DEFINITION = {
                 options=[{"value": "ja", "label": "Ja"}, {"value": "deels", "label": "Deels"},
                          {"value": "nee", "label": "Nee"}],
                 repeat="insurer", required=False),
+             _q("T5", "text", "Wat moet deze zorgverzekeraar als eerste verbeteren aan het contracteringsproces?",
+                show_if="T2", show_if_values=[str(n) for n in range(1, 6)], repeat="insurer", required=False,
+                help_text="Deze vraag staat er als u het contracteringsproces een onvoldoende (5 of lager) geeft."),
          ]},
         {"title": "Knelpunten", "help_text": "", "questions": [
             _q("K1", "multiple", "Wat zijn voor u de belangrijkste knelpunten in de contractering?",

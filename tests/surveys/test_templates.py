@@ -244,6 +244,9 @@ def test_gp_satisfaction_survey_rates_each_contracted_insurer_and_asks_knelpunte
     assert [o["label"] for o in questions["K1"]["options"]][:3] == [
         "Het uitblijven van structurele financiering voor innovaties", "Te lage tarieven",
         "Het ontbreken van maatwerkmogelijkheden"]
+    # A fail for an insurer's process asks what that insurer should improve (per insurer, as the rating is).
+    assert (questions["T5"]["show_if"], questions["T5"]["show_if_values"], questions["T5"]["repeat"]) == \
+        ("T2", ["1", "2", "3", "4", "5"], "insurer")
     # Choosing "Anders" reveals the question about it.
     assert (questions["K2"]["show_if"], questions["K2"]["show_if_values"]) == ("K1", ["anders"])
 
