@@ -10,7 +10,18 @@ from django.utils import timezone
 from contracting.calendar import local_date, start_of_day
 
 # The modules whose steps make up the data set, in no particular order (each step has its own `order`).
-from . import caregroups, contract_years, cycle, insured, members, multiyear, organisations, requests, users  # noqa: F401
+from . import (  # noqa: F401
+    caregroups,
+    contract_years,
+    cycle,
+    insured,
+    members,
+    multiyear,
+    organisations,
+    requests,
+    surveys,
+    users,
+)
 from .bulk import compress_quickly
 from .moments import contract_years_around
 from .registry import DemoContext, demo_steps

@@ -79,8 +79,9 @@ def ensure_signatories(practices: Iterable[Practice]) -> dict[int, User]:
                     [(NO_LOGIN_PASSWORD, False, email, _demo_full_name(email), True, False, now)
                      for email in sorted(new_users)])
         users = _signatory_users() if new_users else users
-        insert_rows(Membership, ("user", "role", "practice", "created_at"),
-                    [(users[signatory_email(p.agb_code)][0], Role.PRACTICE_SIGNATORY, p.pk, now) for p in missing])
+        insert_rows(Membership, ("user", "role", "practice", "is_gp", "created_at"),
+                    [(users[signatory_email(p.agb_code)][0], Role.PRACTICE_SIGNATORY, p.pk, False, now)
+                     for p in missing])
         memberships = _signatory_memberships()
         events = []
         for p in missing:
