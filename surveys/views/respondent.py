@@ -15,6 +15,7 @@ from core.params import parse_id
 
 from ..forms.respond import answers_from_post, respond_sections
 from ..models import Response, Survey
+from ..prefill import prefill_answers
 from ..selectors import invitations_for, respondent_invitations, survey_is_open, surveys_owned_by
 from ..services import response_answers, response_save
 
@@ -58,7 +59,8 @@ def respond(request, pk: int):
     questions = list(survey.questions.order_by("position"))
     sections = list(survey.sections.order_by("position"))
     response = Response.objects.filter(invitation=invitation).first()
-    answers = response_answers(response) if response else {}
+    # Before the first save, what the portal already knows (the NZa insurer questionnaire's figures).
+    answers = response_answers(response) if response else prefill_answers(survey, insurer=invitation.insurer)
     errors: dict = {}
     if request.method == "POST":
         answers = answers_from_post(questions, invitation, request.POST)

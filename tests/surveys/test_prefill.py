@@ -2,6 +2,9 @@
 """The NZa insurer questionnaire filled in from the portal: contracts new vs continuing, module use against the
 cap, maatwerk requests, and per care group its ketens, inclusieplafond and the offer and signing dates."""
 
+import re
+from datetime import timedelta
+
 import pytest
 
 from accounts.models import Role
@@ -101,3 +104,30 @@ def test_another_insurer_gets_only_its_own_figures(portal, market):
 
 def test_other_templates_are_not_filled_in(portal):
     assert prefill_answers(Survey(template="gp-satisfaction", year=2027), insurer=portal["insurer"]) == {}
+
+
+def test_the_insurers_respond_page_starts_from_the_portals_figures(portal, purchaser, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from surveys.services import response_save, survey_create_from_definition, survey_publish
+    from surveys.templates_data import template_definition
+    from tests.helpers import page_html_as
+
+    now = timezone.now()
+    survey = survey_create_from_definition(actor=None, definition=template_definition("nza-insurer", year=2027),
+                                           year=2027, opens_at=now - timedelta(days=1),
+                                           closes_at=now + timedelta(days=20))
+    survey = survey_publish(actor=None, survey=survey, now=now)
+    url = reverse("surveys:respond", args=[survey.pk])
+    html = page_html_as(client, purchaser, url)
+    key = portal["care_group"].pk
+    assert 'name="q|V1||" value="2"' in html
+    assert 'name="q|V2||" value="1"' in html
+    assert re.search(rf'name="q\|V16\|{key}\|"[^>]*>01-08-2026</textarea>', html)
+    # Once saved, the page shows what the insurer saved, not the figures again.
+    invitation = survey.invitations.get(insurer=portal["insurer"])
+    response_save(actor=purchaser, invitation=invitation, answers={"V1": 3}, now=now)
+    html = page_html_as(client, purchaser, url)
+    assert 'name="q|V1||" value="3"' in html
+    assert 'name="q|V2||" value=""' in html
