@@ -124,3 +124,18 @@ def test_another_day_gives_closed_runs_before_it_and_open_ones_around_it(now, dj
                     assert survey.closes_at <= now
                 else:
                     assert survey.opens_at <= now < survey.closes_at
+
+
+def test_demo_users_are_told_of_the_open_surveys_once_the_worker_has_swept(today):
+    from accounts.models import Notification
+
+    purchaser = User.objects.get(email="inkoper@zilverenkruis.demo")
+    questionnaire = Survey.objects.get(template="nza-insurer", year=2027)
+    evaluation = Survey.objects.get(template="insurer-evaluation", year=2027, owner_insurer__name="Zilveren Kruis")
+    keys = set(Notification.objects.filter(user=purchaser, key__startswith="surveys.").values_list("key", flat=True))
+    # Invited to answer the NZa's questionnaire; its own evaluation it runs, it does not answer.
+    assert keys == {f"surveys.invite.{questionnaire.pk}"}
+    assert not Invitation.objects.filter(survey=evaluation, insurer__isnull=False).exists()
+    # Nothing for the closed runs.
+    closed = Survey.objects.filter(status=Survey.Status.CLOSED).values_list("pk", flat=True)
+    assert not Notification.objects.filter(key__in=[f"surveys.invite.{pk}" for pk in closed]).exists()

@@ -7,6 +7,7 @@ from demo.organisations import MAX_PRACTICES
 from demo.seed import DEFAULT_PRACTICES, seed_demo
 from insurers.models import Insurer, PolicyVersion
 from providers.models import CareGroup, MarketShare, OverlegTeam, Practice, Region
+from surveys.models import Invitation, Response, Survey
 
 
 class Command(BaseCommand):
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             (_("volgverzoeken"), FollowRequest.objects.count(), created["follow_requests"]),
             (_("vragen en verzoeken"), Request.objects.count(),
              created["questions"] + created.get("requests", 0)),
+            (_("enquêtes"), Survey.objects.count(), created.get("surveys", 0)),
+            (_("uitnodigingen voor enquêtes"), Invitation.objects.count(), created.get("survey_invitations", 0)),
+            (_("ingediende antwoorden op enquêtes"), Response.objects.filter(status=Response.Status.SUBMITTED).count(),
+             created.get("survey_responses", 0)),
         ]
         width = max(len(label) for label, _total, _new in totals)
         for label, total, new in totals:
