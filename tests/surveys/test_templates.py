@@ -282,3 +282,26 @@ def test_every_template_is_well_formed(key):
         seen[question["code"]] = question
     for code in PREFILL.get(key, {}):
         assert code in seen
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
+def test_every_template_is_a_valid_definition_and_makes_its_survey(key, db):
+    from datetime import datetime
+
+    from contracting.calendar import AMSTERDAM
+    from surveys.definitions import definition_errors
+    from surveys.services import survey_create_from_definition
+    from tests.factories import InsurerFactory
+
+    definition = template_definition(key, year=2027)
+    assert definition_errors(definition) == []
+    owner = InsurerFactory() if key == "insurer-evaluation" else None
+    survey = survey_create_from_definition(actor=None, definition=definition, year=2027, owner_insurer=owner,
+                                           opens_at=datetime(2027, 1, 5, 9, tzinfo=AMSTERDAM),
+                                           closes_at=datetime(2027, 2, 1, tzinfo=AMSTERDAM))
+    questions = list(survey.questions.order_by("position").select_related("show_if"))
+    assert [q.code for q in questions] == [q["code"] for q in template_questions(definition)]
+    assert survey.kind == definition["kind"] and survey.anonymous == definition["anonymous"]
+    # Conditions point at the question the template names.
+    assert {q.code: getattr(q.show_if, "code", None) for q in questions} == \
+        {q["code"]: q["show_if"] for q in template_questions(definition)}
