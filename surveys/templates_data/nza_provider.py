@@ -161,7 +161,9 @@ DEFINITION = {
                                  "patient/zorgverzekeraar in rekening brengt? (meerdere antwoorden mogelijk)",
                options=[{"value": "s1", "label": "Segment 1"}, {"value": "s2", "label": "Segment 2"}]),
             _per_segment("Q2", "multiple", Q2_TEXT % 1, 1, options=INSURERS, source_note=INSURERS_NOTE),
-            _per_segment("Q2", "multiple", Q2_TEXT % 2, 2, options=INSURERS, source_note=INSURERS_NOTE),
+            _per_segment("Q2", "multiple", Q2_TEXT % 2, 2, options=INSURERS,
+                         source_note=INSURERS_NOTE + " Achter deze vraag staat in de bron een losse \")\"; die is "
+                                                     "weggelaten."),
             _q("Q3-S1", "single", Q3_TEXT, options=FOLLOWED, **_contracted(1)),
             _q("Q3-S2", "single", Q3_TEXT, options=FOLLOWED, **_contracted(2),
                source_note=CONTRACTED_NOTE),
