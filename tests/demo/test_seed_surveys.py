@@ -13,7 +13,7 @@ from contracting.models import Offer
 from surveys.models import Answer, Invitation, Response, Survey
 from surveys.selectors import respondent_invitations
 from surveys.templates_data import TEMPLATES
-from tests.demo.test_seed_cycle import DEC_1, JAN_10, PRACTICES, seed, seeded
+from tests.demo.test_seed_cycle import DEC_1, PRACTICES, seed, seeded
 
 
 @pytest.fixture(scope="module")
@@ -113,17 +113,6 @@ def test_seeding_again_adds_no_survey_data(today):
     seed(DEC_1)
     assert (Survey.objects.count(), Invitation.objects.count(), Response.objects.count(), Answer.objects.count(),
             User.objects.count()) == before
-
-
-@pytest.mark.parametrize("now", [JAN_10])
-def test_another_day_gives_closed_runs_before_it_and_open_ones_around_it(now, django_db_blocker, django_db_setup):
-    for _ in seeded(django_db_blocker, now):
-        with django_db_blocker.unblock():
-            for survey in Survey.objects.all():
-                if survey.status == Survey.Status.CLOSED:
-                    assert survey.closes_at <= now
-                else:
-                    assert survey.opens_at <= now < survey.closes_at
 
 
 def test_demo_users_are_told_of_the_open_surveys_once_the_worker_has_swept(today):
