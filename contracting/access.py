@@ -17,7 +17,7 @@ from core.errors import Forbidden
 from insurers.models import PolicyAttachment, PolicyVersion
 from providers.models import CareGroup, InsuredCount
 
-from .models import ContractAddendum, FollowRequest, Offer, OwnOffer, Request, StandardContract
+from .models import ContractAddendum, FollowRequest, Offer, OwnOffer, Qualification, Request, StandardContract
 
 
 def offers_visible_to(user) -> QuerySet[Offer]:
@@ -236,3 +236,34 @@ def negotiations_visible_to(user):
     if is_nza_or_admin(user):
         return Negotiation.objects.all()
     return Negotiation.objects.filter(Q(insurer__in=insurer_ids_of(user)) | Q(care_group__in=care_group_ids_of(user)))
+
+
+def qualifications_visible_to(user) -> QuerySet[Qualification]:
+    """A qualification is its two parties' alone, like a request: the holder's people and the insurer's
+    purchasers (and the portal's administrators); for everyone else, the NZa included, a 404."""
+    if not user.is_authenticated:
+        return Qualification.objects.none()
+    if user.is_superuser or Role.ADMINISTRATOR in {m.role for m in memberships_of(user)}:
+        return Qualification.objects.all()
+    purchasing = [m.insurer_id for m in memberships_of(user) if m.role == Role.INSURER_PURCHASER]
+    return Qualification.objects.filter(
+        Q(insurer__in=purchasing) | Q(practice__in=practice_ids_of(user)) | Q(care_group__in=care_group_ids_of(user))
+    )
+
+
+def qualification_for_user(user, pk, *, insurer_only: bool = False) -> Qualification:
+    queryset = qualifications_visible_to(user)
+    if insurer_only:
+        queryset = queryset.filter(insurer__in=insurer_ids_of(user))
+    qualification = (queryset.select_related("standard_contract", "contract_module__module", "practice",
+                                             "care_group", "insurer", "offer", "decided_by")
+                     .filter(pk=pk).first())
+    if qualification is None:
+        raise Http404("Deze kwalificatie bestaat niet of is niet voor u zichtbaar.")
+    return qualification
+
+
+def is_member_of_holder(user, *, practice_id: int | None = None, care_group_id: int | None = None) -> bool:
+    if practice_id:
+        return practice_id in practice_ids_of(user)
+    return bool(care_group_id) and care_group_id in care_group_ids_of(user)

@@ -134,6 +134,15 @@ class ContractGeneralForm(UtrechtFormMixin, forms.Form):
                     "indexcijfer voor dat jaar verhoogt. Het cijfer stelt u na publicatie per jaar vast, uiterlijk "
                     "op de datum van het definitieve contractaanbod voor dat jaar."),
     )
+    requires_qualification = forms.BooleanField(
+        label=_("Alleen aanbieden na kwalificatie (uitvraag)"), required=False,
+        help_text=_("Het contract gaat bij publicatie niet naar alle praktijken: een praktijk krijgt het aanbod "
+                    "pas als u haar na een uitvraag heeft gekwalificeerd."))
+
+    def __init__(self, *args, holder_kind: str = HolderKind.PRACTICE, **kwargs):
+        super().__init__(*args, **kwargs)
+        if holder_kind != HolderKind.PRACTICE:
+            del self.fields["requires_qualification"]
 
 
 class ContractIndexForm(UtrechtFormMixin, forms.Form):
@@ -156,6 +165,9 @@ class ContractModuleForm(UtrechtFormMixin, forms.Form):
     conditions = forms.CharField(label=_("Voorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     cap_hours = AmountField(label=_("Plafond (uren per week)"), required=False)
     mandatory = forms.BooleanField(label=_("Altijd onderdeel van het contract"), required=False)
+    requires_qualification = forms.BooleanField(
+        label=_("Alleen na kwalificatie (uitvraag)"), required=False,
+        help_text=_("De zorgaanbieder kan deze module pas kiezen als u hem na een uitvraag heeft gekwalificeerd."))
 
     def __init__(self, *args, module: Module, **kwargs):
         kwargs.setdefault("prefix", f"m-{module.code}")
@@ -238,7 +250,7 @@ def contract_module_form(module: Module, cm: ContractModule | None, data=None) -
     if cm is not None:
         initial = {"include": True, "tariff": localize_input(cm.tariff), "conditions": cm.conditions,
                    "cap_hours": localize_input(cm.cap_hours) if cm.cap_hours is not None else "",
-                   "mandatory": cm.mandatory}
+                   "mandatory": cm.mandatory, "requires_qualification": cm.requires_qualification}
     return ContractModuleForm(data, module=module, initial=initial)
 
 
@@ -347,3 +359,11 @@ class AdjustmentForm(UtrechtFormMixin, forms.Form):
             if tariff is not None:
                 items.append({"module": module["code"], "tariff": tariff, "hours": None})
         return items
+
+
+class QualificationDecisionForm(UtrechtFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Besluit"), widget=forms.RadioSelect,
+                                 choices=[("qualified", _("Kwalificeren")), ("refused", _("Niet kwalificeren"))])
+    reason = forms.CharField(label=_("Motivering"), required=False, max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("Verplicht bij niet kwalificeren; de zorgaanbieder ziet uw motivering."))

@@ -51,6 +51,7 @@ from .own_offers import (  # noqa: F401
     OwnOffer,
     OwnOfferLine,
 )
+from .qualifications import Qualification  # noqa: F401, E402
 from .register import (  # noqa: F401
     RegisterEntry,
     RegisterPublication,

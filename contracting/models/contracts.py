@@ -69,6 +69,8 @@ class StandardContract(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     is_late = models.BooleanField(_("te laat gepubliceerd"), default=False)
+    # Offered only to holders that qualified (services.qualifications), not to everyone at publication.
+    requires_qualification = models.BooleanField(_("alleen na kwalificatie (uitvraag)"), default=False)
     content_hash = models.CharField(_("inhoudshash"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
@@ -112,6 +114,8 @@ class ContractModule(models.Model):
     cap_hours = models.DecimalField(_("plafond (uren per week per normaantal patiënten)"), max_digits=5,
                                     decimal_places=2, null=True, blank=True)
     mandatory = models.BooleanField(_("altijd onderdeel van het contract"), default=False)
+    # Choosable only by holders that qualified for it (services.qualifications.module_qualification_refusal).
+    requires_qualification = models.BooleanField(_("alleen na kwalificatie (uitvraag)"), default=False)
     # Care-group (S2) terms, from the agreed step of a negotiation; empty for practice contracts.
     expected_patients = models.PositiveIntegerField(_("verwachte patiënten in de keten"), null=True, blank=True)
     lumpsum = models.DecimalField(_("basisbedrag (lumpsum, €)"), max_digits=12, decimal_places=2, null=True,

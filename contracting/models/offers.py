@@ -22,6 +22,7 @@ class Offer(models.Model):
         PREFERENT = "preferent", _("Preferente verzekeraar")
         REQUESTED = "requested", _("Op verzoek van de aanbieder")
         OWN_OFFER = "own_offer", _("Eigen contractaanbod van de aanbieder")
+        QUALIFIED = "qualified", _("Na kwalificatie (uitvraag)")
 
     standard_contract = models.ForeignKey(StandardContract, on_delete=models.PROTECT, related_name="offers",
                                           verbose_name=_("standaardcontract"))

@@ -100,4 +100,10 @@ from .offers import (  # noqa: F401
     unit_label,
     with_insured,
 )
+from .qualifications import (  # noqa: F401, E402
+    offer_qualifications,
+    qualification_queue,
+    questionnaire_url,
+    register_questionnaire_finder,
+)
 from .tasks import Task, TaskReader, home_tasks  # noqa: F401

@@ -64,6 +64,15 @@ from .policies import (  # noqa: F401, E402
     policy_publish_refusal,
     policy_save_draft,
 )
+from .qualifications import (  # noqa: F401, E402
+    module_qualification_refusal,
+    qualification_decide,
+    qualification_decide_refusal,
+    qualification_submit,
+    qualification_submit_refusal,
+    qualification_target_refusal,
+    qualified_module_ids,
+)
 from .register import register_add_offer, register_entries, register_publish  # noqa: F401, E402
 from .requests import (  # noqa: F401, E402
     innovation_criteria_publish,

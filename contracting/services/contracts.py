@@ -119,9 +119,14 @@ def _check_term(term_years) -> None:
 
 def standard_contract_update(*, actor, contract: StandardContract, **fields) -> StandardContract:
     require_insurer_purchaser(actor, contract.insurer_id)
-    allowed = {"title", "conditions", "adjustment_clause", "term_years", "indexation"}
+    allowed = {"title", "conditions", "adjustment_clause", "term_years", "indexation", "requires_qualification"}
     if set(fields) - allowed:
         raise ValueError(f"unknown fields {set(fields) - allowed}")
+    if fields.get("requires_qualification") and contract.holder_kind != HolderKind.PRACTICE:
+        raise PortalError("qualification_not_for_holder",
+                          _("Alleen een contract voor praktijken kan na kwalificatie worden aangeboden; met een "
+                            "samenwerkingsverband wordt het contract per verband afgesproken."),
+                          fields={"requires_qualification": [_("Alleen voor praktijken.")]})
     if "term_years" in fields:
         _check_term(fields["term_years"])
     if "indexation" in fields and fields["indexation"] not in Indexation.values:
@@ -176,7 +181,8 @@ def module_holder_refusal(module: Module, holder_kind: str) -> PortalError | Non
 
 
 def standard_contract_set_module(*, actor, contract: StandardContract, module: Module, tariff, conditions: str = "",
-                                 cap_hours=None, mandatory: bool = False) -> ContractModule:
+                                 cap_hours=None, mandatory: bool = False,
+                                 requires_qualification: bool = False) -> ContractModule:
     """Add a module to a draft contract or change its terms. Refused: a module the contract's kind of holder
     may not hold (module_holder_refusal), a tariff above the NZa maximum, a cap outside the module's range
     (praktijkmanagement: 3 to 6 hours a week per normpraktijk)."""
@@ -207,11 +213,17 @@ def standard_contract_set_module(*, actor, contract: StandardContract, module: M
                 field = _("%(low)s–%(high)s uur.") % values
             raise PortalError("cap_out_of_range", detail, fields={"cap_hours": [field]})
     mandatory = mandatory or module.always_mandatory
+    if mandatory and requires_qualification:
+        raise PortalError("mandatory_needs_no_qualification",
+                          _("%(module)s is altijd onderdeel van het contract en kan dus niet pas na kwalificatie "
+                            "worden gekozen.") % {"module": module.name},
+                          fields={"requires_qualification": [_("Niet bij een verplichte module.")]})
     with transaction.atomic():
         locked = StandardContract.objects.select_for_update().get(pk=contract.pk)
         _require_draft(locked)
         existing = ContractModule.objects.filter(standard_contract=locked, module=module).first()
-        values = {"tariff": tariff, "conditions": conditions or "", "cap_hours": cap_hours, "mandatory": mandatory}
+        values = {"tariff": tariff, "conditions": conditions or "", "cap_hours": cap_hours, "mandatory": mandatory,
+                  "requires_qualification": bool(requires_qualification)}
         if existing is None:
             cm = ContractModule.objects.create(standard_contract=locked, module=module, **values)
             audit_record(actor=actor, verb="contracting.standard_contract.module_added", obj=locked,
@@ -349,7 +361,9 @@ def standard_contract_publish(*, actor, contract: StandardContract, now: datetim
         locked.save(update_fields=["status", "published_at", "is_late", "content_hash"])
         created = 0
         # An accepted own offer is a contract for its one holder (services.own_offers makes that offer).
-        if locked.holder_kind == HolderKind.PRACTICE and not hasattr(locked, "own_offer"):
+        # A contract that requires qualification is offered by qualification_decide, one holder at a time.
+        if locked.holder_kind == HolderKind.PRACTICE and not hasattr(locked, "own_offer") \
+                and not locked.requires_qualification:
             created = offers_create_for_preferent(contract=locked)
         audit_record(actor=actor, verb="contracting.standard_contract.published", obj=locked,
                      after={"content_hash": locked.content_hash, "is_late": locked.is_late, "offers": created})
@@ -392,6 +406,10 @@ def offer_request(*, actor, practice: Practice, contract: StandardContract, now:
     existing = Offer.objects.filter(standard_contract=contract, practice=practice).first()
     if existing is not None:
         return existing
+    if contract.requires_qualification:
+        raise ConflictError("qualification_required",
+                            _("%(insurer)s biedt dit contract aan na kwalificatie: beantwoord eerst de uitvraag.")
+                            % {"insurer": contract.insurer.name})
     running = (running_contract_offers(insurer_id=contract.insurer_id, holder_kind=HolderKind.PRACTICE,
                                        year=contract.first_year).filter(practice=practice)
                .select_related("standard_contract").first())

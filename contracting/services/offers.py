@@ -88,8 +88,18 @@ def offer_mark_opened(*, actor, offer: Offer, now: datetime) -> bool:
 
 
 def _parse_choices(offer: Offer, modules) -> list[tuple[ContractModule, Decimal | None]]:
-    """Validate a choice against the offer's contract and caps (parse_choice)."""
-    return parse_choice(offer.standard_contract.modules.select_related("module"), holder_patients(offer), modules)
+    """Validate a choice against the offer's contract and caps (parse_choice), and refuse a module that needs
+    a qualification the holder does not have (qualifications.module_qualification_refusal)."""
+    from .qualifications import module_qualification_refusal, qualified_module_ids
+
+    parsed = parse_choice(offer.standard_contract.modules.select_related("module"), holder_patients(offer), modules)
+    if any(cm.requires_qualification for cm, _hours in parsed):
+        qualified = qualified_module_ids(offer)
+        for cm, _hours in parsed:
+            refusal = module_qualification_refusal(cm, qualified)
+            if refusal is not None:
+                raise refusal
+    return parsed
 
 
 def parse_choice(contract_modules, patients: int, modules) -> list[tuple[ContractModule, Decimal | None]]:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from ..views import insurer as views
 from ..views import nza
+from ..views import qualifications as qualification_views
 from ..views import requests as request_views
 
 app_name = "purchasing"
@@ -31,5 +32,7 @@ urlpatterns = [
     path("zorggroepen/<int:pk>/", views.negotiation_detail, name="negotiation"),
     path("verzoeken/", request_views.insurer_list, name="requests"),
     path("verzoeken/<int:pk>/", request_views.request_detail, name="request"),
+    path("uitvragen/", qualification_views.insurer_list, name="qualifications"),
+    path("uitvragen/<int:pk>/", qualification_views.insurer_detail, name="qualification"),
     path("innovatiecriteria/<int:year>/", request_views.criteria_edit, name="criteria"),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ..views import practice as views
+from ..views import qualifications as qualification_views
 from ..views import requests as request_views
 
 app_name = "offers"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("aanbod/<int:pk>/afdrukken/", views.offer_print, name="print"),
     path("aanbod/<int:pk>/contract.pdf", views.offer_pdf, name="pdf"),
     path("aanbod/<int:pk>/volgen/", views.offer_follow, name="follow"),
+    path("uitvragen/<int:pk>/", qualification_views.holder_detail, name="qualification"),
     path("addenda/<int:pk>/", views.addendum_detail, name="addendum"),
     path("addenda/<int:pk>/ondertekenen/", views.addendum_accept_view, name="addendum_accept"),
     path("addenda/<int:pk>/weigeren/", views.addendum_refuse_view, name="addendum_refuse"),

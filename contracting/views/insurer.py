@@ -322,7 +322,8 @@ def _save_module(request, contract: StandardContract, form: ContractModuleForm) 
         if data["include"]:
             standard_contract_set_module(actor=request.user, contract=contract, module=form.module,
                                          tariff=data["tariff"], conditions=data["conditions"],
-                                         cap_hours=data.get("cap_hours") or None, mandatory=data["mandatory"])
+                                         cap_hours=data.get("cap_hours") or None, mandatory=data["mandatory"],
+                                         requires_qualification=data["requires_qualification"])
         else:
             standard_contract_remove_module(actor=request.user, contract=contract, module=form.module)
     except PortalError as exc:
@@ -338,9 +339,10 @@ def contract_edit(request, scope: PurchaserScope, pk: int):
     the page reloads at the module). Published contracts are shown read-only."""
     contract = standard_contract_for_insurer_user(request.user, pk)
     is_draft = contract.status == StandardContract.Status.DRAFT
-    general_form = ContractGeneralForm(initial={
+    general_form = ContractGeneralForm(holder_kind=contract.holder_kind, initial={
         "title": contract.title, "term_years": contract.term_years, "conditions": contract.conditions,
-        "adjustment_clause": contract.adjustment_clause, "indexation": contract.indexation})
+        "adjustment_clause": contract.adjustment_clause, "indexation": contract.indexation,
+        "requires_qualification": contract.requires_qualification})
     bound = None
 
     if request.method == "POST":
@@ -350,7 +352,7 @@ def contract_edit(request, scope: PurchaserScope, pk: int):
             return redirect("purchasing:contract_edit", pk=contract.pk)
         action = request.POST.get("action")
         if action == "general":
-            general_form = ContractGeneralForm(request.POST)
+            general_form = ContractGeneralForm(request.POST, holder_kind=contract.holder_kind)
             if general_form.is_valid():
                 try:
                     standard_contract_update(actor=request.user, contract=contract, **general_form.cleaned_data)

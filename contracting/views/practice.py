@@ -62,6 +62,7 @@ from ..models import (
     HolderKind,
     Module,
     Offer,
+    Qualification,
     Signature,
     StandardContract,
 )
@@ -84,12 +85,14 @@ from ..selectors import (
     offer_contract_modules,
     offer_follow_requests,
     offer_policy_context,
+    offer_qualifications,
     offer_questions,
     offers_default_year,
     offers_expected,
     offers_for_year,
     pohs_data,
     practice_care_groups,
+    questionnaire_url,
     runs_on,
     saved_choice_state,
     segment_label,
@@ -108,6 +111,7 @@ from ..services import (
     addendum_refuse,
     contract_year_refusal,
     follow_requests_create,
+    module_qualification_refusal,
     offer_choose_modules,
     offer_mark_opened,
     offer_refuse,
@@ -146,11 +150,17 @@ def _form_choice_state(form: ModuleChoiceForm) -> ChoiceState:
                        hours={cm.module.code: form.hours_input(cm.module.code) for cm in form.contract_modules})
 
 
-def _module_rows(contract_modules, patients: int, state: ChoiceState, errors: dict[str, list[str]]) -> list[dict]:
+def _module_rows(contract_modules, patients: int, state: ChoiceState, errors: dict[str, list[str]],
+                 qualified: set[int] = frozenset()) -> list[dict]:
+    """The module menu; a module that needs a qualification the holder lacks is shown locked (the service
+    refuses it: qualifications.module_qualification_refusal), with where to answer the uitvraag."""
     rows = []
     for cm in contract_modules:
         code = cm.module.code
+        locked = module_qualification_refusal(cm, qualified) is not None
         rows.append({
+            "locked": locked,
+            "questionnaire": questionnaire_url(cm.standard_contract, cm) if locked else None,
             "cm": cm, "code": code, "name": cm.module.name, "description": cm.module.description,
             "segment_label": segment_label(cm.module.segment), "unit_label": unit_label(cm.module.unit),
             "needs_hours": needs_hours(cm), "cap": cap_hours_for(cm, patients),
@@ -190,6 +200,8 @@ def offer_list(request):
         contracts = list(standard_contracts_visible_to(request.user).filter(
             status=StandardContract.Status.PUBLISHED, holder_kind=HolderKind.PRACTICE, first_year=year,
         ).select_related("insurer").order_by("insurer__name", "pk"))
+        for contract in contracts:  # offered after qualification only: answer the uitvraag instead of asking
+            contract.questionnaire = questionnaire_url(contract) if contract.requires_qualification else None
         # An offer for the year, or a signed multi-year contract still running (offers_for_year): nothing to ask.
         has_offer = {(o.practice_id, o.insurer_id) for o in offers if o.practice_id}
         for practice in practices:
@@ -243,6 +255,7 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
     patients = holder_patients(offer)
     signature = _signature(offer) if offer.status == Offer.Status.SIGNED else None
     can_choose = is_member and offer.status == Offer.Status.OPEN
+    qualifications = offer_qualifications(offer)
 
     if signature is not None:
         state = None  # the page shows the signed content instead of the menu
@@ -257,7 +270,11 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
         **offer_policy_context(offer, signature),
         "changes": contract_changes_since_last_year(offer.standard_contract, contract_modules),
         "patients": patients,
-        "rows": _module_rows(contract_modules, patients, state, choice_errors or {}) if state else [],
+        "rows": (_module_rows(contract_modules, patients, state, choice_errors or {},
+                              {q.contract_module_id for q in qualifications
+                               if q.contract_module_id and q.status == Qualification.Status.QUALIFIED})
+                 if state else []),
+        "qualifications": qualifications,
         "estimate": (estimate(contract_modules, patients, state.ticked, state.hours, insured=holder_insured(offer),
                               pohs=_pohs_terms(offer)) if state else None),
         "signature": signature,
