@@ -255,7 +255,9 @@ def _render_detail(request, offer: Offer, *, choice_form: ModuleChoiceForm | Non
     patients = holder_patients(offer)
     signature = _signature(offer) if offer.status == Offer.Status.SIGNED else None
     can_choose = is_member and offer.status == Offer.Status.OPEN
-    qualifications = offer_qualifications(offer)
+    # Only a contract with an uitvraag (for itself or a module) can have qualifications: no query otherwise.
+    qualifications = (offer_qualifications(offer) if offer.standard_contract.requires_qualification
+                      or any(cm.requires_qualification for cm in contract_modules) else [])
 
     if signature is not None:
         state = None  # the page shows the signed content instead of the menu
