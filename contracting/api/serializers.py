@@ -126,6 +126,8 @@ class ContractModuleSerializer(serializers.Serializer):
     tariff = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Euro, in `unit`.")
     conditions = serializers.CharField()
     mandatory = serializers.BooleanField(help_text="Always part of the contract; it cannot be left out.")
+    requires_qualification = serializers.BooleanField(
+        help_text="Choosable only once the insurer qualified the holder for it (an uitvraag; see qualifications).")
     needs_hours = serializers.SerializerMethodField(help_text="Choosing it needs hours per week.")
 
     def get_needs_hours(self, obj: ContractModule) -> bool:
@@ -472,7 +474,7 @@ class StandardContractSerializer(serializers.ModelSerializer):
         model = StandardContract
         fields = ["id", "insurer", "title", "holder_kind", "first_year", "term_years", "last_year", "status",
                   "status_label", "published_at", "is_late", "content_hash", "conditions", "adjustment_clause",
-                  "indexation", "indexation_label", "indices", "modules"]
+                  "indexation", "indexation_label", "requires_qualification", "indices", "modules"]
 
 
 # --- Addenda to signed contracts ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .negotiations import NegotiationViewSet
+from .qualifications import QualificationViewSet
 from .requests import RequestViewSet
 from .views import (
     AddendumViewSet,
@@ -26,5 +27,6 @@ router.register("standard-contracts", StandardContractViewSet, basename="standar
 router.register("register", RegisterViewSet, basename="register")
 router.register("negotiations", NegotiationViewSet, basename="negotiation")
 router.register("requests", RequestViewSet, basename="request")
+router.register("qualifications", QualificationViewSet, basename="qualification")
 
 urlpatterns = router.urls

@@ -3,6 +3,8 @@ qualification, the frozen answers kept with the offer and shown to both sides, a
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Notification, Role
 from contracting.models import Module, Offer, Qualification, StandardContract
@@ -21,7 +23,7 @@ from core.errors import PortalError
 from core.models import AuditEvent
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
 from tests.factories import PracticeFactory, make_member
-from tests.helpers import page_html_as, text
+from tests.helpers import assert_error, client_for, page_html_as, text
 
 ANSWERS = [{"code": "Q1", "question": "Heeft uw praktijk een POH-GGZ in dienst?", "answer": "Ja"},
            {"code": "Q2", "question": "Hoeveel uur per week?", "answer": "12"}]
@@ -284,3 +286,58 @@ def test_the_contract_builder_sets_both_flags(client, market, nza_tariffs, purch
     assert contract.requires_qualification
     assert contract.modules.get(module__code="kwaliteit").requires_qualification
     assert StandardContract.objects.get(pk=contract.pk).modules.filter(requires_qualification=True).count() == 1
+
+
+# --- API -------------------------------------------------------------------------------------------------
+@time_machine.travel(SUBMITTED, tick=False)
+def test_api_lists_decides_and_scopes(qualifying_contract, practice_3100, signatory, other_purchaser, purchaser):
+    qualification = _submit(qualifying_contract, practice_3100, signatory)
+    url = f"/api/v1/qualifications/{qualification.pk}/"
+    body = client_for(other_purchaser).get("/api/v1/qualifications/").json()
+    assert [(row["id"], row["status"], row["module"]) for row in body["results"]] == [
+        (qualification.pk, "pending", None)]
+    assert body["results"][0]["answers"] == ANSWERS
+    assert client_for(signatory).get(url).json()["holder"]["id"] == practice_3100.pk
+    # Another insurer: not in its list, not found, cannot decide.
+    assert client_for(purchaser).get("/api/v1/qualifications/").json()["results"] == []
+    assert client_for(purchaser).get(url).status_code == 404
+    assert_error(client_for(purchaser).post(f"{url}decide/", {"decision": "qualified"}, format="json"), 404,
+                 "not_found")
+    # The practice may not decide on itself.
+    assert_error(client_for(signatory).post(f"{url}decide/", {"decision": "qualified"}, format="json"), 403,
+                 "not_purchaser")
+    # Bad input changes nothing.
+    insurer = client_for(other_purchaser)
+    assert_error(insurer.post(f"{url}decide/", {"decision": "refused"}, format="json"), 400, "reason_required")
+    assert insurer.post(f"{url}decide/", {"decision": "misschien"}, format="json").status_code == 400
+    assert qualifying_contract.offers.count() == 0
+    response = insurer.post(f"{url}decide/", {"decision": "qualified"}, format="json")
+    assert response.status_code == 200, response.content
+    offer = Offer.objects.get(standard_contract=qualifying_contract, practice=practice_3100)
+    assert (response.json()["status"], response.json()["offer"]) == ("qualified", offer.pk)
+    assert_error(insurer.post(f"{url}decide/", {"decision": "refused", "reason": "Toch niet."}, format="json"), 409,
+                 "qualification_decided")
+    contract = client_for(signatory).get(f"/api/v1/standard-contracts/{qualifying_contract.pk}/").json()
+    assert contract["requires_qualification"] is True
+
+
+@time_machine.travel(SUBMITTED, tick=False)
+def test_api_list_query_count_does_not_grow(qualifying_contract, market, other_purchaser):
+    client = client_for(other_purchaser)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/qualifications/").status_code == 200
+        return len(queries)
+
+    def submit_one():
+        practice = PracticeFactory(region=market["region"])
+        _submit(qualifying_contract, practice, make_member(Role.PRACTICE_MEMBER, practice))
+
+    submit_one()
+    few = count()
+    for _n in range(5):
+        submit_one()
+    # session, user, memberships, count, the page with its contract, module and holder joined.
+    assert count() == few
+    assert few <= 6, f"{few} queries"
