@@ -6,5 +6,11 @@ class SurveysConfig(AppConfig):
     verbose_name = "Enquêtes"
 
     def ready(self):
-        # Register the survey clocks (invitations, reminder, closing) with the deadline engine.
-        from . import effects  # noqa: F401
+        from contracting.selectors import register_questionnaire_finder
+
+        # effects: the survey clocks (invitations, reminder, closing) registered with the deadline engine;
+        # receivers: a submitted response to an uitvraag goes to contracting.
+        from . import effects, receivers  # noqa: F401
+
+        # Contracting's pages link to the uitvraag of a contract or module through this.
+        register_questionnaire_finder(receivers.questionnaire_page)

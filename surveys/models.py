@@ -239,3 +239,33 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.response_id}/{self.question_id}"
+
+
+class QualificationQuestionnaire(models.Model):
+    """An insurer's uitvraag: a survey of kind qualification attached to one of its standard contracts, or to one
+    module of it, that needs qualification. A holder's submitted response is handed to contracting
+    (services.qualification), which keeps the answers frozen with the offer; `rule` (optional) qualifies
+    automatically when the answers meet every condition, otherwise the insurer decides."""
+
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="qualification",
+                                  verbose_name=_("enquête"))
+    standard_contract = models.ForeignKey("contracting.StandardContract", on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("standaardcontract"))
+    contract_module = models.ForeignKey("contracting.ContractModule", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+", verbose_name=_("module"))
+    # [{"question": "Q3", "op": "=", "value": "ja"}, {"question": "Q4", "op": ">=", "value": "2"}]: all must hold
+    # (surveys.qualification_rules); empty: the insurer always decides.
+    rule = models.JSONField(_("regel voor automatisch kwalificeren"), default=list, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uitvraag")
+        verbose_name_plural = _("uitvragen")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard_contract", "contract_module"], nulls_distinct=False,
+                                    name="qualification_questionnaire_once_per_target"),
+        ]
+
+    def __str__(self):
+        return str(self.survey)

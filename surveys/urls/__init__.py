@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import owner, respondent
+from ..views import owner, qualification, respondent
 
 app_name = "surveys"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("beheer/<int:pk>/", owner.detail, name="manage_detail"),
     path("beheer/<int:pk>/respons/", owner.rate, name="manage_rate"),
     path("beheer/<int:pk>/publiceren/", owner.publish, name="manage_publish"),
+    path("uitvragen/", qualification.holder_questionnaires, name="qualification_list"),
+    path("uitvragen/<int:pk>/", qualification.questionnaire_start, name="qualification_start"),
+    path("uitvragen/beheer/", qualification.insurer_questionnaires, name="qualification_manage"),
 ]
