@@ -188,7 +188,8 @@ def qualification_response_submitted(*, response: Response, now: datetime | None
                      .filter(survey_id=response.survey_id).first())
     if questionnaire is None:
         return None
-    now = now or timezone.now()
+    # The moment the response was saved (the engine's `now`), so a replayed save hands over at the same moment.
+    now = now or response.updated_at or timezone.now()
     invitation = response.invitation
     answers = list(Answer.objects.filter(response=response).select_related("question")
                    .order_by("question__position", "repeat_key", "row", "option"))
