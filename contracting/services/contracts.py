@@ -361,9 +361,7 @@ def standard_contract_publish(*, actor, contract: StandardContract, now: datetim
         locked.save(update_fields=["status", "published_at", "is_late", "content_hash"])
         created = 0
         # An accepted own offer is a contract for its one holder (services.own_offers makes that offer).
-        # A contract that requires qualification is offered by qualification_decide, one holder at a time.
-        if locked.holder_kind == HolderKind.PRACTICE and not hasattr(locked, "own_offer") \
-                and not locked.requires_qualification:
+        if locked.holder_kind == HolderKind.PRACTICE and not hasattr(locked, "own_offer"):
             created = offers_create_for_preferent(contract=locked)
         audit_record(actor=actor, verb="contracting.standard_contract.published", obj=locked,
                      after={"content_hash": locked.content_hash, "is_late": locked.is_late, "offers": created})
@@ -381,7 +379,10 @@ def running_contract_offers(*, insurer_id: int, holder_kind: str, year: int):
 def offers_create_for_preferent(*, contract: StandardContract) -> int:
     """One offer for every practice whose preferent insurer is the contract's insurer, except those whose
     signed multi-year contract with this insurer already covers the year (running_contract_offers). Set-based,
-    so it stays quick for thousands of practices; existing offers are left alone."""
+    so it stays quick for thousands of practices; existing offers are left alone. A contract that requires
+    qualification goes to nobody here: qualification_decide offers it, one qualified holder at a time."""
+    if contract.requires_qualification:
+        return 0
     practices = list(
         practices_with_preferent().filter(preferent_insurer_pk=contract.insurer_id).values_list("pk", "region_id")
     )

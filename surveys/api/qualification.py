@@ -139,4 +139,5 @@ class QualificationQuestionnaireViewSet(mixins.ListModelMixin, mixins.RetrieveMo
         invitation = qualification_invitation_ensure(actor=request.user, questionnaire=questionnaire,
                                                      **{kind: holder})
         return Response({"invitation": invitation.pk, "survey": questionnaire.survey_id,
-                         "respond_url": reverse("surveys:qualification_start", args=[questionnaire.pk])})
+                         "respond_url": reverse("surveys:respond", args=[questionnaire.survey_id])
+                         + f"?uitnodiging={invitation.pk}"})
