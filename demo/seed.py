@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     members,
     multiyear,
     organisations,
+    qualification,
     requests,
     surveys,
     users,

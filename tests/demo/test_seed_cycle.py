@@ -175,7 +175,9 @@ class TestFirstDecember:
         assert all(y.milestones.count() == len(CONTRACTING_CALENDAR) for y in years.values())
         assert not years[2028].milestones.filter(applied_at__isnull=False).exists()
         assert not PolicyVersion.objects.filter(policy__year=2028).exists()
-        assert not StandardContract.objects.filter(first_year=2028).exists()
+        # Only the uitvraag's contract (demo.qualification) is out for 2028: offered after qualification.
+        assert list(StandardContract.objects.filter(first_year=2028).values_list("title", "requires_qualification")) \
+            == [("Zorg voor kwetsbare ouderen 2028", True)]
 
     def test_closed_windows_end_as_the_nza_monitor_finds(self):
         for year in (2026, 2027):
@@ -408,7 +410,8 @@ class TestFifteenthOfMay:
         assert versions.count() == 16
         assert set(versions.filter(is_late=True).values_list("policy__insurer__name", flat=True)) == {"DSW"}
         # Drafts from 15 April, one insurer a week: Zilveren Kruis, VGZ, CZ, Menzis and DSW (13 May) so far.
-        drafts = StandardContract.objects.filter(first_year=2028, holder_kind=HolderKind.PRACTICE)
+        drafts = StandardContract.objects.filter(first_year=2028, holder_kind=HolderKind.PRACTICE,
+                                                 requires_qualification=False)  # not the uitvraag's contract
         assert set(drafts.values_list("insurer__name", flat=True)) == {"Zilveren Kruis", "VGZ", "CZ", "Menzis",
                                                                        "DSW"}
         assert set(drafts.values_list("status", flat=True)) == {StandardContract.Status.DRAFT}
