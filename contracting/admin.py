@@ -18,6 +18,7 @@ from .models import (
     NegotiationStep,
     PohsArrangement,
     ProgrammeParticipation,
+    Qualification,
     Request,
     StepAttachment,
     SweepRun,
@@ -302,3 +303,15 @@ class ProgrammeParticipationAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Qualification)
+class QualificationAdmin(ReadOnlyAdmin):
+    """Qualifications (uitvraag) are decided by the insurer on its pages; here they are only read."""
+
+    list_display = ("standard_contract", "contract_module", "holder", "status", "submitted_at", "decided_at")
+    list_filter = ("status", "year", "decided_by_rule")
+    list_select_related = ("standard_contract", "contract_module__module", "practice", "care_group")
+    readonly_fields = ("standard_contract", "contract_module", "insurer", "practice", "care_group", "year", "status",
+                       "answers", "answers_hash", "source", "submitted_by", "submitted_at", "decided_by",
+                       "decided_at", "decided_by_rule", "reason", "offer")
