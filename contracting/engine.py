@@ -39,7 +39,8 @@ the next year; "by D" is end-boundary, "from D" start-boundary):
                      who=(Audience.PRACTICE,), relative_to="signing_close", offset_days=-10, on_timeline=False),
     )
 
-**A clock kind** (duration `WorkingDays(n)`, `CalendarDays(n)` or `AtMilestone(kind)`; `effect` names the
+**A clock kind** (duration `WorkingDays(n)`, `CalendarDays(n)`, `AtMilestone(kind)` or `ByDate()`, a day the
+caller sets, passed to clock_start as `due_on`; `effect` names the
 clock effect to run when the clock falls due while still open; `due_field` optionally names a column of the
 object that mirrors the due moment for sorting, written only by the clock service):
 
@@ -51,6 +52,9 @@ object that mirrors the due moment for sorting, written only by the clock servic
     # in your service, inside the transaction that creates the knelpunt:
     from contracting.services import clock_start, clock_done
     clock_start(actor=user, obj=knelpunt, kind="consultations.knelpunt.reaction", started_at=now)
+    # a clock due by a day the caller chooses (duration ByDate()): the insurer decides by the day it set
+    clock_start(actor=user, obj=position, kind="consultations.position.decision", started_at=now,
+                due_on=date(2026, 5, 31))  # due at 00:00 on 1 June Amsterdam: "uiterlijk 31 mei"
     # when the other side reacts:
     clock_done(actor=user, obj=knelpunt, kind="consultations.knelpunt.reaction", at=now)
     # lists: contracting.selectors.with_clock(Knelpunt.objects.all(), "consultations.knelpunt.reaction", now=now)
@@ -84,11 +88,11 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .calendar import CalendarRule, display_day
+from .calendar import CalendarRule, display_day, end_of_day
 from .workdays import calendar_days_due, working_days_due
 
 __all__ = [
-    "AtMilestone", "CalendarDays", "CalendarRule", "ClockKind", "Effect", "Skip", "WorkingDays",
+    "AtMilestone", "ByDate", "CalendarDays", "CalendarRule", "ClockKind", "Effect", "Skip", "WorkingDays",
     "calendar_rule", "calendar_rules", "clock_effect", "clock_kind", "clock_kinds", "dependent_rules",
     "effect_named", "effects_for", "milestone_effect", "milestone_label", "register_calendar_rules",
     "register_clock_kind", "registered_effects", "relative_due_at", "retry_delay", "validate_clock_kind",
@@ -193,10 +197,20 @@ class AtMilestone:
 
 
 @dataclass(frozen=True)
+class ByDate:
+    """Due by the end of a day the caller sets when it starts the clock (clock_start(..., due_on=D)): the
+    insurer says by when it decides on an overlegteam's position. Stored once like every other clock, so
+    every page shows the same moment; "by D" is 00:00 local on D+1 (an exclusive bound)."""
+
+    def due_on(self, day: date) -> datetime:
+        return end_of_day(day)
+
+
+@dataclass(frozen=True)
 class ClockKind:
     name: str
     label: str
-    duration: WorkingDays | CalendarDays | AtMilestone
+    duration: WorkingDays | CalendarDays | AtMilestone | ByDate
     effect: str = ""  # the clock effect run when the clock falls due while open; "" for none
     due_field: str = ""  # a column of the object mirroring due_at (for sorting); only the clock service writes it
 

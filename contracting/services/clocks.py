@@ -5,7 +5,7 @@ Callers are services that have already checked who acts; these functions assert 
 and write their audit events inside the caller's transaction.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -14,11 +14,17 @@ from django.utils import timezone
 from core.audit import audit_event, audit_record
 from core.models import AuditEvent
 
-from ..engine import AtMilestone, ClockKind, clock_kind, clock_kinds, effect_named
+from ..engine import AtMilestone, ByDate, ClockKind, clock_kind, clock_kinds, effect_named
 from ..models import Clock, Milestone
 
 
-def _due_at(spec: ClockKind, started_at: datetime, milestone: Milestone | None) -> datetime:
+def _due_at(spec: ClockKind, started_at: datetime, milestone: Milestone | None, due_on: date | None) -> datetime:
+    if isinstance(spec.duration, ByDate):
+        if due_on is None:
+            raise ValueError(f"Clock {spec.name} runs to a day the caller sets; pass due_on")
+        return spec.duration.due_on(due_on)
+    if due_on is not None:
+        raise ValueError(f"Clock {spec.name} computes its own due moment; due_on is for ByDate clocks only")
     if isinstance(spec.duration, AtMilestone):
         if milestone is None or milestone.kind != spec.duration.kind:
             raise ValueError(f"Clock {spec.name} runs to a {spec.duration.kind} milestone; pass that milestone")
@@ -32,9 +38,10 @@ def _mirror(spec: ClockKind | None, model, object_ids, due_at: datetime) -> None
 
 
 def clock_start(*, actor, obj: models.Model, kind: str, started_at: datetime, milestone: Milestone | None = None,
-                effect: str | None = None) -> Clock:
+                effect: str | None = None, due_on: date | None = None) -> Clock:
     """Start clock `kind` for `obj` at `started_at`. Its due moment is computed here, once (working days,
-    calendar days, or the moment of `milestone` for a clock anchored to one), stored, and copied into the
+    calendar days, the moment of `milestone` for a clock anchored to one, or the end of day `due_on` for a
+    ByDate clock, whose day the caller sets; the caller checks that day is sensible), stored, and copied into the
     kind's `due_field` of `obj` (also on the instance passed in). `effect` overrides the kind's effect.
 
     Call it inside the transaction that creates or changes `obj`. Safe to repeat: a clock of this kind for
@@ -46,7 +53,7 @@ def clock_start(*, actor, obj: models.Model, kind: str, started_at: datetime, mi
     if effect and (effect_named(effect) is None or effect_named(effect).target != "clock"):
         raise ValueError(f"{effect!r} is not a registered clock effect")
     content_type = ContentType.objects.get_for_model(obj)
-    due_at = _due_at(spec, started_at, milestone)
+    due_at = _due_at(spec, started_at, milestone, due_on)
     with transaction.atomic():
         clock, created = Clock.objects.get_or_create(
             content_type=content_type, object_id=obj.pk, kind=kind,

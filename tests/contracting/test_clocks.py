@@ -2,7 +2,7 @@
 (also after downtime), the services API other apps use, and a follow deadline that moves with its milestone."""
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import Notification
 from contracting.calendar import AMSTERDAM, FOLLOW_DECISION_CLOCK, REQUEST_REACTION_CLOCK, MilestoneKind
 from contracting.engine import (
+    ByDate,
     CalendarDays,
     ClockKind,
     Skip,
@@ -192,6 +193,52 @@ def test_start_done_cancel_and_lists_of_clocks(db, knelpunt_clocks):
     assert knelpunt_clocks == [(first.pk, ams(2027, 1, 4, 0, 0))]  # the done and the cancelled clock stay quiet
     assert clock_of(laborious.target, "test.laborious").processed_at == ams(2027, 1, 20, 9, 0)  # no effect: just noted
     assert AuditEvent.objects.filter(verb="contracting.clock.cancelled").count() == 1
+
+
+@pytest.fixture
+def decision_clock():
+    """A pretend app whose decisions are due by a day the deciding side chooses."""
+    calls = []
+
+    @clock_effect("test.decision.overdue")
+    def _overdue(*, clock, obj, effective_at, now):
+        calls.append((obj.pk, effective_at))
+        return {}
+
+    register_clock_kind(ClockKind(name="test.decision", label="Besluit", duration=ByDate(),
+                                  effect="test.decision.overdue"))
+    yield calls
+    unregister_clock_kind("test.decision")
+    unregister_effect("test.decision.overdue")
+
+
+def test_a_clock_due_by_a_day_the_caller_sets_counts_to_the_end_of_that_local_day(db, decision_clock):
+    # The caller says "uiterlijk zondag 25 oktober 2026", the day summer time ends: the clock is due at 00:00
+    # on Monday 26 October in Amsterdam, which is already winter time (UTC+1): 23:00 UTC on the 25th.
+    insurer = InsurerFactory(name="Eerste")
+    clock = clock_start(actor=None, obj=insurer, kind="test.decision", started_at=ams(2026, 10, 1, 9, 0),
+                        due_on=date(2026, 10, 25))
+    assert clock.due_at == datetime(2026, 10, 25, 23, 0, tzinfo=UTC)
+    # Started again (a retried request) with another day: one clock, its first moment.
+    assert clock_start(actor=None, obj=insurer, kind="test.decision", started_at=ams(2026, 10, 2, 9, 0),
+                       due_on=date(2026, 11, 30)).due_at == datetime(2026, 10, 25, 23, 0, tzinfo=UTC)
+    assert Clock.objects.filter(kind="test.decision").count() == 1
+
+    deadlines_sweep(now=ams(2026, 10, 25, 23, 59, 59))  # the last second of the day set: still in time
+    assert decision_clock == []
+    deadlines_sweep(now=ams(2026, 10, 26, 0, 0))
+    deadlines_sweep(now=ams(2026, 10, 26, 0, 5))
+    assert decision_clock == [(insurer.pk, datetime(2026, 10, 25, 23, 0, tzinfo=UTC))]
+
+
+def test_a_day_set_clock_needs_its_day_and_other_clocks_refuse_one(db, decision_clock, knelpunt_clocks):
+    insurer = InsurerFactory(name="Eerste")
+    with pytest.raises(ValueError, match="due_on"):
+        clock_start(actor=None, obj=insurer, kind="test.decision", started_at=ams(2026, 10, 1, 9, 0))
+    with pytest.raises(ValueError, match="due_on"):
+        clock_start(actor=None, obj=insurer, kind="test.knelpunt", started_at=ams(2026, 10, 1, 9, 0),
+                    due_on=date(2026, 10, 25))
+    assert not Clock.objects.exists()
 
 
 def test_a_failing_clock_effect_does_not_block_other_clocks_and_applies_once_when_retried(db):
