@@ -18,4 +18,5 @@ def portal(request):
         "nav_caregroup": bool(roles & {Role.CAREGROUP_MEMBER, Role.CAREGROUP_SIGNATORY}),
         "nav_purchaser": Role.INSURER_PURCHASER in roles,
         "nav_nza": is_nza_or_admin(user),
+        "nav_overleg": bool(roles & {Role.OTH_MEMBER, Role.INSURER_PURCHASER}),
     }
