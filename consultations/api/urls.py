@@ -1,5 +1,12 @@
 from rest_framework.routers import SimpleRouter
 
+from .views import EvaluationViewSet, KnelpuntViewSet, MeetingViewSet, PositionViewSet, RoundViewSet
+
 router = SimpleRouter()
+router.register("consultation-rounds", RoundViewSet, basename="consultation-round")
+router.register("consultation-meetings", MeetingViewSet, basename="consultation-meeting")
+router.register("consultation-positions", PositionViewSet, basename="consultation-position")
+router.register("consultation-knelpunten", KnelpuntViewSet, basename="consultation-knelpunt")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 urlpatterns = router.urls
