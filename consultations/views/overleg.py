@@ -266,7 +266,6 @@ def position_detail(request, pk: int):
 
 @login_required
 def timeline(request, pk: int):
-    _require_consultation_user(request)
     teams = OverlegTeam.objects.select_related("insurer", "region")
     if not is_nza_or_admin(request.user):
         from django.db.models import Q

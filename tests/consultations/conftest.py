@@ -27,7 +27,7 @@ def world(year2027):
     insurer_b = InsurerFactory(name="Andere Verzekeraar", short_name="AV", slug="andere")
     team_a = OverlegTeamFactory(name="OTH Utrecht – Zilverpunt", region=region, insurer=insurer_a)
     team_b = OverlegTeamFactory(name="OTH Utrecht – Andere", region=region, insurer=insurer_b)
-    practice = PracticeFactory(region=region, name="Huisartsen Oudwijk")
+    practice = PracticeFactory(region=region, name="Huisartsen Oudwijk", registered_patients=3100)
     return {
         "region": region, "insurer_a": insurer_a, "insurer_b": insurer_b, "team_a": team_a, "team_b": team_b,
         "practice": practice,
@@ -54,3 +54,14 @@ def round_b(world):
     from consultations.services import round_open
 
     return round_open(actor=world["member_b"], overleg_team=world["team_b"], year=2027, now=ams(2026, 1, 5, 9, 0))
+
+
+@pytest.fixture
+def nza_2027(year2027):
+    """The NZa maximum tariffs of 2027 (a contract for 2027 needs them)."""
+    from contracting.models import Module
+    from contracting.services import nza_tariff_set
+
+    for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00",
+                        "specifieke-verrichtingen": "30.00"}.items():
+        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2027, max_tariff=value)
