@@ -104,14 +104,16 @@ class RoundViewSet(_Base):
             "-contract_year__year", "overleg_team__name", "pk")
 
     def get_serializer(self, *args, **kwargs):
-        # Every round's phases from its year's milestones: one query per contract year on a page, not per round.
-        now, cache = timezone.now(), {}
+        # Every round's phases from its year's milestones: one query for all the years on a page.
         rows = args[0] if args else None
-        for round in (rows if isinstance(rows, list) else [rows] if rows is not None else []):
-            if round.contract_year_id in cache:
-                round._milestones_cache = cache[round.contract_year_id]
+        rows = rows if isinstance(rows, list) else [rows] if rows is not None else []
+        by_year: dict[int, dict] = {r.contract_year_id: {} for r in rows}
+        for milestone in Milestone.objects.filter(contract_year_id__in=by_year):
+            by_year[milestone.contract_year_id][milestone.kind] = milestone
+        now = timezone.now()
+        for round in rows:
+            round._milestones_cache = by_year[round.contract_year_id]
             round.phase_rows = round_phases(round, now)
-            cache[round.contract_year_id] = round._milestones_cache
         return super().get_serializer(*args, **kwargs)
 
     def list(self, request, *args, **kwargs):
