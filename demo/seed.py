@@ -12,6 +12,7 @@ from contracting.calendar import local_date, start_of_day
 # The modules whose steps make up the data set, in no particular order (each step has its own `order`).
 from . import (  # noqa: F401
     caregroups,
+    consultations,
     contract_years,
     cycle,
     insured,
