@@ -8,8 +8,10 @@ left alone, so a second run, on any day, adds nothing."""
 
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
 from accounts.models import Membership, Role
-from consultations.models import ConsultationRound, Evaluation, Position
+from consultations.models import ConsultationRound, Evaluation, Knelpunt, Position
 from consultations.services import (
     evaluation_finish,
     evaluation_save,
@@ -161,6 +163,25 @@ def _seed_evaluations(year: int, now: datetime, purchasers: dict[int, object]) -
 STORY_DAYS = 120
 
 
+def read_handled_overleg_notices(now: datetime) -> None:
+    """The demo's people have read the overleg notices about what was dealt with since (a mandate decided, a
+    position given its date or decided or withdrawn, a knelpunt answered, an evaluation shared), so their unread
+    count is what still waits: a position without a date or decision for the purchaser, an open knelpunt for
+    the side that answers it. Through notification_mark_read, as a user's click."""
+    from accounts.models import Notification
+    from accounts.services import notification_mark_read
+
+    waiting = {f"position:{pk}" for pk in Position.objects.filter(status=Position.Status.SUBMITTED)
+               .values_list("pk", flat=True)}
+    waiting |= {f"knelpunt:{pk}" for pk in Knelpunt.objects.filter(status=Knelpunt.Status.OPEN)
+                .values_list("pk", flat=True)}
+    keys = Notification.objects.filter(read_at__isnull=True, user__email__endswith=".demo").filter(
+        Q(key__startswith="round-mandate") | Q(key__startswith="position") | Q(key__startswith="knelpunt")
+        | Q(key__startswith="evaluation-shared")).exclude(key__in=waiting).exclude(key__contains="overdue")
+    for notice in keys.select_related("user"):
+        notification_mark_read(user=notice.user, notification_id=notice.pk, now=now)
+
+
 @demo_step("consultations.rounds", order=50)
 def _step(ctx: DemoContext) -> dict[str, int]:
     year = local_date(ctx.now - STORY_DAYS * DAY).year + 1
@@ -177,4 +198,5 @@ def _step(ctx: DemoContext) -> dict[str, int]:
             continue
         created += _seed_round(team, member, purchaser, year=year, now=ctx.now)
     evaluations = _seed_evaluations(year, ctx.now, purchasers)
+    read_handled_overleg_notices(ctx.now)
     return {"consultation_items": created, "evaluations": evaluations}

@@ -1,7 +1,7 @@
 """Shapes of the overleg API. Output serializers only read; input serializers only check the shape (every rule
 is in consultations/services)."""
 
-from datetime import UTC
+from datetime import UTC, date
 
 from rest_framework import serializers
 
@@ -35,7 +35,7 @@ class RoundSerializer(serializers.ModelSerializer):
                   "mandate_decided_at", "mandate_reason"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class MeetingAttachmentSerializer(serializers.ModelSerializer):
     uploaded_at = serializers.DateTimeField(default_timezone=UTC)
 
     class Meta:
@@ -47,7 +47,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     starts_at = serializers.DateTimeField(default_timezone=UTC)
     minutes_html = serializers.SerializerMethodField(help_text="The minutes rendered and sanitised.")
     attendees = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = MeetingAttachmentSerializer(many=True, read_only=True)
     agenda_items = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -75,7 +75,7 @@ class PositionSerializer(serializers.ModelSerializer):
         fields = ["id", "round", "meeting", "title", "text", "status", "submitted_at", "decision_due_at", "last_day",
                   "overdue", "decision", "reasons", "decided_at"]
 
-    def get_last_day(self, obj):
+    def get_last_day(self, obj) -> date | None:
         from contracting.calendar import last_day
 
         return last_day(obj.decision_due_at) if obj.decision_due_at else None
