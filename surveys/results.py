@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import PortalError
+from core.params import parse_id
 from insurers.models import Insurer
 from providers.models import CareGroup, Region
 
@@ -212,7 +213,7 @@ class _Labels:
         return self._insurers
 
     def load_care_groups(self, keys):
-        wanted = {k for k in keys if k and k.isdigit()} - set(self._care_groups)
+        wanted = {k for k in keys if parse_id(k)} - set(self._care_groups)
         if wanted:
             self._care_groups.update({str(pk): name for pk, name in
                                       CareGroup.objects.filter(pk__in=wanted).values_list("pk", "name")})
@@ -266,7 +267,7 @@ def check_view(*, dimension: str = "", value: str = "") -> tuple[str, str]:
     if dimension == "provider_type" and value and value not in PROVIDER_TYPE_LABELS:
         raise PortalError("unknown_value", _("Onbekende waarde voor de soort zorgaanbieder."),
                           fields={"value": [_("Onbekend.")]})
-    if dimension in ("region", "insurer") and value and not value.isdigit():
+    if dimension in ("region", "insurer") and value and parse_id(value) is None:
         raise PortalError("unknown_value", _("Onbekende waarde voor dit kenmerk."), fields={"value": [_("Onbekend.")]})
     if dimension == "insurer" and not value:
         # Groups of respondents per insurer overlap, and every group would need its own complement check
@@ -579,3 +580,173 @@ def _sum_cells(cells_by_attrs: dict) -> dict[str, int]:
 
 def _sum_sums(sums_by_attrs: dict) -> list:
     return [sum((s[0] for s in sums_by_attrs.values()), Decimal(0)), sum(s[1] for s in sums_by_attrs.values())]
+
+
+# --- Trend across the years of a series ------------------------------------------------------------------------
+@dataclass
+class TrendPoint:
+    year: int
+    shown: bool
+    value: Decimal | None = None
+    n: int | None = None
+    note: str = ""
+
+
+@dataclass
+class TrendLine:
+    label: str
+    points: list[TrendPoint]
+
+
+@dataclass
+class TrendQuestion:
+    code: str
+    text: str
+    measure: str  # what the lines show: the mean, or the percentage choosing each option
+    lines: list[TrendLine]
+    is_mean: bool = False
+
+
+@dataclass
+class Trend:
+    series: str
+    insurer: Insurer | None
+    threshold: int
+    years: list[int]
+    questions: list[TrendQuestion]
+
+
+def survey_trend(surveys: list[Survey], *, insurer: Insurer | None = None, now: datetime | None = None) -> Trend:
+    """The same questions (by code) across the years of a series: per year the mean of a scale or number, or the
+    percentage choosing each option, each a whole of that year's results and so under that year's threshold (a
+    year with too few answers is a gap in the line, never a figure). Surveys that have not closed are left out."""
+    per_year = [survey_results(s, insurer=insurer, now=now) for s in surveys if is_available(s, now)]
+    years = [r.survey.year for r in per_year]
+    lines: dict[str, dict[str, dict[int, TrendPoint]]] = defaultdict(lambda: defaultdict(dict))
+    meta: dict[str, tuple[str, str, bool]] = {}
+    order: list[str] = []
+    for results in per_year:
+        for block in results.blocks:
+            q = block.question
+            if q.kind == Question.Kind.TEXT:
+                continue
+            if q.code not in meta:
+                order.append(q.code)
+                measure = _("gemiddelde") if q.kind in (*SCALES, Question.Kind.NUMBER) else _("percentage")
+                meta[q.code] = (q.text, measure, q.kind in (*SCALES, Question.Kind.NUMBER))
+            whole = block.groups[0]
+            prefix = " — ".join(p for p in (block.row_label, block.repeat_label) if p)
+            year = results.survey.year
+            if q.kind in (*SCALES, Question.Kind.NUMBER):
+                label = prefix or _("gemiddelde")
+                lines[q.code][label][year] = (TrendPoint(year, True, whole.mean, whole.n) if whole.shown
+                                              else TrendPoint(year, False, note=whole.note))
+                continue
+            for value, option_label in _option_labels(q):
+                label = f"{prefix}: {option_label}" if prefix else option_label
+                if whole.shown:
+                    cell = next(c for c in whole.cells if c.value == value)
+                    lines[q.code][label][year] = TrendPoint(year, True, cell.percent, whole.n)
+                else:
+                    lines[q.code][label][year] = TrendPoint(year, False, note=whole.note)
+    questions = []
+    absent = _("niet gevraagd")
+    for code in order:
+        text, measure, is_mean = meta[code]
+        out = [TrendLine(label, [points.get(y) or TrendPoint(y, False, note=absent) for y in years])
+               for label, points in lines[code].items()]
+        questions.append(TrendQuestion(code, text, measure, out, is_mean))
+    threshold = per_year[-1].threshold if per_year else 0
+    series = surveys[0].series if surveys else ""
+    return Trend(series, insurer, threshold, years, questions)
+
+
+# --- The individual answers, for an export --------------------------------------------------------------------
+@dataclass
+class AnswerTable:
+    header: list[str]
+    rows: list[list]
+
+
+def answer_table(survey: Survey, *, now: datetime | None = None) -> AnswerTable:
+    """Every submitted answer, one row per answered cell, for the full results' export. An anonymous survey's
+    rows carry no identity, and an attribute value is kept only where the respondents who share it, with the
+    other attributes kept, are at least the threshold: otherwise the region is dropped, then the segment and
+    provider type too, so no row can be traced to a small group. Responses are numbered 1, 2, ... in the export,
+    not by their id. Refused (a PortalError) before the survey closes and with fewer responses than the
+    threshold."""
+    from .models import Invitation
+
+    if not is_available(survey, now):
+        raise PortalError("survey_not_closed", _("De antwoorden zijn te downloaden nadat de enquête is gesloten."),
+                          status=409)
+    responses = list(Response.objects.filter(survey=survey, status=SUBMITTED).order_by("pk")
+                     .values("pk", "attributes", "invitation_id"))
+    if len(responses) < survey.threshold:
+        raise PortalError("too_few_responses", _("Er zijn minder dan %(n)s antwoorden: de antwoorden worden niet "
+                                                 "gedeeld.") % {"n": survey.threshold}, status=409)
+    labels = _Labels()
+    hidden = _("niet getoond (kleine groep)")
+    attrs = {r["pk"]: _export_attrs(r["attributes"] or {}) for r in responses}
+    if survey.anonymous:
+        attrs = _generalise(attrs, survey.threshold, hidden)
+    header = [_("Antwoord nr."), _("Segment"), _("Soort zorgaanbieder"), _("Regio")]
+    identity: dict[int, str] = {}
+    if not survey.anonymous:
+        header.insert(1, _("Respondent"))
+        invitations = Invitation.objects.filter(pk__in=[r["invitation_id"] for r in responses if r["invitation_id"]])
+        for inv in invitations.select_related("user", "practice", "care_group", "insurer"):
+            who = inv.practice or inv.care_group or inv.insurer
+            identity[inv.pk] = str(who) if who else (inv.user.full_name or inv.user.email)
+    header += [_("Vraag"), _("Vraagtekst"), _("Thema"), _("Over"), _("Antwoord")]
+    questions = {q.pk: q for q in survey.questions.all()}
+    number = {r["pk"]: i for i, r in enumerate(responses, start=1)}
+    invitation_of = {r["pk"]: r["invitation_id"] for r in responses}
+    answers = (Answer.objects.filter(response__survey=survey, response__status=SUBMITTED)
+               .order_by("response_id", "question__position", "repeat_key", "row", "option")
+               .values_list("response_id", "question_id", "repeat_key", "row", "option", "number", "text"))
+    answers = list(answers)
+    labels.load_care_groups({a[2] for a in answers})
+    rows = []
+    for response_id, question_id, repeat_key, row, option, num, txt in answers:
+        q = questions[question_id]
+        segment, provider_type, region = attrs[response_id]
+        line = [number[response_id],
+                segment if segment == hidden else labels.value("segment", segment) if segment else "",
+                provider_type if provider_type == hidden else
+                labels.value("provider_type", provider_type) if provider_type else "",
+                region if region == hidden else labels.value("region", region) if region else ""]
+        if not survey.anonymous:
+            line.insert(1, identity.get(invitation_of[response_id], ""))
+        if q.kind in SCALES and num is not None:
+            answer = int(num)
+        elif num is not None:
+            answer = num
+        elif option:
+            answer = dict(_option_labels(q)).get(option, option)
+        else:
+            answer = txt
+        line += [q.code, q.text, dict(_row_labels(q)).get(row, row) if row else "",
+                 labels.repeat(q, repeat_key), answer]
+        rows.append(line)
+    return AnswerTable(header, rows)
+
+
+def _export_attrs(attributes: dict) -> tuple[str, str, str]:
+    region = attributes.get("region")
+    return (attributes.get("segment") or "", attributes.get("provider_type") or "",
+            "" if region in (None, "") else str(region))
+
+
+def _generalise(attrs: dict[int, tuple], threshold: int, hidden: str) -> dict[int, tuple]:
+    """Drop attribute values of small combinations: first the region, then all three."""
+    def counts(values):
+        out: dict[tuple, int] = defaultdict(int)
+        for v in values.values():
+            out[v] += 1
+        return out
+
+    combos = counts(attrs)
+    attrs = {pk: v if combos[v] >= threshold else (v[0], v[1], hidden) for pk, v in attrs.items()}
+    combos = counts(attrs)
+    return {pk: v if combos[v] >= threshold else (hidden, hidden, hidden) for pk, v in attrs.items()}

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ..views import owner, qualification, respondent
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("uitvragen/", qualification.holder_questionnaires, name="qualification_list"),
     path("uitvragen/<int:pk>/", qualification.questionnaire_start, name="qualification_start"),
     path("uitvragen/beheer/", qualification.insurer_questionnaires, name="qualification_manage"),
+    path("", include("surveys.urls.results")),
 ]

@@ -1,0 +1,48 @@
+// Draws the Chart.js charts of the survey results pages. Each <canvas data-chart="{...}"> carries its
+// configuration as JSON (built server-side from the same figures as the table beside it); no inline script,
+// as the Content-Security-Policy forbids it. The table stays the accessible alternative.
+(function () {
+  "use strict";
+
+  function draw(canvas) {
+    var config;
+    try {
+      config = JSON.parse(canvas.getAttribute("data-chart"));
+    } catch (e) {
+      return;
+    }
+    var percent = !!config.percent;
+    var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    new window.Chart(canvas, {
+      type: config.type,
+      data: { labels: config.labels, datasets: config.datasets },
+      options: {
+        animation: reduceMotion ? false : undefined,
+        maintainAspectRatio: false,
+        spanGaps: false,
+        scales: {
+          y: {
+            beginAtZero: true,
+            max: percent ? 100 : undefined,
+            ticks: percent ? { callback: function (v) { return v + "%"; } } : {}
+          }
+        },
+        plugins: { legend: { display: config.datasets.length > 1 } }
+      }
+    });
+    canvas.setAttribute("data-drawn", "1");
+  }
+
+  function init() {
+    if (!window.Chart) {
+      return;
+    }
+    document.querySelectorAll("canvas[data-chart]").forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
