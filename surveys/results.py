@@ -66,6 +66,8 @@ PROVIDER_TYPE_LABELS = {
     "care_group": gettext_lazy("alleen samenwerkingsverband"),
     "both": gettext_lazy("praktijk en samenwerkingsverband"),
 }
+# Groups in the order of the choices (S1 only, S2 only, both), others (regions) by name, unknown last.
+_RANK = {key: i for i, key in enumerate([*SEGMENT_LABELS, *PROVIDER_TYPE_LABELS])}
 # Attribute keys on Response.attributes (see surveys.models.Invitation.attributes).
 _ATTRS = ("segment", "provider_type", "region", "insurers")
 
@@ -401,7 +403,8 @@ def _block_groups(question, responders, cells, sums, *, group_of, dimension, val
     if value and value not in sizes:
         sizes[value] = 0
     reasons = withheld(sizes, total, threshold, overlapping=overlapping)
-    wanted = [value] if value else sorted(sizes, key=lambda k: (k == "", labels(k)))
+    wanted = [value] if value else sorted(sizes, key=lambda k: (k == "", _RANK.get(k, len(_RANK)),
+                                                                labels(k).casefold()))
     groups = []
     for key in wanted:
         group_cells, group_sums = _merge((cells, sums), members.get(key, []))
@@ -447,7 +450,8 @@ def _blocks(questions, cube: _Cube, labels: _Labels, *, threshold, dimension, va
     by_question = defaultdict(list)
     for block in cube.blocks():
         by_question[block[0]].append(block)
-    labels.load_care_groups(b[1] for b in cube.blocks())
+    per_care_group = {q.pk for q in questions if q.repeat == Question.Repeat.CARE_GROUP}
+    labels.load_care_groups(b[1] for b in cube.blocks() if b[0] in per_care_group)
     blocks = []
     for question in questions:
         keys = by_question.get(question.pk, [])
@@ -498,7 +502,8 @@ def survey_crosstab(survey: Survey, *, rows: str, columns: str, insurer: Insurer
     overlapping = row_q.kind == Question.Kind.MULTIPLE
     row_labels = dict(_option_labels(row_q))
     no_answer = "-"
-    labels.load_care_groups(b[1] for b in whole.blocks())
+    if col_q.repeat == Question.Repeat.CARE_GROUP:
+        labels.load_care_groups(b[1] for b in whole.blocks())
     blocks = []
     for key in sorted(whole.blocks(), key=lambda k: labels.repeat(col_q, k[1])):
         responders = dict(by_answer.responders.get(key, {}))
@@ -697,7 +702,7 @@ def answer_table(survey: Survey, *, now: datetime | None = None) -> AnswerTable:
         invitations = Invitation.objects.filter(pk__in=[r["invitation_id"] for r in responses if r["invitation_id"]])
         for inv in invitations.select_related("user", "practice", "care_group", "insurer"):
             who = inv.practice or inv.care_group or inv.insurer
-            identity[inv.pk] = str(who) if who else (inv.user.full_name or inv.user.email)
+            identity[inv.pk] = who.name if who else (inv.user.full_name or inv.user.email)
     header += [_("Vraag"), _("Vraagtekst"), _("Thema"), _("Over"), _("Antwoord")]
     questions = {q.pk: q for q in survey.questions.all()}
     number = {r["pk"]: i for i, r in enumerate(responses, start=1)}
@@ -706,7 +711,7 @@ def answer_table(survey: Survey, *, now: datetime | None = None) -> AnswerTable:
                .order_by("response_id", "question__position", "repeat_key", "row", "option")
                .values_list("response_id", "question_id", "repeat_key", "row", "option", "number", "text"))
     answers = list(answers)
-    labels.load_care_groups({a[2] for a in answers})
+    labels.load_care_groups({a[2] for a in answers if questions[a[1]].repeat == Question.Repeat.CARE_GROUP})
     rows = []
     for response_id, question_id, repeat_key, row, option, num, txt in answers:
         q = questions[question_id]

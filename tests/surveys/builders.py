@@ -27,12 +27,14 @@ def make_question(survey: Survey, code: str, kind: str, **fields) -> Question:
                                    text=fields.pop("text", f"Vraag {code}"), **fields)
 
 
-def respond(survey: Survey, answers: dict, *, status=Response.Status.SUBMITTED, **attributes) -> Response:
+def respond(survey: Survey, answers: dict, *, status=Response.Status.SUBMITTED, invitation=None,
+            **attributes) -> Response:
     """One response with `attributes` (segment, provider_type, region, insurers) and `answers`, per question:
     an option (str), options (list), a number (int/Decimal), a text (for a text question), {row: option} for a
     matrix, or {repeat_key: value} wrapped in `per(...)` for a repeated question."""
     now = timezone.now()
-    response = Response.objects.create(survey=survey, status=status, attributes=attributes, started_at=now,
+    response = Response.objects.create(survey=survey, invitation=invitation, status=status, attributes=attributes,
+                                       started_at=now,
                                        updated_at=now, submitted_at=now if status == Response.Status.SUBMITTED
                                        else None)
     rows = []
