@@ -12,12 +12,13 @@
       return;
     }
     var percent = !!config.percent;
-    var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     new window.Chart(canvas, {
       type: config.type,
       data: { labels: config.labels, datasets: config.datasets },
       options: {
-        animation: reduceMotion ? false : undefined,
+        // No animation: the figures appear at once, as in the table (and nothing moves for those who would
+        // rather it did not).
+        animation: false,
         maintainAspectRatio: false,
         spanGaps: false,
         scales: {

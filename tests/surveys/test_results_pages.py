@@ -279,3 +279,11 @@ def test_query_budgets_do_not_grow_with_the_number_of_responses(world, name):
 # (per answer to the row question) and the questions once more for its form.
 BUDGETS = {"results": 13, "results_insurer": 12, "crosstab": 14, "export": 11, "answers": 10, "api": 11,
            "trend": 12}
+
+
+def test_the_results_read_in_english(world, client):
+    client.force_login(world.users["nza"])
+    client.cookies["django_language"] = "en"
+    page = text(page_html(client, reverse("surveys:results_insurer", args=[world.gp.pk, world.vgz.pk])))
+    assert "Sub-report for VGZ: the answers about this insurer." in page
+    assert "Number of answers fewer than 5 answers" in page
