@@ -14,8 +14,8 @@ group" is itself a group then.
 One attribute at a time: a view splits or filters by one attribute (or crosses two questions), never two at
 once, because withholding cells one dimension at a time does not protect a two-way table whose margins are shown
 (a 2x2 table with one small cell is solved from its margins and the other cells).
-Free text is never shown in results, only how many gave one; an export of the answers is for the full results
-only and drops identity (anonymous surveys) and attribute values of groups below the threshold.
+Free text is never shown in results, only how many gave one; an export of the individual answers is for the
+full results only, and an anonymous survey's carries neither identity nor respondent attributes (answer_table).
 
 Results exist once a survey has closed: while it is open, figures that change with each new response would single
 out the respondent who just answered.
@@ -674,12 +674,16 @@ class AnswerTable:
 
 
 def answer_table(survey: Survey, *, now: datetime | None = None) -> AnswerTable:
-    """Every submitted answer, one row per answered cell, for the full results' export. An anonymous survey's
-    rows carry no identity, and an attribute value is kept only where the respondents who share it, with the
-    other attributes kept, are at least the threshold: otherwise the region is dropped, then the segment and
-    provider type too, so no row can be traced to a small group. Responses are numbered 1, 2, ... in the export,
-    not by their id. Refused (a PortalError) before the survey closes and with fewer responses than the
-    threshold."""
+    """Every submitted answer, one row per answered cell, for the full results' export; responses numbered 1,
+    2, ... in the export, not by their id. Refused (a PortalError) before the survey closes and with fewer
+    responses than the threshold.
+
+    An anonymous survey's rows carry no identity and no respondent attributes: row-level attributes cannot be
+    made to agree with the results' withheld groups (a region withheld for one question would be read off the
+    same response's row for another, and the shown rows per region, subtracted from a region's total on the
+    results page, would point at the withheld ones), so splits are made on the results pages and the API, where
+    the threshold holds. An identified survey's rows name the respondent and its attributes, as its reader knows
+    who answered anyway."""
     from .models import Invitation
 
     if not is_available(survey, now):
@@ -691,38 +695,35 @@ def answer_table(survey: Survey, *, now: datetime | None = None) -> AnswerTable:
         raise PortalError("too_few_responses", _("Er zijn minder dan %(n)s antwoorden: de antwoorden worden niet "
                                                  "gedeeld.") % {"n": survey.threshold}, status=409)
     labels = _Labels()
-    hidden = _("niet getoond (kleine groep)")
-    attrs = {r["pk"]: _export_attrs(r["attributes"] or {}) for r in responses}
-    if survey.anonymous:
-        attrs = _generalise(attrs, survey.threshold, hidden)
-    header = [_("Antwoord nr."), _("Segment"), _("Soort zorgaanbieder"), _("Regio")]
-    identity: dict[int, str] = {}
+    header = [_("Antwoord nr.")]
+    who_of: dict[int, list] = {r["pk"]: [] for r in responses}
     if not survey.anonymous:
-        header.insert(1, _("Respondent"))
+        header += [_("Respondent"), _("Segment"), _("Soort zorgaanbieder"), _("Regio")]
         invitations = Invitation.objects.filter(pk__in=[r["invitation_id"] for r in responses if r["invitation_id"]])
+        identity = {}
         for inv in invitations.select_related("user", "practice", "care_group", "insurer"):
             who = inv.practice or inv.care_group or inv.insurer
             identity[inv.pk] = who.name if who else (inv.user.full_name or inv.user.email)
+        for r in responses:
+            segment, provider_type, region = _export_attrs(r["attributes"] or {})
+            who_of[r["pk"]] = [identity.get(r["invitation_id"], ""),
+                               labels.value("segment", segment) if segment else "",
+                               labels.value("provider_type", provider_type) if provider_type else "",
+                               labels.value("region", region) if region else ""]
     header += [_("Vraag"), _("Vraagtekst"), _("Thema"), _("Over"), _("Antwoord")]
     questions = {q.pk: q for q in survey.questions.all()}
     number = {r["pk"]: i for i, r in enumerate(responses, start=1)}
-    invitation_of = {r["pk"]: r["invitation_id"] for r in responses}
-    answers = (Answer.objects.filter(response__survey=survey, response__status=SUBMITTED)
-               .order_by("response_id", "question__position", "repeat_key", "row", "option")
-               .values_list("response_id", "question_id", "repeat_key", "row", "option", "number", "text"))
-    answers = list(answers)
+    answers = list(Answer.objects.filter(response__survey=survey, response__status=SUBMITTED)
+                   .order_by("response_id", "question__position", "repeat_key", "row", "option")
+                   .values_list("response_id", "question_id", "repeat_key", "row", "option", "number", "text"))
     labels.load_care_groups({a[2] for a in answers if questions[a[1]].repeat == Question.Repeat.CARE_GROUP})
+    # Repetitions by name (insurers, care groups) and matrix themes in the survey's order.
+    theme_rank = {q.pk: {r: i for i, (r, _label) in enumerate(_row_labels(q))} for q in questions.values()}
+    answers.sort(key=lambda a: (a[0], questions[a[1]].position, labels.repeat(questions[a[1]], a[2]),
+                                theme_rank[a[1]].get(a[3], 0), a[4]))
     rows = []
     for response_id, question_id, repeat_key, row, option, num, txt in answers:
         q = questions[question_id]
-        segment, provider_type, region = attrs[response_id]
-        line = [number[response_id],
-                segment if segment == hidden else labels.value("segment", segment) if segment else "",
-                provider_type if provider_type == hidden else
-                labels.value("provider_type", provider_type) if provider_type else "",
-                region if region == hidden else labels.value("region", region) if region else ""]
-        if not survey.anonymous:
-            line.insert(1, identity.get(invitation_of[response_id], ""))
         if q.kind in SCALES and num is not None:
             answer = int(num)
         elif num is not None:
@@ -731,9 +732,8 @@ def answer_table(survey: Survey, *, now: datetime | None = None) -> AnswerTable:
             answer = dict(_option_labels(q)).get(option, option)
         else:
             answer = txt
-        line += [q.code, q.text, dict(_row_labels(q)).get(row, row) if row else "",
-                 labels.repeat(q, repeat_key), answer]
-        rows.append(line)
+        rows.append([number[response_id], *who_of[response_id], q.code, q.text,
+                     dict(_row_labels(q)).get(row, row) if row else "", labels.repeat(q, repeat_key), answer])
     return AnswerTable(header, rows)
 
 
@@ -741,17 +741,3 @@ def _export_attrs(attributes: dict) -> tuple[str, str, str]:
     region = attributes.get("region")
     return (attributes.get("segment") or "", attributes.get("provider_type") or "",
             "" if region in (None, "") else str(region))
-
-
-def _generalise(attrs: dict[int, tuple], threshold: int, hidden: str) -> dict[int, tuple]:
-    """Drop attribute values of small combinations: first the region, then all three."""
-    def counts(values):
-        out: dict[tuple, int] = defaultdict(int)
-        for v in values.values():
-            out[v] += 1
-        return out
-
-    combos = counts(attrs)
-    attrs = {pk: v if combos[v] >= threshold else (v[0], v[1], hidden) for pk, v in attrs.items()}
-    combos = counts(attrs)
-    return {pk: v if combos[v] >= threshold else (hidden, hidden, hidden) for pk, v in attrs.items()}

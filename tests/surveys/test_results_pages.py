@@ -163,31 +163,25 @@ def test_a_cross_tab_exports_its_rows(world):
     assert "Kies twee vragen met keuzes of een schaal uit deze enquête." in text(response.content.decode())
 
 
-def test_the_answers_export_of_an_anonymous_survey_has_no_identity_and_no_small_groups(world):
+def test_the_answers_export_of_an_anonymous_survey_has_no_identity_and_no_attributes(world):
     respond(world.gp, {world.gp_q3: '=HYPERLINK("http://example.com","klik")'}, region=world.region.pk,
             segment="s2", provider_type="gp")
     client = client_for(world.users["nza"])
     rows = csv_rows(client.get(reverse("surveys:answers_export", args=[world.gp.pk, "csv"])))
-    assert rows[0] == ["Antwoord nr.", "Segment", "Soort zorgaanbieder", "Regio", "Vraag", "Vraagtekst", "Thema",
-                       "Over", "Antwoord"]
-    # The 6 GPs in S1, practice, Amsterdam keep their attributes; the one in S2 is alone: nothing of it shown.
-    assert rows[1] == ["1", "alleen S1", "alleen huisartsenpraktijk", "Amsterdam", "Q1", "Contractinhoud", "",
-                       "Zilveren Kruis", "8"]
-    last = rows[-1]
-    assert last[:4] == ["7", "niet getoond (kleine groep)", "niet getoond (kleine groep)",
-                        "niet getoond (kleine groep)"]
+    # Neither who answered nor their segment, provider type or region (the one GP in S2 would stand out).
+    assert rows[0] == ["Antwoord nr.", "Vraag", "Vraagtekst", "Thema", "Over", "Antwoord"]
+    assert not any(cell in ("Amsterdam", "alleen S1", "alleen S2") for r in rows for cell in r)
+    # Response 1 (3 GPs rated Zilveren Kruis 8 and VGZ 5; insurers by name).
+    assert rows[1:5] == [["1", "Q1", "Contractinhoud", "", "VGZ", "5"],
+                         ["1", "Q1", "Contractinhoud", "", "Zilveren Kruis", "8"],
+                         ["1", "Q2", "Knelpunten gemeld?", "", "", "Ja"],
+                         ["1", "Q3", "Grootste knelpunt", "", "", "Administratie"]]
     # A text that a spreadsheet would run as a formula is written as text.
-    assert last[-1] == "'=HYPERLINK(\"http://example.com\",\"klik\")"
-    assert ["2", "alleen S1", "alleen huisartsenpraktijk", "Amsterdam", "Q3", "Grootste knelpunt", "", "",
-            "Administratie"] in rows
+    assert rows[-1] == ["7", "Q3", "Grootste knelpunt", "", "", "'=HYPERLINK(\"http://example.com\",\"klik\")"]
     book = load_workbook(io.BytesIO(client.get(reverse("surveys:answers_export", args=[world.gp.pk, "xlsx"]))
                                     .content))
-    cell = book.active.cell(row=book.active.max_row, column=9)
+    cell = book.active.cell(row=book.active.max_row, column=6)
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
-    # All 7 evaluation respondents are in groups below 5 (4 in S1 only, 3 in both).
-    rows = csv_rows(client_for(world.users["zk"]).get(reverse("surveys:answers_export",
-                                                              args=[world.evaluation.pk, "csv"])))
-    assert {r[1] for r in rows[1:]} == {"niet getoond (kleine groep)"}
 
 
 def test_the_answers_export_of_an_identified_survey_names_the_respondent(world):
@@ -197,7 +191,9 @@ def test_the_answers_export_of_an_identified_survey_names_the_respondent(world):
         invitation = Invitation.objects.create(survey=survey, practice=PracticeFactory(name=name))
         respond(survey, {q1: "ja"}, invitation=invitation, segment="s1")
     rows = csv_rows(client_for(world.users["zk"]).get(reverse("surveys:answers_export", args=[survey.pk, "csv"])))
-    assert rows[0][:2] == ["Antwoord nr.", "Respondent"]
+    assert rows[0] == ["Antwoord nr.", "Respondent", "Segment", "Soort zorgaanbieder", "Regio", "Vraag", "Vraagtekst",
+                       "Thema", "Over", "Antwoord"]
+    assert rows[1] == ["1", "Praktijk Aa", "alleen S1", "", "", "U1", "Vraag U1", "", "", "Ja"]
     assert [r[1] for r in rows[1:]] == ["Praktijk Aa", "Praktijk Bb", "Praktijk Cc", "Praktijk Dd", "Praktijk Ee"]
 
 
