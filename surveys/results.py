@@ -498,7 +498,7 @@ def survey_crosstab(survey: Survey, *, rows: str, columns: str, insurer: Insurer
     results.responses = _response_count(survey, insurer)
     base = _answers(survey, insurer).filter(question=col_q)
     whole = _Cube(base)
-    by_answer = _CrossCube(base.filter(response__answers__question=row_q), repeated=bool(row_q.repeat))
+    by_answer = _CrossCube(base, row_q)
     overlapping = row_q.kind == Question.Kind.MULTIPLE
     row_labels = dict(_option_labels(row_q))
     no_answer = "-"
@@ -533,11 +533,15 @@ def survey_crosstab(survey: Survey, *, rows: str, columns: str, insurer: Insurer
 class _CrossCube:
     """Respondents and answer cells of the column question per answer to the row question (two queries)."""
 
-    def __init__(self, joined_qs, *, repeated: bool):
-        if repeated:
-            joined_qs = joined_qs.filter(response__answers__repeat_key=F("repeat_key"))
-        by = Case(When(response__answers__question__kind__in=list(SCALES), then=F("response__answers__number")),
-                  default=Value(None), output_field=DecimalField(max_digits=12, decimal_places=2))
+    def __init__(self, base, row_q: Question):
+        # One filter() call, so both conditions and the annotations below use the same join of the response's
+        # answers (separate calls on a multi-valued relation would each join it anew).
+        conditions = {"response__answers__question": row_q}
+        if row_q.repeat:
+            conditions["response__answers__repeat_key"] = F("repeat_key")
+        joined_qs = base.filter(**conditions)
+        # The row question's answer: a scale value is in `number`, a choice in `option`.
+        by = F("response__answers__number") if row_q.kind in SCALES else Value(None, output_field=DecimalField())
         qs = joined_qs.annotate(by_option=F("response__answers__option"), by_number=by)
         cols = ["question_id", "repeat_key", "row", "by_option", "by_number"]
         self.responders = defaultdict(lambda: defaultdict(int))

@@ -272,3 +272,25 @@ def test_an_open_survey_has_no_results_yet():
 ])
 def test_withheld_groups_of_a_partition(sizes, expected):
     assert withheld(sizes, sum(sizes.values()), 5, overlapping=False) == expected
+
+
+def test_a_cross_tab_by_a_scale_and_of_questions_asked_per_insurer():
+    mine, other = InsurerFactory(name="Zilveren Kruis"), InsurerFactory(name="VGZ")
+    survey = make_survey()
+    content = make_question(survey, "1", Question.Kind.SCALE5, repeat=Question.Repeat.INSURER)
+    process = make_question(survey, "2", Question.Kind.SINGLE, options=YES_NO, repeat=Question.Repeat.INSURER)
+    # About Zilveren Kruis: 5 GPs give 4 and ja, 5 give 2 and nee. About VGZ the same GPs give the reverse: the
+    # rows must match per repetition, not per respondent.
+    many(5, survey, {content: per({mine.pk: 4, other.pk: 2}), process: per({mine.pk: "ja", other.pk: "ja"})})
+    many(5, survey, {content: per({mine.pk: 2, other.pk: 4}), process: per({mine.pk: "nee", other.pk: "nee"})})
+    results = survey_crosstab(survey, rows="1", columns="2", insurer=mine)
+    assert by_label(results.blocks[0]) == {
+        "Alle antwoorden": (10, {"ja": (5, Decimal("50.0")), "nee": (5, Decimal("50.0"))}, None),
+        "2": (5, {"nee": (5, Decimal("100.0"))}, None),
+        "4": (5, {"ja": (5, Decimal("100.0"))}, None),
+    }
+    full = survey_crosstab(survey, rows="1", columns="2")
+    assert [(b.repeat_label, by_label(b)["4"]) for b in full.blocks] == [
+        ("VGZ", (5, {"nee": (5, Decimal("100.0"))}, None)),
+        ("Zilveren Kruis", (5, {"ja": (5, Decimal("100.0"))}, None)),
+    ]
