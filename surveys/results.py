@@ -60,7 +60,8 @@ DIMENSIONS = {
     "region": gettext_lazy("Regio"),
     "insurer": gettext_lazy("Gecontracteerd door"),
 }
-SEGMENT_LABELS = {"s1": gettext_lazy("alleen S1"), "s2": gettext_lazy("alleen S2"), "both": gettext_lazy("S1 en S2")}
+SEGMENT_LABELS = {"s1": gettext_lazy("alleen S1"), "s2": gettext_lazy("alleen S2"), "both": gettext_lazy("S1 en S2"),
+                  "none": gettext_lazy("geen getekend contract")}
 PROVIDER_TYPE_LABELS = {
     "gp": gettext_lazy("alleen huisartsenpraktijk"),
     "care_group": gettext_lazy("alleen samenwerkingsverband"),
