@@ -244,10 +244,13 @@ def _count_queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("name", ["results", "results_insurer", "crosstab", "export", "answers", "api", "trend"])
+@pytest.mark.parametrize("name", ["index", "api_list", "results", "results_insurer", "crosstab", "export", "answers",
+                                  "api", "trend"])
 def test_query_budgets_do_not_grow_with_the_number_of_responses(world, name):
     gp, zk = world.gp.pk, world.zk.pk
     urls = {
+        "index": reverse("surveys:results_index"),
+        "api_list": reverse("survey-results-list"),
         "results": reverse("surveys:results", args=[gp]) + "?dimension=region",
         "results_insurer": reverse("surveys:results_insurer", args=[gp, zk]) + "?dimension=segment",
         "crosstab": reverse("surveys:crosstab_insurer", args=[gp, zk]) + "?rows=Q1&columns=Q1b",
@@ -273,8 +276,10 @@ def test_query_budgets_do_not_grow_with_the_number_of_responses(world, name):
 # question, repetition, theme and attributes), the unread-notice count of the header. The NZa's full results add
 # two (does the survey ask per insurer, the insurers to open sub-reports of); a cross-tab two more GROUP BYs
 # (per answer to the row question) and the questions once more for its form.
-BUDGETS = {"results": 13, "results_insurer": 12, "crosstab": 14, "export": 11, "answers": 10, "api": 11,
-           "trend": 12}
+# The list page: session, user, memberships, the surveys with full results, the insurers of the sub-reports, the
+# surveys with sub-reports, the unread-notice count (the API list: the same without the notices).
+BUDGETS = {"index": 8, "api_list": 7, "results": 13, "results_insurer": 12, "crosstab": 14, "export": 11,
+           "answers": 10, "api": 11, "trend": 12}
 
 
 def test_the_results_read_in_english(world, client):
