@@ -6,6 +6,8 @@ FMT = r"(?P<fmt>csv|xlsx)"
 
 urlpatterns = [
     path("resultaten/", views.results_index, name="results_index"),
+    path("resultaten/tevredenheid/zorgverzekeraar/<int:insurer_pk>/", views.satisfaction_latest,
+         name="satisfaction_latest"),
     path("<int:pk>/resultaten/", views.results, name="results"),
     path("<int:pk>/resultaten/zorgverzekeraar/<int:insurer_pk>/", views.results, name="results_insurer"),
     path("<int:pk>/resultaten/kruistabel/", views.crosstab, name="crosstab"),

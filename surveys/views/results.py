@@ -7,7 +7,8 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -18,6 +19,7 @@ from insurers.models import Insurer
 
 from ..charts import block_chart, trend_chart
 from ..exports import file_response, results_table, trend_table
+from ..models import Survey
 from ..results import (
     DIMENSIONS,
     answer_table,
@@ -62,6 +64,19 @@ def results_index(request):
     if not full and not subs and not is_nza_or_admin(user):
         raise PermissionDenied(_("U heeft geen toegang tot uitkomsten van enquêtes."))
     return render(request, "surveys/results/index.html", {"full": full, "subs": subs})
+
+
+@login_required
+@require_GET
+def satisfaction_latest(request, insurer_pk):
+    """The latest GP satisfaction survey's sub-report of an insurer: a link other apps can give without knowing
+    surveys (an overlegteam's home page). Not found when there is none the user may see."""
+    survey = (sub_reports_visible_to(request.user).filter(kind=Survey.Kind.GP_SATISFACTION)
+              .order_by("-year", "-closes_at", "-pk").first())
+    if survey is None:
+        raise Http404(_("Er is nog geen tevredenheidsonderzoek met uitkomsten."))
+    results_scope(request.user, survey.pk, insurer_pk)  # another insurer's: 404
+    return redirect("surveys:results_insurer", pk=survey.pk, insurer_pk=insurer_pk)
 
 
 def _results_context(request, survey, insurer, results, error=""):

@@ -23,6 +23,9 @@ def pages(w):
     nobody = (404, 404, 404, 404, 404, 404, 404, 302)
     return [
         ("index", r("surveys:results_index"), (200, 200, 200, 200, 200, 403, 403, 302)),
+        # The latest GP satisfaction sub-report (a redirect), e.g. from an overlegteam's home page.
+        ("latest zk", r("surveys:satisfaction_latest", args=[zk]), tuple(302 if s == 200 else s for s in sub_zk)),
+        ("latest vgz", r("surveys:satisfaction_latest", args=[vgz]), tuple(302 if s == 200 else s for s in sub_vgz)),
         ("gp full", r("surveys:results", args=[gp]), nza_only),
         ("gp sub zk", r("surveys:results_insurer", args=[gp, zk]), sub_zk),
         ("gp sub vgz", r("surveys:results_insurer", args=[gp, vgz]), sub_vgz),
@@ -95,6 +98,17 @@ def test_every_results_page_and_export_for_every_role(world):
 def test_every_results_api_endpoint_for_every_role(world):
     got, expected = _status_matrix(world, apis(world))
     assert {k: v for k, v in got.items() if v != expected[k]} == {}
+
+
+def test_the_latest_satisfaction_sub_report_is_the_newest_closed_one(world):
+    from surveys.models import Survey
+    from tests.surveys.builders import make_survey
+
+    older = make_survey(kind=Survey.Kind.GP_SATISFACTION, year=2025, title="Tevredenheid 2025")
+    older.questions.create(code="Q1", position=1, kind="scale10", text="Contractinhoud", repeat="insurer")
+    response = client_for(world.users["oth_zk"]).get(reverse("surveys:satisfaction_latest", args=[world.zk.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("surveys:results_insurer", args=[world.gp.pk, world.zk.pk])
 
 
 def test_the_list_shows_each_user_what_they_may_open(world):
