@@ -80,6 +80,12 @@ def results_scope(user, survey_pk, insurer_pk=None) -> tuple[Survey, Insurer | N
     return survey, insurer
 
 
+def may_see_results(user) -> bool:
+    """Whether the user's role sees any results (the NZa, insurers, overlegteams): for a link to the results
+    list, decided from the memberships already read, without a query."""
+    return is_nza_or_admin(user) or bool(insurer_ids_of(user) or team_insurer_ids_of(user))
+
+
 def may_export_answers(user, survey: Survey) -> bool:
     return is_nza_or_admin(user) or (survey.owner_insurer_id is not None
                                      and survey.owner_insurer_id in insurer_ids_of(user))

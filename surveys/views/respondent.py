@@ -16,6 +16,7 @@ from core.params import parse_id
 from ..forms.respond import answers_from_post, respond_sections
 from ..models import Response, Survey
 from ..prefill import prefill_answers
+from ..results_access import may_see_results
 from ..selectors import invitations_for, respondent_invitations, survey_is_open, surveys_owned_by
 from ..services import response_answers, response_save
 
@@ -30,6 +31,7 @@ def survey_list(request):
         "open": [i for i in invitations if i.is_open],
         "closed": [i for i in invitations if not i.is_open],
         "owns_surveys": surveys_owned_by(request.user).exists(),
+        "sees_results": may_see_results(request.user),
     })
 
 

@@ -127,3 +127,13 @@ def test_the_list_shows_each_user_what_they_may_open(world):
     assert body["sub_reports"] == [{"id": world.gp.pk, "title": "Tevredenheid huisartsen", "year": 2026,
                                     "kind": "gp_satisfaction", "series": "gp-tevredenheid",
                                     "insurers": [world.zk.pk]}]
+
+
+def test_the_survey_list_links_to_the_results_for_roles_that_see_them(world):
+    from tests.helpers import page_html_as, text
+
+    client = client_for()
+    for role, expected in [("nza", True), ("zk", True), ("oth_vgz", True), ("practice", False),
+                           ("care_group", False)]:
+        page = text(page_html_as(client, world.users[role], reverse("surveys:list")))
+        assert ("Uitkomsten van enquêtes" in page) is expected, role
