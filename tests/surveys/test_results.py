@@ -294,3 +294,18 @@ def test_a_cross_tab_by_a_scale_and_of_questions_asked_per_insurer():
         ("VGZ", (5, {"nee": (5, Decimal("100.0"))}, None)),
         ("Zilveren Kruis", (5, {"ja": (5, Decimal("100.0"))}, None)),
     ]
+
+
+def test_a_question_asked_per_care_group_is_reported_per_care_group_by_name():
+    from tests.factories import CareGroupFactory
+
+    north, south = CareGroupFactory(name="Zorggroep Noord"), CareGroupFactory(name="Zorggroep Zuid")
+    survey = make_survey(kind=Survey.Kind.NZA_INSURER, threshold=2, anonymous=False)
+    rating = make_question(survey, "9", Question.Kind.SCALE10, repeat=Question.Repeat.CARE_GROUP)
+    # Two insurers rate Zorggroep Noord (6 and 8: mean 7.0); one rates Zorggroep Zuid.
+    respond(survey, {rating: per({north.pk: 6, south.pk: 9})})
+    respond(survey, {rating: per({north.pk: 8})})
+    blocks = survey_results(survey).blocks
+    assert [(b.repeat_label, figures(b.groups[0])[0] if b.groups[0].shown else b.groups[0].note)
+            for b in blocks] == [("Zorggroep Noord", 2), ("Zorggroep Zuid", "minder dan 2 antwoorden")]
+    assert blocks[0].groups[0].mean == Decimal("7.0")
