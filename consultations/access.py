@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.selectors import (
     care_group_ids_of,
+    insurer_ids_of,
     is_nza_or_admin,
     memberships_of,
     overleg_team_ids_of,
@@ -18,7 +19,15 @@ from accounts.selectors import (
 from contracting.models import Offer
 from core.errors import Forbidden
 
-from .models import ConsultationRound, Evaluation, Knelpunt, Meeting, Position
+from .models import (
+    ConsultationRound,
+    Evaluation,
+    Knelpunt,
+    Meeting,
+    Position,
+    RegionalMeeting,
+    RegionalMeetingInvitation,
+)
 
 
 def purchasing_insurer_ids(user) -> set[int]:
@@ -113,3 +122,40 @@ def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     shared = Q(shared_at__isnull=False)
     return Evaluation.objects.filter(Q(insurer__in=purchasing_insurer_ids(user))
                                      | (shared & Q(insurer__in=team_insurers)) | (shared & contracted))
+
+
+# --- Regiobijeenkomsten ------------------------------------------------------------------------------------
+def overleg_teams_of(user) -> list:
+    """The overlegteams the user is a member of, each with its insurer and region (from the cached
+    memberships)."""
+    return [m.overleg_team for m in memberships_of(user) if m.role == Role.OTH_MEMBER and m.overleg_team_id]
+
+
+def regional_meetings_visible_to(user) -> QuerySet[RegionalMeeting]:
+    """An insurer's purchasers see its meetings; an overlegteam those of its insurer in its region; a practice's
+    or care group's people the meetings they are invited to; the NZa and administrators all. Anyone else: none."""
+    if not user.is_authenticated:
+        return RegionalMeeting.objects.none()
+    if is_nza_or_admin(user):
+        return RegionalMeeting.objects.all()
+    teams = Q(pk__in=[])
+    for team in overleg_teams_of(user):
+        teams |= Q(insurer_id=team.insurer_id, region_id=team.region_id)
+    invited = Exists(RegionalMeetingInvitation.objects.filter(
+        Q(practice__in=practice_ids_of(user)) | Q(care_group__in=care_group_ids_of(user)), meeting=OuterRef("pk")))
+    return RegionalMeeting.objects.filter(Q(insurer__in=insurer_ids_of(user)) | teams | invited)
+
+
+def regional_meeting_for_purchaser(user, pk) -> RegionalMeeting | None:
+    """A meeting of one of the user's own insurers (the organiser's pages), else None."""
+    return RegionalMeeting.objects.filter(pk=pk, insurer__in=insurer_ids_of(user)).select_related(
+        "insurer", "region").first()
+
+
+def own_invitations(user, meeting: RegionalMeeting | None = None) -> QuerySet[RegionalMeetingInvitation]:
+    """The invitations of the user's practices and care groups (of one meeting, if given)."""
+    queryset = RegionalMeetingInvitation.objects.filter(
+        Q(practice__in=practice_ids_of(user)) | Q(care_group__in=care_group_ids_of(user)))
+    if meeting is not None:
+        queryset = queryset.filter(meeting=meeting)
+    return queryset.select_related("practice", "care_group")
