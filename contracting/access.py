@@ -95,6 +95,46 @@ def standard_contracts_visible_to(user) -> QuerySet[StandardContract]:
     )
 
 
+def oth_insurer_ids_of(user) -> set[int]:
+    """The insurers that the user's overlegteams face (an overlegteam faces one insurer)."""
+    return {m.overleg_team.insurer_id for m in memberships_of(user) if m.role == Role.OTH_MEMBER and m.overleg_team_id}
+
+
+def holders_own_contracts() -> Q:
+    """A standard contract that is one holder's own: made from a care group's negotiation or from an accepted
+    own contract offer (its terms are that practice's or care group's)."""
+    from .models import Negotiation
+
+    return Q(Exists(Negotiation.objects.filter(offer__standard_contract=OuterRef("pk")))) | Q(own_offer__isnull=False)
+
+
+def standard_contracts_readable_by(user) -> QuerySet[StandardContract]:
+    """The standard contracts whose content the purchaser's contract page shows (/inkoop/contracten/<id>/voorbeeld/):
+    a purchaser's own insurer's, drafts included; an overlegteam member's insurer's published ones, read only,
+    except a contract that is one holder's own (holders_own_contracts): an overlegteam never reads a single
+    practice's contract. Anyone else: nothing (404)."""
+    if not user.is_authenticated:
+        return StandardContract.objects.none()
+    return StandardContract.objects.filter(Q(insurer__in=insurer_ids_of(user))
+                                           | Q(pk__in=overleg_team_contracts(oth_insurer_ids_of(user))))
+
+
+def overleg_team_contracts(insurer_ids) -> QuerySet[StandardContract]:
+    """The standard contracts an overlegteam facing one of `insurer_ids` reads: published, and not one holder's
+    own (holders_own_contracts)."""
+    return StandardContract.objects.filter(insurer__in=insurer_ids, status=StandardContract.Status.PUBLISHED).exclude(
+        holders_own_contracts())
+
+
+def policy_versions_readable_by(user) -> QuerySet[PolicyVersion]:
+    """The published policy versions the purchaser's version page shows (/inkoop/beleid/versies/<id>/): a
+    purchaser's own insurer's and an overlegteam member's insurer's. A version is published by being written
+    (PolicyVersion); a policy's draft text is never a version, so no draft is read here."""
+    if not user.is_authenticated:
+        return PolicyVersion.objects.none()
+    return PolicyVersion.objects.filter(policy__insurer__in=insurer_ids_of(user) | oth_insurer_ids_of(user))
+
+
 def standard_contract_for_insurer_user(user, pk) -> StandardContract:
     """A contract the user may edit: one of their own insurer's. Others: 404."""
     contract = StandardContract.objects.filter(pk=pk, insurer__in=insurer_ids_of(user)).first()

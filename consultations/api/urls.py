@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .oth import OverlegFiguresView
 from .views import EvaluationViewSet, KnelpuntViewSet, MeetingViewSet, PositionViewSet, RoundViewSet
 
 router = SimpleRouter()
@@ -9,4 +11,7 @@ router.register("consultation-positions", PositionViewSet, basename="consultatio
 router.register("consultation-knelpunten", KnelpuntViewSet, basename="consultation-knelpunt")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("overleg-figures/", OverlegFiguresView.as_view(), name="overleg-figures"),
+    *router.urls,
+]

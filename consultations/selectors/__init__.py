@@ -1,5 +1,6 @@
 """Reads of the consultations app."""
 
+from .oth import OverlegTeamFigures, overleg_team_figures  # noqa: F401
 from .regional import (  # noqa: F401
     RegionalAnswers,
     meetings_with_counts,

@@ -25,13 +25,17 @@ class SigningWatch:
     totals: dict[str, int]
 
 
-def signing_watch(*, insurer_id: int, year: int) -> SigningWatch:
+def signing_watch(*, insurer_id: int, year: int, region_id: int | None = None) -> SigningWatch:
     """Practice offers of one insurer and year by region and status (care groups sign in their own
     negotiation). One grouped query that reads only the offer_signing_watch index (insurer, year, region,
     status, opened_at), and one for the names of the regions found: no join with the practices, whose number
-    would set the cost. The region is the one each offer was made for (Offer.region)."""
+    would set the cost. The region is the one each offer was made for (Offer.region); `region_id` narrows the
+    watch to one region (an overlegteam's)."""
     by_region: dict[int | None, dict[str, int]] = {}
-    rows = (Offer.objects.filter(insurer_id=insurer_id, year=year, practice__isnull=False)
+    offers = Offer.objects.filter(insurer_id=insurer_id, year=year, practice__isnull=False)
+    if region_id is not None:
+        offers = offers.filter(region_id=region_id)
+    rows = (offers
             .values("region_id", "status").annotate(n=Count("*"), opened=Count("opened_at"))
             .order_by())
     for row in rows:

@@ -79,6 +79,25 @@ def purchaser_object_required(view):
     return wrapper
 
 
+def reader_object_required(view):
+    """For the purchaser's read-only pages of a published policy version or standard contract, which an
+    overlegteam member of that insurer may read too: a purchaser gets its scope as with purchaser_object_required;
+    an overlegteam member gets scope None (the page shows no purchaser navigation or edit links, and the view
+    finds its object among what contracting.access lets the user read); anyone else a 404."""
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        try:
+            scope = purchaser_scope(request)
+        except PermissionDenied:
+            if not any(m.role == Role.OTH_MEMBER for m in memberships_of(request.user)):
+                raise Http404(_("Deze pagina bestaat niet, of is niet voor u zichtbaar.")) from None
+            scope = None
+        return view(request, scope, *args, **kwargs)
+
+    return wrapper
+
+
 def chosen_year(request, now: datetime) -> tuple[int, list[int]]:
     """?year=<n>, else the current contract year, else next calendar year; and the years that exist."""
     years = list(ContractYear.objects.order_by("year").values_list("year", flat=True))

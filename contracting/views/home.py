@@ -24,7 +24,8 @@ def home(request):
     contract_year = contract_year_current(now)
     timeline = contract_year_timeline(contract_year, now) if contract_year else None
     next_timeline = next_cycle_timeline(timeline, now) if timeline else None
-    # Overlegteams read the policy of the insurer they face on the public policy pages (no /inkoop/ access).
+    # Overlegteams read the policy of the insurer they face on the public policy pages, and its published
+    # versions and standard contracts from their overleg page (/overleg/).
     oth_insurers = list({m.overleg_team.insurer_id: m.overleg_team.insurer for m in memberships
                          if m.role == Role.OTH_MEMBER and m.overleg_team_id}.values())
     return render(request, "contracting/home.html", {

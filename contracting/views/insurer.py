@@ -27,7 +27,12 @@ from core.text import has_changes, paragraph_diff, render_policy_text
 from insurers.models import Insurer, PolicyVersion, PurchasingPolicy
 from providers.selectors import practices_with_preferent
 
-from ..access import own_offer_for_user, standard_contract_for_insurer_user
+from ..access import (
+    own_offer_for_user,
+    policy_versions_readable_by,
+    standard_contract_for_insurer_user,
+    standard_contracts_readable_by,
+)
 from ..calendar import CONTRACT_YEAR_START, Deadline, MilestoneKind, local_date
 from ..engine import calendar_rule
 from ..forms.insurer import (
@@ -111,7 +116,14 @@ from ..services import (
 )
 from ..services.indexation import later_year_deadline
 from ..workdays import LABORIOUS_QUESTION_WORKING_DAYS, QUESTION_WORKING_DAYS
-from .common import PurchaserScope, chosen_year, place_error, purchaser_object_required, purchaser_required
+from .common import (
+    PurchaserScope,
+    chosen_year,
+    place_error,
+    purchaser_object_required,
+    purchaser_required,
+    reader_object_required,
+)
 
 PAGE_SIZE = 25
 # The normpraktijk of the GP financing rules: caps are stated per 2,350 registered patients.
@@ -272,11 +284,12 @@ def policy_publish_confirm(request, scope: PurchaserScope, year: int):
     })
 
 
-@purchaser_object_required
-def policy_version(request, scope: PurchaserScope, pk: int):
+@reader_object_required
+def policy_version(request, scope: PurchaserScope | None, pk: int):
+    """One published version with its difference from the one before; read only for an overlegteam member of
+    the insurer (scope None)."""
     version = get_object_or_404(
-        PolicyVersion.objects.select_related("policy__insurer", "published_by"),
-        pk=pk, policy__insurer_id__in=scope.insurer_ids)
+        policy_versions_readable_by(request.user).select_related("policy__insurer", "published_by"), pk=pk)
     previous = version.policy.versions.filter(number__lt=version.number).order_by("-number").first()
     diff = paragraph_diff(previous.body, version.body) if previous else []
     return render(request, "contracting/insurer/policy_version.html", {
@@ -435,9 +448,11 @@ def contract_index(request, scope: PurchaserScope, pk: int):
     return redirect(reverse("purchasing:contract_edit", args=[contract.pk]) + "#indexatie")
 
 
-@purchaser_object_required
-def contract_preview(request, scope: PurchaserScope, pk: int):
-    contract = standard_contract_for_insurer_user(request.user, pk)
+@reader_object_required
+def contract_preview(request, scope: PurchaserScope | None, pk: int):
+    """The contract as a practice of the normpraktijk's size would see it; read only for an overlegteam member
+    of the insurer (scope None: published contracts only, never one holder's own)."""
+    contract = get_object_or_404(standard_contracts_readable_by(request.user).select_related("insurer"), pk=pk)
     content = standard_contract_content(contract)
     modules = contract_preview_modules(contract, EXAMPLE_PATIENTS)
     return render(request, "contracting/insurer/contract_preview.html", {

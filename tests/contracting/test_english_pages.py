@@ -152,7 +152,8 @@ def pages_of(role: str, w: dict) -> tuple[object, list[str]]:
         return User.objects.get(email="inkoper@ver.example"), [
             reverse("purchasing:follow_request", args=[w["follow"].pk]), reverse("purchasing:inbox")]
     if role == "OTH member":
-        return w["oth"], ["/", reverse("accounts:organisations"), reverse("accounts:profile")]
+        return w["oth"], ["/", reverse("accounts:organisations"), reverse("accounts:profile"),
+                          reverse("consultations:index")]
     return w[role], ["/", reverse("purchasing:nza_tariffs"), reverse("accounts:organisations"),
                      reverse("offers:detail", args=[signed])]
 
