@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .oth import OverlegFiguresView
+from .regional import RegionalMeetingViewSet
 from .views import EvaluationViewSet, KnelpuntViewSet, MeetingViewSet, PositionViewSet, RoundViewSet
 
 router = SimpleRouter()
@@ -10,6 +11,7 @@ router.register("consultation-meetings", MeetingViewSet, basename="consultation-
 router.register("consultation-positions", PositionViewSet, basename="consultation-position")
 router.register("consultation-knelpunten", KnelpuntViewSet, basename="consultation-knelpunt")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("regional-meetings", RegionalMeetingViewSet, basename="regional-meeting")
 
 urlpatterns = [
     path("overleg-figures/", OverlegFiguresView.as_view(), name="overleg-figures"),

@@ -8,4 +8,5 @@ app_name = "consultations"
 urlpatterns: list = [
     path("", oth.index, name="index"),
     path("", include("consultations.urls.overleg")),
+    path("", include("consultations.urls.regional")),
 ]
