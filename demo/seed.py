@@ -20,6 +20,7 @@ from . import (  # noqa: F401
     multiyear,
     organisations,
     qualification,
+    regional,
     requests,
     surveys,
     users,

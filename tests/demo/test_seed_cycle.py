@@ -359,6 +359,30 @@ class TestFirstDecember:
         for row in first.values():
             assert page_html_as(client, User.objects.get(email=row["email"]), "/")
 
+    def test_regiobijeenkomsten_one_held_with_attendance_and_one_ahead(self, client):
+        from consultations.models import RegionalMeeting
+        from consultations.selectors import regional_meeting_answers
+        from providers.models import OverlegTeam
+        from tests.helpers import text
+
+        for team in OverlegTeam.objects.all():
+            meetings = {m.year: m for m in RegionalMeeting.objects.filter(insurer=team.insurer, region=team.region)}
+            assert set(meetings) == {2027, 2028}, team
+            # Held on 21 April 2026 with the attendance recorded; the next one on 22 December, not yet.
+            assert meetings[2027].starts_at == at(2026, 4, 21, 19) + timedelta(minutes=30)
+            assert meetings[2027].attendance_recorded_at and not meetings[2028].attendance_recorded_at
+            assert meetings[2027].invitations.filter(attended=True).exists()
+            assert meetings[2027].invitations.filter(registered_at__isnull=False, attended=False).exists()
+            assert regional_meeting_answers(region_id=team.region_id, year=2027, now=DEC_1,
+                                            insurer_id=team.insurer_id).organised
+        member = User.objects.get(email="medewerker@praktijk1.demo")
+        page = text(page_html_as(client, member, reverse("consultations:regional_invitations")))
+        assert "Vooruitblik inkoopbeleid 2028" in page and "Toelichting inkoopbeleid 2027" in page
+        assert "aangemeld, " in page  # the demo practice has registered for the one ahead
+        oth = Membership.objects.filter(role=Role.OTH_MEMBER).select_related("user").first().user
+        page = text(page_html_as(client, oth, reverse("consultations:index")))
+        assert "Toelichting inkoopbeleid 2027" in page and "Vooruitblik inkoopbeleid 2028" in page
+
     def test_seeding_again_writes_nothing(self):
         before_counts, before = counts(), snapshot()
         output = seed(DEC_1)
