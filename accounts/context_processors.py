@@ -19,4 +19,5 @@ def portal(request):
         "nav_purchaser": Role.INSURER_PURCHASER in roles,
         "nav_nza": is_nza_or_admin(user),
         "nav_overleg": bool(roles & {Role.OTH_MEMBER, Role.INSURER_PURCHASER}),
+        "nav_oth": Role.OTH_MEMBER in roles,
     }

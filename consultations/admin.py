@@ -1,12 +1,22 @@
 """The overleg in /beheer/: administrators read rounds, meetings, positions, knelpunten and evaluations, and open
 the rounds of a contract year for every overlegteam (through the service, audited). Writes are the parties'
-own, on their pages and the API, so nothing here is editable."""
+own, on their pages and the API, so nothing here is editable. Regiobijeenkomsten and their invitations are read
+here too; they are planned, cancelled and registered for through the portal's services only."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ConsultationRound, Evaluation, Knelpunt, Meeting, MeetingAttachment, Position
+from .models import (
+    ConsultationRound,
+    Evaluation,
+    Knelpunt,
+    Meeting,
+    MeetingAttachment,
+    Position,
+    RegionalMeeting,
+    RegionalMeetingInvitation,
+)
 from .services import rounds_open_for_year
 
 
@@ -89,3 +99,27 @@ class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ("insurer", "contract_year", "method", "finished_at", "shared_at")
     list_filter = ("contract_year", "method")
     list_select_related = ("insurer", "contract_year")
+
+
+class RegionalMeetingInvitationInline(admin.TabularInline):
+    model = RegionalMeetingInvitation
+    fields = ("practice", "care_group", "invited_at", "registered_at", "attendees", "attended")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegionalMeeting)
+class RegionalMeetingAdmin(ReadOnlyAdmin):
+    list_display = ("title", "insurer", "region", "year", "starts_at", "status", "attendance_recorded_at")
+    list_filter = ("status", "year", "insurer")
+    search_fields = ("title", "region__name", "insurer__name")
+    list_select_related = ("insurer", "region")
+    inlines = [RegionalMeetingInvitationInline]
