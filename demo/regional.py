@@ -27,7 +27,7 @@ from .organisations import INSURERS, demo_practice_agb_codes
 from .registry import DemoContext, demo_step
 from .scripted import purchaser_email
 
-REGISTERED_MAX = 40
+REGISTERED_MAX = 12
 AGENDA = ("1. Opening en kennismaking\n2. Het inkoopbeleid %(year)s: wat verandert er\n"
           "3. Standaardcontract en modules\n4. Vragen uit de regio\n5. Afsluiting")
 

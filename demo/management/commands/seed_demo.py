@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
+from consultations.models import RegionalMeeting
 from contracting.models import ContractYear, FollowRequest, NzaMaxTariff, Offer, Request, Signature, StandardContract
 from demo.organisations import MAX_PRACTICES
 from demo.seed import DEFAULT_PRACTICES, seed_demo
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             (_("volgverzoeken"), FollowRequest.objects.count(), created["follow_requests"]),
             (_("vragen en verzoeken"), Request.objects.count(),
              created["questions"] + created.get("requests", 0)),
+            (_("regiobijeenkomsten"), RegionalMeeting.objects.count(), created.get("regional_meetings", 0)),
             (_("enquêtes"), Survey.objects.count(), created.get("surveys", 0)),
             (_("uitnodigingen voor enquêtes"), Invitation.objects.count(), created.get("survey_invitations", 0)),
             (_("ingediende antwoorden op enquêtes"), Response.objects.filter(status=Response.Status.SUBMITTED).count(),
