@@ -18,7 +18,7 @@ from ..access import overleg_teams_of
 from ..selectors import overleg_team_figures
 
 
-class _Counts(serializers.Serializer):
+class OverlegRequestCountsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     open = serializers.IntegerField()
     overdue = serializers.IntegerField()
@@ -26,13 +26,13 @@ class _Counts(serializers.Serializer):
     escalated = serializers.IntegerField()
 
 
-class _Kind(serializers.Serializer):
+class OverlegRequestKindSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
-    counts = _Counts()
+    counts = OverlegRequestCountsSerializer()
 
 
-class _Meeting(serializers.Serializer):
+class OverlegMeetingSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
     year = serializers.IntegerField()
@@ -47,7 +47,7 @@ class _Meeting(serializers.Serializer):
         return obj.attended if obj.attendance_recorded_at else None
 
 
-class _Document(serializers.Serializer):
+class OverlegDocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
 
@@ -63,11 +63,11 @@ class OverlegTeamFiguresSerializer(serializers.Serializer):
                                               "open.")
     requests_totals = serializers.DictField(source="requests.totals", child=serializers.IntegerField())
     requests_by_kind = serializers.SerializerMethodField()
-    policy_versions = _Document(many=True)
-    contracts = _Document(many=True)
-    meetings = _Meeting(many=True)
+    policy_versions = OverlegDocumentSerializer(many=True)
+    contracts = OverlegDocumentSerializer(many=True)
+    meetings = OverlegMeetingSerializer(many=True)
 
-    @extend_schema_field(_Kind(many=True))
+    @extend_schema_field(OverlegRequestKindSerializer(many=True))
     def get_requests_by_kind(self, obj) -> list:
         return [{"kind": kind, "label": str(label), "counts": counts}
                 for kind, label, counts in obj.requests["by_kind"]]

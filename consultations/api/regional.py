@@ -38,7 +38,7 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class RegionalInvitationSerializer(serializers.ModelSerializer):
     holder_name = serializers.SerializerMethodField()
     registered = serializers.BooleanField(source="is_registered", read_only=True)
     registered_at = serializers.DateTimeField(default_timezone=UTC, read_only=True)
@@ -76,10 +76,10 @@ class RegionalMeetingSerializer(serializers.ModelSerializer):
     def get_attended(self, obj) -> int | None:
         return obj.attended if obj.attendance_recorded_at else None
 
-    @extend_schema_field(InvitationSerializer(many=True))
+    @extend_schema_field(RegionalInvitationSerializer(many=True))
     def get_my_invitations(self, obj) -> list:
         mine = self.context.get("my_invitations", {}).get(obj.pk, [])
-        return InvitationSerializer(mine, many=True).data
+        return RegionalInvitationSerializer(mine, many=True).data
 
 
 class RegionalMeetingInputSerializer(serializers.Serializer):
@@ -95,17 +95,17 @@ class RegionalMeetingInputSerializer(serializers.Serializer):
     agenda = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RegisterInputSerializer(serializers.Serializer):
+class RegionalRegisterInputSerializer(serializers.Serializer):
     invitation = serializers.IntegerField(required=False, help_text="Which of your invitations (when you act for "
                                                                     "several invited organisations).")
     attendees = serializers.IntegerField(required=False, default=1)
 
 
-class CancelInputSerializer(serializers.Serializer):
+class RegionalCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class AttendanceInputSerializer(serializers.Serializer):
+class RegionalAttendanceInputSerializer(serializers.Serializer):
     attended = serializers.ListField(child=serializers.IntegerField(), allow_empty=True,
                                      help_text="Invitation ids of the holders that were present; all others absent.")
 
@@ -183,7 +183,7 @@ class RegionalMeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
                               fields={"invitation": [_("Verplicht.")]})
         return mine[0]
 
-    @extend_schema(request=RegisterInputSerializer,
+    @extend_schema(request=RegionalRegisterInputSerializer,
                    responses={200: RegionalMeetingSerializer, 400: _error("invalid_attendees, invitation_required"),
                               403: _error("not_invited"), 404: _error("not_found"),
                               409: _error("meeting_cancelled or meeting_started")})
@@ -192,36 +192,36 @@ class RegionalMeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         """Register your invited practice or care group (for `attendees` people, 1 to 20) until the meeting
         starts; again changes the number."""
         meeting = self.get_object()
-        data = _validated(RegisterInputSerializer, request)
+        data = _validated(RegionalRegisterInputSerializer, request)
         invitation = self._my_invitation(request, meeting, data.get("invitation"))
         regional_meeting_register(actor=request.user, invitation=invitation, attendees=data["attendees"],
                                   now=timezone.now())
         return self._fresh(meeting)
 
-    @extend_schema(request=RegisterInputSerializer,
+    @extend_schema(request=RegionalRegisterInputSerializer,
                    responses={200: RegionalMeetingSerializer, 403: _error("not_invited"), 404: _error("not_found"),
                               409: _error("meeting_cancelled or meeting_started")})
     @action(detail=True, methods=["post"])
     def unregister(self, request, pk=None):
         """Cancel your registration until the meeting starts."""
         meeting = self.get_object()
-        data = _validated(RegisterInputSerializer, request)
+        data = _validated(RegionalRegisterInputSerializer, request)
         invitation = self._my_invitation(request, meeting, data.get("invitation"))
         regional_meeting_unregister(actor=request.user, invitation=invitation, now=timezone.now())
         return self._fresh(meeting)
 
-    @extend_schema(request=CancelInputSerializer,
+    @extend_schema(request=RegionalCancelInputSerializer,
                    responses={200: RegionalMeetingSerializer, 400: _error("reason_required"),
                               403: _error("not_purchaser"), 404: _error("not_found"), 409: _error("meeting_started")})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Call the meeting off before it starts, with a reason (the insurer's purchasers)."""
         meeting = self.get_object()
-        data = _validated(CancelInputSerializer, request)
+        data = _validated(RegionalCancelInputSerializer, request)
         regional_meeting_cancel(actor=request.user, meeting=meeting, reason=data["reason"], now=timezone.now())
         return self._fresh(meeting)
 
-    @extend_schema(request=AttendanceInputSerializer,
+    @extend_schema(request=RegionalAttendanceInputSerializer,
                    responses={200: RegionalMeetingSerializer, 400: _error("unknown_invitation"),
                               403: _error("not_purchaser"), 404: _error("not_found"),
                               409: _error("meeting_cancelled or meeting_not_started")})
@@ -229,12 +229,12 @@ class RegionalMeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     def attendance(self, request, pk=None):
         """Record who was present, once the meeting has started (the insurer's purchasers)."""
         meeting = self.get_object()
-        data = _validated(AttendanceInputSerializer, request)
+        data = _validated(RegionalAttendanceInputSerializer, request)
         regional_meeting_record_attendance(actor=request.user, meeting=meeting, attended_ids=data["attended"],
                                            now=timezone.now())
         return self._fresh(meeting)
 
-    @extend_schema(responses={200: InvitationSerializer(many=True), 403: _error("not_purchaser"),
+    @extend_schema(responses={200: RegionalInvitationSerializer(many=True), 403: _error("not_purchaser"),
                               404: _error("not_found")})
     @action(detail=True, methods=["get"])
     def invitations(self, request, pk=None):
@@ -243,4 +243,4 @@ class RegionalMeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         require_insurer_purchaser(request.user, meeting.insurer_id)
         rows = meeting.invitations.select_related("practice", "care_group").order_by("pk")
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(InvitationSerializer(page, many=True).data)
+        return self.get_paginated_response(RegionalInvitationSerializer(page, many=True).data)
