@@ -170,6 +170,9 @@ def test_the_overlegteam_home_shows_counts_for_its_insurer_and_region_only(clien
     for secret in ("Praktijk Pieterse", "Praktijk Quist", "Zorggroep Gelre", "plafond per locatie"):
         assert secret not in page
     assert 'href="/contracten/' not in html and "/verzoeken/" not in html
+    # The GP satisfaction sub-report about its own insurer, never another's.
+    assert reverse("surveys:satisfaction_latest", args=[regional["a"].pk]) in html
+    assert reverse("surveys:satisfaction_latest", args=[regional["c"].pk]) not in html
 
     other_region = text(page_html_as(client, regional["users"]["OTH A in S"], reverse("consultations:index"),
                                      year=2027))

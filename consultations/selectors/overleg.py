@@ -13,8 +13,8 @@ from contracting.models import Milestone
 from contracting.selectors import with_clock
 from insurers.models import Insurer
 
-from .clocks import KNELPUNT_REACTION_CLOCK, POSITION_DECISION_CLOCK
-from .models import ConsultationRound, Evaluation, Knelpunt, Meeting, Position
+from ..clocks import KNELPUNT_REACTION_CLOCK, POSITION_DECISION_CLOCK
+from ..models import ConsultationRound, Evaluation, Knelpunt, Meeting, Position
 
 K = MilestoneKind
 INTAKE, MANDATE, CONSULTATION, ADJUSTMENTS, EVALUATION = "intake", "mandate", "consultation", "adjustments", \
