@@ -70,9 +70,12 @@ def results_index(request):
 @require_GET
 def satisfaction_latest(request, insurer_pk):
     """The latest GP satisfaction survey's sub-report of an insurer: a link other apps can give without knowing
-    surveys (an overlegteam's home page). Not found when there is none the user may see."""
-    survey = (sub_reports_visible_to(request.user).filter(kind=Survey.Kind.GP_SATISFACTION)
-              .order_by("-year", "-closes_at", "-pk").first())
+    surveys (an overlegteam's home page). The newest closed one, since results come only after closing; while
+    none has closed, the newest one (its page says when results come). Not found when there is none the user
+    may see."""
+    surveys = sub_reports_visible_to(request.user).filter(kind=Survey.Kind.GP_SATISFACTION).order_by(
+        "-year", "-closes_at", "-pk")
+    survey = surveys.filter(status=Survey.Status.CLOSED).first() or surveys.first()
     if survey is None:
         raise Http404(_("Er is nog geen tevredenheidsonderzoek met uitkomsten."))
     results_scope(request.user, survey.pk, insurer_pk)  # another insurer's: 404

@@ -101,11 +101,19 @@ def test_every_results_api_endpoint_for_every_role(world):
 
 
 def test_the_latest_satisfaction_sub_report_is_the_newest_closed_one(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from surveys.models import Survey
     from tests.surveys.builders import make_survey
 
     older = make_survey(kind=Survey.Kind.GP_SATISFACTION, year=2025, title="Tevredenheid 2025")
     older.questions.create(code="Q1", position=1, kind="scale10", text="Contractinhoud", repeat="insurer")
+    # The next year's is open: no results until it closes, so the link skips it.
+    newer = make_survey(kind=Survey.Kind.GP_SATISFACTION, year=2099, title="Tevredenheid 2099",
+                        status=Survey.Status.PUBLISHED, closes_at=timezone.now() + timedelta(days=30))
+    newer.questions.create(code="Q1", position=1, kind="scale10", text="Contractinhoud", repeat="insurer")
     response = client_for(world.users["oth_zk"]).get(reverse("surveys:satisfaction_latest", args=[world.zk.pk]))
     assert response.status_code == 302
     assert response.url == reverse("surveys:results_insurer", args=[world.gp.pk, world.zk.pk])
