@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from .models import Membership, Notification, Role, User
 
@@ -52,7 +52,10 @@ def overleg_team_ids_of(user: User) -> set[int]:
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
+    """The user's notices, unread first and within each the newest first, so what still waits is on the first
+    page however many have been read (the inbox page and the API alike)."""
+    return Notification.objects.filter(user=user).order_by(
+        Case(When(read_at__isnull=True, then=0), default=1), "-created_at", "-id")
 
 
 def unread_count(user: User) -> int:

@@ -311,6 +311,19 @@ def test_inbox_shows_only_own_notifications_newest_first_unread_bold(client, pra
 
 
 @pytest.mark.django_db
+def test_an_unread_notice_stays_on_the_first_page_under_newer_read_ones(client, practice_user):
+    # Melding 0 came 60 minutes ago and is unread; 30 newer ones (1 … 30 minutes ago) were read. Unread first:
+    # Melding 0 heads page 1, then the read ones newest first, so page 1 holds Melding 0 and 1 … 24.
+    _notice(practice_user, 0, minutes_ago=60)
+    for n in range(1, 31):
+        _notice(practice_user, n, minutes_ago=n, read=True)
+    first = logged_in(client, practice_user).get(reverse("accounts:inbox")).content.decode()
+    assert '<strong class="portal-unread">Melding 0</strong>' in first
+    order = list(dict.fromkeys(int(n) for n in re.findall(r"Melding (\d+)\b", first)))
+    assert order == [0, *range(1, 25)]
+
+
+@pytest.mark.django_db
 def test_inbox_links_only_to_pages_of_the_portal(client, practice_user):
     _notice(practice_user, 1, url="https://elders.example/")
     _notice(practice_user, 2, url="//elders.example/")
