@@ -227,8 +227,14 @@ class TestSeeded:
         assert all(m.user.email == f"tekenbevoegde.{m.practice.agb_code}@praktijk.demo" and
                    not m.user.has_usable_password() for m in others.select_related("user", "practice"))
         assert not others.filter(practice__in=named.values("practice")).exists()
+        # Two care groups have logins; the 56 others that contracted have a member and a signatory who cannot
+        # log in.
         for role in (Role.CAREGROUP_MEMBER, Role.CAREGROUP_SIGNATORY):
-            assert demo.filter(role=role).values("care_group").distinct().count() == 2
+            of_role = demo.filter(role=role)
+            assert of_role.filter(user__email__regex=r"@swv[0-9]+\.demo$").values("care_group").distinct().count() == 2
+            without_login = of_role.filter(user__email__regex=r"@swv-[0-9]+\.demo$")
+            assert without_login.values("care_group").distinct().count() == 56
+            assert not any(m.user.has_usable_password() for m in without_login.select_related("user"))
         assert demo.filter(role=Role.NZA_ANALYST, user__email="analist@nza.demo").exists()
         # The care group logins see a demo practice among their members.
         for n, practice_n in ((1, 1), (2, 3)):
