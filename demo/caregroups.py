@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.text import slugify
 
 from accounts.models import Membership, Role, User
 from accounts.services import membership_create
@@ -61,7 +62,7 @@ def _user(group: CareGroup, role: str):
 
 def _people(group: CareGroup):
     """A member and a signatory for a care group without demo logins: no password, so nobody logs in as them."""
-    slug = f"swv-{group.pk}"
+    slug = f"{slugify(group.name)}.swv"  # the same on every machine that seeds the same data
     people = []
     for role, local in ((Role.CAREGROUP_MEMBER, "medewerker"), (Role.CAREGROUP_SIGNATORY, "tekenbevoegde")):
         user = _user(group, role)
