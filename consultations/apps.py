@@ -6,4 +6,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Overleg met overlegteams"
 
     def ready(self):
+        from contracting.selectors import register_task_source
+
         from . import effects  # noqa: F401 (registers the clocks and effects with the deadline engine)
+        from .todo import overleg_tasks
+
+        # "Wat wacht op u" on the home page and in the demo logins: positions waiting for a decision.
+        register_task_source("consultations", overleg_tasks)

@@ -6,7 +6,7 @@ class SurveysConfig(AppConfig):
     verbose_name = "Enquêtes"
 
     def ready(self):
-        from contracting.selectors import register_questionnaire_finder
+        from contracting.selectors import register_questionnaire_finder, register_task_source
 
         # effects: the survey clocks (invitations, reminder, closing) registered with the deadline engine;
         # receivers: a submitted response to an uitvraag goes to contracting.
@@ -14,3 +14,8 @@ class SurveysConfig(AppConfig):
 
         # Contracting's pages link to the uitvraag of a contract or module through this.
         register_questionnaire_finder(receivers.questionnaire_page)
+
+        # "Wat wacht op u" on the home page and in the demo logins: the open surveys not yet submitted.
+        from .todo import survey_tasks
+
+        register_task_source("surveys", survey_tasks)

@@ -10,13 +10,16 @@ from accounts.selectors import is_nza_or_admin, memberships_of
 from .models import Invitation, Response, Survey
 
 
-def invitations_for(user) -> QuerySet[Invitation]:
+def invitations_for(user, *, memberships=None) -> QuerySet[Invitation]:
     """The invitations `user` may answer: their own as a person; their practice's, care group's or insurer's
-    as one of its people (a GP's personal invitation is theirs alone). Published or closed surveys only."""
-    if not user.is_authenticated:
-        return Invitation.objects.none()
+    as one of its people (a GP's personal invitation is theirs alone). Published or closed surveys only.
+    `memberships`: the user's memberships when the caller has them (the home page's tasks), else read here."""
+    if memberships is None:
+        if not user.is_authenticated:
+            return Invitation.objects.none()
+        memberships = memberships_of(user)
     practices, groups, insurers = set(), set(), set()
-    for m in memberships_of(user):
+    for m in memberships:
         if m.role in (Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY):
             practices.add(m.practice_id)
         elif m.role in (Role.CAREGROUP_MEMBER, Role.CAREGROUP_SIGNATORY):
@@ -24,7 +27,7 @@ def invitations_for(user) -> QuerySet[Invitation]:
         elif m.role == Role.INSURER_PURCHASER:
             insurers.add(m.insurer_id)
     organisation = (Q(practice_id__in=practices) | Q(care_group_id__in=groups) | Q(insurer_id__in=insurers))
-    return (Invitation.objects.filter(Q(user=user) | (Q(user__isnull=True) & organisation))
+    return (Invitation.objects.filter(Q(user_id=user.pk) | (Q(user__isnull=True) & organisation))
             .exclude(survey__status=Survey.Status.DRAFT))
 
 

@@ -106,4 +106,4 @@ from .qualifications import (  # noqa: F401, E402
     questionnaire_url,
     register_questionnaire_finder,
 )
-from .tasks import Task, TaskReader, home_tasks  # noqa: F401
+from .tasks import Task, TaskReader, home_tasks, register_task_source  # noqa: F401

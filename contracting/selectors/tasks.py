@@ -2,6 +2,7 @@
 demo logins' "Nu te doen" read it here, from the same counts and deadlines the role's own pages show (the
 inbox, the signing window, the offers, the NZa tariffs). A few queries per membership, however much data."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +37,17 @@ class Task:
     text: str  # in the reader's language
     url: str
     urgent: bool = False  # past its deadline
+
+
+# The apps above contracting add what waits in them (an open survey, a position awaiting the insurer) without
+# contracting knowing them: each registers a source from its AppConfig.ready(), as it registers its deadlines
+# with the engine. A source takes the memberships of one user and `now`, and returns its tasks in a query or two.
+TaskSource = Callable[[list[Membership], datetime], list[Task]]
+_SOURCES: dict[str, TaskSource] = {}
+
+
+def register_task_source(name: str, source: TaskSource) -> None:
+    _SOURCES[name] = source
 
 
 def _day(deadline: Deadline) -> str:
@@ -74,6 +86,8 @@ class TaskReader:
             tasks += self._practices(memberships[0].user_id, practice_roles)
         if any(m.role == Role.NZA_ANALYST for m in memberships):
             tasks += self._nza()
+        for source in _SOURCES.values():
+            tasks += source(memberships, self.now)
         return tasks
 
     def _purchaser(self, insurer_id: int) -> list[Task]:

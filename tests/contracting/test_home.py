@@ -130,14 +130,16 @@ def test_home_runs_a_constant_number_of_queries(client, practice_user, year_2027
     client.force_login(practice_user)
     # session, user, memberships (one select_related query), unread notifications, current contract year,
     # its milestones; then what waits on the user (selectors.tasks), for all the user's practices together:
-    # their offers, the user's open questions and unread follow decisions.
-    with django_assert_max_num_queries(6 + 3):
+    # their offers, the user's open questions and unread follow decisions; and the open surveys it has not
+    # submitted (one, from the surveys app's task source).
+    with django_assert_max_num_queries(6 + 3 + 1):
         assert client.get(reverse("home")).status_code == 200
     Membership.objects.create(user=practice_user, role=Role.INSURER_PURCHASER, insurer=InsurerFactory())
     Membership.objects.create(user=practice_user, role=Role.PRACTICE_SIGNATORY, practice=PracticeFactory())
     contract_year_ensure(actor=None, year=2028)
     # A second practice adds the addenda waiting for a signatory (one); the insurer adds its inbox counts
-    # (three: questions, other requests, follow requests), policy, contracts and unsigned offers.
-    with django_assert_max_num_queries(6 + 3 + 1 + 6):
+    # (three: questions, other requests, follow requests), policy, contracts and unsigned offers, and the
+    # positions of its overlegteams that wait for its decision (one, from the consultations app's task source).
+    with django_assert_max_num_queries(6 + 3 + 1 + 1 + 6 + 1):
         page = text(client.get(reverse("home")).content.decode())
     assert "Zorginkoper" in page and "Tekenbevoegde praktijk" in page

@@ -506,7 +506,9 @@ class TestFifteenthOfOctober:
     def test_first_signatory_can_sign_now(self, client):
         row = first_logins()[Role.PRACTICE_SIGNATORY]
         assert row["email"] == "tekenbevoegde@praktijk1.demo"
-        assert row["todo"] == "Contract van Zilveren Kruis ondertekenen, uiterlijk 7 november 2027"
+        # Then the demo's open surveys (the NZa provider survey and the insurer's evaluation), open for four weeks.
+        assert row["todo"] == ("Contract van Zilveren Kruis ondertekenen, uiterlijk 7 november 2027; 2 enquêtes in "
+                               "te vullen, de eerste uiterlijk 11 november 2027 (nog 27 dagen)")
         offer = demo_offer(1, 2028)
         assert offer.status == Offer.Status.OPEN and offer.choices.exists()  # the member chose in September
         html = page_html_as(client, User.objects.get(email=row["email"]), reverse("offers:sign", args=[offer.pk]))
@@ -546,7 +548,8 @@ def test_before_1_october_offers_are_out_and_nothing_of_the_year_is_signed(db):
     assert Signature.objects.filter(offer__year=2026, offer__practice__isnull=False).count() == 291
     with time_machine.travel(SEP_20, tick=False):
         row = first_logins()[Role.PRACTICE_SIGNATORY]
-    assert row["todo"] == "Aanbod van Zilveren Kruis bekijken en modules kiezen; ondertekenen kan vanaf 1 oktober 2026"
+    assert row["todo"] == ("Aanbod van Zilveren Kruis bekijken en modules kiezen; ondertekenen kan vanaf 1 oktober "
+                           "2026; 2 enquêtes in te vullen, de eerste uiterlijk 17 oktober 2026 (nog 27 dagen)")
 
 
 # --- A database seeded again a year later ----------------------------------------------------------------------

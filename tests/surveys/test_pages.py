@@ -165,3 +165,19 @@ def test_after_an_anonymous_survey_closes_the_respondent_sees_no_answers(client,
         html = page_html_as(client, user, url(survey))
     assert "Uw antwoorden zijn anoniem bewaard en niet meer aan u gekoppeld" in text(html)
     assert 'name="q|Q1||"' not in html
+
+
+def test_the_home_page_says_a_survey_waits_until_it_is_submitted(client, running):
+    from contracting.services import contract_year_ensure
+
+    contract_year_ensure(actor=None, year=2027)  # the home page's year
+    survey, invitation, user = running
+    # 10 March: the survey closes at the end of 31 March, 21 days on. A draft still waits; a submitted one not.
+    response_save(actor=user, invitation=invitation, answers={"Q1": "ja"}, now=DURING)
+    with time_machine.travel(DURING, tick=False):
+        page = text(page_html_as(client, user, "/"))
+    assert "1 enquête in te vullen, uiterlijk 31 maart 2026 (nog 21 dagen)" in page
+    response_save(actor=user, invitation=invitation, answers={"Q1": "ja", "Q4": "7"}, now=DURING, submit=True)
+    with time_machine.travel(DURING, tick=False):
+        page = text(page_html_as(client, user, "/"))
+    assert "enquête in te vullen" not in page
