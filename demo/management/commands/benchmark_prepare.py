@@ -51,8 +51,10 @@ def _open_offers(year: int, needed: int, now) -> list[tuple[int, int, int]]:
                     .order_by("pk").values_list("pk", "practice_id", "insurer_id")[:needed])
 
     offers = open_offers()
+    # A contract offered only after qualification (an uitvraag) cannot simply be asked for.
     contracts = list(StandardContract.objects.filter(first_year=year, holder_kind=HolderKind.PRACTICE,
-                                                     status=StandardContract.Status.PUBLISHED).order_by("pk"))
+                                                     status=StandardContract.Status.PUBLISHED,
+                                                     requires_qualification=False).order_by("pk"))
     for contract in contracts:
         if len(offers) >= needed:
             break
@@ -76,7 +78,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, clients, offers_per_client, **options):
         now = timezone.now()
-        years = sorted(set(Offer.objects.filter(practice__isnull=False).values_list("year", flat=True)), reverse=True)
+        # Offers of a contract that waits for qualification (the demo's uitvraag, a year ahead) are not the year's
+        # contracting.
+        years = sorted(set(Offer.objects.filter(practice__isnull=False, standard_contract__requires_qualification=False)
+                           .values_list("year", flat=True)), reverse=True)
         if not years:
             raise CommandError("No offers to practices: run seed_demo first.")
         # Signing: the latest year with practice offers (a year ahead may have only its calendar yet). The
