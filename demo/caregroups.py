@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from accounts.models import Membership, Role, User
 from accounts.services import membership_create
-from contracting.models import HolderKind, Negotiation, Offer
+from contracting.models import HolderKind, ModuleChoice, Negotiation, Offer
 from contracting.selectors import signing_window
 from contracting.services import (
     negotiation_accept,
@@ -26,8 +26,9 @@ from contracting.services import (
     negotiation_submit,
     offer_sign,
 )
-from providers.models import CareGroup, MarketShare
+from providers.models import CareGroup, InsuredCount, MarketShare, Practice
 
+from .bulk import fresh_statistics
 from .moments import at
 from .registry import DemoContext, demo_step
 
@@ -153,4 +154,6 @@ def _seed_year(year: int, now) -> int:
 
 @demo_step("contracting.caregroups", order=45)
 def _step(ctx: DemoContext) -> dict[str, int]:
+    # The negotiation services read the care groups' members, their patients and insured counts, and offers.
+    fresh_statistics(User, Membership, Practice, CareGroup.practices.through, InsuredCount, Offer, ModuleChoice)
     return {"negotiation_steps": sum(_seed_year(year, ctx.now) for year in sorted(ctx.years))}

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import DEFAULT_DB_ALIAS, connections
 
 from accounts.models import Membership, Role, User
 from contracting.calendar import start_of_day
@@ -35,6 +34,7 @@ from surveys.services import survey_close, survey_create_from_definition, survey
 from surveys.services.responses import response_check, response_save
 from surveys.templates_data import template_definition
 
+from .bulk import fresh_statistics
 from .moments import at
 from .registry import DemoContext, demo_step
 from .survey_answers import AnswerMaker
@@ -171,21 +171,9 @@ def _run(ctx: DemoContext, key: str, year: int, state: str, owner: Insurer | Non
 _READ_TABLES = (User, Membership, Practice, Offer, StandardContract, ModuleChoice, CareGroup.practices.through)
 
 
-def _fresh_statistics() -> None:
-    """On PostgreSQL, statistics of the tables this step reads, as written so far in the seed's one
-    transaction: without them the planner takes the freshly filled tables for empty and joins them row by row
-    (minutes at 50,000 practices). ANALYZE runs inside a transaction and sees its rows."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in _READ_TABLES:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
 @demo_step("surveys.builtin", order=60)
 def seed_surveys(ctx: DemoContext) -> dict[str, int]:
-    _fresh_statistics()
+    fresh_statistics(*_READ_TABLES)
     counts: dict[str, int] = {"survey_gps": _ensure_gp_members()}
     insurers = list(Insurer.objects.order_by("id"))
     slugs = {i.pk: i.slug for i in insurers}
