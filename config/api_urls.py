@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("contracting.api.urls")),
     path("", include("consultations.api.urls")),
     path("", include("surveys.api.urls")),
+    path("monitor/", include("monitor.api.urls")),
 ]

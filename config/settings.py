@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "contracting",
     "consultations",
     "surveys",
+    "monitor",
     "demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("contracting.urls")),
     path("overleg/", include("consultations.urls")),
     path("enquetes/", include("surveys.urls")),
+    path("monitor/", include("monitor.urls")),
     path("account/", include("accounts.urls")),
     path("organisaties/", include("providers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

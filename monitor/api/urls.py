@@ -1,0 +1,2 @@
+"""/api/v1/monitor/…"""
+urlpatterns: list = []

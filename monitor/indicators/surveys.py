@@ -1,0 +1,1 @@
+"""Indicators of the monitor chapter surveys (see monitor/indicators/__init__.py)."""

@@ -1,0 +1,4 @@
+"""/monitor/: the NZa monitor's dashboards."""
+app_name = "monitor"
+
+urlpatterns: list = []
