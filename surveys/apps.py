@@ -8,8 +8,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from contracting.selectors import register_questionnaire_finder, register_task_source
 
-        # effects: the survey clocks (invitations, reminder, closing) registered with the deadline engine;
-        # receivers: a submitted response to an uitvraag goes to contracting.
+        # effects: the survey clocks (invitations, reminder, closing) registered with the deadline engine.
         from . import effects, receivers  # noqa: F401
 
         # Contracting's pages link to the uitvraag of a contract or module through this.

@@ -1,24 +1,8 @@
-"""What the surveys app hooks into: a submitted response to a qualification questionnaire goes to contracting
-(services.qualification.qualification_response_submitted), and contracting's pages learn where a contract's or
-module's uitvraag is answered."""
+"""What contracting learns from the surveys app: where a contract's or module's uitvraag is answered."""
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.urls import reverse
 
-from .models import QualificationQuestionnaire, Response, Survey
-
-
-@receiver(post_save, sender=Response, dispatch_uid="surveys.qualification_response_saved")
-def qualification_response_saved(sender, instance: Response, **kwargs):
-    """Inside the saving transaction: a refusal from contracting (decided, signing closed) undoes the save."""
-    if instance.status != Response.Status.SUBMITTED:
-        return
-    if not Survey.objects.filter(pk=instance.survey_id, kind=Survey.Kind.QUALIFICATION).exists():
-        return
-    from .services.qualification import qualification_response_submitted
-
-    qualification_response_submitted(response=instance)
+from .models import QualificationQuestionnaire
 
 
 def questionnaire_page(contract, contract_module) -> str | None:

@@ -181,7 +181,7 @@ def qualification_response_submitted(*, response: Response, now: datetime | None
     """A submitted response to a qualification questionnaire goes to contracting as the holder's qualification
     (saving it again while it waits replaces the answers; once decided, contracting refuses and so nothing
     changes); when the questionnaire's rule is met the holder is qualified at once. Called inside the
-    transaction that saves the response (surveys.apps connects it), so a refusal undoes the save."""
+    transaction that saves the response (response_save calls it), so a refusal undoes the save."""
     if response.status != Response.Status.SUBMITTED or response.invitation_id is None:
         return None
     questionnaire = (QualificationQuestionnaire.objects.select_related("standard_contract", "contract_module__module")

@@ -247,6 +247,12 @@ def response_save(*, actor, invitation: Invitation, answers, now: datetime, subm
             invitation.responded_at = now
             invitation.save(update_fields=["responded_at"])
         response.save(update_fields=fields)
+        if submitted and survey.kind == Survey.Kind.QUALIFICATION:
+            # An uitvraag's submitted answers go to contracting as the holder's qualification, inside this
+            # transaction, so a refusal there (decided, signing closed) undoes the save.
+            from .qualification import qualification_response_submitted
+
+            qualification_response_submitted(response=response)
         audit_record(actor=actor, verb="surveys.response.submitted" if "status" in fields else "surveys.response.saved",
                      obj=invitation if survey.anonymous else response,
                      after={"survey": survey.pk, "answers": len(rows), "status": response.status})

@@ -20,6 +20,7 @@ from core.errors import PortalError
 from surveys.models import Answer, Invitation, QualificationQuestionnaire, Response, Survey
 from surveys.qualification_rules import parse_rule, rule_errors, rule_met
 from surveys.qualification_templates import ACCREDITATION, ELDERLY_CARE
+from surveys.services import response_save
 from surveys.services.qualification import (
     _definition_questions,
     qualification_invitation_ensure,
@@ -59,22 +60,8 @@ def questionnaire(contract, other_purchaser):
 
 
 def _respond(invitation, values: dict, *, submit=True) -> Response:
-    """A response as the engine writes it: created as a draft, its answer rows, then submitted."""
-    survey = invitation.survey
-    response = Response.objects.create(survey=survey, invitation=invitation, started_at=NOW, updated_at=NOW)
-    questions = {q.code: q for q in survey.questions.all()}
-    for code, value in values.items():
-        question = questions[code]
-        if question.kind == "number":
-            Answer.objects.create(response=response, question=question, number=Decimal(value))
-        elif question.kind == "text":
-            Answer.objects.create(response=response, question=question, text=value)
-        else:
-            Answer.objects.create(response=response, question=question, option=value)
-    if submit:
-        response.status, response.submitted_at = Response.Status.SUBMITTED, NOW
-        response.save(update_fields=["status", "submitted_at"])
-    return response
+    """A response as a practice gives it: saved through the engine, submitted unless `submit` is False."""
+    return response_save(actor=None, invitation=invitation, answers=values, now=NOW, submit=submit)
 
 
 # --- Attaching --------------------------------------------------------------------------------------------
@@ -170,11 +157,11 @@ def test_answers_that_miss_the_rule_wait_for_the_insurer(questionnaire, contract
     assert not Offer.objects.filter(standard_contract=contract).exists()
     qualification_decide(actor=other_purchaser, qualification=qualification, qualified=False,
                          reason="Te weinig uren POH ouderenzorg.", now=NOW)
-    # Changing the answers after the decision is refused, and the frozen answers stay.
-    Answer.objects.filter(response=response, question__code="Q2").update(number=Decimal("8"))
+    # Changing the answers after the decision is refused, and the saved and the frozen answers stay.
     with pytest.raises(PortalError) as exc:
-        response.save(update_fields=["updated_at"])
+        _respond(invitation, {"Q1": "ja", "Q2": "8", "Q3": "ja"})
     assert exc.value.code == "qualification_decided"
+    assert Answer.objects.get(response=response, question__code="Q2").number == Decimal("3")
     qualification.refresh_from_db()
     assert qualification.answers[1]["answer"] == "3"
 
