@@ -125,3 +125,19 @@ def wrong_code_for(device: TOTPDevice) -> str:
     valid = {totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=d)
              for d in range(-device.tolerance, device.tolerance + 1)}
     return next(f"{c:06d}" for c in range(1_000_000) if c not in valid)
+
+
+# The NZa maximum tariffs that most tests set for their contract year (the contract builder caps at these).
+NZA_MAX_TARIFFS = {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00",
+                   "specifieke-verrichtingen": "30.00"}
+
+
+def set_nza_tariffs(year: int, tariffs: dict | None = None) -> dict:
+    """Enter the NZa maximum tariffs for `year` as the NZa does (NZA_MAX_TARIFFS unless `tariffs` is given)."""
+    from contracting.models import Module
+    from contracting.services import nza_tariff_set
+
+    tariffs = dict(NZA_MAX_TARIFFS if tariffs is None else tariffs)
+    for code, value in tariffs.items():
+        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=year, max_tariff=value)
+    return tariffs

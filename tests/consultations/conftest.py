@@ -27,6 +27,7 @@ from tests.factories import (
     PracticeFactory,
     RegionFactory,
     make_member,
+    set_nza_tariffs,
 )
 
 
@@ -78,12 +79,7 @@ def round_b(world):
 @pytest.fixture
 def nza_2027(year2027):
     """The NZa maximum tariffs of 2027 (a contract for 2027 needs them)."""
-    from contracting.models import Module
-    from contracting.services import nza_tariff_set
-
-    for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00",
-                        "specifieke-verrichtingen": "30.00"}.items():
-        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2027, max_tariff=value)
+    set_nza_tariffs(2027)
 
 
 # The meeting is planned on 1 March 2026 for 20 April 2026, 19:30–21:30 Amsterdam time (CEST).

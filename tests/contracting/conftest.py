@@ -9,7 +9,6 @@ from contracting.models import Module
 from contracting.services import (
     contract_year_ensure,
     follow_requests_create,
-    nza_tariff_set,
     offer_sign,
     standard_contract_create,
     standard_contract_publish,
@@ -22,6 +21,7 @@ from tests.factories import (
     PracticeFactory,
     enrol_totp,
     make_member,
+    set_nza_tariffs,
 )
 
 
@@ -39,10 +39,7 @@ def year2027(db):
 
 @pytest.fixture
 def nza_tariffs(year2027):
-    tariffs = {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00", "specifieke-verrichtingen": "30.00"}
-    for code, value in tariffs.items():
-        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2027, max_tariff=value)
-    return tariffs
+    return set_nza_tariffs(2027)
 
 
 @pytest.fixture

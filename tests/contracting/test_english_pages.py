@@ -16,7 +16,6 @@ from contracting.models import Module, Offer, StandardContract
 from contracting.services import (
     contract_year_ensure,
     follow_requests_create,
-    nza_tariff_set,
     offer_choose_modules,
     offer_request,
     offer_sign,
@@ -27,7 +26,14 @@ from contracting.services import (
 from insurers.models import Insurer
 from providers.models import CareGroup, Practice, Region
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
-from tests.factories import CareGroupFactory, OverlegTeamFactory, PracticeFactory, UserFactory, make_member
+from tests.factories import (
+    CareGroupFactory,
+    OverlegTeamFactory,
+    PracticeFactory,
+    UserFactory,
+    make_member,
+    set_nza_tariffs,
+)
 from tests.helpers import text
 
 # Words that only Dutch has (none of them is an English word, nor part of a domain term kept in Dutch).
@@ -105,8 +111,7 @@ def contract_2026(market, purchaser):
     """Last year's one-year contract, built while its year was ahead."""
     with time_machine.travel(ams(2025, 8, 1, 10, 0), tick=False):
         contract_year_ensure(actor=None, year=2026)
-        for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00"}.items():
-            nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2026, max_tariff=value)
+        set_nza_tariffs(2026, {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00"})
         return build_contract(market["preferent"], purchaser, year=2026, now=ams(2025, 9, 1, 12, 0))
 
 

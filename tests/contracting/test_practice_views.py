@@ -23,7 +23,6 @@ from contracting.services import (
     addendum_propose,
     contract_year_ensure,
     follow_requests_create,
-    nza_tariff_set,
     offer_choose_modules,
     offer_request,
     offer_sign,
@@ -35,7 +34,15 @@ from contracting.services import (
 )
 from core.models import AuditEvent
 from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
-from tests.factories import InsurerFactory, MarketShareFactory, PracticeFactory, code_for, make_member, wrong_code_for
+from tests.factories import (
+    InsurerFactory,
+    MarketShareFactory,
+    PracticeFactory,
+    code_for,
+    make_member,
+    set_nza_tariffs,
+    wrong_code_for,
+)
 from tests.helpers import page_html, text
 
 BEFORE_WINDOW = ams(2026, 9, 20, 10, 0)
@@ -285,8 +292,7 @@ def test_bereken_without_javascript_shows_the_estimate_and_saves_nothing(member_
 @pytest.fixture
 def contract_2026(market, purchaser, year2027):
     contract_year_ensure(actor=None, year=2026)
-    for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00"}.items():
-        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2026, max_tariff=value)
+    set_nza_tariffs(2026, {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00"})
     modules = {m.code: m for m in Module.objects.all()}
     contract = standard_contract_create(actor=purchaser, insurer=market["preferent"], first_year=2026,
                                         title="Huisartsenzorg 2026", now=ams(2025, 8, 1, 12, 0))

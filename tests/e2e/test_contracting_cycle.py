@@ -12,11 +12,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from contracting.calendar import AMSTERDAM
-from contracting.models import FollowRequest, Module, Offer, Signature
-from contracting.services import contract_year_ensure, milestones_sweep, nza_tariff_set
+from contracting.models import FollowRequest, Offer, Signature
+from contracting.services import contract_year_ensure, milestones_sweep
 from insurers.models import PolicyVersion
 from tests.e2e.conftest import login
-from tests.factories import DEFAULT_PASSWORD, InsurerFactory, MarketShareFactory, PracticeFactory, code_for, make_member
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    InsurerFactory,
+    MarketShareFactory,
+    PracticeFactory,
+    code_for,
+    make_member,
+    set_nza_tariffs,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,9 +36,7 @@ def ams(*args):
 @pytest.fixture
 def world():
     contract_year_ensure(actor=None, year=2027)
-    for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00",
-                        "specifieke-verrichtingen": "30.00"}.items():
-        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2027, max_tariff=value)
+    set_nza_tariffs(2027)
     noord = InsurerFactory(name="Zorgverzekeraar Noord", short_name="Noord", slug="noord")
     zuid = InsurerFactory(name="Zorgverzekeraar Zuid", short_name="Zuid", slug="zuid")
     share = MarketShareFactory(insurer=noord, share_percent=Decimal("62"))

@@ -16,14 +16,21 @@ from contracting.models import ContractAddendum, Module, Request
 from contracting.selectors import contract_terms
 from contracting.services import (
     contract_year_ensure,
-    nza_tariff_set,
     offer_sign,
     standard_contract_create,
     standard_contract_publish,
     standard_contract_set_module,
 )
 from tests.e2e.conftest import login
-from tests.factories import DEFAULT_PASSWORD, InsurerFactory, MarketShareFactory, PracticeFactory, code_for, make_member
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    InsurerFactory,
+    MarketShareFactory,
+    PracticeFactory,
+    code_for,
+    make_member,
+    set_nza_tariffs,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,9 +42,7 @@ def ams(*args):
 @pytest.fixture
 def world():
     contract_year_ensure(actor=None, year=2027)
-    for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00",
-                        "specifieke-verrichtingen": "30.00"}.items():
-        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2027, max_tariff=value)
+    set_nza_tariffs(2027)
     noord = InsurerFactory(name="Zorgverzekeraar Noord", short_name="Noord", slug="noord")
     share = MarketShareFactory(insurer=noord, share_percent=Decimal("62"))
     practice = PracticeFactory(name="Huisartsenpraktijk De Linde", region=share.region, registered_patients=3100)

@@ -16,7 +16,6 @@ from contracting.calendar import AMSTERDAM
 from contracting.models import Module
 from contracting.services import (
     contract_year_ensure,
-    nza_tariff_set,
     offer_sign,
     standard_contract_create,
     standard_contract_publish,
@@ -26,7 +25,14 @@ from surveys.models import Answer, Response
 from surveys.services import survey_create_from_definition, survey_publish
 from surveys.templates_data import template_definition
 from tests.e2e.conftest import login
-from tests.factories import DEFAULT_PASSWORD, InsurerFactory, MarketShareFactory, PracticeFactory, make_member
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    InsurerFactory,
+    MarketShareFactory,
+    PracticeFactory,
+    make_member,
+    set_nza_tariffs,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,9 +44,7 @@ def ams(*args):
 @pytest.fixture
 def world():
     contract_year_ensure(actor=None, year=2027)
-    for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4000.00",
-                        "specifieke-verrichtingen": "30.00"}.items():
-        nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=2027, max_tariff=value)
+    set_nza_tariffs(2027)
     noord = InsurerFactory(name="Zorgverzekeraar Noord", short_name="Noord", slug="noord")
     share = MarketShareFactory(insurer=noord, share_percent=Decimal("62"))
     practice = PracticeFactory(name="Huisartsenpraktijk De Linde", region=share.region, registered_patients=3100)

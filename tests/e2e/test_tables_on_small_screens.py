@@ -15,7 +15,6 @@ from contracting.calendar import AMSTERDAM
 from contracting.models import Module, Offer
 from contracting.services import (
     contract_year_ensure,
-    nza_tariff_set,
     offer_choose_modules,
     offer_sign,
     register_publish,
@@ -24,7 +23,14 @@ from contracting.services import (
     standard_contract_set_module,
 )
 from tests.e2e.conftest import ARTIFACTS, login
-from tests.factories import DEFAULT_PASSWORD, InsurerFactory, MarketShareFactory, PracticeFactory, make_member
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    InsurerFactory,
+    MarketShareFactory,
+    PracticeFactory,
+    make_member,
+    set_nza_tariffs,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,9 +97,8 @@ def world():
     (hyphenated) names, one practice's offer half chosen, another signed, and a published register."""
     for year in (2026, 2027):
         contract_year_ensure(actor=None, year=year)
-        for code, value in {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4100.00",
-                            "specifieke-verrichtingen": "30.50"}.items():
-            nza_tariff_set(actor=None, module=Module.objects.get(code=code), year=year, max_tariff=value)
+        set_nza_tariffs(year, {"inschrijving": "17.50", "consult": "10.50", "poh-ggz": "4100.00",
+                               "specifieke-verrichtingen": "30.50"})
     insurer = InsurerFactory(name="Zorgverzekeraar Noord-Nederland", short_name="Noord", slug="noord")
     share = MarketShareFactory(insurer=insurer, share_percent=Decimal("62"))
     purchaser = make_member(Role.INSURER_PURCHASER, insurer, email="inkoper@noord.example")
