@@ -3,62 +3,31 @@ estate, the insurer grants it partly and proposes the addendum, the practice's s
 with a code from the authenticator app, and the contract's terms in force change."""
 
 import re
-from datetime import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
-from contracting.calendar import AMSTERDAM
-from contracting.models import ContractAddendum, Module, Request
+from contracting.models import ContractAddendum, Request
 from contracting.selectors import contract_terms
-from contracting.services import (
-    contract_year_ensure,
-    offer_sign,
-    standard_contract_create,
-    standard_contract_publish,
-    standard_contract_set_module,
-)
+from tests.contracting.conftest import ams
 from tests.e2e.conftest import login
+from tests.e2e.worlds import noord_and_de_linde
 from tests.factories import (
     DEFAULT_PASSWORD,
-    InsurerFactory,
-    MarketShareFactory,
-    PracticeFactory,
     code_for,
-    make_member,
-    set_nza_tariffs,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def ams(*args):
-    return datetime(*args, tzinfo=AMSTERDAM)
-
 
 @pytest.fixture
 def world():
-    contract_year_ensure(actor=None, year=2027)
-    set_nza_tariffs(2027)
-    noord = InsurerFactory(name="Zorgverzekeraar Noord", short_name="Noord", slug="noord")
-    share = MarketShareFactory(insurer=noord, share_percent=Decimal("62"))
-    practice = PracticeFactory(name="Huisartsenpraktijk De Linde", region=share.region, registered_patients=3100)
-    signatory = make_member(Role.PRACTICE_SIGNATORY, practice, email="tekenbevoegde@delinde.example",
-                            full_name="Dr. A. de Vries")
+    base = noord_and_de_linde(tariffs=(("inschrijving", "17.00"), ("consult", "10.50"), ("poh-ggz", "3900.00")),
+                              chosen=[{"module": "poh-ggz", "hours": "15.8"}])
+    offer, signatory, purchaser = base["offer"], base["signatory"], base["purchaser"]
     device = TOTPDevice.objects.create(user=signatory, name="app", confirmed=True)
-    purchaser = make_member(Role.INSURER_PURCHASER, noord, email="inkoper@noord.example", full_name="J. Jansen")
-    contract = standard_contract_create(actor=purchaser, insurer=noord, first_year=2027, term_years=1,
-                                        title="Huisartsenzorg Noord 2027", now=ams(2026, 8, 1, 12, 0))
-    for code, tariff in (("inschrijving", "17.00"), ("consult", "10.50"), ("poh-ggz", "3900.00")):
-        standard_contract_set_module(actor=purchaser, contract=contract, module=Module.objects.get(code=code),
-                                     tariff=tariff)
-    standard_contract_publish(actor=purchaser, contract=contract, now=ams(2026, 9, 1, 12, 0))
-    offer = contract.offers.get(practice=practice)
-    offer_sign(actor=signatory, offer=offer, now=ams(2026, 10, 15, 10, 0),
-               modules=[{"module": "poh-ggz", "hours": "15.8"}], two_factor_verified=True)
     return {"offer": offer, "signatory": signatory, "device": device, "purchaser": purchaser}
 
 

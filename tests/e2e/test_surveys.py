@@ -4,62 +4,29 @@ the insurer should improve (and a pass hides it again), names its knelpunten wit
 question which one, and submits; the response holds what the GP saw, nothing of a hidden question."""
 
 import re
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Membership, Role
-from contracting.calendar import AMSTERDAM
-from contracting.models import Module
-from contracting.services import (
-    contract_year_ensure,
-    offer_sign,
-    standard_contract_create,
-    standard_contract_publish,
-    standard_contract_set_module,
-)
 from surveys.models import Answer, Response
 from surveys.services import survey_create_from_definition, survey_publish
 from surveys.templates_data import template_definition
 from tests.e2e.conftest import login
-from tests.factories import (
-    DEFAULT_PASSWORD,
-    InsurerFactory,
-    MarketShareFactory,
-    PracticeFactory,
-    make_member,
-    set_nza_tariffs,
-)
+from tests.e2e.worlds import noord_and_de_linde
+from tests.factories import DEFAULT_PASSWORD, make_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def ams(*args):
-    return datetime(*args, tzinfo=AMSTERDAM)
-
-
 @pytest.fixture
 def world():
-    contract_year_ensure(actor=None, year=2027)
-    set_nza_tariffs(2027)
-    noord = InsurerFactory(name="Zorgverzekeraar Noord", short_name="Noord", slug="noord")
-    share = MarketShareFactory(insurer=noord, share_percent=Decimal("62"))
-    practice = PracticeFactory(name="Huisartsenpraktijk De Linde", region=share.region, registered_patients=3100)
-    signatory = make_member(Role.PRACTICE_SIGNATORY, practice, email="tekenbevoegde@delinde.example")
+    base = noord_and_de_linde()
+    practice, noord = base["practice"], base["insurer"]
     gp = make_member(Role.PRACTICE_MEMBER, practice, email="huisarts@delinde.example", full_name="Dr. B. Bakker")
     Membership.objects.filter(user=gp).update(is_gp=True)
-    purchaser = make_member(Role.INSURER_PURCHASER, noord, email="inkoper@noord.example")
-    contract = standard_contract_create(actor=purchaser, insurer=noord, first_year=2027, term_years=1,
-                                        title="Huisartsenzorg Noord 2027", now=ams(2026, 8, 1, 12, 0))
-    for code, tariff in (("inschrijving", "17.00"), ("consult", "10.50")):
-        standard_contract_set_module(actor=purchaser, contract=contract, module=Module.objects.get(code=code),
-                                     tariff=tariff)
-    standard_contract_publish(actor=purchaser, contract=contract, now=ams(2026, 9, 1, 12, 0))
-    offer_sign(actor=signatory, offer=contract.offers.get(practice=practice), now=ams(2026, 10, 15, 10, 0),
-               two_factor_verified=True)
     now = timezone.now()
     survey = survey_create_from_definition(actor=None, definition=template_definition("gp-satisfaction", year=2027),
                                            year=2027, opens_at=now - timedelta(days=1),
