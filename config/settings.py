@@ -229,6 +229,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # The NZa monitor: runs whose worker died are marked failed, queued runs nobody started are run.
+    "monitor-sweep-runs": {
+        "task": "monitor.tasks.monitor_sweep_runs_task",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # Every unpublished contract year's figures, computed again at night (Amsterdam time, CELERY_TIMEZONE).
+    "monitor-recompute-nightly": {
+        "task": "monitor.tasks.monitor_recompute_nightly_task",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 3 * 3600},
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------------------

@@ -49,12 +49,25 @@ class MonitorRun(models.Model):
     indicators_done = models.PositiveSmallIntegerField(_("indicatoren berekend"), default=0)
     source = models.JSONField(_("berekend uit"), default=dict, blank=True)
     error = models.TextField(_("fout"), blank=True)
+    # Moved on after every indicator: a running run whose heartbeat stops has lost its worker (monitor.services
+    # marks it failed after RUN_STALE_AFTER).
+    heartbeat_at = models.DateTimeField(_("laatste voortgang"), null=True, blank=True)
+    # Milliseconds per indicator code, and "total".
+    timings = models.JSONField(_("rekentijden (ms)"), default=dict, blank=True)
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     class Meta:
         verbose_name = _("berekening")
         verbose_name_plural = _("berekeningen")
         ordering = ["-requested_at", "-id"]
         indexes = [models.Index(fields=["year", "status"], name="monitorrun_year_status")]
+        constraints = [
+            # At most one queued or running run per year: a second request gets the first run, and two runs never
+            # write the same year's snapshots at once.
+            models.UniqueConstraint(fields=["year"], condition=models.Q(status__in=["queued", "running"]),
+                                    name="monitorrun_one_active_per_year"),
+        ]
 
     def __str__(self):
         return f"{self.year} {self.get_status_display()} ({self.requested_at:%Y-%m-%d %H:%M})"
