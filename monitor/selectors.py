@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -43,11 +43,13 @@ _DIM_NOTES = {
 
 @dataclass(frozen=True)
 class Freshness:
+    """How fresh a year's figures are: "berekend op {computed_at} uit gegevens tot {data_until}"."""
     year: int
-    computed_at: datetime | None  # when the latest finished run of the year finished
+    computed_at: datetime | None  # the moment the latest done run computed as of (None: nothing computed yet)
     data_until: datetime | None  # the latest change in the data it read (run.source["data_until"], if recorded)
     source: dict = field(default_factory=dict, compare=False, hash=False)
     published_at: datetime | None = None
+    run: MonitorRun | None = field(default=None, compare=False, hash=False)
 
     @property
     def published(self) -> bool:
@@ -144,19 +146,50 @@ def _dims_of(row: dict) -> Dims:
                 provider_type=row["provider_type"])
 
 
-def freshness(year: int) -> Freshness:
-    """How fresh the year's figures are: the latest finished run (when, from what) and the publication."""
-    run = MonitorRun.objects.filter(year=year, status=MonitorRun.Status.DONE).order_by("-finished_at", "-id").first()
-    publication = MonitorPublication.objects.filter(year=year).first()
-    data_until = None
-    if run is not None and isinstance(run.source, dict) and run.source.get("data_until"):
-        try:
-            data_until = datetime.fromisoformat(run.source["data_until"])
-        except (TypeError, ValueError):
-            data_until = None
-    return Freshness(year=year, computed_at=run.finished_at if run else None, data_until=data_until,
-                     source=run.source if run else {},
+def _moment(source: dict, key: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(source[key]) if source.get(key) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _freshness_of(year: int, run: MonitorRun | None, publication: MonitorPublication | None) -> Freshness:
+    source = run.source if run is not None and isinstance(run.source, dict) else {}
+    return Freshness(year=year, computed_at=(_moment(source, "as_of") or run.finished_at) if run else None,
+                     data_until=_moment(source, "data_until"), source=source, run=run,
                      published_at=publication.published_at if publication else None)
+
+
+def freshness_by_year(years, *, publications: dict[int, MonitorPublication] | None = None) -> dict[int, Freshness]:
+    """The freshness of each of `years` in three queries, whatever the number of years and runs: the latest done
+    run (for a published year: the run it was published from), when it computed (the moment it computed as of,
+    `source["as_of"]`, else when it finished) and up to which change in the data it read."""
+    years = sorted(set(years))
+    if publications is None:  # else the caller read them (the years' publications, by year)
+        publications = {p.year: p for p in MonitorPublication.objects.filter(year__in=years)}
+    latest = dict(MonitorRun.objects.filter(year__in=years, status=MonitorRun.Status.DONE).values("year")
+                  .annotate(at=Max("finished_at")).values_list("year", "at"))
+    wanted = Q(pk__in=[p.run_id for p in publications.values() if p.run_id])
+    for year, at in latest.items():
+        if year not in publications:
+            wanted |= Q(year=year, status=MonitorRun.Status.DONE, finished_at=at)
+    runs: dict[int, MonitorRun] = {}
+    if latest or publications:
+        for run in MonitorRun.objects.filter(wanted).order_by("pk"):
+            runs[run.year] = run  # the latest pk where two finished at the same moment
+    return {year: _freshness_of(year, runs.get(year), publications.get(year)) for year in years}
+
+
+def freshness(year: int) -> Freshness:
+    """How fresh the year's figures are: the latest done run (when, from what) and the publication; two queries
+    (freshness_by_year for several years)."""
+    publication = MonitorPublication.objects.select_related("run").filter(year=year).first()
+    if publication is not None and publication.run is not None:
+        run = publication.run
+    else:
+        run = (MonitorRun.objects.filter(year=year, status=MonitorRun.Status.DONE).order_by("-finished_at", "-pk")
+               .first())
+    return _freshness_of(year, run, publication)
 
 
 def drill_url(drill: dict | None) -> str | None:
@@ -261,3 +294,30 @@ def _headline_value(headline) -> float | int | None:
         return headline.get("value")
     return None
 
+
+
+# --- the NZa's Berekeningen page --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class YearRuns:
+    year: int
+    latest: MonitorRun | None  # the latest run of any status (the progress bar while it is queued or running)
+    freshness: Freshness
+    publication: MonitorPublication | None
+
+    @property
+    def active(self) -> bool:
+        return self.latest is not None and self.latest.status in MonitorRun.ACTIVE
+
+
+def runs_overview() -> list[YearRuns]:
+    """Every contract year, newest first, with its latest run, its freshness and its publication, in five queries
+    whatever the number of years and runs."""
+    latest = MonitorRun.objects.filter(year=OuterRef("year")).order_by("-requested_at", "-pk").values("pk")[:1]
+    rows = list(ContractYear.objects.order_by("-year").annotate(run_pk=Subquery(latest)).values_list("year", "run_pk"))
+    years = [year for year, _ in rows]
+    runs = MonitorRun.objects.in_bulk([pk for _, pk in rows if pk])
+    publications = {p.year: p for p in MonitorPublication.objects.filter(year__in=years).select_related("published_by")}
+    fresh = freshness_by_year(years, publications=publications)
+    return [YearRuns(year=year, latest=runs.get(pk), freshness=fresh[year], publication=publications.get(year))
+            for year, pk in rows]

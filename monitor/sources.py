@@ -60,7 +60,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def source_of(year: int, *, now: datetime) -> dict:
-    """{"as_of": now, "latest_change": the latest moment of all below (at most now), "tables": {key: {"rows": n,
+    """{"as_of": now, "data_until": the latest moment of all below (at most now), "tables": {key: {"rows": n,
     "latest": moment}}}: what a run of `year` started at `now` reads. Moments as ISO 8601 strings (UTC)."""
     from core.models import AuditEvent
 
@@ -79,5 +79,5 @@ def source_of(year: int, *, now: datetime) -> dict:
                     .aggregate(latest=Max("at"))["latest"])
     if audit_latest:
         latest.append(audit_latest)
-    return {"as_of": now.isoformat(), "latest_change": _iso(max(latest, default=None)), "tables": tables,
+    return {"as_of": now.isoformat(), "data_until": _iso(max(latest, default=None)), "tables": tables,
             "audit_latest": _iso(audit_latest)}

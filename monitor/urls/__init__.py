@@ -1,4 +1,8 @@
 """/monitor/: the NZa monitor's dashboards."""
+from django.urls import include, path
+
 app_name = "monitor"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("monitor.urls.runs")),
+]

@@ -7,7 +7,6 @@ test is the run, not any figure of the monitor."""
 from datetime import timedelta
 
 import pytest
-from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role
@@ -16,7 +15,7 @@ from contracting.services import contract_year_ensure
 from core.errors import PortalError
 from core.models import AuditEvent
 from monitor import indicators
-from monitor.indicators import Chapter, Cut, Dim, Dims, Row, Unit, column, headline, indicator, table
+from monitor.indicators import Chapter, Cut, Dim, Dims, Unit, indicator, table
 from monitor.models import MonitorPublication, MonitorRun, MonitorSnapshot
 from monitor.selectors import freshness
 from monitor.services import (
@@ -27,8 +26,8 @@ from monitor.services import (
     monitor_runs_sweep,
 )
 from monitor.tasks import monitor_recompute_nightly_task, monitor_run_task, monitor_sweep_runs_task
-from providers.models import Practice
 from tests.factories import InsurerFactory, PracticeFactory, RegionFactory, make_member
+from tests.monitor.practices_indicator import register_practices
 
 
 @pytest.fixture
@@ -37,25 +36,6 @@ def registry(monkeypatch):
     own: dict = {}
     monkeypatch.setattr(indicators, "_REGISTRY", own)
     return own
-
-
-def _practices_per_region(ctx):
-    """Practices per region: the national cut has a row per region, each region's cut one row."""
-    counts = list(Practice.objects.values("region_id").annotate(n=Count("id")).order_by("region_id"))
-    cols = [column("n", "Praktijken", Unit.COUNT)]
-
-    def value(rows):
-        total = sum(r["n"] for r in rows)
-        return table(columns=cols, rows=[Row(key=f"region:{r['region_id']}", label=f"regio {r['region_id']}",
-                                             cells={"n": r["n"]}) for r in rows],
-                     headline=headline(total, Unit.COUNT, "Praktijken"), n=total)
-
-    return [Cut(Dims(), value(counts))] + [Cut(Dims(region=r["region_id"]), value([r])) for r in counts]
-
-
-def register_practices(order=10, code="practices"):
-    indicator(code=code, chapter=Chapter.CONTRACTS, order=order, title="Praktijken", unit=Unit.COUNT,
-              formula="Aantal praktijken", source="Praktijken", dimensions=(Dim.REGION,))(_practices_per_region)
 
 
 @pytest.fixture
@@ -113,7 +93,7 @@ def test_a_recompute_sees_changed_data_and_records_what_it_read(registry, year20
     # Every table it reads, with the year's row count: nothing of 2027 contracting exists yet.
     assert run.source["tables"]["offers"] == {"rows": 0, "latest": None}
     assert set(run.source["tables"]) >= {"offers", "signatures", "follow_requests", "requests", "survey_responses"}
-    assert run.source["latest_change"] == latest.isoformat()
+    assert run.source["data_until"] == latest.isoformat()
     assert set(run.timings) == {"practices", "total"}
     PracticeFactory(region=practices["south"])
     monitor_recompute(year=2027, now=timezone.now())
@@ -122,7 +102,7 @@ def test_a_recompute_sees_changed_data_and_records_what_it_read(registry, year20
 
 def test_freshness_is_the_latest_done_run(registry, year2027, practices):
     register_practices()
-    assert freshness(2027) is None
+    assert freshness(2027).computed_at is None
     latest = AuditEvent.objects.latest("at").at  # the contract year's calendar
     now = timezone.now()
     run = monitor_recompute(year=2027, now=now)
