@@ -22,10 +22,17 @@ def cap_hours_for(contract_module: ContractModule, registered_patients: int) -> 
     """Maximum hours a week this holder may contract, e.g. POH-GGZ: 12 hours per 2,350 patients, so 15.8
     hours for 3,100 patients (rounded down to a tenth, so the cap is never exceeded). None: no cap."""
     module = contract_module.module
-    if module.cap_rule != CapRule.HOURS_PER_PATIENTS or not module.cap_patients:
+    return cap_hours(cap_rule=module.cap_rule, cap_patients=module.cap_patients,
+                     per_norm=contract_module.cap_hours if contract_module.cap_hours is not None
+                     else module.cap_hours_max, registered_patients=registered_patients)
+
+
+def cap_hours(*, cap_rule: str, cap_patients: int | None, per_norm, registered_patients: int) -> Decimal | None:
+    """The cap rule on plain values (the contract's hours per norm practice, else the catalogue's maximum),
+    for reads that fetched them in bulk (the monitor's module uptake): the same figure as cap_hours_for."""
+    if cap_rule != CapRule.HOURS_PER_PATIENTS or not cap_patients or per_norm is None:
         return None
-    per_norm = contract_module.cap_hours if contract_module.cap_hours is not None else module.cap_hours_max
-    return (Decimal(per_norm) * registered_patients / module.cap_patients).quantize(TENTH, rounding=ROUND_DOWN)
+    return (Decimal(per_norm) * registered_patients / cap_patients).quantize(TENTH, rounding=ROUND_DOWN)
 
 
 QUARTERS = 4
