@@ -63,6 +63,21 @@ from .dashboards import (  # noqa: F401
     signing_watch,
     unsigned_offers,
 )
+from .figures import (  # noqa: F401
+    capped_choices_in_force,
+    contract_counts,
+    contract_terms_in_force,
+    contracted_providers,
+    contracts_in_force,
+    followed_counts,
+    insured_with_module,
+    insurer_names,
+    module_choices_in_force,
+    other_insurer_attempts,
+    provider_counts,
+    providers_with_contract,
+)
+from .indexation import indexation_in_year, prestatie_tariffs_in_force  # noqa: F401
 from .members import (  # noqa: F401
     MemberRow,
     PracticeCareGroup,

@@ -3,7 +3,10 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..models import ContractIndex, Indexation, Module, NzaMaxTariff, StandardContract
+from django.db.models import Count, F, OuterRef, Subquery
+
+from ..models import ContractIndex, ContractModule, Indexation, Module, NzaMaxTariff, StandardContract
+from .figures import contracts_in_force, holder_segment
 
 CENT = Decimal("0.01")
 
@@ -46,17 +49,70 @@ def indexed_lines(contract: StandardContract, year: int, lines: list[dict]) -> l
                   .values_list("module__code", "max_tariff"))
     for line in result:
         module = modules.get(line["code"])
-        if module is None or (contract.indexation == Indexation.STAFF and not module.is_staff_costs):
+        if module is None:
             continue
         changed = line.get("tariff_changed_from")
-        base_year = changed.year if changed is not None else contract.first_year
         base = Decimal(str(line["tariff"]))
-        tariff = indexed_tariff(base, [figure for figure_year, figure in figures if figure_year > base_year])
-        maximum = maxima.get(line["code"]) if module.has_nza_max else None
-        if maximum is not None and tariff > maximum:
-            tariff, line["capped"] = maximum, True
+        tariff, line["capped"] = index_line(
+            base, contract=contract, is_staff_costs=module.is_staff_costs, figures=figures,
+            base_year=changed.year if changed is not None else contract.first_year,
+            maximum=maxima.get(line["code"]) if module.has_nza_max else None)
         line["tariff"], line["indexed"] = str(tariff), tariff != base
     return result
+
+
+def index_line(base: Decimal, *, contract: StandardContract, is_staff_costs: bool,
+               figures: list[tuple[int, Decimal]], base_year: int, maximum: Decimal | None) -> tuple[Decimal, bool]:
+    """One tariff of `contract` moved by its clause: by the applied `figures` ((year, percent), in year order)
+    of the years after `base_year`, only for staff costs under a "staff costs only" clause, held at the NZa
+    `maximum` of the year when there is one. Returns (tariff, capped). Pure: indexed_lines and the monitor's
+    batched read (prestatie_tariffs_in_force) share it."""
+    if contract.indexation == Indexation.NONE or (contract.indexation == Indexation.STAFF and not is_staff_costs):
+        return base, False
+    tariff = indexed_tariff(base, [figure for figure_year, figure in figures if figure_year > base_year and figure])
+    if maximum is not None and tariff > maximum:
+        return maximum, True
+    return tariff, False
+
+
+def indexation_in_year(year: int) -> list[dict]:
+    """Contracts in force in `year` that started earlier (continuing: the only ones an indexation clause
+    moves in `year`), per insurer, segment ("s1" practices, "s2" care groups), indexation clause and the
+    figure applied for `year` (None: none applied). One query."""
+    figure = (ContractIndex.objects.filter(standard_contract=OuterRef("standard_contract_id"), year=year,
+                                           applied_at__isnull=False).values("percent")[:1])
+    return list(contracts_in_force(year).filter(standard_contract__first_year__lt=year)
+                .annotate(segment=holder_segment(), figure=Subquery(figure))
+                .values("insurer_id", "segment", "figure", clause=F("standard_contract__indexation"))
+                .annotate(n=Count("pk")).order_by())
+
+
+def prestatie_tariffs_in_force(year: int) -> list[dict]:
+    """The tariffs in force in `year` of the S1 prestaties with an NZa maximum in practices' contracts, one row
+    per standard contract and prestatie: {"insurer_id", "code", "name", "sort", "tariff" (the contract's tariff
+    with its indexation clause applied up to `year`, held at the maximum), "maximum" (the NZa maximum of
+    `year`, None when not set), "contracts" (the contract's signed offers in force)}. Tariffs changed by an
+    individual addendum are not in it. Four queries, whatever the number of practices."""
+    counts = dict(contracts_in_force(year).filter(practice__isnull=False).values("standard_contract_id")
+                  .annotate(n=Count("pk")).order_by().values_list("standard_contract_id", "n"))
+    lines = list(ContractModule.objects.filter(standard_contract_id__in=list(counts), module__has_nza_max=True)
+                 .select_related("standard_contract", "module"))
+    figures: dict[int, list[tuple[int, Decimal]]] = {}
+    for index in ContractIndex.objects.filter(standard_contract_id__in=list(counts), year__lte=year,
+                                              applied_at__isnull=False).order_by("year"):
+        figures.setdefault(index.standard_contract_id, []).append((index.year, index.percent))
+    maxima = dict(NzaMaxTariff.objects.filter(year=year).values_list("module_id", "max_tariff"))
+    rows = []
+    for line in lines:
+        contract, module = line.standard_contract, line.module
+        maximum = maxima.get(module.pk)
+        tariff, _capped = index_line(line.tariff, contract=contract, is_staff_costs=module.is_staff_costs,
+                                     figures=figures.get(contract.pk, []), base_year=contract.first_year,
+                                     maximum=maximum)
+        rows.append({"insurer_id": contract.insurer_id, "code": module.code, "name": module.name,
+                     "sort": module.sort_order, "tariff": tariff, "maximum": maximum,
+                     "contracts": counts[contract.pk]})
+    return rows
 
 
 def terms_table(offer, signature) -> dict | None:
