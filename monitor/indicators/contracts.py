@@ -1,1 +1,457 @@
-"""Indicators of the monitor chapter contracts (see monitor/indicators/__init__.py)."""
+"""Indicators of the monitor chapter contracts (see monitor/indicators/__init__.py): NZa monitor 2019 §2
+(contracten, volgbeleid, looptijd Tabel 2.2, tariefontwikkeling) and §3 (the aanvullende modules and their
+uptake). The counting rules are those of contracting.selectors.figures; each indicator here only cuts what
+those reads return."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from itertools import combinations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from contracting import selectors
+from contracting.models import Indexation
+from contracting.pricing import cap_hours
+from contracting.selectors.figures import Outcome, Route
+
+from . import Chapter, Context, Cut, Dim, Dims, Row, Unit, column, headline, indicator, percent, table
+
+# The key each dimension has in the selectors' rows.
+FIELDS = {Dim.INSURER: "insurer_id", Dim.REGION: "region_id", Dim.SEGMENT: "segment"}
+POH_GGZ = "poh-ggz"
+BY_INSURER_REGION_SEGMENT = (Dim.INSURER, Dim.REGION, Dim.SEGMENT)
+BY_INSURER_SEGMENT = (Dim.INSURER, Dim.SEGMENT)
+BY_INSURER_REGION = (Dim.INSURER, Dim.REGION)
+
+
+def in_dutch(compute: Callable[[Context], list[Cut]]) -> Callable[[Context], list[Cut]]:
+    """Labels are stored in the monitor's language (Dutch), whatever language the run happens in."""
+    @functools.wraps(compute)
+    def wrapper(ctx: Context) -> list[Cut]:
+        with translation.override(settings.LANGUAGE_CODE):
+            return compute(ctx)
+    return wrapper
+
+
+def cube(facts: Iterable[dict], dims: tuple) -> dict[Dims, list[dict]]:
+    """The facts of every cut over `dims`: each subset of the dimensions ("all" included) and each combination
+    of values that occurs in the facts. A fact without a value for a dimension (no region known) counts in
+    the cuts that do not split by it only."""
+    subsets = [subset for size in range(len(dims) + 1) for subset in combinations(dims, size)]
+    cuts: dict[Dims, list[dict]] = {}
+    for fact in facts:
+        for subset in subsets:
+            values = {str(dim): fact.get(FIELDS[dim]) for dim in subset}
+            if any(value in (None, "") for value in values.values()):
+                continue
+            cuts.setdefault(Dims(**values), []).append(fact)
+    return dict(sorted(cuts.items(), key=lambda item: _dims_key(item[0])))
+
+
+def _dims_key(dims: Dims) -> tuple:
+    return (dims.insurer or 0, dims.region or 0, dims.segment, dims.provider_type)
+
+
+def matching(facts: Iterable[dict], dims: Dims, *, ignore: tuple = ()) -> list[dict]:
+    """The facts inside cut `dims` (a denominator read for the cut), leaving out the dimensions in `ignore`."""
+    wanted = {FIELDS[dim]: getattr(dims, str(dim)) for dim in FIELDS if dim not in ignore}
+    return [f for f in facts if all(value in (None, "") or f.get(key) == value for key, value in wanted.items())]
+
+
+def by_insurer(facts: Iterable[dict], names: dict[int, str], key: str = "insurer_id") -> list[tuple[int, str, list]]:
+    """The facts grouped per insurer, in name order: (id, name, facts)."""
+    groups: dict[int, list[dict]] = {}
+    for fact in facts:
+        groups.setdefault(fact[key], []).append(fact)
+    return sorted(((pk, names.get(pk, str(pk)), group) for pk, group in groups.items()), key=lambda g: g[1])
+
+
+def total(facts: Iterable[dict], key: str) -> int:
+    return sum(fact[key] for fact in facts)
+
+
+SEGMENT_NOTE = _("Segment 1: contracten met huisartsenpraktijken; segment 2: contracten met "
+                 "samenwerkingsverbanden (multidisciplinaire zorg).")
+
+
+# --- 2.1 contracts per insurer, new and continuing ------------------------------------------------------------
+
+@indicator(
+    code="contracts_per_insurer", chapter=Chapter.CONTRACTS, order=10,
+    title=_("Contracten per zorgverzekeraar, nieuw en doorlopend"), unit=Unit.COUNT,
+    formula=_("Per zorgverzekeraar het aantal contracten dat in het contractjaar loopt: ondertekende "
+              "aanbiedingen waarvan het standaardcontract het jaar dekt. Nieuw: het contract begint in dit jaar; "
+              "doorlopend: een meerjarig contract dat in een eerder jaar begon. Een gevolgd contract telt één "
+              "keer, bij de verzekeraar wiens contract is gevolgd; het aantal volgbesluiten van andere "
+              "verzekeraars (gevolgd of gedeeltelijk gevolgd) staat ernaast."),
+    source=_("Ondertekende aanbiedingen, standaardcontracten en volgverzoeken in het portaal"),
+    caveats=(_("Een zorgaanbieder met twee eigen contracten (verzekeraars die elkaar niet volgen) telt twee "
+               "keer, zoals in de NZa-monitor."),
+             _("De regio is die waarvoor het aanbod is gedaan."),
+             SEGMENT_NOTE),
+    dimensions=BY_INSURER_REGION_SEGMENT)
+@in_dutch
+def contracts_per_insurer(ctx: Context) -> list[Cut]:
+    names = selectors.insurer_names()
+    facts = [{**row, "followed": 0} for row in selectors.contract_counts(ctx.year)]
+    facts += [{"insurer_id": row["offer__insurer_id"], "region_id": row["offer__region_id"],
+               "segment": row["segment"], "new": 0, "continuing": 0, "followed": row["followed"]}
+              for row in selectors.followed_counts(ctx.year)]
+    columns = [column("new", _("Nieuw"), Unit.COUNT), column("continuing", _("Doorlopend"), Unit.COUNT),
+               column("total", _("Totaal"), Unit.COUNT),
+               column("followed", _("Gevolgd door andere verzekeraars"), Unit.COUNT)]
+    cuts = []
+    for dims, group in cube(facts, BY_INSURER_REGION_SEGMENT).items():
+        rows = []
+        for pk, name, own in by_insurer(group, names):
+            new, continuing = total(own, "new"), total(own, "continuing")
+            rows.append(Row(key=f"insurer:{pk}", label=name, insurer=pk,
+                            cells={"new": new, "continuing": continuing, "total": new + continuing,
+                                   "followed": total(own, "followed")}))
+        n = total(group, "new") + total(group, "continuing")
+        label = _("contracten in %(year)s") % {"year": ctx.year}
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=n, headline=headline(n, Unit.COUNT, label))))
+    return cuts
+
+
+# --- 2.1 share of providers contracted per insurer and region ---------------------------------------------------
+
+@indicator(
+    code="providers_contracted_share", chapter=Chapter.CONTRACTS, order=20,
+    title=_("Aandeel gecontracteerde zorgaanbieders per zorgverzekeraar en regio"), unit=Unit.PERCENT,
+    formula=_("Per zorgverzekeraar: het aantal zorgaanbieders met een contract met die verzekeraar dat in het "
+              "contractjaar loopt (een eigen contract, of een contract dat de verzekeraar volgt), gedeeld door "
+              "het aantal zorgaanbieders in de regio (praktijken in segment 1, samenwerkingsverbanden in "
+              "segment 2), maal 100. Kerncijfer: het aandeel zorgaanbieders met ten minste één contract."),
+    source=_("Ondertekende aanbiedingen, volgverzoeken, praktijken en samenwerkingsverbanden in het portaal"),
+    caveats=(_("De regio is die waar de zorgaanbieder nu staat ingeschreven."),
+             _("Een zorgaanbieder telt bij een verzekeraar één keer, ook met meer contracten."),
+             SEGMENT_NOTE),
+    dimensions=BY_INSURER_REGION_SEGMENT)
+@in_dutch
+def providers_contracted_share(ctx: Context) -> list[Cut]:
+    names = selectors.insurer_names()
+    contracted = selectors.contracted_providers(ctx.year)
+    providers = selectors.provider_counts()
+    with_any = selectors.providers_with_contract(ctx.year)
+    columns = [column("contracted", _("Gecontracteerd"), Unit.COUNT),
+               column("providers", _("Zorgaanbieders"), Unit.COUNT),
+               column("share", _("Aandeel"), Unit.PERCENT)]
+    # Every region and segment with providers has a cut, also where no insurer contracted anyone.
+    facts = contracted + [{**row, "insurer_id": None, "n": 0} for row in providers]
+    cuts = []
+    for dims, group in cube(facts, BY_INSURER_REGION_SEGMENT).items():
+        whole = total(matching(providers, dims, ignore=(Dim.INSURER,)), "n")
+        rows = [Row(key=f"insurer:{pk}", label=name, insurer=pk,
+                    cells={"contracted": total(own, "n"), "providers": whole,
+                           "share": percent(total(own, "n"), whole)})
+                for pk, name, own in by_insurer([f for f in group if f["insurer_id"]], names)]
+        if dims.insurer:
+            value, label = percent(total(group, "n"), whole), _("van de zorgaanbieders gecontracteerd")
+        else:
+            value = percent(total(matching(with_any, dims, ignore=(Dim.INSURER,)), "n"), whole)
+            label = _("van de zorgaanbieders heeft ten minste één contract")
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=whole, headline=headline(value, Unit.PERCENT,
+                                                                                            label))))
+    return cuts
+
+
+# --- 2.3 providers that tried another insurer, and the outcome --------------------------------------------------
+
+ROUTES = {Route.REQUESTED: _("Standaardcontract aangevraagd bij een niet-dominante verzekeraar"),
+          Route.OWN_OFFER: _("Eigen contractaanbod aan een niet-dominante verzekeraar"),
+          Route.FOLLOW: _("Dominante verzekeraar gevraagd een ander contract te volgen")}
+OUTCOMES = {Outcome.SUCCESS: _("Gelukt"), Outcome.PARTIAL: _("Gedeeltelijk"), Outcome.FAILED: _("Niet gelukt"),
+            Outcome.PENDING: _("Nog geen besluit")}
+
+
+@indicator(
+    code="other_insurer_attempts", chapter=Chapter.CONTRACTS, order=30,
+    title=_("Zorgaanbieders die een andere dan de dominante verzekeraar probeerden"), unit=Unit.PERCENT,
+    formula=_("Pogingen voor het contractjaar om een contract te sluiten met een andere verzekeraar dan de "
+              "regionaal dominante (grootste marktaandeel in de regio van de zorgaanbieder), per route: een "
+              "standaardcontract aanvragen bij een niet-dominante verzekeraar (gelukt = ondertekend), een eigen "
+              "contractaanbod aan een niet-dominante verzekeraar (gelukt = aanvaard), of de dominante "
+              "verzekeraar vragen een contract met een andere verzekeraar te volgen (gelukt = gevolgd, "
+              "gedeeltelijk = gedeeltelijk gevolgd). Kerncijfer: zorgaanbieders met ten minste één poging, "
+              "gedeeld door alle zorgaanbieders in de snede, maal 100."),
+    source=_("Aanbiedingen op verzoek, eigen contractaanbiedingen, volgverzoeken en marktaandelen in het portaal"),
+    caveats=(_("De NZa-monitor vroeg ook wie een andere verzekeraar alleen overwoog; het portaal ziet alleen "
+               "pogingen die zijn gedaan."),
+             _("Bij de snede per verzekeraar telt de verzekeraar die werd gevraagd."),
+             SEGMENT_NOTE),
+    dimensions=BY_INSURER_REGION_SEGMENT)
+@in_dutch
+def other_insurer_attempts(ctx: Context) -> list[Cut]:
+    attempts = selectors.other_insurer_attempts(ctx.year)
+    providers = selectors.provider_counts()
+    columns = [column("attempts", _("Pogingen"), Unit.COUNT),
+               *[column(key, label, Unit.COUNT) for key, label in OUTCOMES.items()],
+               column("providers", _("Zorgaanbieders"), Unit.COUNT)]
+    facts = attempts + [{**row, "insurer_id": None, "route": None, "n": 0} for row in providers]
+    cuts = []
+    for dims, group in cube(facts, BY_INSURER_REGION_SEGMENT).items():
+        tried = [f for f in group if f["route"]]
+        whole = total(matching(providers, dims, ignore=(Dim.INSURER,)), "n")
+        rows = []
+        for route, label in ROUTES.items():
+            mine = [f for f in tried if f["route"] == route]
+            outcomes = Counter(f["outcome"] for f in mine)
+            rows.append(Row(key=f"route:{route}", label=label,
+                            cells={"attempts": len(mine), **{key: outcomes[key] for key in OUTCOMES},
+                                   "providers": len({f["holder"] for f in mine})}))
+        holders = len({f["holder"] for f in tried})
+        cuts.append(Cut(dims, table(
+            columns=columns, rows=rows, n=whole,
+            headline=headline(percent(holders, whole), Unit.PERCENT,
+                              _("van de zorgaanbieders probeerde een andere verzekeraar")))))
+    return cuts
+
+
+# --- Tabel 2.2 multi-year contracts: start year and term per insurer ---------------------------------------------
+
+@indicator(
+    code="contract_terms", chapter=Chapter.CONTRACTS, order=40,
+    title=_("Meerjarige contracten: startjaar en looptijd per zorgverzekeraar (Tabel 2.2)"), unit=Unit.PERCENT,
+    formula=_("Per zorgverzekeraar het startjaar en de looptijd van het contract dat in het contractjaar voor "
+              "de meeste zorgaanbieders loopt, het aantal lopende contracten en het aandeel daarvan met een "
+              "looptijd van twee jaar of langer. Kerncijfer: het aandeel verzekeraars waarvan dat contract "
+              "meerjarig is (in de NZa-monitor 2019: zes van de acht)."),
+    source=_("Ondertekende aanbiedingen en hun standaardcontracten in het portaal"),
+    caveats=(_("De NZa-monitor nam de looptijd uit het openbare inkoopbeleid; hier telt wat is ondertekend."),
+             SEGMENT_NOTE),
+    dimensions=BY_INSURER_SEGMENT)
+@in_dutch
+def contract_terms(ctx: Context) -> list[Cut]:
+    names = selectors.insurer_names()
+    columns = [column("start_year", _("Startjaar"), Unit.TEXT), column("term", _("Looptijd"), Unit.YEARS),
+               column("contracts", _("Lopende contracten"), Unit.COUNT),
+               column("multi_year", _("Meerjarig"), Unit.PERCENT)]
+    cuts = []
+    for dims, group in cube(selectors.contract_terms_in_force(ctx.year), BY_INSURER_SEGMENT).items():
+        rows, multi_year_insurers = [], 0
+        for pk, name, own in by_insurer(group, names):
+            spread = Counter()
+            for fact in own:
+                spread[(fact["first_year"], fact["term_years"])] += fact["n"]
+            # The contract most of its providers are on; of two equally common, the earlier start.
+            (first_year, term), _n = min(spread.items(), key=lambda item: (-item[1], item[0]))
+            multi_year_insurers += term >= 2
+            contracts = total(own, "n")
+            rows.append(Row(key=f"insurer:{pk}", label=name, insurer=pk, cells={
+                "start_year": str(first_year), "term": term, "contracts": contracts,
+                "multi_year": percent(sum(f["n"] for f in own if f["term_years"] >= 2), contracts)}))
+        if dims.insurer:
+            value = rows[0].cells["multi_year"]
+            label = _("van de lopende contracten is meerjarig")
+        else:
+            value, label = percent(multi_year_insurers, len(rows)), _("van de verzekeraars contracteert meerjarig")
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=total(group, "n"),
+                                    headline=headline(value, Unit.PERCENT, label))))
+    return cuts
+
+
+# --- 2.2 indexation per insurer ---------------------------------------------------------------------------------
+
+@indicator(
+    code="indexation_per_insurer", chapter=Chapter.CONTRACTS, order=50,
+    title=_("Indexatie per zorgverzekeraar"), unit=Unit.PERCENT,
+    formula=_("Per zorgverzekeraar, over de doorlopende contracten in het contractjaar (meerjarige contracten "
+              "die in een eerder jaar begonnen): de indexatieclausule van de meeste van die contracten (geen, "
+              "alleen personeelskosten, alle onderdelen), het indexcijfer dat voor het jaar is toegepast en het "
+              "aandeel contracten dat in het jaar is geïndexeerd (een clausule én een toegepast cijfer groter "
+              "dan nul). Kerncijfer: het aandeel geïndexeerde doorlopende contracten."),
+    source=_("Indexatieclausules van standaardcontracten en de toegepaste indexcijfers in het portaal"),
+    caveats=(_("Nieuwe contracten hebben voor hun eerste jaar nieuwe tarieven en tellen hier niet mee."),
+             _("Indexatie met terugwerkende kracht na de start van het jaar (zoals in mei 2019) telt zodra het "
+               "cijfer is toegepast."),
+             SEGMENT_NOTE),
+    dimensions=BY_INSURER_SEGMENT)
+@in_dutch
+def indexation_per_insurer(ctx: Context) -> list[Cut]:
+    names = selectors.insurer_names()
+    columns = [column("clause", _("Indexatieclausule"), Unit.TEXT),
+               column("figure", _("Indexcijfer"), Unit.PERCENT),
+               column("continuing", _("Doorlopende contracten"), Unit.COUNT),
+               column("indexed", _("Geïndexeerd"), Unit.COUNT),
+               column("indexed_share", _("Aandeel geïndexeerd"), Unit.PERCENT)]
+
+    def indexed(fact) -> bool:
+        return fact["clause"] != Indexation.NONE and bool(fact["figure"])
+
+    cuts = []
+    for dims, group in cube(selectors.indexation_in_year(ctx.year), BY_INSURER_SEGMENT).items():
+        rows, notes = [], []
+        for pk, name, own in by_insurer(group, names):
+            clauses, figures = Counter(), Counter()
+            for fact in own:
+                clauses[fact["clause"]] += fact["n"]
+                if indexed(fact):
+                    figures[fact["figure"]] += fact["n"]
+            clause = min(clauses.items(), key=lambda item: (-item[1], item[0]))[0]
+            figure = min(figures.items(), key=lambda item: (-item[1], item[0]))[0] if figures else None
+            if len(figures) > 1:
+                notes.append(_("%(insurer)s: verschillende indexcijfers; het meest voorkomende staat in de tabel.")
+                             % {"insurer": name})
+            continuing, done = total(own, "n"), sum(f["n"] for f in own if indexed(f))
+            rows.append(Row(key=f"insurer:{pk}", label=name, insurer=pk, cells={
+                "clause": str(Indexation(clause).label), "figure": float(figure) if figure is not None else None,
+                "continuing": continuing, "indexed": done, "indexed_share": percent(done, continuing)}))
+        continuing = total(group, "n")
+        done = sum(f["n"] for f in group if indexed(f))
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=continuing, notes=notes, headline=headline(
+            percent(done, continuing), Unit.PERCENT, _("van de doorlopende contracten geïndexeerd")))))
+    return cuts
+
+
+# --- 3 module uptake per insurer: contracted hours against the cap -----------------------------------------------
+
+@indicator(
+    code="module_uptake", chapter=Chapter.CONTRACTS, order=60,
+    title=_("Aanvullende modules: gebruik en uren tegenover het plafond"), unit=Unit.PERCENT,
+    formula=_("Over de contracten met huisartsenpraktijken die in het contractjaar lopen, per aanvullende "
+              "module (POH-GGZ, POH-S, praktijkmanagement, kwetsbare ouderen, …): het aantal contracten met de "
+              "module en hun aandeel in alle lopende contracten. Voor modules met een urenplafond ook de "
+              "gecontracteerde uren per week, het plafond (de plafondregel van het contract op het aantal "
+              "ingeschreven patiënten, bijvoorbeeld POH-GGZ 12 uur per 2.350 patiënten), de uren als aandeel van "
+              "het plafond en het aandeel contracten onder het plafond. Kerncijfer: de POH-GGZ-uren als aandeel "
+              "van het plafond."),
+    source=_("Modulekeuzes van ondertekende contracten, de plafondregels van de modulecatalogus en de "
+             "ingeschreven patiënten van de praktijken in het portaal"),
+    caveats=(_("Het plafond wordt berekend op het huidige aantal ingeschreven patiënten van de praktijk."),
+             _("Uren en modules zoals ondertekend; latere addenda op één contract tellen niet mee."),
+             _("Alleen de eigen contracten: een gevolgd contract telt bij de verzekeraar die is gevolgd.")),
+    dimensions=BY_INSURER_REGION)
+@in_dutch
+def module_uptake(ctx: Context) -> list[Cut]:
+    contracts = [{"insurer_id": row["insurer_id"], "region_id": row["region_id"],
+                  "contracts": row["new"] + row["continuing"]}
+                 for row in selectors.contract_counts(ctx.year) if row["segment"] == "s1"]
+    chosen = [{"insurer_id": row["offer__insurer_id"], "region_id": row["offer__region_id"], "code": row["code"],
+               "name": row["name"], "sort": row["sort"], "n": row["n"]}
+              for row in selectors.module_choices_in_force(ctx.year)]
+    capped = []
+    for row in selectors.capped_choices_in_force(ctx.year):
+        cap = cap_hours(cap_rule=row["cap_rule"], cap_patients=row["cap_patients"], per_norm=row["per_norm"],
+                        registered_patients=row["patients"])
+        if cap is not None and row["hours"] is not None:
+            capped.append({**row, "cap": cap})
+    columns = [column("contracts", _("Contracten met de module"), Unit.COUNT),
+               column("share", _("Aandeel van de contracten"), Unit.PERCENT),
+               column("hours", _("Uren per week"), Unit.HOURS), column("cap", _("Plafond (uren per week)"), Unit.HOURS),
+               column("of_cap", _("Uren als aandeel van het plafond"), Unit.PERCENT),
+               column("below_cap", _("Contracten onder het plafond"), Unit.PERCENT)]
+    cuts = []
+    for dims, group in cube(contracts, BY_INSURER_REGION).items():
+        whole = total(group, "contracts")
+        modules: dict[str, list[dict]] = {}
+        for fact in matching(chosen, dims):
+            modules.setdefault(fact["code"], []).append(fact)
+        hours_of = {}
+        for fact in matching(capped, dims):
+            hours_of.setdefault(fact["code"], []).append(fact)
+        rows, ggz = [], None
+        for code, facts in sorted(modules.items(), key=lambda item: (item[1][0]["sort"], item[1][0]["name"])):
+            n = total(facts, "n")
+            cells = {"contracts": n, "share": percent(n, whole), "hours": None, "cap": None, "of_cap": None,
+                     "below_cap": None}
+            if code in hours_of:
+                hours = sum((f["hours"] for f in hours_of[code]), Decimal(0))
+                cap = sum((f["cap"] for f in hours_of[code]), Decimal(0))
+                below = sum(1 for f in hours_of[code] if f["hours"] < f["cap"])
+                cells.update(hours=float(hours), cap=float(cap), of_cap=_share(hours, cap),
+                             below_cap=percent(below, len(hours_of[code])))
+                if code == POH_GGZ:
+                    ggz = cells["of_cap"]
+            rows.append(Row(key=f"module:{code}", label=facts[0]["name"], cells=cells))
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=whole, headline=headline(
+            ggz, Unit.PERCENT, _("van het POH-GGZ-plafond gecontracteerd")))))
+    return cuts
+
+
+def _share(part: Decimal, whole: Decimal) -> float | None:
+    return round(float(100 * part / whole), 1) if whole else None
+
+
+# --- 3 POH-GGZ as a share of the insurer's insured ----------------------------------------------------------------
+
+@indicator(
+    code="pohggz_insured_share", chapter=Chapter.CONTRACTS, order=70,
+    title=_("POH-GGZ via het standaardcontract: aandeel van de verzekerden"), unit=Unit.PERCENT,
+    formula=_("Per zorgverzekeraar: de eigen verzekerden ingeschreven bij praktijken waar een contract van die "
+              "verzekeraar dat in het contractjaar loopt de module POH-GGZ bevat (een eigen contract, of een "
+              "gevolgd contract waarbij POH-GGZ niet als niet gevolgd is genoemd), gedeeld door alle eigen "
+              "verzekerden bij de praktijken in het portaal, maal 100 (in de NZa-monitor 2019: 52%)."),
+    source=_("Aantallen verzekerden per praktijk en verzekeraar, modulekeuzes en volgbesluiten in het portaal"),
+    caveats=(_("Praktijken zonder opgegeven aantal verzekerden tellen niet mee."),
+             _("De regio is die waar de praktijk nu staat ingeschreven.")),
+    dimensions=BY_INSURER_REGION)
+@in_dutch
+def pohggz_insured_share(ctx: Context) -> list[Cut]:
+    names = selectors.insurer_names()
+    columns = [column("insured", _("Verzekerden"), Unit.COUNT),
+               column("covered", _("Met POH-GGZ in het contract"), Unit.COUNT),
+               column("share", _("Aandeel"), Unit.PERCENT)]
+    cuts = []
+    for dims, group in cube(selectors.insured_with_module(ctx.year, POH_GGZ), BY_INSURER_REGION).items():
+        rows = [Row(key=f"insurer:{pk}", label=name, insurer=pk,
+                    cells={"insured": total(own, "insured"), "covered": total(own, "covered"),
+                           "share": percent(total(own, "covered"), total(own, "insured"))})
+                for pk, name, own in by_insurer(group, names)]
+        insured = total(group, "insured")
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=insured, headline=headline(
+            percent(total(group, "covered"), insured), Unit.PERCENT,
+            _("van de verzekerden heeft POH-GGZ via het standaardcontract")))))
+    return cuts
+
+
+# --- 1 S1 tariffs against the NZa maximum per insurer and prestatie ------------------------------------------------
+
+@indicator(
+    code="s1_tariffs_vs_nza_max", chapter=Chapter.CONTRACTS, order=80,
+    title=_("S1-tarieven tegenover het NZa-maximumtarief per zorgverzekeraar en prestatie"), unit=Unit.PERCENT,
+    formula=_("Per zorgverzekeraar en S1-prestatie met een NZa-maximumtarief (inschrijving, consult, POH-GGZ, "
+              "specifieke verrichtingen): het laagste en het hoogste tarief in de standaardcontracten met "
+              "huisartsenpraktijken die in het contractjaar lopen (met de indexatieclausule van het contract "
+              "toegepast), het maximumtarief van het jaar, het laagste tarief als aandeel van het maximum en het "
+              "aandeel lopende contracten dat het maximum betaalt. Kerncijfer: het aandeel van alle lopende "
+              "contractprestaties op het maximumtarief."),
+    source=_("Tarieven van standaardcontracten, indexcijfers en NZa-maximumtarieven in het portaal"),
+    caveats=(_("Een tarief dat een addendum voor één contract wijzigde telt niet mee."),
+             _("Een prestatie zonder vastgesteld maximumtarief voor het jaar heeft geen vergelijking.")),
+    dimensions=(Dim.INSURER,))
+@in_dutch
+def s1_tariffs_vs_nza_max(ctx: Context) -> list[Cut]:
+    names = selectors.insurer_names()
+    columns = [column("lowest", _("Laagste tarief"), Unit.EURO), column("highest", _("Hoogste tarief"), Unit.EURO),
+               column("maximum", _("NZa-maximumtarief"), Unit.EURO),
+               column("of_max", _("Laagste als aandeel van het maximum"), Unit.PERCENT),
+               column("at_max", _("Contracten op het maximum"), Unit.PERCENT)]
+    cuts = []
+    for dims, group in cube(selectors.prestatie_tariffs_in_force(ctx.year), (Dim.INSURER,)).items():
+        rows = []
+        for pk, name, own in by_insurer(group, names):
+            lines: dict[str, list[dict]] = {}
+            for fact in own:
+                lines.setdefault(fact["code"], []).append(fact)
+            for code, facts in sorted(lines.items(), key=lambda item: (item[1][0]["sort"], item[1][0]["name"])):
+                maximum = facts[0]["maximum"]
+                lowest, highest = min(f["tariff"] for f in facts), max(f["tariff"] for f in facts)
+                at_max = (percent(sum(f["contracts"] for f in facts if f["tariff"] == maximum),
+                                  total(facts, "contracts")) if maximum is not None else None)
+                rows.append(Row(key=f"insurer:{pk}:{code}", label=f"{name} — {facts[0]['name']}", insurer=pk,
+                                cells={"lowest": float(lowest), "highest": float(highest),
+                                       "maximum": float(maximum) if maximum is not None else None,
+                                       "of_max": _share(lowest, maximum) if maximum is not None else None,
+                                       "at_max": at_max}))
+        compared = [f for f in group if f["maximum"] is not None]
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=total(compared, "contracts"), headline=headline(
+            percent(sum(f["contracts"] for f in compared if f["tariff"] == f["maximum"]), total(compared, "contracts")),
+            Unit.PERCENT, _("van de lopende contractprestaties op het NZa-maximumtarief")))))
+    return cuts
