@@ -254,6 +254,12 @@ def dimension_values(labels: _Labels) -> dict[str, list[Choice]]:
     }
 
 
+def insurer_keys() -> list[str]:
+    """Every insurer as the "insurer" attribute names it (its id as text), by name: the values a filter on it
+    can take, all of them, not only those with responses. One query."""
+    return list(_Labels().insurers())
+
+
 # --- Checking a view's parameters ------------------------------------------------------------------------------
 def check_view(*, dimension: str = "", value: str = "") -> tuple[str, str]:
     """A split or filter as asked for (from a form, a query string, the API): one known attribute, a value only
@@ -419,22 +425,42 @@ def survey_results(survey: Survey, *, insurer: Insurer | None = None, dimension:
                    now: datetime | None = None) -> Results:
     """The results of `survey` (a sub-report: the answers about `insurer` only), whole or split by one
     attribute (`dimension`), or filtered to one group of it (`dimension` and `value`)."""
-    dimension, value = check_view(dimension=dimension, value=value)
+    view = check_view(dimension=dimension, value=value)
+    return survey_results_views(survey, views=[view], insurer=insurer, now=now)[view]
+
+
+def survey_results_views(survey: Survey, *, views, insurer: Insurer | None = None, codes=None,
+                         now: datetime | None = None) -> dict[tuple[str, str], Results]:
+    """survey_results for several views at once (`views`: (dimension, value) pairs, each checked as there),
+    from one count of the answers: each equals survey_results(survey, insurer=..., dimension=..., value=...).
+    `codes`: only these questions (the monitor reads a few questions of a survey, not all of them). The
+    number of queries does not grow with the number of views."""
+    views = [check_view(dimension=d, value=v) for d, v in views]
     labels = _Labels()
-    results = Results(survey, insurer, is_available(survey, now), survey.threshold, None, dimension, value)
-    results.dimension_values = dimension_values(labels)
-    if dimension and value:
-        results.value_label = labels.value(dimension, value)
-    if not results.available:
-        return results
-    results.responses = _response_count(survey, insurer)
-    questions = _questions(survey, insurer)
-    cube = _Cube(_answers(survey, insurer))
-    results.blocks = _blocks(questions, cube, labels, threshold=survey.threshold, dimension=dimension, value=value,
-                             group_of=lambda attrs: _group_keys(dimension, attrs, value),
-                             value_labels=lambda key: labels.value(dimension, key),
-                             overlapping=dimension == "insurer")
-    return results
+    available = is_available(survey, now)
+    questions = cube = responses = None
+    if available:
+        responses = _response_count(survey, insurer)
+        questions = _questions(survey, insurer)
+        answers = _answers(survey, insurer)
+        if codes is not None:
+            questions = [q for q in questions if q.code in set(codes)]
+            answers = answers.filter(question__in=[q.pk for q in questions])
+        cube = _Cube(answers)
+    out = {}
+    for dimension, value in views:
+        results = Results(survey, insurer, available, survey.threshold, None, dimension, value)
+        results.dimension_values = dimension_values(labels)
+        if dimension and value:
+            results.value_label = labels.value(dimension, value)
+        if available:
+            results.responses = responses
+            results.blocks = _blocks(questions, cube, labels, threshold=survey.threshold, dimension=dimension,
+                                     value=value, group_of=lambda attrs, d=dimension, v=value: _group_keys(d, attrs, v),
+                                     value_labels=lambda key, d=dimension: labels.value(d, key),
+                                     overlapping=dimension == "insurer")
+        out[(dimension, value)] = results
+    return out
 
 
 def _response_count(survey: Survey, insurer: Insurer | None) -> int | None:
@@ -480,33 +506,46 @@ def survey_crosstab(survey: Survey, *, rows: str, columns: str, insurer: Insurer
     decided as a group of a split (a single choice partitions the respondents, with "no answer" as a group of its
     own; the options of a multiple choice overlap). Both questions must be asked the same way (both once, or
     both per insurer), so the groups match per respondent and repetition."""
+    columns = (columns or "").strip()
+    return survey_crosstabs(survey, rows=rows, columns=[columns], insurer=insurer, now=now)[columns]
+
+
+def survey_crosstabs(survey: Survey, *, rows: str, columns, insurer: Insurer | None = None,
+                     now: datetime | None = None) -> dict[str, Results]:
+    """survey_crosstab for several column questions at once (by code), crossed with the same row question, from
+    one count of the answers: each equals survey_crosstab(survey, rows=rows, columns=code, ...)."""
     by_code = {q.code: q for q in crosstab_questions(survey, insurer)}
-    row_q, col_q = by_code.get((rows or "").strip()), by_code.get((columns or "").strip())
-    if row_q is None or col_q is None:
+    row_q = by_code.get((rows or "").strip())
+    col_qs = [by_code.get((code or "").strip()) for code in columns]
+    if row_q is None or None in col_qs:
         raise PortalError("unknown_question", _("Kies twee vragen met keuzes of een schaal uit deze enquête."),
                           fields={"rows" if row_q is None else "columns": [_("Onbekende vraag.")]})
-    if row_q.pk == col_q.pk:
-        raise PortalError("same_question", _("Kies twee verschillende vragen."),
-                          fields={"columns": [_("Dezelfde vraag.")]})
-    if row_q.repeat != col_q.repeat:
-        raise PortalError("repeat_mismatch", _("Deze vragen worden niet op dezelfde manier gesteld (eenmaal of per "
-                                               "zorgverzekeraar) en zijn niet te kruisen."),
-                          fields={"columns": [_("Niet te kruisen met de eerste vraag.")]})
+    for col_q in col_qs:
+        if row_q.pk == col_q.pk:
+            raise PortalError("same_question", _("Kies twee verschillende vragen."),
+                              fields={"columns": [_("Dezelfde vraag.")]})
+        if row_q.repeat != col_q.repeat:
+            raise PortalError("repeat_mismatch", _("Deze vragen worden niet op dezelfde manier gesteld (eenmaal of "
+                                                   "per zorgverzekeraar) en zijn niet te kruisen."),
+                              fields={"columns": [_("Niet te kruisen met de eerste vraag.")]})
     labels = _Labels()
-    results = Results(survey, insurer, is_available(survey, now), survey.threshold, None, crosstab=(row_q, col_q))
-    if not results.available:
-        return results
-    results.responses = _response_count(survey, insurer)
-    base = _answers(survey, insurer).filter(question=col_q)
+    available = is_available(survey, now)
+    out = {col_q.code: Results(survey, insurer, available, survey.threshold, None, crosstab=(row_q, col_q))
+           for col_q in col_qs}
+    if not available:
+        return out
+    responses = _response_count(survey, insurer)
+    base = _answers(survey, insurer).filter(question__in=[q.pk for q in col_qs])
     whole = _Cube(base)
     by_answer = _CrossCube(base, row_q)
     overlapping = row_q.kind == Question.Kind.MULTIPLE
     row_labels = dict(_option_labels(row_q))
     no_answer = "-"
-    if col_q.repeat == Question.Repeat.CARE_GROUP:
-        labels.load_care_groups(b[1] for b in whole.blocks())
-    blocks = []
-    for key in sorted(whole.blocks(), key=lambda k: labels.repeat(col_q, k[1])):
+    question_of = {q.pk: q for q in col_qs}
+    labels.load_care_groups(b[1] for b in whole.blocks() if question_of[b[0]].repeat == Question.Repeat.CARE_GROUP)
+    blocks = defaultdict(list)
+    for key in sorted(whole.blocks(), key=lambda k: labels.repeat(question_of[k[0]], k[1])):
+        col_q = question_of[key[0]]
         responders = dict(by_answer.responders.get(key, {}))
         cells = {k: dict(v) for k, v in by_answer.cells.get(key, {}).items()}
         sums = {k: list(v) for k, v in by_answer.sums.get(key, {}).items()}
@@ -526,9 +565,11 @@ def survey_crosstab(survey: Survey, *, rows: str, columns: str, insurer: Insurer
                                   overlapping=overlapping, threshold=survey.threshold,
                                   label=lambda k: row_labels.get(k, _("geen antwoord") if k == no_answer else k),
                                   order=[v for v, _label in _option_labels(row_q)] + [no_answer])
-        blocks.append(Block(col_q, key[1], labels.repeat(col_q, key[1]), "", "", groups))
-    results.blocks = blocks
-    return results
+        blocks[col_q.code].append(Block(col_q, key[1], labels.repeat(col_q, key[1]), "", "", groups))
+    for code, results in out.items():
+        results.responses = responses
+        results.blocks = blocks.get(code, [])
+    return out
 
 
 class _CrossCube:

@@ -8,6 +8,7 @@ from accounts.models import Role
 from accounts.selectors import is_nza_or_admin, memberships_of
 
 from .models import Invitation, Response, Survey
+from .results import is_available
 
 
 def invitations_for(user, *, memberships=None) -> QuerySet[Invitation]:
@@ -50,6 +51,15 @@ def respondent_invitations(user, *, now: datetime) -> list[Invitation]:
 def survey_is_open(survey: Survey, now: datetime) -> bool:
     """A response can be saved: published, opened, not yet closed. The one home of this rule."""
     return survey.status == Survey.Status.PUBLISHED and survey.opens_at <= now < survey.closes_at
+
+
+def series_survey(*, series: str, year: int, now: datetime) -> Survey | None:
+    """The survey of `series` for contract year `year` that reports the year: the newest one with results (closed:
+    surveys.results.is_available), else the newest one still open (no results yet); None when the year has no
+    published survey of the series. Drafts never count. One query."""
+    surveys = list(Survey.objects.filter(series=series, year=year).exclude(status=Survey.Status.DRAFT)
+                   .order_by("-closes_at", "-pk"))
+    return next((s for s in surveys if is_available(s, now)), surveys[0] if surveys else None)
 
 
 def surveys_owned_by(user) -> QuerySet[Survey]:

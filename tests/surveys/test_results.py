@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from core.errors import PortalError
 from surveys.models import Question, Response, Survey
-from surveys.results import survey_crosstab, survey_results, withheld
+from surveys.results import survey_crosstab, survey_crosstabs, survey_results, survey_results_views, withheld
+from surveys.selectors import series_survey
 from tests.factories import InsurerFactory, RegionFactory
 
 from .builders import YES_NO, make_question, make_survey, many, per, respond
@@ -309,3 +310,57 @@ def test_a_question_asked_per_care_group_is_reported_per_care_group_by_name():
     assert [(b.repeat_label, figures(b.groups[0])[0] if b.groups[0].shown else b.groups[0].note)
             for b in blocks] == [("Zorggroep Noord", 2), ("Zorggroep Zuid", "minder dan 2 antwoorden")]
     assert blocks[0].groups[0].mean == Decimal("7.0")
+
+
+def _seen(results):
+    return [(b.question.code, b.repeat_key, b.row, [(g.key, figures(g)) for g in b.groups]) for b in results.blocks]
+
+
+def test_several_views_at_once_are_each_the_view_alone(yes_no_survey, regions):
+    amsterdam = regions[0]
+    zk = InsurerFactory(name="Zilveren Kruis")
+    q2 = make_question(yes_no_survey, "Q2", Question.Kind.SCALE10)
+    many(6, yes_no_survey, {q2: 7}, region=amsterdam.pk, segment="s2", insurers=[zk.pk])
+    views = [("", ""), ("region", ""), ("segment", "s1"), ("insurer", str(zk.pk))]
+    together = survey_results_views(yes_no_survey, views=views)
+    for dimension, value in views:
+        alone = survey_results(yes_no_survey, dimension=dimension, value=value)
+        assert _seen(together[(dimension, value)]) == _seen(alone), (dimension, value)
+        assert together[(dimension, value)].responses == alone.responses == 18
+    # Only some questions: the same blocks of those questions.
+    [(key, only_q2)] = survey_results_views(yes_no_survey, views=[("region", "")], codes=["Q2"]).items()
+    assert _seen(only_q2) == [b for b in _seen(survey_results(yes_no_survey, dimension="region")) if b[0] == "Q2"]
+    with pytest.raises(PortalError):
+        survey_results_views(yes_no_survey, views=[("insurer", "")])
+
+
+def test_cross_tabs_of_several_questions_at_once_are_each_the_cross_tab_alone():
+    survey = make_survey()
+    q1 = make_question(survey, "Q1", Question.Kind.MULTIPLE, options=[{"value": "s1"}, {"value": "s2"}])
+    q2 = make_question(survey, "Q2", Question.Kind.SINGLE, options=YES_NO)
+    q3 = make_question(survey, "Q3", Question.Kind.SCALE10)
+    many(6, survey, {q1: ["s1"], q2: "ja", q3: 8})
+    many(5, survey, {q1: ["s1", "s2"], q2: "nee", q3: 4})
+    many(2, survey, {q1: ["s2"], q2: "nee"})
+    together = survey_crosstabs(survey, rows="Q1", columns=["Q2", "Q3"])
+    for code in ("Q2", "Q3"):
+        assert _seen(together[code]) == _seen(survey_crosstab(survey, rows="Q1", columns=code))
+    # Q2 by Q1: s1 11 (6 ja, 5 nee; 2 outside, fewer than 5: withheld); s2 7 (all nee; 6 outside: shown).
+    q2_groups = {g.key: g for g in together["Q2"].blocks[0].groups}
+    assert (q2_groups["s1"].shown, figures(q2_groups["s2"])) == (False, (7, {"nee": (7, Decimal("100.0"))}, None))
+
+
+def test_the_years_survey_of_a_series_is_the_newest_closed_else_the_open_one():
+    now = timezone.now()
+    assert series_survey(series="reeks", year=2026, now=now) is None
+    make_survey(series="reeks", year=2026, status=Survey.Status.DRAFT)
+    make_survey(series="reeks", year=2025)
+    assert series_survey(series="reeks", year=2026, now=now) is None
+    running = make_survey(series="reeks", year=2026, status=Survey.Status.PUBLISHED,
+                          closes_at=now + timedelta(days=3))
+    assert series_survey(series="reeks", year=2026, now=now) == running
+    closed = make_survey(series="reeks", year=2026)
+    make_survey(series="andere-reeks", year=2026)
+    assert series_survey(series="reeks", year=2026, now=now) == closed
+    # Once the running one has closed (published, past its closing moment), it is the newest with results.
+    assert series_survey(series="reeks", year=2026, now=now + timedelta(days=4)) == running
