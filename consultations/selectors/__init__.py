@@ -19,7 +19,9 @@ from .overleg import (  # noqa: F401
 )
 from .regional import (  # noqa: F401
     RegionalAnswers,
+    RegionalMeetingFigures,
     meetings_with_counts,
     regional_meeting_answers,
+    regional_meeting_figures,
     regional_meetings_held,
 )

@@ -21,12 +21,13 @@ def meetings_with_counts(queryset: QuerySet[RegionalMeeting]) -> QuerySet[Region
             .order_by("-starts_at", "-pk"))
 
 
-def regional_meetings_held(*, region_id: int, year: int, now: datetime,
+def regional_meetings_held(*, year: int, now: datetime, region_id: int | None = None,
                            insurer_id: int | None = None) -> QuerySet[RegionalMeeting]:
     """The meetings about contract year `year`'s purchasing policy that took place in the region (not cancelled,
-    begun before `now`), of one insurer or of any."""
-    queryset = RegionalMeeting.objects.filter(region_id=region_id, year=year, starts_at__lte=now,
-                                              status=RegionalMeeting.Status.PLANNED)
+    begun before `now`), of one insurer or of any; without a region, in every region."""
+    queryset = RegionalMeeting.objects.filter(year=year, starts_at__lte=now, status=RegionalMeeting.Status.PLANNED)
+    if region_id is not None:
+        queryset = queryset.filter(region_id=region_id)
     if insurer_id is not None:
         queryset = queryset.filter(insurer_id=insurer_id)
     return queryset
@@ -63,3 +64,39 @@ def regional_meeting_answers(*, region_id: int, year: int, now: datetime, insure
     else:
         attended = False
     return RegionalAnswers(organised=True, meetings=meetings, attended=attended)
+
+
+@dataclass(frozen=True)
+class RegionalMeetingFigures:
+    """One insurer's regiobijeenkomsten in one region about contract year Y's policy: how many were held, how
+    many practices and care groups were invited to one, and how many were recorded present at one."""
+
+    insurer_id: int
+    insurer_name: str
+    region_id: int
+    region_name: str
+    meetings: int
+    invited: int
+    present: int
+
+
+def regional_meeting_figures(*, year: int, now: datetime) -> list[RegionalMeetingFigures]:
+    """Per insurer and region, the meetings held (regional_meetings_held) and their invited and present holders
+    (each practice or care group counted once per insurer and region, however many meetings). Two queries."""
+    held = regional_meetings_held(year=year, now=now)
+    meetings = {(r["insurer_id"], r["insurer__name"], r["region_id"], r["region__name"]): r["n"]
+                for r in held.values("insurer_id", "insurer__name", "region_id", "region__name")
+                .annotate(n=Count("pk")).order_by()}
+    present = Q(attended=True)
+    holders = {}
+    for r in (RegionalMeetingInvitation.objects.filter(meeting__in=held)
+              .values("meeting__insurer_id", "meeting__region_id")
+              .annotate(practices=Count("practice_id", distinct=True), groups=Count("care_group_id", distinct=True),
+                        practices_present=Count("practice_id", filter=present, distinct=True),
+                        groups_present=Count("care_group_id", filter=present, distinct=True))
+              .order_by()):
+        holders[(r["meeting__insurer_id"], r["meeting__region_id"])] = (
+            r["practices"] + r["groups"], r["practices_present"] + r["groups_present"])
+    return [RegionalMeetingFigures(insurer_id, insurer_name, region_id, region_name, n,
+                                   *holders.get((insurer_id, region_id), (0, 0)))
+            for (insurer_id, insurer_name, region_id, region_name), n in sorted(meetings.items())]
