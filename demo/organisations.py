@@ -33,6 +33,7 @@ class InsurerSpec:
     uzovi_code: str
     website: str
     email_domain: str
+    gcp_party: bool = True  # DSW distanced itself from the Good Contracting Practices
 
 
 # UZOVI codes of the concern's main label; demo values, not a registry extract.
@@ -42,7 +43,7 @@ INSURERS = (
     InsurerSpec("vgz", "VGZ", "VGZ", "vgz", "7095", "https://www.vgz.nl", "vgz.demo"),
     InsurerSpec("cz", "CZ", "CZ", "cz", "9664", "https://www.cz.nl", "cz.demo"),
     InsurerSpec("menzis", "Menzis", "Menzis", "menzis", "3332", "https://www.menzis.nl", "menzis.demo"),
-    InsurerSpec("dsw", "DSW", "DSW", "dsw", "3343", "https://www.dsw.nl", "dsw.demo"),
+    InsurerSpec("dsw", "DSW", "DSW", "dsw", "3343", "https://www.dsw.nl", "dsw.demo", gcp_party=False),
     InsurerSpec("zz", "Zorg en Zekerheid", "Z&Z", "zorg-en-zekerheid", "3313", "https://www.zorgenzekerheid.nl",
                 "zorgenzekerheid.demo"),
     InsurerSpec("eno", "ENO", "ENO", "eno", "3358", "https://www.eno.nl", "eno.demo"),
@@ -354,7 +355,7 @@ def _ensure_insurers() -> tuple[dict[str, Insurer], int]:
     for spec in INSURERS:
         insurer, new = Insurer.objects.get_or_create(name=spec.name, defaults={
             "short_name": spec.short_name, "slug": spec.slug, "uzovi_code": spec.uzovi_code,
-            "website": spec.website})
+            "website": spec.website, "gcp_party": spec.gcp_party})
         insurers[spec.key], created = insurer, created + new
     return insurers, created
 

@@ -19,6 +19,11 @@ class Insurer(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     uzovi_code = models.CharField(_("UZOVI-code"), max_length=4, unique=True, validators=[uzovi_validator])
     website = models.URLField(_("website"), blank=True)
+    # Whether the insurer is party to the Good Contracting Practices (GCP, 2016): DSW distanced itself from
+    # them, so the monitor's GCP scoreboard marks it "geen partij bij GCP" instead of measuring it against them.
+    gcp_party = models.BooleanField(_("partij bij Goede contracteerpraktijken"), default=True,
+                                    help_text=_("Uit: de zorgverzekeraar heeft de GCP niet onderschreven (zoals "
+                                                "DSW); het GCP-scorebord toetst hem er dan niet aan."))
 
     class Meta:
         verbose_name = _("zorgverzekeraar")
