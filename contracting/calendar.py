@@ -223,6 +223,10 @@ RULES_BY_KIND = {rule.kind: rule for rule in GCP_CALENDAR}
 SIGNING_REMINDER_KINDS = frozenset(rule.kind for rule in GCP_CALENDAR if rule.relative_to == K.SIGNING_CLOSE)
 del K, A
 
+# "Zorgaanbieders krijgen minimaal 5 weken de tijd om het contract te bestuderen en te ondertekenen" (GCP): from
+# the moment an individual offer can be signed (signing opens, or the offer comes later) to the end of signing.
+MIN_SIGNING_PERIOD = timedelta(weeks=5)
+
 # The first moment of contract year Y (00:00 on 1 January of Y): running multi-year contracts are indexed then
 # (contracting.effects.apply_indexation). Not part of the GCP table, so not on the timeline people read.
 CONTRACT_YEAR_START = "contract_year_start"

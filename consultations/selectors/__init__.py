@@ -8,6 +8,8 @@ from .overleg import (  # noqa: F401
     evaluation_lateness,
     evaluations_late,
     evaluations_list,
+    evaluations_of_year,
+    insurer_overleg_clock_outcomes,
     knelpunten_with_clock,
     position_deadline,
     position_overdue,

@@ -4,13 +4,14 @@ timeline of an overlegteam, and the evaluations' late flags. Pages, API and effe
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from contracting.calendar import Deadline, MilestoneKind, display_day, last_day
 from contracting.engine import calendar_rule
-from contracting.models import Milestone
-from contracting.selectors import with_clock
+from contracting.models import Clock, Milestone
+from contracting.selectors import clock_outcomes, with_clock
 from insurers.models import Insurer
 
 from ..clocks import KNELPUNT_REACTION_CLOCK, POSITION_DECISION_CLOCK
@@ -244,6 +245,11 @@ def evaluations_late(*, year: int, kind: str, now: datetime) -> list[Insurer]:
                 .order_by("name"))
 
 
+def evaluations_of_year(year: int, now: datetime) -> list[tuple[Evaluation, Lateness]]:
+    """Every insurer's evaluation in contract `year`'s calendar, with its late flags. Two queries."""
+    return evaluations_list(Evaluation.objects.filter(contract_year__year=year), now)
+
+
 def evaluations_list(evaluations: QuerySet[Evaluation], now: datetime) -> list[tuple[Evaluation, Lateness]]:
     """Evaluations with their late flags. Two queries (the evaluations, their years' milestones)."""
     rows = list(evaluations.select_related("insurer", "contract_year").order_by("-contract_year__year",
@@ -254,3 +260,20 @@ def evaluations_list(evaluations: QuerySet[Evaluation], now: datetime) -> list[t
         by_year.setdefault(m.contract_year_id, {})[m.kind] = m
     return [(e, evaluation_lateness(e, year=e.contract_year.year, now=now,
                                     milestones=by_year.get(e.contract_year_id, {}))) for e in rows]
+
+
+def insurer_overleg_clock_outcomes(*, due_after: datetime, due_until: datetime, now: datetime) -> list[dict]:
+    """contracting.selectors.clock_outcomes of the overleg clocks an insurer must meet, per insurer
+    ("insurer_id") and clock kind ("clock"): its reaction to a knelpunt the overlegteam raised (2 weeks) and its
+    decision on a position by the day it set. Two queries."""
+    window = {"due_after": due_after, "due_until": due_until, "now": now}
+    rows = []
+    for model, kind, objects in (
+            (Knelpunt, KNELPUNT_REACTION_CLOCK, Knelpunt.objects.filter(side=Knelpunt.Side.TEAM)),
+            (Position, POSITION_DECISION_CLOCK, Position.objects.all())):
+        insurer = Subquery(model.objects.filter(pk=OuterRef("object_id"))
+                           .values("round__overleg_team__insurer_id")[:1])
+        clocks = Clock.objects.filter(content_type=ContentType.objects.get_for_model(model), kind=kind,
+                                      object_id__in=objects.values("pk"))
+        rows += clock_outcomes(clocks, group_by={"insurer_id": insurer, "clock": "kind"}, **window)
+    return rows

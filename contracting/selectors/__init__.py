@@ -39,17 +39,21 @@ from .caregroups import (  # noqa: F401, E402
     DiffSection,
     LateCareGroupOffer,
     caregroup_catalogue,
+    caregroup_offer_counts,
     caregroup_offers_late,
     negotiation_thread,
     negotiations_with_last_step,
     step_diff,
 )
 from .clocks import (  # noqa: F401
+    CLOCK_OUTCOMES,
     clock_deadline,
     clock_of,
+    clock_outcomes,
     clocks_due_before,
     clocks_open,
     clocks_overdue,
+    insurer_clock_outcomes,
     with_clock,
 )
 from .dashboards import (  # noqa: F401
@@ -78,6 +82,7 @@ from .figures import (  # noqa: F401
     providers_with_contract,
 )
 from .indexation import indexation_in_year, prestatie_tariffs_in_force  # noqa: F401
+from .gcp import InsurerGcpFacts, gcp_insurer_facts, gcp_insurers  # noqa: F401
 from .members import (  # noqa: F401
     MemberRow,
     PracticeCareGroup,

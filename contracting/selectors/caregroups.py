@@ -142,6 +142,30 @@ class LateCareGroupOffer:
     offered_at: datetime | None  # the offer made after 15 July; None: still none
 
 
+def _with_preferent(groups: QuerySet[CareGroup]) -> QuerySet[CareGroup]:
+    """Care groups with their region's preferent insurer (the largest market share, as for practices) as
+    preferent_pk and preferent_name; groups in a region without market shares are left out."""
+    top = (MarketShare.objects.filter(region=OuterRef("region")).order_by("-share_percent", "insurer__name"))
+    return groups.annotate(preferent_pk=Subquery(top.values("insurer")[:1]),
+                           preferent_name=Subquery(top.values("insurer__name")[:1])).filter(preferent_pk__isnull=False)
+
+
+def caregroup_offer_counts(year: int, *, due: datetime) -> dict[int, dict[str, int]]:
+    """The 15 July rule as counts, per preferent insurer id: the care groups it is preferent for ("total"), how
+    many it made a first offer for `year` before `due` ("in_time"), at or after it ("late"), and not at all
+    ("none"). The same rule as caregroup_offers_late, for every insurer at once. Two queries."""
+    counts: dict[int, dict[str, int]] = {}
+    groups = list(_with_preferent(CareGroup.objects.all()).values_list("pk", "preferent_pk"))
+    offered = dict(((n_insurer, n_group), at) for n_insurer, n_group, at in Negotiation.objects.filter(
+        year=year, first_offer_at__isnull=False).values_list("insurer_id", "care_group_id", "first_offer_at"))
+    for group_pk, insurer_pk in groups:
+        row = counts.setdefault(insurer_pk, {"total": 0, "in_time": 0, "late": 0, "none": 0})
+        row["total"] += 1
+        at = offered.get((insurer_pk, group_pk))
+        row["none" if at is None else "in_time" if at < due else "late"] += 1
+    return counts
+
+
 def caregroup_offers_late(year: int, *, now: datetime, insurer_ids=None, due: datetime | None = None
                           ) -> list[LateCareGroupOffer]:
     """From 15 July on (the caregroup_offers milestone of `year`): each care group whose region's preferent
@@ -156,10 +180,7 @@ def caregroup_offers_late(year: int, *, now: datetime, insurer_ids=None, due: da
                .values_list("due_at", flat=True).first())
     if due is None or now < due:
         return []
-    top = (MarketShare.objects.filter(region=OuterRef("region")).order_by("-share_percent", "insurer__name"))
-    groups = CareGroup.objects.annotate(preferent_pk=Subquery(top.values("insurer")[:1]),
-                                        preferent_name=Subquery(top.values("insurer__name")[:1]))
-    groups = groups.filter(preferent_pk__isnull=False)
+    groups = _with_preferent(CareGroup.objects.all())
     if insurer_ids is not None:
         groups = groups.filter(preferent_pk__in=list(insurer_ids))
     groups = list(groups.select_related("region").order_by("preferent_name", "name"))
