@@ -81,8 +81,8 @@ from .figures import (  # noqa: F401
     provider_counts,
     providers_with_contract,
 )
-from .indexation import indexation_in_year, prestatie_tariffs_in_force  # noqa: F401
 from .gcp import InsurerGcpFacts, gcp_insurer_facts, gcp_insurers  # noqa: F401
+from .indexation import indexation_in_year, prestatie_tariffs_in_force  # noqa: F401
 from .members import (  # noqa: F401
     MemberRow,
     PracticeCareGroup,
