@@ -57,13 +57,13 @@ JUDGED = (ON_TIME, LATE, MISSING)
 # The GCP's obligations of the insurer in the calendar of contract year Y, in date order: (column key, the
 # milestone that dates it, its column label).
 SCOREBOARD_MILESTONES = (
-    ("evaluation", K.EVALUATION_COMMUNICATED, _("Evaluatie gedeeld (1 maart)")),
-    ("policy", K.POLICY_PUBLICATION, _("Inkoopbeleid gepubliceerd (1 april)")),
-    ("caregroup_offers", K.CAREGROUP_OFFERS, _("Offertes zorggroepen (15 juli)")),
-    ("individual_offer", K.INDIVIDUAL_OFFERS_FINAL, _("Definitief contractaanbod (15 september)")),
-    ("signing_period", K.SIGNING_CLOSE, _("Minimaal 5 weken om te tekenen")),
-    ("register", K.REGISTER_PUBLICATION, _("Register gepubliceerd (19 november)")),
-    ("follow_decisions", K.FOLLOW_DECISIONS_DUE, _("Besluiten op volgverzoeken (vóór 1 januari)")),
+    ("evaluation", K.EVALUATION_COMMUNICATED, _("Evaluatie (1 maart)")),
+    ("policy", K.POLICY_PUBLICATION, _("Inkoopbeleid (1 april)")),
+    ("caregroup_offers", K.CAREGROUP_OFFERS, _("Zorggroepen (15 juli)")),
+    ("individual_offer", K.INDIVIDUAL_OFFERS_FINAL, _("Contractaanbod (15 september)")),
+    ("signing_period", K.SIGNING_CLOSE, _("5 weken om te tekenen")),
+    ("register", K.REGISTER_PUBLICATION, _("Register (19 november)")),
+    ("follow_decisions", K.FOLLOW_DECISIONS_DUE, _("Volgbesluiten (31 december)")),
 )
 
 
@@ -163,7 +163,11 @@ def _score(status: dict) -> tuple[int, int]:
     return sum(1 for s in judged if s == ON_TIME), len(judged)
 
 
-def _scoreboard_table(rows: list[dict], ctx: Context) -> dict:
+def _scoreboard_table(rows: list[dict], ctx: Context, *, national: bool) -> dict:
+    """The scoreboard of `rows`. In the national table an insurer that is not party to the GCP is a row by its
+    name without its id: that it is no party is public, and a row with its id would be shown under its year's
+    letter to viewers who see others anonymised, tying the letter to the name (and so every figure of the year
+    under that letter). In its own cut the row keeps the id."""
     columns = [column(key, label, Unit.TEXT) for key, _kind, label in SCOREBOARD_MILESTONES]
     columns += [column("on_time", _("op tijd"), Unit.COUNT), column("judged", _("verstreken"), Unit.COUNT),
                 column("score", _("op tijd (%)"), Unit.PERCENT)]
@@ -178,7 +182,10 @@ def _scoreboard_table(rows: list[dict], ctx: Context) -> dict:
         else:
             cells |= {"on_time": None, "judged": None, "score": None}
             note = _("Geen partij bij de Goede contracteerpraktijken; niet aan de GCP getoetst.")
-        out.append(Row(key=f"insurer:{r['id']}", label=r["name"], insurer=r["id"], cells=cells, note=note))
+        if r["party"] or not national:
+            out.append(Row(key=f"insurer:{r['id']}", label=r["name"], insurer=r["id"], cells=cells, note=note))
+        else:
+            out.append(Row(key=f"not_party:{len(out)}", label=r["name"], cells=cells, note=note))
     notes = [_("Peilmoment %(day)s: een mijlpaal die nog niet verstreken is, telt niet mee.")
              % {"day": date_format(local_date(ctx.now), "j F Y")}]
     return table(columns=columns, rows=out, n=judged_all, notes=notes,
@@ -211,8 +218,8 @@ def _scoreboard_table(rows: list[dict], ctx: Context) -> dict:
 def gcp_scoreboard(ctx: Context) -> list[Cut]:
     with translation.override("nl"):
         rows = scoreboard_rows(ctx)
-        cuts = [Cut(Dims(), _scoreboard_table(rows, ctx))]
-        cuts += [Cut(Dims(insurer=r["id"]), _scoreboard_table([r], ctx)) for r in rows]
+        cuts = [Cut(Dims(), _scoreboard_table(rows, ctx, national=True))]
+        cuts += [Cut(Dims(insurer=r["id"]), _scoreboard_table([r], ctx, national=False)) for r in rows]
     return cuts
 
 

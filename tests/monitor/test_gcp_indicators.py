@@ -121,6 +121,11 @@ def test_scoreboard_after_the_cycle(cycle):
     dsw = row_of(value, "DSW")
     assert set(statuses(dsw)) == {"geen partij bij GCP"}
     assert dsw["cells"]["score"] is None and "Geen partij" in dsw["note"]
+    # Nationally by name without its id, so no anonymised viewer can tie its letter to DSW; its own cut keeps it.
+    assert dsw["insurer"] is None
+    dsw_id = Insurer.objects.get(name="DSW").pk
+    own = cuts("gcp_scoreboard", ams(2027, 1, 5, 12, 0))[Dims(insurer=dsw_id)]
+    assert [r["insurer"] for r in own["rows"]] == [dsw_id]
     # Nationally 7 of 12 judged milestones on time: 58.3%.
     assert value["headline"]["value"] == 58.3 and value["n"] == 12
 
