@@ -5,4 +5,5 @@ app_name = "monitor"
 
 urlpatterns: list = [
     path("", include("monitor.urls.runs")),
+    path("", include("monitor.urls.printing")),
 ]
