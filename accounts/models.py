@@ -264,3 +264,26 @@ class ApiToken(models.Model):
         """A token that may sign lasts as long as a working day's session; others last a month (settings)."""
         lifetime = settings.API_TOKEN_TWO_FACTOR_LIFETIME if self.two_factor else settings.API_TOKEN_LIFETIME
         return self.created_at + lifetime
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar feed (iCal) of their own deadlines. Calendar apps fetch it without a session,
+    so the link itself is the secret: `<pk>-<token>`, where the token is derived from `nonce` and the portal's
+    SECRET_KEY (accounts.selectors.calendar_feed_token) and never stored, so a database leak yields no usable
+    link. A new link (a new nonce) ends the old one at once; changing SECRET_KEY changes every link (the profile
+    page then shows the new one)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed",
+                                verbose_name=_("gebruiker"))
+    nonce = models.CharField(_("willekeurig deel"), max_length=64)
+    # Counts the links made; the "new link" form posts the version it replaces, so posting it twice (a double
+    # click, a browser resubmitting) makes one new link, not two.
+    version = models.PositiveIntegerField(_("versie"), default=1)
+    created_at = models.DateTimeField(_("aangemaakt op"))
+
+    class Meta:
+        verbose_name = _("agenda-link")
+        verbose_name_plural = _("agenda-links")
+
+    def __str__(self) -> str:
+        return f"{self.user} (v{self.version})"

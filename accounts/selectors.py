@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from django.db.models import Case, Q, QuerySet, When
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .models import Membership, Notification, Role, User
+from .models import CalendarFeed, Membership, Notification, Role, User
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -73,3 +74,32 @@ def notifications_mail_due(*, now: datetime) -> QuerySet[Notification]:
     it; `email_next_attempt_at <= now` implies the index's `email_next_attempt_at IS NOT NULL`)."""
     return (Notification.objects.filter(mail_unclaimed(now), emailed_at__isnull=True, email_next_attempt_at__lte=now)
             .order_by("email_next_attempt_at", "id"))
+
+
+# --- The calendar feed's secret link -------------------------------------------------------------------------
+_FEED_SALT = "accounts.calendar_feed"
+
+
+def calendar_feed_token(feed: CalendarFeed) -> str:
+    """The secret part of the feed's link, `<pk>-<hmac>`: derived from the stored nonce and SECRET_KEY, never
+    stored itself."""
+    return f"{feed.pk}-{salted_hmac(_FEED_SALT, feed.nonce, algorithm='sha256').hexdigest()}"
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    """The user's feed, if they made one. One query."""
+    if not user.is_authenticated:
+        return None
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_user(token: str) -> User | None:
+    """The active user whose feed link carries `token`; None for a malformed, unknown or replaced token, or a
+    deactivated user (the feed view answers 404 for all of them alike). At most one query."""
+    pk, _sep, _secret = token.partition("-")
+    if not pk.isdigit() or len(pk) > 18:
+        return None
+    feed = CalendarFeed.objects.filter(pk=int(pk), user__is_active=True).select_related("user").first()
+    if feed is None or not constant_time_compare(calendar_feed_token(feed), token):
+        return None
+    return feed.user

@@ -1,6 +1,8 @@
-"""Writes of the accounts app: notifications and their mail outbox, memberships, two-factor enrolment."""
+"""Writes of the accounts app: notifications and their mail outbox, memberships, two-factor enrolment, the
+calendar feed's link."""
 
 import logging
+import secrets
 import smtplib
 import time
 from datetime import datetime, timedelta
@@ -13,9 +15,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import audit_record
-from core.errors import PortalError
+from core.errors import Forbidden, PortalError
 
-from .models import Membership, Notification, Role, User
+from .models import CalendarFeed, Membership, Notification, Role, User
 from .notices import render, untranslated
 from .selectors import notifications_mail_due
 
@@ -319,3 +321,29 @@ def password_reset_complete(*, user: User, password: str) -> User:
         user.save(update_fields=["password"])
         audit_record(actor=user, verb="accounts.password.reset", obj=user)
     return user
+
+
+# --- Calendar feed ----------------------------------------------------------------------------------------
+def calendar_feed_renew(*, actor: User, replaces: int = 0, now: datetime | None = None) -> CalendarFeed:
+    """Make the actor's secret calendar-feed link, or a new one that ends the old at once (a link that was
+    shared by mistake). `replaces` is the version of the link the actor saw (0: none yet): a repeated post of
+    the same form finds the link already renewed and changes nothing, so it never makes two links. Locks the
+    user's feed row; audited."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise Forbidden("not_allowed", _("Alleen een actieve gebruiker heeft een agenda-link."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()  # serialises the first link of a user
+        feed = CalendarFeed.objects.select_for_update().filter(user=actor).first()
+        if feed is not None and feed.version != replaces:
+            return feed  # already made or renewed by an earlier post of this form
+        before = {"version": feed.version} if feed else None
+        if feed is None:
+            feed = CalendarFeed(user=actor, version=1)
+        else:
+            feed.version += 1
+        feed.nonce, feed.created_at = secrets.token_urlsafe(32), now
+        feed.save()
+        audit_record(actor=actor, verb="accounts.calendar_feed.renewed" if before else "accounts.calendar_feed.created",
+                     obj=feed, before=before, after={"version": feed.version})
+    return feed
