@@ -13,3 +13,10 @@ class ConsultationsConfig(AppConfig):
 
         # "Wat wacht op u" on the home page and in the demo logins: positions waiting for a decision.
         register_task_source("consultations", overleg_tasks)
+
+        # The calendar feed: the decisions on positions and the reactions to knelpunten.
+        from contracting.selectors import register_deadline_source
+
+        from .agenda import overleg_items
+
+        register_deadline_source("consultations", overleg_items)

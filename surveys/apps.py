@@ -18,3 +18,10 @@ class SurveysConfig(AppConfig):
         from .todo import survey_tasks
 
         register_task_source("surveys", survey_tasks)
+
+        # The calendar feed: the closing of each survey still to be submitted.
+        from contracting.selectors import register_deadline_source
+
+        from .agenda import survey_items
+
+        register_deadline_source("surveys", survey_items)

@@ -10,6 +10,14 @@ from .addenda import (  # noqa: F401
     offer_addenda,
     terms_year,
 )
+from .agenda import (  # noqa: F401
+    AgendaItem,
+    Organisations,
+    clock_item,
+    clock_rows,
+    register_deadline_source,
+    user_deadlines,
+)
 from .calendar import (  # noqa: F401
     ALL_AUDIENCES,
     PRACTICE_ROLES,
