@@ -26,6 +26,7 @@ urlpatterns = [
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("profiel/", views.profile, name="profile"),
     path("profiel/tweestapsverificatie/", views.two_factor, name="two_factor"),
+    path("profiel/agenda-link/", views.calendar_feed_renew_view, name="calendar_feed_renew"),
     path("meldingen/", views.inbox, name="inbox"),
     path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
     path("organisaties/", views.organisations, name="organisations"),

@@ -24,13 +24,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import PortalError
+from core.params import parse_id
 from providers.models import MarketShare
 
 from .access import care_groups_for, insurers_for, practices_for, shows_demo_secret
 from .forms import LoginForm, TokenForm, VerifyTokenForm
 from .models import Membership, Role
-from .selectors import is_nza_or_admin, memberships_of, notifications_for
-from .services import notification_mark_read, totp_device_confirm, totp_device_start, user_has_two_factor
+from .selectors import calendar_feed_of, calendar_feed_token, is_nza_or_admin, memberships_of, notifications_for
+from .services import (
+    calendar_feed_renew,
+    notification_mark_read,
+    totp_device_confirm,
+    totp_device_start,
+    user_has_two_factor,
+)
 from .throttle import login_failures_forget
 
 INBOX_PAGE_SIZE = 25
@@ -111,12 +118,21 @@ def _device_display(device: TOTPDevice) -> dict:
     return {"qr_svg": _qr_svg(device.config_url), "secret": _secret_groups(device)}
 
 
+def _feed_urls(request, feed) -> dict | None:
+    if feed is None:
+        return None
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[calendar_feed_token(feed)]))
+    return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1], "version": feed.version,
+            "created_at": feed.created_at}
+
+
 @login_required
 def profile(request):
     user = request.user
     memberships = memberships_of(user)
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     context = {
+        "calendar_feed": _feed_urls(request, calendar_feed_of(user)),
         "profile_memberships": memberships,
         "has_two_factor": confirmed is not None,
         "is_signatory": any(m.is_signatory for m in memberships),
@@ -124,6 +140,17 @@ def profile(request):
         "pending_enrolment": confirmed is None and TOTPDevice.objects.filter(user=user, confirmed=False).exists(),
     }
     return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def calendar_feed_renew_view(request):
+    """Make the user's calendar-feed link, or a new one that ends the old one ("Nieuwe link maken")."""
+    had = calendar_feed_of(request.user) is not None
+    calendar_feed_renew(actor=request.user, replaces=parse_id(request.POST.get("replaces", "")) or 0)
+    messages.success(request, _("Er is een nieuwe agenda-link gemaakt; de vorige werkt niet meer.") if had
+                     else _("Uw agenda-link is gemaakt. Voeg hem toe aan uw agenda-app."))
+    return redirect(reverse("accounts:profile") + "#agenda")
 
 
 @login_required
