@@ -42,6 +42,15 @@ from .calendar import (  # noqa: F401
     signing_year_default,
     year_deadlines,
 )
+from .caregroup_figures import (  # noqa: F401, E402
+    LocalDaysBetween,
+    Median,
+    caregroup_contract_counts,
+    caregroup_contract_lines,
+    holder_kind_of,
+    signed_contracts,
+    signing_lead_times,
+)
 from .caregroups import (  # noqa: F401, E402
     DiffRow,
     DiffSection,

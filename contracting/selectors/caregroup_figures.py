@@ -1,0 +1,124 @@
+"""Aggregate reads of care-group (S2) contracting for the NZa monitor: what the year's signed care-group
+contracts hold per programme and O&I prestatie, and how long offers took to be signed. Each function is a fixed
+number of GROUP BY queries however many contracts there are; callers add the groups up into their own cuts."""
+
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from ..calendar import AMSTERDAM
+from ..models import Component, HolderKind, Offer, Segment
+from .offer_page import offers_for_year
+
+
+class Median(Aggregate):
+    """The median of a numeric expression (PostgreSQL percentile_cont(0.5))."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class LocalDaysBetween(Func):
+    """Whole Amsterdam calendar days from the first moment to the second (date - date is an integer)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, start, end, **extra):
+        super().__init__(TruncDate(end, tzinfo=AMSTERDAM), TruncDate(start, tzinfo=AMSTERDAM), **extra)
+
+
+def signed_contracts(year: int, holder_kind: str | None = None) -> QuerySet[Offer]:
+    """The contracts in force in contract year `year`: the signed offers made for `year` and the signed ones of
+    a multi-year contract that still covers it (selectors.offers_for_year, the lists' rule), optionally of one
+    holder kind. A followed contract is not among them again: it is the signed offer of the insurer followed."""
+    qs = offers_for_year(Offer.objects.filter(status=Offer.Status.SIGNED), year)
+    if holder_kind == HolderKind.CARE_GROUP:
+        qs = qs.filter(care_group__isnull=False)
+    elif holder_kind == HolderKind.PRACTICE:
+        qs = qs.filter(practice__isnull=False)
+    return qs
+
+
+def caregroup_contract_counts(year: int) -> list[dict]:
+    """The year's signed care-group contracts counted per (insurer, region): [{"insurer_id", "region_id",
+    "contracts"}].
+    One query."""
+    return list(signed_contracts(year, HolderKind.CARE_GROUP).order_by()
+                .values("insurer_id", "region_id").annotate(contracts=Count("pk")))
+
+
+def caregroup_contract_lines(year: int) -> list[dict]:
+    """The S2 lines (programmes and O&I prestaties) of the year's signed care-group contracts, counted per
+    (insurer, region, module code):
+
+        {"insurer_id", "region_id", "code", "contracts",         # contracts holding the line
+         "with_ceiling",                                     # of which with an inclusieplafond
+         "separate": {"voetzorg": 3, ...},                   # of which buying the component separately
+         "tariff_sum", "lumpsums"}                           # sum of the tariffs, lines with a lumpsum
+
+    A component a line does not name is in the integral tariff (the negotiation's rule, parse_terms), so only
+    "separate" is counted. Tariffs are the agreed ones, before any indexation of a later year. Two queries."""
+    components = list(Component.objects.order_by("sort_order", "code").values_list("code", flat=True))
+    line = "standard_contract__modules"
+    separate = {f"separate__{code}": Count("pk", filter=Q(**{f"{line}__components__{code}": "separate"}))
+                for code in components}
+    rows = (Offer.objects.filter(pk__in=signed_contracts(year, HolderKind.CARE_GROUP).values("pk"),
+                                 **{f"{line}__module__segment": Segment.S2})
+            .order_by()
+            .values("insurer_id", "region_id", code=F(f"{line}__module__code"))
+            .annotate(contracts=Count("pk"),
+                      with_ceiling=Count("pk", filter=Q(**{f"{line}__inclusion_ceiling_percent__isnull": False})),
+                      tariff_sum=Sum(f"{line}__tariff"),
+                      lumpsums=Count("pk", filter=Q(**{f"{line}__lumpsum__isnull": False})),
+                      **separate))
+    result = []
+    for row in rows:
+        row["separate"] = {code: row.pop(f"separate__{code}") for code in components}
+        result.append(row)
+    return result
+
+
+# The holder kind of an offer (or, through a prefix, of a request's or follow request's holder), as a value.
+def holder_kind_of(prefix: str = "") -> Case:
+    return Case(When(**{f"{prefix}practice__isnull": False}, then=Value(HolderKind.PRACTICE.value)),
+                default=Value(HolderKind.CARE_GROUP.value), output_field=CharField())
+
+
+HOLDER_KIND = holder_kind_of()
+
+
+def signing_lead_times(year: int, by: tuple[str, ...] = ()) -> list[dict]:
+    """Days from offer to signature of the offers made for contract year `year` that were signed, per holder
+    kind and per the fields in `by` ("insurer_id", "region_id"): [{"holder_kind", "insurer_id"?, "region_id"?, "n",
+    "median", "mean", "min", "max"}]. Days are whole Amsterdam calendar days between the day of the offer and
+    the day of the signature. A practice's offer counts from when it was made; a care group's from the
+    insurer's first offer in the negotiation that led to it (the signable contract is made only at agreement),
+    or from when the contract was offered where there was no negotiation. Running-on years of a multi-year
+    contract are not counted again (nothing was signed for them). One query."""
+    offered = Coalesce("negotiation__first_offer_at", "created_at")
+    return list(Offer.objects.filter(year=year, status=Offer.Status.SIGNED, signature__isnull=False)
+                .order_by()
+                .alias(days=LocalDaysBetween(offered, "signature__signed_at"))
+                .values(*by, holder_kind=HOLDER_KIND)
+                .annotate(n=Count("pk"), median=Median("days"), mean=Avg("days"), min=Min("days"),
+                          max=Max("days")))
