@@ -143,4 +143,5 @@ from .qualifications import (  # noqa: F401, E402
     questionnaire_url,
     register_questionnaire_finder,
 )
+from .request_figures import REQUEST_STATES, follow_outcomes, request_outcomes, requests_of_year  # noqa: F401, E402
 from .tasks import Task, TaskReader, home_tasks, register_task_source  # noqa: F401
