@@ -178,7 +178,7 @@ for _programme, _slug, _short, _number in KETENS:
     source=SOURCE,
     caveats=(COUNTING,
              _("Alleen de ketenprogramma's kennen een inclusieplafond; kwetsbare ouderen en GGZ (overhead) staan "
-               "er met 0% in waar ze gecontracteerd zijn.")),
+               "er met 0 procent in waar ze gecontracteerd zijn.")),
     dimensions=DIMENSIONS)
 def inclusion_ceiling(ctx: Context) -> list[Cut]:
     programmes, _oi = _catalogue()

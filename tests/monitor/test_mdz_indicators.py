@@ -216,3 +216,13 @@ def test_a_signed_negotiation_counts_as_agreed(cg_member, cg_signatory, purchase
     assert row(cuts("mdz_oi_per_prestatie")[Dims(region=market["region"].pk)],
                "prestatie:oi-wijkmanagement")["cells"] == {"contracts": 1, "share": 100.0, "mean_tariff": 2.5,
                                                            "lumpsums": 1}
+
+
+def test_how_computed_reads_in_english_too(db):
+    from django.utils import translation
+
+    indicator = get_indicator("mdz_components_vvr")
+    assert str(indicator.title) == "Samenstelling van de keten VVR per zorgverzekeraar (Tabel 4.5)"
+    with translation.override("en"):
+        assert str(indicator.title) == "Composition of the VVR chain per insurer (Table 4.5)"
+        assert str(get_indicator("signing_lead_time").caveats[1]).startswith("For GP care the 2019 monitor")
