@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def headlines(view):
-    return {f.code: (f.headline or {}).get("value") for f in view.figures}
+    # The test indicators only: the real ones are registered too and have no snapshots here.
+    return {f.code: (f.headline or {}).get("value") for f in view.figures if f.code in (CONTRACTS, SATISFACTION)}
 
 
 def beside(view, code):
@@ -126,7 +127,7 @@ def test_overlegteam_sees_its_insurer_and_region(monitor_world):
     assert headlines(view) == {CONTRACTS: 11, SATISFACTION: 7.4}
     assert beside(view, CONTRACTS) == [("Zorgverzekeraar, alle regio's", 200),
                                        ("Regio, alle zorgverzekeraars", 14), ("Landelijk", 300)]
-    assert all(r["drill_url"] is None for f in view.figures for r in f.value["rows"])
+    assert all(r["drill_url"] is None for f in view.figures for r in (f.value or {}).get("rows", []))
     assert view.region_choices == [(w.utrecht.pk, "Utrecht-test")]
     assert view.insurer_choices == [(w.noord.pk, "Noordzee Zorg")]
 
