@@ -42,3 +42,9 @@ def insurer_names(ids: Iterable[int]) -> dict[int, str]:
     """Names of the insurers rows are about (one query)."""
     ids = {i for i in ids if i is not None}
     return dict(Insurer.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def register_drill(year: int, insurer_id: int) -> dict:
+    """Drill-down from an insurer's row to its lines in the year's public register (contracts and followed
+    contracts), which everyone may open."""
+    return {"url_name": "register:year", "kwargs": {"year": year}, "query": {"insurer": insurer_id}}

@@ -15,7 +15,7 @@ from contracting.models import FollowRequest, Module, Request
 from contracting.selectors import follow_outcomes, request_outcomes, signing_lead_times
 
 from . import Chapter, Context, Cut, Dim, Dims, Row, Unit, column, headline, indicator, percent, table
-from .grouping import insurer_names, spread
+from .grouping import insurer_names, register_drill, spread
 
 DIMENSIONS = (Dim.INSURER, Dim.REGION, Dim.SEGMENT)
 SEGMENT_CAVEAT = _("Segment 1: verzoeken en contracten van huisartsenpraktijken; segment 2: die van "
@@ -165,7 +165,8 @@ def follow_rates(ctx: Context) -> list[Cut]:
             rows.append(Row(key="all", label=_("Alle zorgverzekeraars"), cells=_follow_cells(everything)))
         for insurer_id in sorted(by_insurer, key=lambda i: names.get(i, "")):
             rows.append(Row(key=f"insurer:{insurer_id}", label=names.get(insurer_id, ""), insurer=insurer_id,
-                            cells=_follow_cells(by_insurer[insurer_id])))
+                            cells=_follow_cells(by_insurer[insurer_id]),
+                            drill=register_drill(ctx.year, insurer_id)))
         columns = [column("requests", _("Volgverzoeken"), Unit.COUNT)]
         for _status, key, label in FOLLOW_COLUMNS:
             columns += [column(key, label, Unit.COUNT),

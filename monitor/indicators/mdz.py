@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from contracting.selectors import caregroup_catalogue, caregroup_contract_counts, caregroup_contract_lines
 
 from . import Chapter, Context, Cut, Dim, Row, Unit, column, headline, indicator, percent, table
-from .grouping import insurer_names, spread
+from .grouping import insurer_names, register_drill, spread
 
 DIMENSIONS = (Dim.INSURER, Dim.REGION)
 SOURCE = _("Ondertekende contracten van samenwerkingsverbanden in het portaal (de overeengekomen regels per "
@@ -91,15 +91,15 @@ def contracts_per_programme(ctx: Context) -> list[Cut]:
     return cuts
 
 
-def _per_insurer_rows(dims, by_insurer: dict, names: dict, cells) -> list[Row]:
-    """One row per insurer with contracts in the cut, by name; first the row of all insurers together when
-    the cut is not one insurer's."""
+def _per_insurer_rows(year: int, dims, by_insurer: dict, names: dict, cells) -> list[Row]:
+    """One row per insurer with contracts in the cut, by name, with a drill-down to its register; first the
+    row of all insurers together when the cut is not one insurer's."""
     rows = []
     if dims.insurer is None:
         rows.append(Row(key="all", label=_("Alle zorgverzekeraars"), cells=cells(_merge(by_insurer.values()))))
     for insurer_id in sorted(by_insurer, key=lambda i: names.get(i, "")):
         rows.append(Row(key=f"insurer:{insurer_id}", label=names.get(insurer_id, ""), insurer=insurer_id,
-                        cells=cells(by_insurer[insurer_id])))
+                        cells=cells(by_insurer[insurer_id]), drill=register_drill(year, insurer_id)))
     return rows
 
 
@@ -153,7 +153,7 @@ def _components_indicator(programme: str, slug: str, short: str, number: str):
             result.append(Cut(dims, table(
                 columns=[column("contracts", _("Contracten"), Unit.COUNT),
                          *[column(c.code, c.name, Unit.PERCENT) for c in components]],
-                rows=_per_insurer_rows(dims, by_insurer, names, cells), n=n,
+                rows=_per_insurer_rows(ctx.year, dims, by_insurer, names, cells), n=n,
                 headline=headline(percent(integral, n * len(components)), Unit.PERCENT,
                                   _("van de ketenonderdelen in het integrale tarief")),
                 notes=[_("Per onderdeel het percentage contracten met het onderdeel in het integrale tarief; de "
@@ -201,7 +201,7 @@ def inclusion_ceiling(ctx: Context) -> list[Cut]:
         lines = sum(g["contracts"] for g in part)
         result.append(Cut(dims, table(
             columns=[column(m.code, m.name, Unit.PERCENT) for m in programmes],
-            rows=_per_insurer_rows(dims, by_insurer, names, cells), n=lines,
+            rows=_per_insurer_rows(ctx.year, dims, by_insurer, names, cells), n=lines,
             headline=headline(percent(sum(g["with_ceiling"] for g in part), lines), Unit.PERCENT,
                               _("van de programmaregels met een inclusieplafond")),
             notes=[_("Leeg: de verzekeraar heeft geen contracten met dit programma (n.v.t.).")])))

@@ -2,13 +2,19 @@
 integral tariff per insurer (Tabel 4.2–4.6), the inclusieplafond (Tabel 4.7) and O&I per prestatie, each on a
 small fixture with the figures counted by hand."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Role
 from contracting.models import HolderKind, Offer
 from contracting.services import offer_sign
+from monitor.access import Filters
 from monitor.indicators import Context, Dims, get_indicator
+from monitor.models import MonitorSnapshot
+from monitor.selectors import monitor_view
 from tests.contracting.conftest import (  # noqa: F401 (fixtures)
     care_group,
     cg_member,
@@ -18,7 +24,7 @@ from tests.contracting.conftest import (  # noqa: F401 (fixtures)
     year2027,
 )
 from tests.contracting.test_caregroups import agreed
-from tests.factories import CareGroupFactory, InsurerFactory, PracticeFactory, RegionFactory
+from tests.factories import CareGroupFactory, InsurerFactory, PracticeFactory, RegionFactory, make_member
 from tests.monitor.fixtures import ams, contract, offer
 
 NOW = ams(2027, 3, 1, 12, 0)
@@ -226,3 +232,28 @@ def test_how_computed_reads_in_english_too(db):
     with translation.override("en"):
         assert str(indicator.title) == "Composition of the VVR chain per insurer (Table 4.5)"
         assert str(get_indicator("signing_lead_time").caveats[1]).startswith("For GP care the 2019 monitor")
+
+
+def _store(codes, year=2027):
+    """The computed cuts as snapshot rows, as a run writes them (JSON round trip included)."""
+    for code in codes:
+        for cut in get_indicator(code).compute(Context(year=year, now=NOW)):
+            MonitorSnapshot.objects.create(year=year, indicator=code, insurer_id=cut.dims.insurer,
+                                           region_id=cut.dims.region, segment=cut.dims.segment,
+                                           provider_type=cut.dims.provider_type,
+                                           value=json.loads(json.dumps(cut.value)), computed_at=NOW)
+
+
+def test_what_the_nza_and_an_insurer_see_of_the_components(mdz):
+    """The rows carry the insurer they are about: the NZa sees every name with a drill-down to that insurer's
+    lines in the register; insurer B sees its own row and never A's name."""
+    _store(["mdz_components_dm2"])
+    nza = make_member(Role.NZA_ANALYST, None, email="analist@nza.example")
+    figure = monitor_view(user=nza, year=2027, filters=Filters(), codes=["mdz_components_dm2"]).figures[0]
+    a_row = row(figure.value, f"insurer:{mdz['a']}")
+    assert a_row["label"] == "Alfa Zorg" and a_row["drill_url"] == f"/register/2027/?insurer={mdz['a']}"
+    purchaser_b = make_member(Role.INSURER_PURCHASER, mdz["b_obj"], email="inkoper@beta.example")
+    view = monitor_view(user=purchaser_b, year=2027, filters=Filters(), codes=["mdz_components_dm2"])
+    shown = view.figures[0].value
+    assert [r["cells"]["lab"] for r in shown["rows"]] == [0.0]  # B's own cut: its row, lab bought separately
+    assert "Alfa Zorg" not in json.dumps([f.value for f in view.figures] + [f.comparisons for f in view.figures])
