@@ -47,6 +47,7 @@ from .caregroup_figures import (  # noqa: F401, E402
     Median,
     caregroup_contract_counts,
     caregroup_contract_lines,
+    caregroup_line_tariffs,
     holder_kind_of,
     signed_contracts,
     signing_lead_times,

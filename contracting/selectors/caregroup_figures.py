@@ -122,3 +122,16 @@ def signing_lead_times(year: int, by: tuple[str, ...] = ()) -> list[dict]:
                 .values(*by, holder_kind=HOLDER_KIND)
                 .annotate(n=Count("pk"), median=Median("days"), mean=Avg("days"), min=Min("days"),
                           max=Max("days")))
+
+
+def caregroup_line_tariffs(year: int, codes) -> list[dict]:
+    """The agreed tariff of each line with a module of `codes` in the year's signed care-group contracts:
+    [{"care_group_id", "insurer_id", "region_id", "code", "contract_id", "tariff"}], one per contract line (a
+    care group has one contract per insurer and year). For comparing a care group's tariffs with the year
+    before; one query."""
+    line = "standard_contract__modules"
+    return list(Offer.objects.filter(pk__in=signed_contracts(year, HolderKind.CARE_GROUP).values("pk"),
+                                     **{f"{line}__module__code__in": list(codes)})
+                .order_by()
+                .values("care_group_id", "insurer_id", "region_id", code=F(f"{line}__module__code"),
+                        contract_id=F("standard_contract_id"), tariff=F(f"{line}__tariff")))

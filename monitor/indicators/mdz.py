@@ -14,7 +14,12 @@ from collections import defaultdict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from contracting.selectors import caregroup_catalogue, caregroup_contract_counts, caregroup_contract_lines
+from contracting.selectors import (
+    caregroup_catalogue,
+    caregroup_contract_counts,
+    caregroup_contract_lines,
+    caregroup_line_tariffs,
+)
 
 from . import Chapter, Context, Cut, Dim, Row, Unit, column, headline, indicator, percent, table
 from .grouping import insurer_names, register_drill, spread
@@ -221,30 +226,57 @@ def inclusion_ceiling(ctx: Context) -> list[Cut]:
                "meerjarig contract."),
              _("De tarieven zijn niet zonder meer vergelijkbaar: de inhoud van de afspraken en de manier waarop "
                "de overhead is opgenomen verschillen per samenwerkingsverband (monitor 2019, "
-               "tariefontwikkeling).")),
+               "tariefontwikkeling)."),
+             _("Tariefontwikkeling: per samenwerkingsverband en verzekeraar het tarief van de prestatie in een "
+               "nieuw contract vergeleken met dat van het jaar ervoor; de verandering is (tarief − tarief "
+               "vorig jaar) / tarief vorig jaar, gemiddeld over die afspraken. Een meerjarig contract dat doorloopt "
+               "telt hier niet mee; bevroren is een afspraak met hetzelfde tarief als het jaar ervoor.")),
     dimensions=DIMENSIONS)
 def oi_per_prestatie(ctx: Context) -> list[Cut]:
     _programmes, prestaties = _catalogue()
     codes = {m.code for m in prestaties}
     lines = spread([g for g in caregroup_contract_lines(ctx.year) if g["code"] in codes], DIMENSIONS)
     totals = spread(caregroup_contract_counts(ctx.year), DIMENSIONS)
+    changes = spread(_tariff_changes(ctx.year, codes), DIMENSIONS)
     cuts = []
     for dims in {*lines, *totals}:
         total = _contract_total(totals.get(dims, []))
         by_code = _sum_by(lines.get(dims, []), key=lambda g: g["code"])
+        changed: dict = defaultdict(list)
+        for c in changes.get(dims, []):
+            changed[c["code"]].append(c["change"])
         rows = []
         for m in prestaties:
-            t = by_code[m.code]
+            t, moves = by_code[m.code], changed.get(m.code, [])
             mean = round(float(t["tariff_sum"]) / t["contracts"], 2) if t["contracts"] else None
             rows.append(Row(key=f"prestatie:{m.code}", label=m.name, cells={
                 "contracts": t["contracts"], "share": percent(t["contracts"], total), "mean_tariff": mean,
-                "lumpsums": t["lumpsums"]}))
+                "lumpsums": t["lumpsums"], "compared": len(moves),
+                "mean_change": round(sum(moves) / len(moves), 1) if moves else None,
+                "frozen": sum(1 for x in moves if x == 0)}))
         agreements = sum(by_code[m.code]["contracts"] for m in prestaties)
         cuts.append(Cut(dims, table(
             columns=[column("contracts", _("Contracten"), Unit.COUNT),
                      column("share", _("Aandeel van de contracten"), Unit.PERCENT),
                      column("mean_tariff", _("Gemiddeld tarief per verzekerde per jaar"), Unit.EURO),
-                     column("lumpsums", _("Met basisbedrag (lumpsum)"), Unit.COUNT)],
+                     column("lumpsums", _("Met basisbedrag (lumpsum)"), Unit.COUNT),
+                     column("compared", _("Vergeleken met vorig jaar"), Unit.COUNT),
+                     column("mean_change", _("Gemiddelde tariefverandering"), Unit.PERCENT),
+                     column("frozen", _("Bevroren (zelfde tarief)"), Unit.COUNT)],
             rows=rows, n=total,
             headline=headline(agreements, Unit.COUNT, _("O&I-afspraken in contracten met samenwerkingsverbanden")))))
     return cuts
+
+
+def _tariff_changes(year: int, codes) -> list[dict]:
+    """Per line of a new contract of `year` whose care group had the same prestatie with the same insurer
+    in the year before: its tariff change in percent (unrounded). Two queries."""
+    before = {(t["care_group_id"], t["insurer_id"], t["code"]): t
+              for t in caregroup_line_tariffs(year - 1, codes)}
+    result = []
+    for t in caregroup_line_tariffs(year, codes):
+        prev = before.get((t["care_group_id"], t["insurer_id"], t["code"]))
+        if prev is None or prev["contract_id"] == t["contract_id"] or not prev["tariff"]:
+            continue  # no agreement the year before, or the same multi-year contract running on
+        result.append({**t, "change": float((t["tariff"] - prev["tariff"]) / prev["tariff"] * 100)})
+    return result

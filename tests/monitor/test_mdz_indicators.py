@@ -78,7 +78,8 @@ def mdz(db):
           signed_at=ams(2024, 9, 1, 10, 0))
     practice_contract = contract(a, holder_kind=HolderKind.PRACTICE, lines=[("inschrijving", {})])
     offer(practice_contract, PracticeFactory(region=r1), signed_at=signed)
-    return {"a": a.pk, "b": b.pk, "r1": r1.pk, "r2": r2.pk, "cg4": cg4, "b_obj": b}
+    return {"a": a.pk, "b": b.pk, "r1": r1.pk, "r2": r2.pk, "cg1": cg1, "cg2": cg2, "cg3": cg3, "cg4": cg4,
+            "a_obj": a, "b_obj": b}
 
 
 def test_contracts_per_programme_tabel_4_1(mdz):
@@ -153,15 +154,39 @@ def test_oi_per_prestatie(mdz):
     values = cuts("mdz_oi_per_prestatie")
     national = values[Dims()]
     # Wijkmanagement in c1 (€2.50, lumpsum) and c2 (€3.00): 2 of 4 contracts = 50%, mean (2.50 + 3.00) / 2.
+    # Nothing to compare with: no contracts in 2026.
+    unchanged = {"compared": 0, "mean_change": None, "frozen": 0}
     assert row(national, "prestatie:oi-wijkmanagement")["cells"] == {"contracts": 2, "share": 50.0,
-                                                                     "mean_tariff": 2.75, "lumpsums": 1}
+                                                                     "mean_tariff": 2.75, "lumpsums": 1, **unchanged}
     assert row(national, "prestatie:oi-regiomanagement")["cells"] == {"contracts": 1, "share": 25.0,
-                                                                      "mean_tariff": 1.2, "lumpsums": 0}
+                                                                      "mean_tariff": 1.2, "lumpsums": 0, **unchanged}
     assert row(national, "prestatie:oi-gez")["cells"] == {"contracts": 0, "share": 0.0, "mean_tariff": None,
-                                                          "lumpsums": 0}
+                                                          "lumpsums": 0, **unchanged}
     assert national["headline"]["value"] == 3
     # B has one contract (c4) with regiomanagement: 100%.
     assert row(values[Dims(insurer=mdz["b"])], "prestatie:oi-regiomanagement")["cells"]["share"] == 100.0
+
+
+def test_oi_tariff_development_against_the_year_before(mdz):
+    """2026 contracts of A: cg1 wijkmanagement €2.00 (2027: €2.50, +25%), cg2 €3.00 (2027: €3.00, frozen),
+    cg3 GEZ (none in 2027). B's two-year contract 2026–2027 with cg4 (regiomanagement €1.00) runs on: the same
+    contract in both years, not compared."""
+    a, cg1, cg2, cg3 = mdz["a_obj"], mdz["cg1"], mdz["cg2"], mdz["cg3"]
+    for group, code, tariff in ((cg1, "oi-wijkmanagement", "2.00"), (cg2, "oi-wijkmanagement", "3.00"),
+                                (cg3, "oi-gez", "4.00")):
+        offer(contract(a, first_year=2026, lines=[(code, {"tariff": tariff})]), group,
+              signed_at=ams(2025, 9, 1, 10, 0))
+    running = contract(mdz["b_obj"], first_year=2026, term_years=2, lines=[("oi-regiomanagement", {"tariff": "1.00"})])
+    offer(running, mdz["cg4"], signed_at=ams(2025, 9, 1, 10, 0))
+    national = cuts("mdz_oi_per_prestatie")[Dims()]
+    wijk = row(national, "prestatie:oi-wijkmanagement")["cells"]
+    # (25% + 0%) / 2 = 12.5%; one frozen.
+    assert (wijk["compared"], wijk["mean_change"], wijk["frozen"]) == (2, 12.5, 1)
+    regio = row(national, "prestatie:oi-regiomanagement")["cells"]
+    assert (regio["contracts"], regio["compared"], regio["mean_change"]) == (2, 0, None)
+    # R2 (cg3, cg4): nothing compared.
+    assert row(cuts("mdz_oi_per_prestatie")[Dims(region=mdz["r2"])], "prestatie:oi-wijkmanagement")[
+        "cells"]["compared"] == 0
 
 
 def test_a_running_multi_year_contract_counts_in_its_later_year(mdz):
@@ -221,7 +246,8 @@ def test_a_signed_negotiation_counts_as_agreed(cg_member, cg_signatory, purchase
     assert row(cuts("mdz_inclusion_ceiling")[Dims()], f"insurer:{pref}")["cells"]["ketenzorg-dm2"] == 100.0
     assert row(cuts("mdz_oi_per_prestatie")[Dims(region=market["region"].pk)],
                "prestatie:oi-wijkmanagement")["cells"] == {"contracts": 1, "share": 100.0, "mean_tariff": 2.5,
-                                                           "lumpsums": 1}
+                                                           "lumpsums": 1, "compared": 0, "mean_change": None,
+                                                           "frozen": 0}
 
 
 def test_how_computed_reads_in_english_too(db):
