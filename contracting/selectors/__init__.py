@@ -43,8 +43,6 @@ from .calendar import (  # noqa: F401
     year_deadlines,
 )
 from .caregroup_figures import (  # noqa: F401, E402
-    LocalDaysBetween,
-    Median,
     caregroup_contract_counts,
     caregroup_contract_lines,
     caregroup_line_tariffs,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from contracting.models import FollowRequest, Module, Request
 from contracting.selectors import follow_outcomes, request_outcomes, signing_lead_times
 
-from . import Chapter, Context, Cut, Dim, Dims, Row, Unit, column, headline, indicator, percent, table
+from . import Chapter, Context, Cut, Dim, Row, Unit, column, headline, indicator, percent, table
 from .grouping import insurer_names, register_drill, spread
 
 DIMENSIONS = (Dim.INSURER, Dim.REGION, Dim.SEGMENT)
@@ -182,15 +182,23 @@ LEAD_DIMENSIONS = (Dim.INSURER, Dim.REGION)
 HOLDER_ROWS = (("practice", _("Huisartsenpraktijken")), ("care_group", _("Samenwerkingsverbanden")))
 
 
-def _lead_cells(group: dict | None) -> dict:
-    if not group:
+def _lead_cells(histogram: dict) -> dict:
+    """Count, median, mean, shortest and longest of a {days: offers} histogram (None when empty)."""
+    n = sum(histogram.values())
+    if not n:
         return {"n": 0, "median": None, "mean": None, "min": None, "max": None}
-    return {"n": group["n"], "median": _one_decimal(group["median"]), "mean": _one_decimal(group["mean"]),
-            "min": group["min"], "max": group["max"]}
+    days = sorted(histogram)
 
+    def nth(k):  # the k-th smallest value (0-based)
+        seen = 0
+        for d in days:
+            seen += histogram[d]
+            if k < seen:
+                return d
 
-def _one_decimal(value) -> float | None:
-    return None if value is None else round(float(value), 1)
+    median = nth(n // 2) if n % 2 else (nth(n // 2 - 1) + nth(n // 2)) / 2
+    mean = sum(d * c for d, c in histogram.items()) / n
+    return {"n": n, "median": round(float(median), 1), "mean": round(mean, 1), "min": days[0], "max": days[-1]}
 
 
 @indicator(
@@ -208,37 +216,29 @@ def _one_decimal(value) -> float | None:
              _("Het lopende jaar van een meerjarig contract telt niet opnieuw: daarvoor is niet getekend.")),
     dimensions=LEAD_DIMENSIONS)
 def signing_lead_time(ctx: Context) -> list[Cut]:
-    groupings = {(): (), ("insurer_id",): ("insurer",), ("region_id",): ("region",),
-                 ("insurer_id", "region_id"): ("insurer", "region")}
-    cells: dict = defaultdict(dict)  # dims -> {(holder kind, insurer or None): group}
-    per_insurer: dict = defaultdict(dict)  # (region or None) -> {(holder kind, insurer): group}
-    for by, dim_names in groupings.items():
-        for g in signing_lead_times(ctx.year, by):
-            dims = Dims(**{d: g[f"{d}_id"] for d in dim_names})
-            if any(getattr(dims, d) is None for d in dim_names):
-                continue  # an offer without a region counts nationally and for its insurer only
-            cells[dims][g["holder_kind"]] = g
-            if "insurer" in dim_names:
-                per_insurer[dims.region][(g["holder_kind"], g["insurer_id"])] = g
-    names = insurer_names(i for groups in per_insurer.values() for (_kind, i) in groups)
+    groups = signing_lead_times(ctx.year)
+    names = insurer_names(g["insurer_id"] for g in groups)
     result = []
-    for dims in [Dims(), *[d for d in cells if d != Dims()]]:
-        rows = [Row(key=f"kind:{kind}", label=label, cells=_lead_cells(cells[dims].get(kind)))
+    for dims, part in spread(groups, LEAD_DIMENSIONS).items():
+        by_kind: dict = defaultdict(lambda: defaultdict(int))
+        by_insurer: dict = defaultdict(lambda: defaultdict(int))
+        for g in part:
+            by_kind[g["holder_kind"]][g["days"]] += g["n"]
+            by_insurer[(g["holder_kind"], g["insurer_id"])][g["days"]] += g["n"]
+        rows = [Row(key=f"kind:{kind}", label=label, cells=_lead_cells(by_kind.get(kind, {})))
                 for kind, label in HOLDER_ROWS]
         if dims.insurer is None:
-            insurer_groups = per_insurer.get(dims.region, {})
-            for (kind, insurer_id), g in sorted(insurer_groups.items(),
-                                                 key=lambda item: (names.get(item[0][1], ""), item[0][0])):
-                label = dict(HOLDER_ROWS)[kind]
+            labels = dict(HOLDER_ROWS)
+            for kind, insurer_id in sorted(by_insurer, key=lambda k: (names.get(k[1], ""), k[1], k[0] != "practice")):
                 rows.append(Row(key=f"kind:{kind}:insurer:{insurer_id}",
-                                label=f"{names.get(insurer_id, '')} — {label}", insurer=insurer_id,
-                                cells=_lead_cells(g)))
-        care_groups = cells[dims].get("care_group")
+                                label=f"{names.get(insurer_id, '')} — {labels[kind]}", insurer=insurer_id,
+                                cells=_lead_cells(by_insurer[(kind, insurer_id)])))
+        care_groups = _lead_cells(by_kind.get("care_group", {}))
         result.append(Cut(dims, table(
             columns=[column("n", _("Ondertekend"), Unit.COUNT), column("median", _("Mediaan"), Unit.DAYS),
                      column("mean", _("Gemiddeld"), Unit.DAYS), column("min", _("Kortst"), Unit.DAYS),
                      column("max", _("Langst"), Unit.DAYS)],
-            rows=rows, n=sum(g["n"] for g in cells[dims].values()),
-            headline=headline(_one_decimal(care_groups["median"]) if care_groups else None, Unit.DAYS,
+            rows=rows, n=sum(g["n"] for g in part),
+            headline=headline(care_groups["median"], Unit.DAYS,
                               _("dagen mediane doorlooptijd bij samenwerkingsverbanden")))))
     return result
