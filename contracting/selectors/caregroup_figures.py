@@ -84,13 +84,16 @@ def signing_lead_times(year: int) -> list[dict]:
     """Days from offer to signature of the offers made for contract year `year` that were signed, as a
     histogram per holder kind, insurer and region: [{"holder_kind", "insurer_id", "region_id", "days", "n"}]
     (n offers took `days` days), from which any cut's median, mean and range follow exactly. Days are whole
-    Amsterdam calendar days between the day of the offer and the day of the signature. A practice's offer
-    counts from when it was made; a care group's from the insurer's first offer in the negotiation that led to
-    it (the signable contract is made only at agreement), or from when it was offered where there was no
-    negotiation. Running-on years of a multi-year contract are not counted again (nothing was signed for them).
-    One query, grouped by the two days (the database subtracts no dates, so it reads the same on PostgreSQL and
-    SQLite)."""
-    offered = Coalesce("negotiation__first_offer_at", "created_at")
+    Amsterdam calendar days between the day of the offer and the day of the signature. A care group's offer
+    counts from the insurer's first offer in the negotiation that led to it (the signable contract is made only
+    at agreement); a preferent insurer's offer from the publication of its contract (offers_create_for_preferent
+    makes them then, and an agreed negotiation's contract is published at agreement); an offer on request, after
+    an own offer or after qualification from when it was made. Running-on years of a multi-year contract are not
+    counted again (nothing was signed for them). One query, grouped by the two days (the database subtracts no
+    dates, so it reads the same on PostgreSQL and SQLite)."""
+    offered = Coalesce("negotiation__first_offer_at",
+                       Case(When(reason=Offer.Reason.PREFERENT, then=F("standard_contract__published_at")),
+                            default=F("created_at")))
     rows = (Offer.objects.filter(year=year, status=Offer.Status.SIGNED, signature__isnull=False)
             .order_by()
             .values("insurer_id", "region_id", holder_kind=HOLDER_KIND,

@@ -24,11 +24,13 @@ def ams(*args) -> datetime:
     return datetime(*args, tzinfo=AMSTERDAM)
 
 
-def contract(insurer, *, holder_kind=HolderKind.CARE_GROUP, first_year=2027, term_years=1, lines=()):
+def contract(insurer, *, holder_kind=HolderKind.CARE_GROUP, first_year=2027, term_years=1, lines=(),
+             published_at=None):
     """A published standard contract with `lines`: (module code, {field: value}) pairs."""
     sc = StandardContract.objects.create(insurer=insurer, holder_kind=holder_kind, first_year=first_year,
                                          term_years=term_years, title=f"Contract {first_year}",
-                                         status=StandardContract.Status.PUBLISHED, published_at=ams(2026, 7, 1))
+                                         status=StandardContract.Status.PUBLISHED,
+                                         published_at=published_at or ams(first_year - 1, 7, 1))
     modules = {m.code: m for m in Module.objects.filter(code__in=[code for code, _f in lines])}
     for code, fields in lines:
         ContractModule.objects.create(standard_contract=sc, module=modules[code],
@@ -36,11 +38,13 @@ def contract(insurer, *, holder_kind=HolderKind.CARE_GROUP, first_year=2027, ter
     return sc
 
 
-def offer(sc, holder, *, year=None, offered_at=None, signed_at=None, status=None, region=None):
-    """An offer of `sc` to `holder` (a practice or care group), signed at `signed_at` when given."""
+def offer(sc, holder, *, year=None, offered_at=None, signed_at=None, status=None, region=None,
+          reason=Offer.Reason.PREFERENT):
+    """An offer of `sc` to `holder` (a practice or care group), made at `offered_at` (default: now, as
+    auto_now_add does) and signed at `signed_at` when given."""
     kind = "practice" if holder._meta.model_name == "practice" else "care_group"
     o = Offer.objects.create(standard_contract=sc, insurer=sc.insurer, year=year or sc.first_year,
-                             region=region or holder.region, **{kind: holder},
+                             region=region or holder.region, reason=reason, **{kind: holder},
                              status=status or (Offer.Status.SIGNED if signed_at else Offer.Status.OPEN))
     if offered_at is not None:
         Offer.objects.filter(pk=o.pk).update(created_at=offered_at)

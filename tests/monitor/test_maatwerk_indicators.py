@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracting.models import FollowRequest, HolderKind, Module, Request
+from contracting.models import FollowRequest, HolderKind, Module, Offer, Request
 from monitor.indicators import Context, Dims, get_indicator
 from tests.factories import CareGroupFactory, InsurerFactory, PracticeFactory, RegionFactory
 from tests.monitor.fixtures import ams, contract, follow, negotiation, offer, request
@@ -152,46 +152,52 @@ def test_follow_rates(world):
 
 
 def test_signing_lead_time(world):
-    """Days from the offer's day to the signature's day (Amsterdam):
+    """Days from the offer's day to the signature's day (Amsterdam). A preferent offer is made when its contract
+    is published (whenever the row was written), one on request when it was made:
 
-        practices, A: offered 00:30 on 1 September 2026 (31 August in UTC), signed 15 October -> 44 days
-                      offered 1 September, signed 1 October -> 30; offered 1 September, signed 23:30 on 7 November
-                      (22:30 UTC) -> 67
-        practice, B:  offered 2 September, signed 12 September -> 10
+        practices, A (published 00:30 on 1 September 2026, 31 August in UTC):
+                      signed 15 October -> 44 days; 1 October -> 30; 23:30 on 7 November (22:30 UTC) -> 67
+        practices, B (published 2 September): signed 12 September -> 10;
+                      on request 20 September, signed 30 September -> 10
         care groups, A: first offer in the negotiation 1 July, contract made 1 August, signed 1 September -> 62
-                        offered 10 August without a negotiation, signed 18 August -> 8
+                        published 10 August without a negotiation, signed 18 August -> 8
     Not counted: an open offer, and a multi-year contract signed in 2025 that runs on in 2027."""
     w = world
-    pa = contract(w["a"], holder_kind=HolderKind.PRACTICE, lines=[("inschrijving", {})])
-    pb = contract(w["b"], holder_kind=HolderKind.PRACTICE, lines=[("inschrijving", {})])
-    offer(pa, w["p1"], offered_at=ams(2026, 9, 1, 0, 30), signed_at=ams(2026, 10, 15, 9, 0))
-    offer(pa, w["p2"], offered_at=ams(2026, 9, 1, 10, 0), signed_at=ams(2026, 10, 1, 9, 0))
-    offer(pa, PracticeFactory(region=w["r2"]), offered_at=ams(2026, 9, 1, 10, 0), signed_at=ams(2026, 11, 7, 23, 30))
-    offer(pb, PracticeFactory(region=w["r1"]), offered_at=ams(2026, 9, 2, 10, 0), signed_at=ams(2026, 9, 12, 9, 0))
-    offer(pb, PracticeFactory(region=w["r1"]), offered_at=ams(2026, 9, 2, 10, 0))
+    pa = contract(w["a"], holder_kind=HolderKind.PRACTICE, lines=[("inschrijving", {})],
+                  published_at=ams(2026, 9, 1, 0, 30))
+    pb = contract(w["b"], holder_kind=HolderKind.PRACTICE, lines=[("inschrijving", {})],
+                  published_at=ams(2026, 9, 2, 10, 0))
+    offer(pa, w["p1"], signed_at=ams(2026, 10, 15, 9, 0))
+    offer(pa, w["p2"], signed_at=ams(2026, 10, 1, 9, 0))
+    offer(pa, PracticeFactory(region=w["r2"]), signed_at=ams(2026, 11, 7, 23, 30))
+    offer(pb, PracticeFactory(region=w["r1"]), signed_at=ams(2026, 9, 12, 9, 0))
+    offer(pb, PracticeFactory(region=w["r1"]), offered_at=ams(2026, 9, 20, 10, 0), signed_at=ams(2026, 9, 30, 9, 0),
+          reason=Offer.Reason.REQUESTED)
+    offer(pb, PracticeFactory(region=w["r1"]))
     long = contract(w["b"], holder_kind=HolderKind.PRACTICE, first_year=2026, term_years=3,
                     lines=[("inschrijving", {})])
-    offer(long, PracticeFactory(region=w["r1"]), offered_at=ams(2025, 9, 1), signed_at=ams(2025, 12, 1))
-    negotiated = offer(contract(w["a"], lines=[("ketenzorg-dm2", {})]), w["g1"], offered_at=ams(2026, 8, 1, 10, 0),
-                       signed_at=ams(2026, 9, 1, 10, 0))
+    offer(long, PracticeFactory(region=w["r1"]), signed_at=ams(2025, 12, 1))
+    negotiated = offer(contract(w["a"], lines=[("ketenzorg-dm2", {})], published_at=ams(2026, 8, 1, 10, 0)),
+                       w["g1"], signed_at=ams(2026, 9, 1, 10, 0))
     negotiation(negotiated, first_offer_at=ams(2026, 7, 1, 10, 0))
-    offer(contract(w["a"], lines=[("ketenzorg-copd", {})]), CareGroupFactory(region=w["r1"]),
-          offered_at=ams(2026, 8, 10, 10, 0), signed_at=ams(2026, 8, 18, 10, 0))
+    offer(contract(w["a"], lines=[("ketenzorg-copd", {})], published_at=ams(2026, 8, 10, 10, 0)),
+          CareGroupFactory(region=w["r1"]), signed_at=ams(2026, 8, 18, 10, 0))
     values = cuts("signing_lead_time")
     national = values[Dims()]
-    # Practices [44, 30, 67, 10]: median (30 + 44) / 2 = 37, mean 151 / 4 = 37.75.
-    assert row(national, "kind:practice")["cells"] == {"n": 4, "median": 37.0, "mean": 37.8, "min": 10, "max": 67}
+    # Practices [44, 30, 67, 10, 10]: median 30, mean 161 / 5 = 32.2.
+    assert row(national, "kind:practice")["cells"] == {"n": 5, "median": 30.0, "mean": 32.2, "min": 10, "max": 67}
     # Care groups [62, 8]: median and mean 35.
     assert row(national, "kind:care_group")["cells"] == {"n": 2, "median": 35.0, "mean": 35.0, "min": 8, "max": 62}
-    assert national["headline"]["value"] == 35.0 and national["n"] == 6
-    # Per insurer: A's practices [44, 30, 67] -> median 44, mean 47; B's [10].
+    assert national["headline"]["value"] == 35.0 and national["n"] == 7
+    # Per insurer: A's practices [44, 30, 67] -> median 44, mean 47; B's [10, 10].
     a_practices = row(national, f"kind:practice:insurer:{w['a'].pk}")
     assert a_practices["insurer"] == w["a"].pk and a_practices["label"] == "Alfa Zorg — Huisartsenpraktijken"
     assert a_practices["cells"] == {"n": 3, "median": 44.0, "mean": 47.0, "min": 30, "max": 67}
     assert row(national, f"kind:practice:insurer:{w['b'].pk}")["cells"]["median"] == 10.0
-    # R1: practices p1 (44), p2 (30) and B's (10); the care group without a negotiation (8).
+    # R1: p1 (44), p2 (30) and B's two (10, 10): median (10 + 30) / 2 = 20, mean 94 / 4 = 23.5; the care group
+    # without a negotiation (8).
     r1 = values[Dims(region=w["r1"].pk)]
-    assert row(r1, "kind:practice")["cells"] == {"n": 3, "median": 30.0, "mean": 28.0, "min": 10, "max": 44}
+    assert row(r1, "kind:practice")["cells"] == {"n": 4, "median": 20.0, "mean": 23.5, "min": 10, "max": 44}
     assert row(r1, "kind:care_group")["cells"]["median"] == 8.0
     # B's cut: no care-group contracts signed, so no care-group figure.
     b = values[Dims(insurer=w["b"].pk)]
