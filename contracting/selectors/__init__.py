@@ -142,5 +142,11 @@ from .qualifications import (  # noqa: F401, E402
     questionnaire_url,
     register_questionnaire_finder,
 )
-from .request_figures import REQUEST_STATES, follow_outcomes, request_outcomes, requests_of_year  # noqa: F401, E402
+from .request_figures import (  # noqa: F401, E402
+    REQUEST_STATES,
+    contracts_with_maatwerk,
+    follow_outcomes,
+    request_outcomes,
+    requests_of_year,
+)
 from .tasks import Task, TaskReader, home_tasks, register_task_source  # noqa: F401

@@ -2,12 +2,12 @@
 module-change requests ended, and how follow requests were decided. One GROUP BY query each, however many
 requests there are; callers add the groups up into their own cuts."""
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
 from ..calendar import AMSTERDAM
 from ..models import FollowRequest, Request
-from .caregroup_figures import holder_kind_of
+from .caregroup_figures import holder_kind_of, signed_contracts
 
 # The end state of a request as the monitor counts it.
 GRANTED, PARTLY, REFUSED, PENDING, WITHDRAWN = "granted", "partly", "refused", "pending", "withdrawn"
@@ -50,3 +50,15 @@ def follow_outcomes(year: int) -> list[dict]:
                 .values("insurer_id", "status", region_id=F("offer__region_id"),
                         holder_kind=holder_kind_of("offer__"))
                 .annotate(n=Count("pk")))
+
+
+def contracts_with_maatwerk(year: int, kinds) -> list[dict]:
+    """The year's signed practice contracts (selectors.signed_contracts) per (insurer, region), and how many of
+    them have maatwerk: a request of `kinds` about `year` from that practice to that insurer that was granted,
+    fully or partly (request_state). [{"insurer_id", "region_id", "contracts", "with_maatwerk"}]. One query."""
+    granted = (requests_of_year(year, kinds).filter(practice=OuterRef("practice_id"), insurer=OuterRef("insurer_id"))
+               .alias(state=request_state()).filter(state__in=[GRANTED, PARTLY]))
+    return list(signed_contracts(year, "practice").order_by()
+                .alias(maatwerk=Exists(granted))
+                .values("insurer_id", "region_id")
+                .annotate(contracts=Count("pk"), with_maatwerk=Count("pk", filter=Q(maatwerk=True))))

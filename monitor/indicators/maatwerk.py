@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.utils.translation import gettext_lazy as _
 
 from contracting.models import FollowRequest, Module, Request
-from contracting.selectors import follow_outcomes, request_outcomes, signing_lead_times
+from contracting.selectors import contracts_with_maatwerk, follow_outcomes, request_outcomes, signing_lead_times
 
 from . import Chapter, Context, Cut, Dim, Row, Unit, column, headline, indicator, percent, table
 from .grouping import insurer_names, register_drill, spread
@@ -87,6 +87,51 @@ def maatwerk_requests(ctx: Context) -> list[Cut]:
             columns=_state_columns(), rows=rows, n=everything["requests"],
             headline=headline(everything["honoured_share"], Unit.PERCENT,
                               _("van de besliste verzoeken (geheel of gedeeltelijk) gehonoreerd")))))
+    return cuts
+
+
+@indicator(
+    code="maatwerk_contract_share", chapter=Chapter.MAATWERK, order=15,
+    title=_("Contracten huisartsenzorg met maatwerk in segment 3"), unit=Unit.PERCENT,
+    formula=_("Het aantal ondertekende contracten van huisartsenpraktijken voor het contractjaar waarvoor de "
+              "praktijk bij dezelfde verzekeraar een verzoek om maatwerk of een innovatievoorstel over dat jaar "
+              "(geheel of gedeeltelijk) gehonoreerd kreeg, gedeeld door alle ondertekende contracten van "
+              "huisartsenpraktijken, in procenten."),
+    source=_("Ondertekende contracten en verzoeken in het portaal"),
+    caveats=(REQUEST_YEAR,
+             _("De monitor 2019 noemt ruim 5 procent van de contracten huisartsenzorg met aanvullend maatwerk in "
+               "segment 3, naast de ruimte die het standaardcontract al biedt (opgave van de verzekeraars)."),
+             _("Projecten die een regionale innovatiecommissie toekent, staan niet als maatwerk in het contract en "
+               "tellen hier niet mee.")),
+    dimensions=(Dim.INSURER, Dim.REGION))
+def maatwerk_contract_share(ctx: Context) -> list[Cut]:
+    groups = contracts_with_maatwerk(ctx.year, (Request.Kind.MAATWERK, Request.Kind.INNOVATION))
+    names = insurer_names(g["insurer_id"] for g in groups)
+    cuts = []
+    for dims, part in spread(groups, (Dim.INSURER, Dim.REGION)).items():
+        by_insurer: dict = defaultdict(lambda: {"contracts": 0, "with_maatwerk": 0})
+        for g in part:
+            by_insurer[g["insurer_id"]]["contracts"] += g["contracts"]
+            by_insurer[g["insurer_id"]]["with_maatwerk"] += g["with_maatwerk"]
+        contracts = sum(g["contracts"] for g in part)
+        with_maatwerk = sum(g["with_maatwerk"] for g in part)
+
+        def cells(n, m):
+            return {"contracts": n, "with_maatwerk": m, "share": percent(m, n)}
+
+        rows = [Row(key="all", label=_("Alle zorgverzekeraars"), cells=cells(contracts, with_maatwerk))] \
+            if dims.insurer is None else []
+        for insurer_id in sorted(by_insurer, key=lambda i: names.get(i, "")):
+            t = by_insurer[insurer_id]
+            rows.append(Row(key=f"insurer:{insurer_id}", label=names.get(insurer_id, ""), insurer=insurer_id,
+                            cells=cells(t["contracts"], t["with_maatwerk"])))
+        cuts.append(Cut(dims, table(
+            columns=[column("contracts", _("Contracten"), Unit.COUNT),
+                     column("with_maatwerk", _("Met maatwerk"), Unit.COUNT),
+                     column("share", _("Aandeel met maatwerk"), Unit.PERCENT)],
+            rows=rows, n=contracts,
+            headline=headline(percent(with_maatwerk, contracts), Unit.PERCENT,
+                              _("van de contracten huisartsenzorg met maatwerk")))))
     return cuts
 
 

@@ -87,6 +87,34 @@ def test_maatwerk_requests_tabel_5_1(maatwerk):
     assert Dims(region=maatwerk["r2"].pk, segment="s1") not in values
 
 
+def test_maatwerk_contract_share(world):
+    """Signed 2027 practice contracts: A with p1, p2 (R1) and p3 (R2), B with p1. Granted maatwerk about 2027:
+    A–p1 (twice: one contract), A–p2 (innovation refused, partly granted in appeal). Not: A–p3 refused, A–p3
+    granted but about 2026, B–p1 still pending, B–p1 a granted module change (another kind)."""
+    w = world
+    p3 = PracticeFactory(region=w["r2"])
+    sa = contract(w["a"], holder_kind=HolderKind.PRACTICE, lines=[("inschrijving", {})])
+    sb = contract(w["b"], holder_kind=HolderKind.PRACTICE, lines=[("inschrijving", {})])
+    for sc, practice in ((sa, w["p1"]), (sa, w["p2"]), (sa, p3), (sb, w["p1"])):
+        offer(sc, practice, signed_at=ams(2026, 10, 10, 10, 0))
+    request(K.MAATWERK, w["a"], w["p1"], outcome="granted")
+    request(K.MAATWERK, w["a"], w["p1"], outcome="partly")
+    request(K.INNOVATION, w["a"], w["p2"], outcome="refused", appeal_outcome="partly", status=S.CLOSED)
+    request(K.MAATWERK, w["a"], p3, outcome="refused")
+    request(K.MAATWERK, w["a"], p3, outcome="granted", year=2026)
+    request(K.MAATWERK, w["b"], w["p1"], status=S.OPEN)
+    request(K.MODULE_CHANGE, w["b"], w["p1"], module=Module.objects.get(code="poh-ggz"), outcome="granted")
+    values = cuts("maatwerk_contract_share")
+    national = values[Dims()]
+    # 2 of the 4 contracts (A–p1, A–p2) = 50%; A 2 of 3 = 66.7%; B 0 of 1.
+    assert row(national, "all")["cells"] == {"contracts": 4, "with_maatwerk": 2, "share": 50.0}
+    assert national["headline"]["value"] == 50.0
+    assert row(national, f"insurer:{w['a'].pk}")["cells"] == {"contracts": 3, "with_maatwerk": 2, "share": 66.7}
+    assert row(national, f"insurer:{w['b'].pk}")["cells"]["share"] == 0.0
+    # R2: A–p3 only, refused.
+    assert values[Dims(region=w["r2"].pk)]["headline"]["value"] == 0.0
+
+
 def test_module_change_requests(world):
     w = world
     poh_ggz, pm = Module.objects.get(code="poh-ggz"), Module.objects.get(code="praktijkmanagement")
@@ -205,7 +233,8 @@ def test_signing_lead_time(world):
     assert b["headline"]["value"] is None
 
 
-CODES = ["maatwerk_requests", "module_change_requests", "follow_rates", "signing_lead_time"]
+CODES = ["maatwerk_requests", "maatwerk_contract_share", "module_change_requests", "follow_rates",
+         "signing_lead_time"]
 
 
 def _queries(code) -> int:
