@@ -72,6 +72,11 @@ def by_insurer(facts: Iterable[dict], names: dict[int, str], key: str = "insurer
     return sorted(((pk, names.get(pk, str(pk)), group) for pk, group in groups.items()), key=lambda g: g[1])
 
 
+def register_drill(year: int, insurer_id: int) -> dict:
+    """Drill-down from an insurer's row to the public register of its contracted providers for the year."""
+    return {"url_name": "register:year", "kwargs": {"year": year}, "query": {"insurer": insurer_id}}
+
+
 def total(facts: Iterable[dict], key: str) -> int:
     return sum(fact[key] for fact in facts)
 
@@ -111,7 +116,7 @@ def contracts_per_insurer(ctx: Context) -> list[Cut]:
         rows = []
         for pk, name, own in by_insurer(group, names):
             new, continuing = total(own, "new"), total(own, "continuing")
-            rows.append(Row(key=f"insurer:{pk}", label=name, insurer=pk,
+            rows.append(Row(key=f"insurer:{pk}", label=name, insurer=pk, drill=register_drill(ctx.year, pk),
                             cells={"new": new, "continuing": continuing, "total": new + continuing,
                                    "followed": total(own, "followed")}))
         n = total(group, "new") + total(group, "continuing")
@@ -148,7 +153,7 @@ def providers_contracted_share(ctx: Context) -> list[Cut]:
     cuts = []
     for dims, group in cube(facts, BY_INSURER_REGION_SEGMENT).items():
         whole = total(matching(providers, dims, ignore=(Dim.INSURER,)), "n")
-        rows = [Row(key=f"insurer:{pk}", label=name, insurer=pk,
+        rows = [Row(key=f"insurer:{pk}", label=name, insurer=pk, drill=register_drill(ctx.year, pk),
                     cells={"contracted": total(own, "n"), "providers": whole,
                            "share": percent(total(own, "n"), whole)})
                 for pk, name, own in by_insurer([f for f in group if f["insurer_id"]], names)]
@@ -347,14 +352,15 @@ def module_uptake(ctx: Context) -> list[Cut]:
                column("hours", _("Uren per week"), Unit.HOURS), column("cap", _("Plafond (uren per week)"), Unit.HOURS),
                column("of_cap", _("Uren als aandeel van het plafond"), Unit.PERCENT),
                column("below_cap", _("Contracten onder het plafond"), Unit.PERCENT)]
+    chosen_in, capped_in = cube(chosen, BY_INSURER_REGION), cube(capped, BY_INSURER_REGION)
     cuts = []
     for dims, group in cube(contracts, BY_INSURER_REGION).items():
         whole = total(group, "contracts")
         modules: dict[str, list[dict]] = {}
-        for fact in matching(chosen, dims):
+        for fact in chosen_in.get(dims, ()):
             modules.setdefault(fact["code"], []).append(fact)
         hours_of = {}
-        for fact in matching(capped, dims):
+        for fact in capped_in.get(dims, ()):
             hours_of.setdefault(fact["code"], []).append(fact)
         rows, ggz = [], None
         for code, facts in sorted(modules.items(), key=lambda item: (item[1][0]["sort"], item[1][0]["name"])):

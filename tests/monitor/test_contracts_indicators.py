@@ -27,6 +27,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from contracting.models import (
@@ -141,6 +142,10 @@ def test_contracts_per_insurer_new_continuing_and_followed_counted_once(world):
     }
     assert national["n"] == 5 and national["headline"]["value"] == 5
     assert national["rows"][0]["insurer"] == world["a"].pk
+    # Each insurer's row leads to the public register of its contracted providers for the year.
+    assert national["rows"][0]["drill"] == {"url_name": "register:year", "kwargs": {"year": 2027},
+                                            "query": {"insurer": world["a"].pk}}
+    assert reverse("register:year", kwargs=national["rows"][0]["drill"]["kwargs"]) == "/register/2027/"
     # Noord: P1, P2 (practices) and G1 (care group), all A; one of them followed (P1).
     assert rows(cuts[Dims(region=world["noord"].pk)]) == {
         "Alfa Zorg": {"new": 3, "continuing": 0, "total": 3, "followed": 1}}
