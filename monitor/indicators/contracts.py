@@ -292,7 +292,7 @@ def indexation_per_insurer(ctx: Context) -> list[Cut]:
 
     cuts = []
     for dims, group in cube(selectors.indexation_in_year(ctx.year), BY_INSURER_SEGMENT).items():
-        rows, notes = [], []
+        rows = []
         for pk, name, own in by_insurer(group, names):
             clauses, figures = Counter(), Counter()
             for fact in own:
@@ -301,16 +301,15 @@ def indexation_per_insurer(ctx: Context) -> list[Cut]:
                     figures[fact["figure"]] += fact["n"]
             clause = min(clauses.items(), key=lambda item: (-item[1], item[0]))[0]
             figure = min(figures.items(), key=lambda item: (-item[1], item[0]))[0] if figures else None
-            if len(figures) > 1:
-                notes.append(_("%(insurer)s: verschillende indexcijfers; het meest voorkomende staat in de tabel.")
-                             % {"insurer": name})
+            # Without the name: an anonymised insurer's row keeps its note.
+            note = _("Verschillende indexcijfers; het meest voorkomende staat in de tabel.") if len(figures) > 1 else ""
             continuing, done = total(own, "n"), sum(f["n"] for f in own if indexed(f))
-            rows.append(Row(key=f"insurer:{pk}", label=name, insurer=pk, cells={
+            rows.append(Row(key=f"insurer:{pk}", label=name, insurer=pk, note=note, cells={
                 "clause": str(Indexation(clause).label), "figure": float(figure) if figure is not None else None,
                 "continuing": continuing, "indexed": done, "indexed_share": percent(done, continuing)}))
         continuing = total(group, "n")
         done = sum(f["n"] for f in group if indexed(f))
-        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=continuing, notes=notes, headline=headline(
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=continuing, headline=headline(
             percent(done, continuing), Unit.PERCENT, _("van de doorlopende contracten geïndexeerd")))))
     return cuts
 
@@ -423,11 +422,11 @@ def pohggz_insured_share(ctx: Context) -> list[Cut]:
     code="s1_tariffs_vs_nza_max", chapter=Chapter.CONTRACTS, order=80,
     title=_("S1-tarieven tegenover het NZa-maximumtarief per zorgverzekeraar en prestatie"), unit=Unit.PERCENT,
     formula=_("Per zorgverzekeraar en S1-prestatie met een NZa-maximumtarief (inschrijving, consult, POH-GGZ, "
-              "specifieke verrichtingen): het laagste en het hoogste tarief in de standaardcontracten met "
-              "huisartsenpraktijken die in het contractjaar lopen (met de indexatieclausule van het contract "
-              "toegepast), het maximumtarief van het jaar, het laagste tarief als aandeel van het maximum en het "
-              "aandeel lopende contracten dat het maximum betaalt. Kerncijfer: het aandeel van alle lopende "
-              "contractprestaties op het maximumtarief."),
+              "specifieke verrichtingen): het laagste tarief in de standaardcontracten met huisartsenpraktijken "
+              "die in het contractjaar lopen (met de indexatieclausule van het contract toegepast) en dat tarief "
+              "als aandeel van het maximumtarief van het jaar; de eerste rij geeft de maximumtarieven. Per "
+              "verzekeraar ook het aandeel van zijn lopende contractprestaties (contract × prestatie) op het "
+              "maximum. Kerncijfer: dat aandeel over alle verzekeraars."),
     source=_("Tarieven van standaardcontracten, indexcijfers en NZa-maximumtarieven in het portaal"),
     caveats=(_("Een tarief dat een addendum voor één contract wijzigde telt niet mee."),
              _("Een prestatie zonder vastgesteld maximumtarief voor het jaar heeft geen vergelijking.")),
@@ -435,29 +434,39 @@ def pohggz_insured_share(ctx: Context) -> list[Cut]:
 @in_dutch
 def s1_tariffs_vs_nza_max(ctx: Context) -> list[Cut]:
     names = selectors.insurer_names()
-    columns = [column("lowest", _("Laagste tarief"), Unit.EURO), column("highest", _("Hoogste tarief"), Unit.EURO),
-               column("maximum", _("NZa-maximumtarief"), Unit.EURO),
-               column("of_max", _("Laagste als aandeel van het maximum"), Unit.PERCENT),
-               column("at_max", _("Contracten op het maximum"), Unit.PERCENT)]
-    cuts = []
-    for dims, group in cube(selectors.prestatie_tariffs_in_force(ctx.year), (Dim.INSURER,)).items():
-        rows = []
-        for pk, name, own in by_insurer(group, names):
-            lines: dict[str, list[dict]] = {}
-            for fact in own:
-                lines.setdefault(fact["code"], []).append(fact)
-            for code, facts in sorted(lines.items(), key=lambda item: (item[1][0]["sort"], item[1][0]["name"])):
-                maximum = facts[0]["maximum"]
-                lowest, highest = min(f["tariff"] for f in facts), max(f["tariff"] for f in facts)
-                at_max = (percent(sum(f["contracts"] for f in facts if f["tariff"] == maximum),
-                                  total(facts, "contracts")) if maximum is not None else None)
-                rows.append(Row(key=f"insurer:{pk}:{code}", label=f"{name} — {facts[0]['name']}", insurer=pk,
-                                cells={"lowest": float(lowest), "highest": float(highest),
-                                       "maximum": float(maximum) if maximum is not None else None,
-                                       "of_max": _share(lowest, maximum) if maximum is not None else None,
-                                       "at_max": at_max}))
+    facts = selectors.prestatie_tariffs_in_force(ctx.year)
+    prestaties = sorted({(f["sort"], f["name"], f["code"]) for f in facts})
+    maxima = {f["code"]: f["maximum"] for f in facts}
+    columns = []
+    for _sort, name, code in prestaties:
+        columns += [column(f"{code}:tariff", _("%(prestatie)s: tarief") % {"prestatie": name}, Unit.EURO),
+                    column(f"{code}:of_max", _("%(prestatie)s: aandeel van het maximum") % {"prestatie": name},
+                           Unit.PERCENT)]
+    columns.append(column("at_max", _("Contractprestaties op het maximum"), Unit.PERCENT))
+
+    def on_max(group) -> tuple[int, int]:
         compared = [f for f in group if f["maximum"] is not None]
-        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=total(compared, "contracts"), headline=headline(
-            percent(sum(f["contracts"] for f in compared if f["tariff"] == f["maximum"]), total(compared, "contracts")),
-            Unit.PERCENT, _("van de lopende contractprestaties op het NZa-maximumtarief")))))
+        return sum(f["contracts"] for f in compared if f["tariff"] == f["maximum"]), total(compared, "contracts")
+
+    maximum_cells = {}
+    for _sort, _name, code in prestaties:
+        maximum = maxima[code]
+        maximum_cells.update({f"{code}:tariff": float(maximum) if maximum is not None else None,
+                              f"{code}:of_max": 100.0 if maximum is not None else None})
+    cuts = []
+    for dims, group in cube(facts, (Dim.INSURER,)).items():
+        rows = [Row(key="nza_maximum", label=_("NZa-maximumtarief"), cells={**maximum_cells, "at_max": None})]
+        for pk, name, own in by_insurer(group, names):
+            cells = {}
+            for _sort, _name, code in prestaties:
+                lines = [f for f in own if f["code"] == code]
+                lowest = min((f["tariff"] for f in lines), default=None)
+                maximum = maxima[code]
+                cells[f"{code}:tariff"] = float(lowest) if lowest is not None else None
+                cells[f"{code}:of_max"] = _share(lowest, maximum) if lowest is not None and maximum else None
+            cells["at_max"] = percent(*on_max(own))
+            rows.append(Row(key=f"insurer:{pk}", label=name, insurer=pk, cells=cells))
+        at, compared = on_max(group)
+        cuts.append(Cut(dims, table(columns=columns, rows=rows, n=compared, headline=headline(
+            percent(at, compared), Unit.PERCENT, _("van de lopende contractprestaties op het NZa-maximumtarief")))))
     return cuts

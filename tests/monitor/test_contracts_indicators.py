@@ -214,19 +214,37 @@ def test_contract_terms_table_2_2(world):
 
 
 def test_indexation_per_insurer(world):
-    # Two more practices in Zuid on B's older contract CB0 (2025–2027, no indexation clause).
+    # Two more practices in Zuid on B's older contract CB0 (2025–2027, no indexation clause), and two on CB2
+    # (2026–2027, clause "all", 2% applied for 2027).
     cb0 = contract(world["b"], first_year=2025, term=3, modules=[("inschrijving", "16.00")])
-    for _n in range(2):
-        sign(cb0, PracticeFactory(region=world["zuid"]), region=world["zuid"])
+    cb2 = contract(world["b"], first_year=2026, term=2, indexation=Indexation.ALL,
+                   modules=[("inschrijving", "16.50")])
+    ContractIndex.objects.create(standard_contract=cb2, year=YEAR, percent=Decimal("2.00"), set_at=NOW,
+                                 applied_at=NOW)
+    for sc in (cb0, cb0, cb2, cb2):
+        sign(sc, PracticeFactory(region=world["zuid"]), region=world["zuid"])
     cuts = compute("indexation_per_insurer")
     national = cuts[Dims()]
-    # Continuing in 2027: B's P3 on CB (clause "all", 3% applied) and two on CB0 (no clause). A's contracts
-    # all start in 2027, so A has no row. Most of B's are without a clause; 1 of 3 indexed = 33.3%.
-    assert rows(national) == {"Beta Zorg": {"clause": "Geen indexatie", "figure": 3.0, "continuing": 3,
-                                            "indexed": 1, "indexed_share": 33.3}}
-    assert national["headline"]["value"] == 33.3 and national["n"] == 3
+    # Continuing in 2027 (all B's; A's contracts all start in 2027, so A has no row): P3 on CB (all, 3%), two on
+    # CB0 (no clause), two on CB2 (all, 2%). Most have clause "all" (3 of 5); the most common figure is 2%
+    # (2 contracts against 1), with a note that the figures differ. Indexed: 3 of 5 = 60%.
+    assert national["rows"] == [{
+        "key": f"insurer:{world['b'].pk}", "label": "Beta Zorg", "insurer": world["b"].pk, "withheld": False,
+        "note": "Verschillende indexcijfers; het meest voorkomende staat in de tabel.", "drill": None,
+        "cells": {"clause": "Alle onderdelen", "figure": 2.0, "continuing": 5, "indexed": 3,
+                  "indexed_share": 60.0}}]
+    assert national["headline"]["value"] == 60.0 and national["n"] == 5
     assert list(cuts) == [Dims(), Dims(segment="s1"), Dims(insurer=world["b"].pk),
                           Dims(insurer=world["b"].pk, segment="s1")]
+
+
+def test_indexation_none_applied(world):
+    # Only P3 continues, on CB; without its 2027 figure applied it is not indexed (clause alone is not enough).
+    ContractIndex.objects.filter(standard_contract=world["cb"]).update(applied_at=None)
+    national = compute("indexation_per_insurer")[Dims()]
+    assert rows(national) == {"Beta Zorg": {"clause": "Alle onderdelen", "figure": None, "continuing": 1,
+                                            "indexed": 0, "indexed_share": 0.0}}
+    assert national["rows"][0]["note"] == ""
 
 
 def test_module_uptake_hours_against_the_cap(world):
@@ -277,27 +295,29 @@ def test_pohggz_as_share_of_the_insurers_insured(world):
 def test_s1_tariffs_against_the_nza_maximum(world):
     cuts = compute("s1_tariffs_vs_nza_max")
     national = cuts[Dims()]
-    # CA (3 contracts in force): 17.00 of 17.50 = 97.1%; consult and POH-GGZ at the maximum.
+    assert [c["key"] for c in national["columns"]] == [
+        "inschrijving:tariff", "inschrijving:of_max", "consult:tariff", "consult:of_max", "poh-ggz:tariff",
+        "poh-ggz:of_max", "at_max"]
+    assert national["columns"][0]["label"] == "Inschrijving op naam (inschrijftarief): tarief"
+    # CA (3 contracts in force): inschrijving 17.00 of 17.50 = 97.1%; consult and POH-GGZ at the maximum, so
+    # 6 of A's 9 contract prestaties (3 contracts × 3) are at the maximum: 66.7%.
     # CB (1 contract) indexed by 3% for 2027: inschrijving 17.00 → 17.51, held at the maximum 17.50; consult
-    # 10.00 → 10.30 (98.1% of 10.50); POH-GGZ 3,900 → 4,017, held at 4,000.
+    # 10.00 → 10.30 (98.1% of 10.50); POH-GGZ 3,900 → 4,017, held at 4,000: 2 of 3 at the maximum.
     assert rows(national) == {
-        "Alfa Zorg — Inschrijving op naam (inschrijftarief)":
-            {"lowest": 17.0, "highest": 17.0, "maximum": 17.5, "of_max": 97.1, "at_max": 0.0},
-        "Alfa Zorg — Consult huisarts":
-            {"lowest": 10.5, "highest": 10.5, "maximum": 10.5, "of_max": 100.0, "at_max": 100.0},
-        "Alfa Zorg — POH-GGZ": {"lowest": 4000.0, "highest": 4000.0, "maximum": 4000.0, "of_max": 100.0,
-                                "at_max": 100.0},
-        "Beta Zorg — Inschrijving op naam (inschrijftarief)":
-            {"lowest": 17.5, "highest": 17.5, "maximum": 17.5, "of_max": 100.0, "at_max": 100.0},
-        "Beta Zorg — Consult huisarts":
-            {"lowest": 10.3, "highest": 10.3, "maximum": 10.5, "of_max": 98.1, "at_max": 0.0},
-        "Beta Zorg — POH-GGZ": {"lowest": 4000.0, "highest": 4000.0, "maximum": 4000.0, "of_max": 100.0,
-                                "at_max": 100.0},
+        "NZa-maximumtarief": {"inschrijving:tariff": 17.5, "inschrijving:of_max": 100.0, "consult:tariff": 10.5,
+                              "consult:of_max": 100.0, "poh-ggz:tariff": 4000.0, "poh-ggz:of_max": 100.0,
+                              "at_max": None},
+        "Alfa Zorg": {"inschrijving:tariff": 17.0, "inschrijving:of_max": 97.1, "consult:tariff": 10.5,
+                      "consult:of_max": 100.0, "poh-ggz:tariff": 4000.0, "poh-ggz:of_max": 100.0, "at_max": 66.7},
+        "Beta Zorg": {"inschrijving:tariff": 17.5, "inschrijving:of_max": 100.0, "consult:tariff": 10.3,
+                      "consult:of_max": 98.1, "poh-ggz:tariff": 4000.0, "poh-ggz:of_max": 100.0, "at_max": 66.7},
     }
-    # Contract prestaties: CA 3 contracts × 3 = 9, at the maximum 6 (consult, POH-GGZ); CB 1 × 3 = 3, at the
-    # maximum 2. 8 of 12 = 66.7%.
+    # All contract prestaties: 9 + 3 = 12, at the maximum 6 + 2 = 8: 66.7%.
     assert national["n"] == 12 and national["headline"]["value"] == 66.7
-    assert [row["insurer"] for row in cuts[Dims(insurer=world["b"].pk)]["rows"]] == [world["b"].pk] * 3
+    # One row per insurer (so an anonymised insurer keeps its figures), beside the maxima.
+    b = cuts[Dims(insurer=world["b"].pk)]
+    assert [row["insurer"] for row in b["rows"]] == [None, world["b"].pk]
+    assert b["n"] == 3 and b["headline"]["value"] == 66.7
 
 
 def test_labels_are_dutch_whatever_the_language_of_the_run(world):
