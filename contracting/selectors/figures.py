@@ -21,6 +21,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -28,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from insurers.models import Insurer
 from providers.models import CareGroup, InsuredCount, MarketShare, Practice
@@ -229,18 +230,26 @@ def capped_choices_in_force(year: int) -> list[dict]:
 
 
 def insured_with_module(year: int, code: str) -> list[dict]:
-    """Per insurer and the practice's region: the insurer's insured at all practices (InsuredCount), and those at
-    practices where a contract of that insurer in force in `year` holds module `code`: its own contract, or a
-    contract it followed fully, or partly without naming the module as not followed. One query."""
-    in_force = contracts_in_force(year).filter(practice_id=OuterRef("practice_id"))
-    own = in_force.filter(insurer_id=OuterRef("insurer_id"), choices__contract_module__module__code=code)
+    """Per insurer and the practice's region: the insurer's insured at all practices of regions where it has a
+    market share, and those at practices where a contract of that insurer in force in `year` holds module
+    `code`: its own contract, or a contract it followed fully, or partly without naming the module as not
+    followed. A practice's insured are its stored count (InsuredCount), else its registered patients times the
+    insurer's market share in the region, rounded. One query."""
+    counted = InsuredCount.objects.filter(practice_id=OuterRef("pk"), insurer_id=OuterRef("pair_insurer"))
+    own = contracts_in_force(year).filter(practice_id=OuterRef("pk"), insurer_id=OuterRef("pair_insurer"),
+                                          choices__contract_module__module__code=code)
     followed = covering(FollowRequest.objects.filter(
-        status__in=FOLLOWING, insurer_id=OuterRef("insurer_id"), offer__status=Offer.Status.SIGNED,
-        offer__practice_id=OuterRef("practice_id"), offer__choices__contract_module__module__code=code,
+        status__in=FOLLOWING, insurer_id=OuterRef("pair_insurer"), offer__status=Offer.Status.SIGNED,
+        offer__practice_id=OuterRef("pk"), offer__choices__contract_module__module__code=code,
     ).exclude(not_followed__contains=[code]), year, "offer__standard_contract__")
-    rows = (InsuredCount.objects.values("insurer_id", region_id=F("practice__region_id"))
-            .annotate(all_insured=Sum("insured"),
-                      covered=Coalesce(Sum("insured", filter=Q(Exists(own)) | Q(Exists(followed))), 0))
+    rows = (Practice.objects.filter(region__market_shares__isnull=False)
+            .annotate(pair_insurer=F("region__market_shares__insurer_id"))
+            .annotate(pair_insured=Coalesce(
+                Subquery(counted.values("insured")[:1]),
+                Cast(F("registered_patients") * F("region__market_shares__share_percent") / 100, IntegerField())))
+            .values("pair_insurer", "region_id")
+            .annotate(all_insured=Sum("pair_insured"),
+                      covered=Coalesce(Sum("pair_insured", filter=Q(Exists(own)) | Q(Exists(followed))), 0))
             .order_by())
-    return [{"insurer_id": r["insurer_id"], "region_id": r["region_id"], "insured": r["all_insured"],
+    return [{"insurer_id": r["pair_insurer"], "region_id": r["region_id"], "insured": r["all_insured"],
              "covered": r["covered"]} for r in rows]

@@ -392,9 +392,13 @@ def _share(part: Decimal, whole: Decimal) -> float | None:
     formula=_("Per zorgverzekeraar: de eigen verzekerden ingeschreven bij praktijken waar een contract van die "
               "verzekeraar dat in het contractjaar loopt de module POH-GGZ bevat (een eigen contract, of een "
               "gevolgd contract waarbij POH-GGZ niet als niet gevolgd is genoemd), gedeeld door alle eigen "
-              "verzekerden bij de praktijken in het portaal, maal 100 (in de NZa-monitor 2019: 52%)."),
-    source=_("Aantallen verzekerden per praktijk en verzekeraar, modulekeuzes en volgbesluiten in het portaal"),
-    caveats=(_("Praktijken zonder opgegeven aantal verzekerden tellen niet mee."),
+              "verzekerden bij de praktijken in het portaal, maal 100 (in de NZa-monitor 2019: 52%). De "
+              "verzekerden van een praktijk: het opgegeven aantal, anders de ingeschreven patiënten maal het "
+              "marktaandeel van de verzekeraar in de regio."),
+    source=_("Aantallen verzekerden per praktijk en verzekeraar, marktaandelen, ingeschreven patiënten, "
+             "modulekeuzes en volgbesluiten in het portaal"),
+    caveats=(_("Zonder opgegeven aantal is het aantal verzekerden een schatting uit het marktaandeel in de regio."),
+             _("Een verzekeraar zonder marktaandeel in een regio telt daar niet mee."),
              _("De regio is die waar de praktijk nu staat ingeschreven.")),
     dimensions=BY_INSURER_REGION)
 @in_dutch

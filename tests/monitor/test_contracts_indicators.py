@@ -18,7 +18,7 @@ contracts, signed offers with their module choices, follow decisions):
 - P4 (Zuid, 2,350) asked A for CA and signed it: POH-GGZ 12 h, praktijkmanagement 4 h. B (dominant in Zuid)
   followed it partly, not following POH-GGZ.
 - Care group G1 (Noord) signed CG.
-- Insured (A / B): P1 1,400 / 900; P2 3,000 / 1,500; P3 500 / 1,800; P4 1,000 / 1,200.
+- Insured (A / B): P1 1,400 / not stated; P2 3,000 / 1,500; P3 500 / 1,800; P4 1,000 / 1,200.
 """
 
 from datetime import datetime
@@ -116,10 +116,11 @@ def world(db):
     OwnOffer.objects.create(insurer=b, practice=p1, year=YEAR, title="Eigen aanbod", text="Onze voorwaarden",
                             status=OwnOffer.Status.REFUSED, reason="Geen meerwaarde", decided_at=NOW,
                             submitted_by=UserFactory(), submitted_at=NOW)
-    for practice, (insured_a, insured_b) in ((p1, (1400, 900)), (p2, (3000, 1500)), (p3, (500, 1800)),
+    for practice, (insured_a, insured_b) in ((p1, (1400, None)), (p2, (3000, 1500)), (p3, (500, 1800)),
                                              (p4, (1000, 1200))):
         InsuredCount.objects.create(practice=practice, insurer=a, insured=insured_a)
-        InsuredCount.objects.create(practice=practice, insurer=b, insured=insured_b)
+        if insured_b is not None:
+            InsuredCount.objects.create(practice=practice, insurer=b, insured=insured_b)
     return {"a": a, "b": b, "noord": noord, "zuid": zuid, "cb": cb}
 
 
@@ -281,11 +282,12 @@ def test_pohggz_as_share_of_the_insurers_insured(world):
     cuts = compute("pohggz_insured_share")
     national = cuts[Dims()]
     # A's insured: 1,400 + 3,000 + 500 + 1,000 = 5,900; with POH-GGZ in A's contract: P1, P2, P4 = 5,400 (91.5%).
-    # B's insured: 900 + 1,500 + 1,800 + 1,200 = 5,400; B's own CB for P3 (1,800) and P1's contract it followed
-    # (900); P2's it declined, P4's it followed without POH-GGZ: 2,700 = 50%. Together 8,100 / 11,300 = 71.7%.
+    # B's insured: P1 has no count for B, so 2,350 patients × B's 40% in Noord = 940; + 1,500 + 1,800 + 1,200
+    # = 5,440. B's own CB for P3 (1,800) and P1's contract it followed (940); P2's it declined, P4's it followed
+    # without POH-GGZ: 2,740 / 5,440 = 50.4%. Together 8,140 / 11,340 = 71.8%.
     assert rows(national) == {"Alfa Zorg": {"insured": 5900, "covered": 5400, "share": 91.5},
-                              "Beta Zorg": {"insured": 5400, "covered": 2700, "share": 50.0}}
-    assert national["headline"]["value"] == 71.7
+                              "Beta Zorg": {"insured": 5440, "covered": 2740, "share": 50.4}}
+    assert national["headline"]["value"] == 71.8
     # Zuid: A 500 + 1,000 with P4's 1,000 covered (66.7%); B 1,800 + 1,200 with P3's 1,800 (60%).
     assert rows(cuts[Dims(region=world["zuid"].pk)]) == {
         "Alfa Zorg": {"insured": 1500, "covered": 1000, "share": 66.7},
