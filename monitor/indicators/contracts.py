@@ -42,9 +42,10 @@ def in_dutch(compute: Callable[[Context], list[Cut]]) -> Callable[[Context], lis
 def cube(facts: Iterable[dict], dims: tuple) -> dict[Dims, list[dict]]:
     """The facts of every cut over `dims`: each subset of the dimensions ("all" included) and each combination
     of values that occurs in the facts. A fact without a value for a dimension (no region known) counts in
-    the cuts that do not split by it only."""
+    the cuts that do not split by it only. The national cut is always there, also without facts (a year
+    without contracts shows zero, not "not computed")."""
     subsets = [subset for size in range(len(dims) + 1) for subset in combinations(dims, size)]
-    cuts: dict[Dims, list[dict]] = {}
+    cuts: dict[Dims, list[dict]] = {Dims(): []}
     for fact in facts:
         for subset in subsets:
             values = {str(dim): fact.get(FIELDS[dim]) for dim in subset}

@@ -322,6 +322,26 @@ def test_s1_tariffs_against_the_nza_maximum(world):
     assert b["n"] == 3 and b["headline"]["value"] == 66.7
 
 
+def test_a_year_without_contracts_shows_nothing_counted_nationally(world):
+    # 2031: no contract covers it. Every indicator still has its national cut, with nothing counted; the two
+    # over all providers also keep a cut per region and segment where providers are (0% of them), and the
+    # POH-GGZ share one per insurer and region with insured (0% of them covered).
+    for code in CODES:
+        cuts = compute_year(code, 2031)
+        assert Dims() in cuts, code
+        if code in ("providers_contracted_share", "other_insurer_attempts", "pohggz_insured_share"):
+            assert {cut["headline"]["value"] for cut in cuts.values()} == {0.0}, code
+            assert cuts[Dims()]["n"] == (11340 if code == "pohggz_insured_share" else 5), code
+        else:
+            assert list(cuts) == [Dims()], code
+            assert cuts[Dims()]["n"] in (0, None) and cuts[Dims()]["headline"]["value"] in (0, None), code
+    assert compute_year("contracts_per_insurer", 2031)[Dims()]["rows"] == []
+
+
+def compute_year(code, year) -> dict:
+    return {cut.dims: cut.value for cut in get_indicator(code).compute(Context(year=year, now=NOW))}
+
+
 def test_labels_are_dutch_whatever_the_language_of_the_run(world):
     from django.utils import translation
 
