@@ -91,7 +91,6 @@ from .figures import (  # noqa: F401
     contracts_in_force,
     followed_counts,
     insured_with_module,
-    insurer_names,
     module_choices_in_force,
     other_insurer_attempts,
     provider_counts,

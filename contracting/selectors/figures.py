@@ -1,6 +1,6 @@
 """Aggregate reads of the contract year for the NZa monitor: a few GROUP BY queries each, whatever the number
-of practices, returning plain rows ({"insurer": id, "region": id, "segment": "s1" | "s2", ...}) that the
-monitor's indicators cut by insurer, region and segment.
+of practices, returning plain rows ({"insurer_id": id, "region_id": id, "holder_kind": "practice" |
+"care_group", ...}) that the monitor's indicators cut by insurer, region and segment.
 
 The counting rules live here, once:
 - A contract in force in a year is a signed offer whose standard contract covers that year (models.covering):
@@ -9,7 +9,8 @@ The counting rules live here, once:
 - A followed contract (volgcontract) is not a contract of its own: it is counted once, with the insurer whose
   contract was followed; the insurers that followed it are counted beside it. A provider that holds two own
   contracts (insurers that do not follow each other) counts twice, as in the NZa monitor.
-- Segment: "s1" is a practice's contract (huisartsenzorg), "s2" a care group's (multidisciplinaire zorg).
+- The holder kind (a practice's contract: huisartsenzorg; a care group's: multidisciplinaire zorg) is what the
+  monitor cuts as segment 1 and 2 (monitor.indicators.grouping).
 - The regionally dominant insurer is the one with the largest market share in the region (ties by name, as
   Practice.preferent_insurer breaks them).
 """
@@ -31,12 +32,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from insurers.models import Insurer
 from providers.models import CareGroup, InsuredCount, MarketShare, Practice
 
 from ..models import (
     CapRule,
     FollowRequest,
+    HolderKind,
     ModuleCategory,
     ModuleChoice,
     Offer,
@@ -48,15 +49,10 @@ from ..models import (
 FOLLOWING = (FollowRequest.Status.FOLLOWED, FollowRequest.Status.PARTIAL)
 
 
-def holder_segment(prefix: str = "") -> Case:
-    """"s1" for a practice's offer (reached through `prefix`), "s2" for a care group's."""
-    return Case(When(**{f"{prefix}practice__isnull": False}, then=Value("s1")), default=Value("s2"),
-                output_field=CharField())
-
-
-def insurer_names() -> dict[int, str]:
-    """Every insurer's name by id: the labels of the figures' rows. One query."""
-    return dict(Insurer.objects.values_list("pk", "name"))
+def holder_kind(prefix: str = "") -> Case:
+    """The holder kind of an offer (reached through `prefix`): a practice's or a care group's."""
+    return Case(When(**{f"{prefix}practice__isnull": False}, then=Value(HolderKind.PRACTICE)),
+                default=Value(HolderKind.CARE_GROUP), output_field=CharField())
 
 
 def contracts_in_force(year: int):
@@ -67,8 +63,8 @@ def contracts_in_force(year: int):
 def contract_counts(year: int) -> list[dict]:
     """Contracts in force in `year` per insurer, region (the one the offer was made for) and segment, new
     (first year is `year`) and continuing. One query."""
-    return list(contracts_in_force(year).annotate(segment=holder_segment())
-                .values("insurer_id", "region_id", "segment")
+    return list(contracts_in_force(year).annotate(kind=holder_kind())
+                .values("insurer_id", "region_id", holder_kind=F("kind"))
                 .annotate(new=Count("pk", filter=Q(standard_contract__first_year=year)),
                           continuing=Count("pk", filter=Q(standard_contract__first_year__lt=year)))
                 .order_by())
@@ -80,8 +76,9 @@ def followed_counts(year: int) -> list[dict]:
     query."""
     return list(covering(FollowRequest.objects.filter(status__in=FOLLOWING, offer__status=Offer.Status.SIGNED),
                          year, "offer__standard_contract__")
-                .annotate(segment=holder_segment("offer__"))
-                .values("offer__insurer_id", "offer__region_id", "segment").annotate(followed=Count("pk"))
+                .annotate(kind=holder_kind("offer__"))
+                .values("offer__insurer_id", "offer__region_id", holder_kind=F("kind"))
+                .annotate(followed=Count("pk"))
                 .order_by())
 
 
@@ -92,8 +89,8 @@ def _holder_region() -> Coalesce:
 def contracted_providers(year: int) -> list[dict]:
     """Per insurer, the providers' region (where they are now) and segment: how many distinct providers have
     a contract with that insurer in force in `year`, their own or one the insurer followed. Two queries."""
-    own = (contracts_in_force(year).annotate(segment=holder_segment(), holder_region=_holder_region())
-           .values("insurer_id", "holder_region", "segment")
+    own = (contracts_in_force(year).annotate(kind=holder_kind(), holder_region=_holder_region())
+           .values("insurer_id", "holder_region", "kind")
            .annotate(n=Count("practice_id", distinct=True) + Count("care_group_id", distinct=True)).order_by())
     own_with_follower = contracts_in_force(year).filter(
         Q(practice_id=OuterRef("offer__practice_id")) | Q(care_group_id=OuterRef("offer__care_group_id")),
@@ -102,34 +99,34 @@ def contracted_providers(year: int) -> list[dict]:
     followed = (covering(FollowRequest.objects.filter(status__in=FOLLOWING, offer__status=Offer.Status.SIGNED),
                          year, "offer__standard_contract__")
                 .exclude(Exists(own_with_follower))
-                .annotate(segment=holder_segment("offer__"),
+                .annotate(kind=holder_kind("offer__"),
                           holder_region=Coalesce(F("offer__practice__region_id"), F("offer__care_group__region_id"),
                                                  output_field=BigIntegerField()))
-                .values("insurer_id", "holder_region", "segment")
+                .values("insurer_id", "holder_region", "kind")
                 .annotate(n=Count("offer__practice_id", distinct=True) + Count("offer__care_group_id", distinct=True))
                 .order_by())
     rows: dict[tuple, int] = {}
     for row in [*own, *followed]:
-        key = (row["insurer_id"], row["holder_region"], row["segment"])
+        key = (row["insurer_id"], row["holder_region"], row["kind"])
         rows[key] = rows.get(key, 0) + row["n"]
-    return [{"insurer_id": i, "region_id": r, "segment": s, "n": n} for (i, r, s), n in rows.items()]
+    return [{"insurer_id": i, "region_id": r, "holder_kind": k, "n": n} for (i, r, k), n in rows.items()]
 
 
 def providers_with_contract(year: int) -> list[dict]:
     """Per region (the provider's now) and segment: how many distinct providers hold at least one contract in
     force in `year` (a followed one is always someone's own contract). One query."""
-    rows = (contracts_in_force(year).annotate(segment=holder_segment(), holder_region=_holder_region())
-            .values("holder_region", "segment")
+    rows = (contracts_in_force(year).annotate(kind=holder_kind(), holder_region=_holder_region())
+            .values("holder_region", "kind")
             .annotate(n=Count("practice_id", distinct=True) + Count("care_group_id", distinct=True)).order_by())
-    return [{"region_id": r["holder_region"], "segment": r["segment"], "n": r["n"]} for r in rows]
+    return [{"region_id": r["holder_region"], "holder_kind": r["kind"], "n": r["n"]} for r in rows]
 
 
 def provider_counts() -> list[dict]:
-    """Practices ("s1") and care groups ("s2") per region. Two queries."""
+    """Practices and care groups per region. Two queries."""
     practices = Practice.objects.values("region_id").annotate(n=Count("pk")).order_by()
     groups = CareGroup.objects.values("region_id").annotate(n=Count("pk")).order_by()
-    return ([{"region_id": r["region_id"], "segment": "s1", "n": r["n"]} for r in practices]
-            + [{"region_id": r["region_id"], "segment": "s2", "n": r["n"]} for r in groups])
+    return ([{"region_id": r["region_id"], "holder_kind": HolderKind.PRACTICE, "n": r["n"]} for r in practices]
+            + [{"region_id": r["region_id"], "holder_kind": HolderKind.CARE_GROUP, "n": r["n"]} for r in groups])
 
 
 def dominant_insurer(region_ref: str) -> Subquery:
@@ -163,7 +160,7 @@ _FOLLOW_OUTCOME = {FollowRequest.Status.FOLLOWED: Outcome.SUCCESS, FollowRequest
 def other_insurer_attempts(year: int) -> list[dict]:
     """Providers that tried to contract an insurer other than their region's dominant one for contract year
     `year`, one row per attempt: {"holder": "p<id>" | "c<id>", "insurer_id" (the insurer asked), "region_id"
-    (the provider's), "segment", "route", "outcome"}. Three routes: asking a non-dominant insurer for its
+    (the provider's), "holder_kind", "route", "outcome"}. Three routes: asking a non-dominant insurer for its
     standard contract (an offer on request; success = signed), an own contract offer to a non-dominant insurer
     (success = accepted), and asking the dominant insurer to follow a contract signed with another one
     (success = followed, partial = partly followed). Three queries; one row per attempt, and attempts are few
@@ -193,13 +190,14 @@ def other_insurer_attempts(year: int) -> list[dict]:
 
 def _attempt(practice, group, insurer, region, route, outcome) -> dict:
     return {"holder": f"p{practice}" if practice else f"c{group}", "insurer_id": insurer, "region_id": region,
-            "segment": "s1" if practice else "s2", "route": route, "outcome": outcome}
+            "holder_kind": HolderKind.PRACTICE if practice else HolderKind.CARE_GROUP, "route": route,
+            "outcome": outcome}
 
 
 def contract_terms_in_force(year: int) -> list[dict]:
     """Contracts in force in `year` per insurer, segment, first year and term. One query."""
-    return list(contracts_in_force(year).annotate(segment=holder_segment())
-                .values("insurer_id", "segment", first_year=F("standard_contract__first_year"),
+    return list(contracts_in_force(year).annotate(kind=holder_kind())
+                .values("insurer_id", holder_kind=F("kind"), first_year=F("standard_contract__first_year"),
                         term_years=F("standard_contract__term_years"))
                 .annotate(n=Count("pk")).order_by())
 

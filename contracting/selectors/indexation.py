@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, OuterRef, Subquery
 
 from ..models import ContractIndex, ContractModule, Indexation, Module, NzaMaxTariff, StandardContract
-from .figures import contracts_in_force, holder_segment
+from .figures import contracts_in_force, holder_kind
 
 CENT = Decimal("0.01")
 
@@ -77,13 +77,13 @@ def index_line(base: Decimal, *, contract: StandardContract, is_staff_costs: boo
 
 def indexation_in_year(year: int) -> list[dict]:
     """Contracts in force in `year` that started earlier (continuing: the only ones an indexation clause
-    moves in `year`), per insurer, segment ("s1" practices, "s2" care groups), indexation clause and the
+    moves in `year`), per insurer, holder kind, indexation clause and the
     figure applied for `year` (None: none applied). One query."""
     figure = (ContractIndex.objects.filter(standard_contract=OuterRef("standard_contract_id"), year=year,
                                            applied_at__isnull=False).values("percent")[:1])
     return list(contracts_in_force(year).filter(standard_contract__first_year__lt=year)
-                .annotate(segment=holder_segment(), figure=Subquery(figure))
-                .values("insurer_id", "segment", "figure", clause=F("standard_contract__indexation"))
+                .annotate(kind=holder_kind(), figure=Subquery(figure))
+                .values("insurer_id", "figure", holder_kind=F("kind"), clause=F("standard_contract__indexation"))
                 .annotate(n=Count("pk")).order_by())
 
 

@@ -9,21 +9,19 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from itertools import combinations
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from contracting import selectors
-from contracting.models import Indexation
+from contracting.models import HolderKind, Indexation
 from contracting.pricing import cap_hours
 from contracting.selectors.figures import Outcome, Route
 
 from . import Chapter, Context, Cut, Dim, Dims, Row, Unit, column, headline, indicator, percent, table
+from .grouping import SEGMENT_OF_HOLDER, insurer_names, register_drill, spread
 
-# The key each dimension has in the selectors' rows.
-FIELDS = {Dim.INSURER: "insurer_id", Dim.REGION: "region_id", Dim.SEGMENT: "segment"}
 POH_GGZ = "poh-ggz"
 BY_INSURER_REGION_SEGMENT = (Dim.INSURER, Dim.REGION, Dim.SEGMENT)
 BY_INSURER_SEGMENT = (Dim.INSURER, Dim.SEGMENT)
@@ -40,19 +38,9 @@ def in_dutch(compute: Callable[[Context], list[Cut]]) -> Callable[[Context], lis
 
 
 def cube(facts: Iterable[dict], dims: tuple) -> dict[Dims, list[dict]]:
-    """The facts of every cut over `dims`: each subset of the dimensions ("all" included) and each combination
-    of values that occurs in the facts. A fact without a value for a dimension (no region known) counts in
-    the cuts that do not split by it only. The national cut is always there, also without facts (a year
-    without contracts shows zero, not "not computed")."""
-    subsets = [subset for size in range(len(dims) + 1) for subset in combinations(dims, size)]
-    cuts: dict[Dims, list[dict]] = {Dims(): []}
-    for fact in facts:
-        for subset in subsets:
-            values = {str(dim): fact.get(FIELDS[dim]) for dim in subset}
-            if any(value in (None, "") for value in values.values()):
-                continue
-            cuts.setdefault(Dims(**values), []).append(fact)
-    return dict(sorted(cuts.items(), key=lambda item: _dims_key(item[0])))
+    """The facts of every cut over `dims` (grouping.spread: the national cut always, then each combination of
+    values that occurs in the facts), in a fixed order."""
+    return dict(sorted(spread(facts, dims).items(), key=lambda item: _dims_key(item[0])))
 
 
 def _dims_key(dims: Dims) -> tuple:
@@ -61,8 +49,12 @@ def _dims_key(dims: Dims) -> tuple:
 
 def matching(facts: Iterable[dict], dims: Dims, *, ignore: tuple = ()) -> list[dict]:
     """The facts inside cut `dims` (a denominator read for the cut), leaving out the dimensions in `ignore`."""
-    wanted = {FIELDS[dim]: getattr(dims, str(dim)) for dim in FIELDS if dim not in ignore}
-    return [f for f in facts if all(value in (None, "") or f.get(key) == value for key, value in wanted.items())]
+    def inside(fact) -> bool:
+        return ((Dim.INSURER in ignore or not dims.insurer or fact.get("insurer_id") == dims.insurer)
+                and (Dim.REGION in ignore or not dims.region or fact.get("region_id") == dims.region)
+                and (Dim.SEGMENT in ignore or not dims.segment
+                     or SEGMENT_OF_HOLDER.get(fact.get("holder_kind")) == dims.segment))
+    return [fact for fact in facts if inside(fact)]
 
 
 def by_insurer(facts: Iterable[dict], names: dict[int, str], key: str = "insurer_id") -> list[tuple[int, str, list]]:
@@ -73,9 +65,9 @@ def by_insurer(facts: Iterable[dict], names: dict[int, str], key: str = "insurer
     return sorted(((pk, names.get(pk, str(pk)), group) for pk, group in groups.items()), key=lambda g: g[1])
 
 
-def register_drill(year: int, insurer_id: int) -> dict:
-    """Drill-down from an insurer's row to the public register of its contracted providers for the year."""
-    return {"url_name": "register:year", "kwargs": {"year": year}, "query": {"insurer": insurer_id}}
+def names_of(*fact_lists: Iterable[dict]) -> dict[int, str]:
+    """The names of the insurers the facts are about (one query)."""
+    return insurer_names(fact.get("insurer_id") for facts in fact_lists for fact in facts)
 
 
 def total(facts: Iterable[dict], key: str) -> int:
@@ -104,11 +96,11 @@ SEGMENT_NOTE = _("Segment 1: contracten met huisartsenpraktijken; segment 2: con
     dimensions=BY_INSURER_REGION_SEGMENT)
 @in_dutch
 def contracts_per_insurer(ctx: Context) -> list[Cut]:
-    names = selectors.insurer_names()
     facts = [{**row, "followed": 0} for row in selectors.contract_counts(ctx.year)]
     facts += [{"insurer_id": row["offer__insurer_id"], "region_id": row["offer__region_id"],
-               "segment": row["segment"], "new": 0, "continuing": 0, "followed": row["followed"]}
+               "holder_kind": row["holder_kind"], "new": 0, "continuing": 0, "followed": row["followed"]}
               for row in selectors.followed_counts(ctx.year)]
+    names = names_of(facts)
     columns = [column("new", _("Nieuw"), Unit.COUNT), column("continuing", _("Doorlopend"), Unit.COUNT),
                column("total", _("Totaal"), Unit.COUNT),
                column("followed", _("Gevolgd door andere verzekeraars"), Unit.COUNT)]
@@ -142,8 +134,8 @@ def contracts_per_insurer(ctx: Context) -> list[Cut]:
     dimensions=BY_INSURER_REGION_SEGMENT)
 @in_dutch
 def providers_contracted_share(ctx: Context) -> list[Cut]:
-    names = selectors.insurer_names()
     contracted = selectors.contracted_providers(ctx.year)
+    names = names_of(contracted)
     providers = selectors.provider_counts()
     with_any = selectors.providers_with_contract(ctx.year)
     columns = [column("contracted", _("Gecontracteerd"), Unit.COUNT),
@@ -235,12 +227,13 @@ def other_insurer_attempts(ctx: Context) -> list[Cut]:
     dimensions=BY_INSURER_SEGMENT)
 @in_dutch
 def contract_terms(ctx: Context) -> list[Cut]:
-    names = selectors.insurer_names()
+    facts = selectors.contract_terms_in_force(ctx.year)
+    names = names_of(facts)
     columns = [column("start_year", _("Startjaar"), Unit.TEXT), column("term", _("Looptijd"), Unit.YEARS),
                column("contracts", _("Lopende contracten"), Unit.COUNT),
                column("multi_year", _("Meerjarig"), Unit.PERCENT)]
     cuts = []
-    for dims, group in cube(selectors.contract_terms_in_force(ctx.year), BY_INSURER_SEGMENT).items():
+    for dims, group in cube(facts, BY_INSURER_SEGMENT).items():
         rows, multi_year_insurers = [], 0
         for pk, name, own in by_insurer(group, names):
             spread = Counter()
@@ -281,7 +274,8 @@ def contract_terms(ctx: Context) -> list[Cut]:
     dimensions=BY_INSURER_SEGMENT)
 @in_dutch
 def indexation_per_insurer(ctx: Context) -> list[Cut]:
-    names = selectors.insurer_names()
+    facts = selectors.indexation_in_year(ctx.year)
+    names = names_of(facts)
     columns = [column("clause", _("Indexatieclausule"), Unit.TEXT),
                column("figure", _("Indexcijfer"), Unit.PERCENT),
                column("continuing", _("Doorlopende contracten"), Unit.COUNT),
@@ -292,7 +286,7 @@ def indexation_per_insurer(ctx: Context) -> list[Cut]:
         return fact["clause"] != Indexation.NONE and bool(fact["figure"])
 
     cuts = []
-    for dims, group in cube(selectors.indexation_in_year(ctx.year), BY_INSURER_SEGMENT).items():
+    for dims, group in cube(facts, BY_INSURER_SEGMENT).items():
         rows = []
         for pk, name, own in by_insurer(group, names):
             clauses, figures = Counter(), Counter()
@@ -337,7 +331,7 @@ def indexation_per_insurer(ctx: Context) -> list[Cut]:
 def module_uptake(ctx: Context) -> list[Cut]:
     contracts = [{"insurer_id": row["insurer_id"], "region_id": row["region_id"],
                   "contracts": row["new"] + row["continuing"]}
-                 for row in selectors.contract_counts(ctx.year) if row["segment"] == "s1"]
+                 for row in selectors.contract_counts(ctx.year) if row["holder_kind"] == HolderKind.PRACTICE]
     chosen = [{"insurer_id": row["offer__insurer_id"], "region_id": row["offer__region_id"], "code": row["code"],
                "name": row["name"], "sort": row["sort"], "n": row["n"]}
               for row in selectors.module_choices_in_force(ctx.year)]
@@ -404,12 +398,13 @@ def _share(part: Decimal, whole: Decimal) -> float | None:
     dimensions=BY_INSURER_REGION)
 @in_dutch
 def pohggz_insured_share(ctx: Context) -> list[Cut]:
-    names = selectors.insurer_names()
+    facts = selectors.insured_with_module(ctx.year, POH_GGZ)
+    names = names_of(facts)
     columns = [column("insured", _("Verzekerden"), Unit.COUNT),
                column("covered", _("Met POH-GGZ in het contract"), Unit.COUNT),
                column("share", _("Aandeel"), Unit.PERCENT)]
     cuts = []
-    for dims, group in cube(selectors.insured_with_module(ctx.year, POH_GGZ), BY_INSURER_REGION).items():
+    for dims, group in cube(facts, BY_INSURER_REGION).items():
         rows = [Row(key=f"insurer:{pk}", label=name, insurer=pk,
                     cells={"insured": total(own, "insured"), "covered": total(own, "covered"),
                            "share": percent(total(own, "covered"), total(own, "insured"))})
@@ -438,8 +433,8 @@ def pohggz_insured_share(ctx: Context) -> list[Cut]:
     dimensions=(Dim.INSURER,))
 @in_dutch
 def s1_tariffs_vs_nza_max(ctx: Context) -> list[Cut]:
-    names = selectors.insurer_names()
     facts = selectors.prestatie_tariffs_in_force(ctx.year)
+    names = names_of(facts)
     prestaties = sorted({(f["sort"], f["name"], f["code"]) for f in facts})
     maxima = {f["code"]: f["maximum"] for f in facts}
     columns = []
