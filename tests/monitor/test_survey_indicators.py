@@ -71,9 +71,10 @@ def provider_survey(world):
     q = questions(survey)
     kinds = [
         (4, ["s1", "s2"], "both", world.noord, [world.zk.pk],
-         {"Q9": "nee", "Q13": "gehonoreerd", "Q19": 8, "Q17": {"meer-tijd": "5", "kwetsbare-ouderen": "3"}}),
+         {"Q9": "nee", "Q13": "gehonoreerd", "Q19": 8, "Q17": {"meer-tijd": "5", "kwetsbare-ouderen": "3"},
+          "Q17b": {"meer-tijd": "1"}}),
         (3, ["s1"], "gp", world.noord, [world.zk.pk, world.vgz.pk],
-         {"Q9": "ja", "Q13": "geen-verzoek", "Q19": 4, "Q17": {"meer-tijd": "4"}}),
+         {"Q9": "ja", "Q13": "geen-verzoek", "Q19": 4, "Q17": {"meer-tijd": "4"}, "Q17b": {"meer-tijd": "2"}}),
         (2, ["s2"], "care_group", world.zuid, [world.vgz.pk],
          {"Q9": "nee", "Q13": "niet-gehonoreerd", "Q19": 6, "Q17": {"meer-tijd": "2"}}),
     ]
@@ -139,7 +140,8 @@ def test_fact_base_tabel_6_1_split_by_provider_type(world, provider_survey):
 
 
 def test_themes_tabel_6_5(world, provider_survey):
-    national = cuts_of("survey_themes_room")[Dims()]
+    cuts = cuts_of("survey_themes_room")
+    national = cuts[Dims()]
     themes = rows(national)
     # Meer tijd: 9 answers: "2" 2 (22.2%), "4" 3 (33.3%), "5" 4 (44.4%). Kwetsbare ouderen: A's 4, all "3".
     assert themes["meer-tijd"]["cells"] == {"n": 9, "1": 0.0, "2": 22.2, "3": 0.0, "4": 33.3, "5": 44.4}
@@ -148,6 +150,28 @@ def test_themes_tabel_6_5(world, provider_survey):
     assert themes["ehealth"]["withheld"]
     # Headline: columns 4 and 5 over the two shown themes: (7/9 + 0/4) / 2 = 38.9%.
     assert national["headline"]["value"] == 38.9
+    # Each theme is its own whole. Meer tijd in Noord (7) is withheld: Zuid has 2, the whole minus Noord. Kwetsbare
+    # ouderen was answered in Noord only (A's 4): Noord is the whole, shown; the headline reads that theme alone
+    # (0 of 4 in columns 4 and 5).
+    noord = rows(cuts[Dims(region=world.noord.pk)])
+    assert noord["meer-tijd"]["withheld"] and noord["meer-tijd"]["note"].startswith("niet getoond")
+    assert noord["kwetsbare-ouderen"]["cells"]["n"] == 4
+    assert cuts[Dims(region=world.noord.pk)]["headline"]["value"] == 0.0
+    assert rows(cuts[Dims(region=world.zuid.pk)])["meer-tijd"]["note"] == "minder dan 3 antwoorden"
+    # Practices in a care group (A, 4): meer tijd all column 5.
+    assert rows(cuts[Dims(provider_type="both")])["meer-tijd"]["cells"]["5"] == 100.0
+
+
+def test_obstacles_per_theme_tabel_6_6(world, provider_survey):
+    cuts = cuts_of("survey_themes_obstacles")
+    national = cuts[Dims()]
+    # Vraag 17b on "meer tijd", by those who chose column 4 or 5 at vraag 17: A (4) category 1, B (3) category 2:
+    # 4/7 = 57.1%, 3/7 = 42.9%; the headline counts the 7 answers of the one shown theme.
+    assert rows(national)["meer-tijd"]["cells"] == {"n": 7, "1": 57.1, "2": 42.9, "3": 0.0, "4": 0.0}
+    assert national["headline"]["value"] == 7
+    # VGZ: B's 3 answers (the 4 outside it are enough), all category 2. Zilveren Kruis: all 7, nobody outside.
+    assert rows(cuts[Dims(insurer=world.vgz.pk)])["meer-tijd"]["cells"]["2"] == 100.0
+    assert rows(cuts[Dims(insurer=world.zk.pk)])["meer-tijd"]["cells"]["n"] == 7
 
 
 def test_the_insurers_per_care_group_tabel_6_2(world):
