@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, Role, User
 
@@ -147,43 +148,80 @@ def _milestones(audiences, now: datetime) -> list[AgendaItem]:
 
 def request_items(user: User, orgs: Organisations, now: datetime) -> list[AgendaItem]:
     """The clocks of the requests between the user's organisations and the other party: a reaction, a
-    laborious request's settlement, an appeal window. Both parties see them; the link is each side's page."""
+    laborious request's settlement, an appeal window. Both parties see them; the link is each side's page. An
+    insurer's many on one day are one event (see `bundle`)."""
     if not (orgs.purchasing or orgs.holders):
         return []
     requests = Request.objects.filter(Q(insurer__in=orgs.purchasing) | orgs.holder_q())
-    items = []
+    items, insurer_side = [], []
     for row in clock_rows(requests, fields={"subject": "subject", "kind_code": "kind", "insurer_id": "insurer_id",
                                             "insurer_name": "insurer__name", "practice_name": "practice__name",
                                             "care_group_name": "care_group__name"}):
         holder = row["practice_name"] or row["care_group_name"]
         subject = row["subject"] or str(Request.Kind(row["kind_code"]).label)
-        insurer_side = row["insurer_id"] in orgs.purchasing
-        path = reverse("purchasing:request" if insurer_side else "offers:request", args=[row["object_id"]])
-        items.append(clock_item(row, title=f"{subject} ({holder if insurer_side else row['insurer_name']})",
-                                path=path, description=_("%(kind)s tussen %(holder)s en %(insurer)s.") % {
-                                    "kind": Request.Kind(row["kind_code"]).label, "holder": holder,
-                                    "insurer": row["insurer_name"]}))
-    return items
+        mine = row["insurer_id"] in orgs.purchasing
+        path = reverse("purchasing:request" if mine else "offers:request", args=[row["object_id"]])
+        item = clock_item(row, title=f"{subject} ({holder if mine else row['insurer_name']})",
+                          path=path, description=_("%(kind)s tussen %(holder)s en %(insurer)s.") % {
+                              "kind": Request.Kind(row["kind_code"]).label, "holder": holder,
+                              "insurer": row["insurer_name"]})
+        if mine:
+            insurer_side.append((row, item))
+        else:
+            items.append(item)
+    return items + bundle(insurer_side, path=reverse("purchasing:requests"),
+                          count=lambda n: ngettext("%(n)d vraag of verzoek", "%(n)d vragen en verzoeken", n)
+                          % {"n": n})
 
 
 def follow_request_items(user: User, orgs: Organisations, now: datetime) -> list[AgendaItem]:
-    """The decision on a follow request: the practice that asked waits for it, the insurer takes it."""
+    """The decision on a follow request: the practice that asked waits for it, the insurer takes it (all of
+    them by the same day: one event when there are many, see `bundle`)."""
     if not (orgs.purchasing or orgs.holders):
         return []
     follow = FollowRequest.objects.filter(Q(insurer__in=orgs.purchasing) | orgs.holder_q("offer__"))
-    items = []
+    items, insurer_side = [], []
     for row in clock_rows(follow, fields={"insurer_id": "insurer_id", "insurer_name": "insurer__name",
                                           "offer_id": "offer_id", "practice_name": "offer__practice__name",
                                           "care_group_name": "offer__care_group__name"}):
         holder = row["practice_name"] or row["care_group_name"]
+        description = _("Volgverzoek van %(holder)s aan %(insurer)s.") % {"holder": holder,
+                                                                          "insurer": row["insurer_name"]}
         if row["insurer_id"] in orgs.purchasing:
-            title, path = holder, reverse("purchasing:follow_request", args=[row["object_id"]])
+            path = reverse("purchasing:follow_request", args=[row["object_id"]])
+            insurer_side.append((row, clock_item(row, title=holder, description=description, path=path)))
         else:
-            title, path = row["insurer_name"], reverse("offers:follow", args=[row["offer_id"]])
-        items.append(clock_item(row, title=title, path=path,
-                                description=_("Volgverzoek van %(holder)s aan %(insurer)s.") % {
-                                    "holder": holder, "insurer": row["insurer_name"]}))
-    return items
+            items.append(clock_item(row, title=row["insurer_name"], description=description,
+                                    path=reverse("offers:follow", args=[row["offer_id"]])))
+    return items + bundle(insurer_side, path=reverse("purchasing:inbox"),
+                          count=lambda n: ngettext("%(n)d volgverzoek", "%(n)d volgverzoeken", n) % {"n": n})
+
+
+# More clocks of one kind than this on one day for one insurer are one event in its purchasers' calendar: the
+# follow decisions of a large insurer all fall on 31 December, and a calendar with a thousand events that day
+# says less than one that says how many.
+BUNDLE_ABOVE = 3
+
+
+def bundle(entries: list[tuple[dict, AgendaItem]], *, path: str, count: Callable[[int], str]) -> list[AgendaItem]:
+    """The (clock row, item) pairs of an insurer's side, each as it is, or, for a group of more than
+    BUNDLE_ABOVE of one kind on one day for one insurer, one event ("Besluit op volgverzoek: 37
+    volgverzoeken") linking to the list where they are dealt with, naming the first few."""
+    groups: dict[tuple, list[AgendaItem]] = {}
+    for row, item in entries:
+        groups.setdefault((row["kind"], item.day, row["insurer_id"]), []).append(item)
+    out = []
+    for (kind, day, insurer_id), group in groups.items():
+        if len(group) <= BUNDLE_ABOVE:
+            out += group
+            continue
+        known = clock_kinds().get(kind)
+        label = str(known.label) if known else kind
+        first = sorted(item.title.removeprefix(f"{label}: ") for item in group)[:BUNDLE_ABOVE]
+        out.append(AgendaItem(uid=f"clocks-{kind}-{day.isoformat()}-insurer-{insurer_id}",
+                              title=f"{label}: {count(len(group))}", day=day, boundary="end", path=path,
+                              description=", ".join(first) + ", …"))
+    return out
 
 
 def own_offer_items(user: User, orgs: Organisations, now: datetime) -> list[AgendaItem]:

@@ -163,14 +163,33 @@ def _feed_queries(user) -> tuple[int, Calendar]:
 def test_the_feed_costs_the_same_queries_however_many_deadlines(purchaser, market, offer, signatory):
     question_ask(actor=signatory, offer=offer, text="Eerste vraag", now=ASKED)
     few, feed = _feed_queries(purchaser)
-    assert sum(1 for e in feed.walk("VEVENT") if str(e["SUMMARY"]).startswith("Reactie")) == 1
+    assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT") if str(e["SUMMARY"]).startswith("Reactie")] == [
+        f"Reactie: Vraag ({offer.practice.name})"]
     for n in range(5):
-        practice = PracticeFactory(region=market["region"])
+        practice = PracticeFactory(region=market["region"], name=f"Praktijk {n}")
         user = make_member(Role.PRACTICE_MEMBER, practice, email=f"p{n}@praktijk.example")
         request_raise(actor=user, kind="question", insurer=market["preferent"], practice=practice,
                       subject=f"Vraag {n}", text="Een vraag.", now=ASKED)
     many, feed = _feed_queries(purchaser)
-    assert sum(1 for e in feed.walk("VEVENT") if str(e["SUMMARY"]).startswith("Reactie")) == 6
+    # Six reactions due on one day are one event for the insurer, naming the first three, linking to its list.
+    (reactions,) = [e for e in feed.walk("VEVENT") if str(e["SUMMARY"]).startswith("Reactie")]
+    assert str(reactions["SUMMARY"]) == "Reactie: 6 vragen en verzoeken"
+    assert day_of(reactions) == date(2026, 10, 20)
+    assert str(reactions["URL"]).endswith(reverse("purchasing:requests"))
+    first_three = f"Vraag ({offer.practice.name}), Vraag 0 (Praktijk 0), Vraag 1 (Praktijk 1), …"
+    assert str(reactions["DESCRIPTION"]) == first_three
     # The token's user, the memberships, the milestones, and one per kind of object with clocks the purchaser
     # has (requests, follow requests, own offers, adjustments, positions, knelpunten) and the surveys: 10.
     assert few == many == 10
+
+
+def test_each_practice_still_sees_its_own_reaction_when_the_insurer_sees_them_bundled(market, year2027):
+    users = []
+    for n in range(4):
+        practice = PracticeFactory(region=market["region"], name=f"Praktijk {n}")
+        users.append(make_member(Role.PRACTICE_MEMBER, practice, email=f"p{n}@praktijk.example"))
+        request_raise(actor=users[-1], kind="question", insurer=market["preferent"], practice=practice,
+                      subject=f"Vraag {n}", text="Een vraag.", now=ASKED)
+    with time_machine.travel(NOW, tick=False):
+        mine = feed_events(users[2])
+    assert [s for s in mine if s.startswith("Reactie")] == ["Reactie: Vraag 2 (Preferente Verzekeraar)"]
