@@ -197,3 +197,27 @@ def test_the_schema_documents_both_endpoints_their_filters_and_errors(db):
     indicator = schema["components"]["schemas"]["MonitorIndicator"]["properties"]
     assert {"formula", "unit", "caveats", "value", "comparisons"} <= set(indicator)
     assert "freshness" in schema["components"]["schemas"]["MonitorIndicators"]["properties"]
+
+
+def test_a_withheld_group_stays_withheld_and_a_year_without_figures_says_so(monitor_world):
+    from contracting.services import contract_year_ensure
+    from monitor.indicators import Row, Unit, column, table
+    from monitor.models import MonitorSnapshot
+
+    w = monitor_world
+    # A survey figure whose Zuiderlicht group had fewer answers than the threshold: stored withheld, shown so.
+    value = table(columns=[column("mark", "Rapportcijfer", Unit.MARK)],
+                  rows=[Row(key=f"insurer:{w.noord.pk}", label="Noordzee Zorg", insurer=w.noord.pk,
+                            cells={"mark": 7.2}),
+                        Row(key=f"insurer:{w.zuid.pk}", label="Zuiderlicht Verzekeringen", insurer=w.zuid.pk,
+                            withheld=True, note="minder dan 3 antwoorden")])
+    MonitorSnapshot.objects.filter(year=2027, indicator=SATISFACTION, insurer=None).update(value=value)
+    for user in (w.nza, w.practice_user):
+        rows = figures(get(user, LIST, year=2027).json())[SATISFACTION]["value"]["rows"]
+        assert (rows[1]["withheld"], rows[1]["cells"], rows[1]["note"]) == (True, {}, "minder dan 3 antwoorden")
+
+    # 2028 has a calendar but nothing computed yet: every figure without a value, no freshness.
+    contract_year_ensure(actor=None, year=2028)
+    body = get(w.nza, LIST, year=2028).json()
+    assert body["year"] == 2028 and body["freshness"]["computed_at"] is None
+    assert all(f["value"] is None for f in body["indicators"])
