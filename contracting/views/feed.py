@@ -38,9 +38,9 @@ def calendar_feed(request, token: str):
         name=_("Termijnen contracteerportaal — %(name)s") % {"name": user.get_full_name()},
         description=_("Uw eigen termijnen in het contracteerportaal: de mijlpalen van uw rollen en de termijnen "
                       "van uw organisaties."),
-        refresh_interval=timedelta(hours=1))
+        refresh_interval=timedelta(hours=1), uid=f"termijnen-{user.pk}@{host}")
     calendar.add("X-WR-TIMEZONE", TIME_ZONE)
-    calendar.add("X-PUBLISHED-TTL", timedelta(hours=1))
+    calendar.add("X-PUBLISHED-TTL", "PT1H")  # the older name of REFRESH-INTERVAL that Outlook reads
     today = now.date()
     calendar.add_component(Timezone.from_tzid(TIME_ZONE, first_date=today - timedelta(days=450),
                                               last_date=today + timedelta(days=800)))

@@ -3,7 +3,7 @@ milestones of their roles and the running clocks of their organisations, each an
 day a person reads; another organisation's deadlines never; a link that is unknown, replaced or of a
 deactivated user is a 404; the number of queries does not grow with the data."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -82,6 +82,8 @@ def test_the_feed_names_its_time_zone_and_keeps_uids_stable(signatory, follow_re
     assert str(first["X-WR-TIMEZONE"]) == "Europe/Amsterdam"
     assert [str(tz["TZID"]) for tz in first.walk("VTIMEZONE")] == ["Europe/Amsterdam"]
     assert str(first["PRODID"]) == "-//Contracteerportaal huisartsenzorg//Termijnen//NL"
+    assert str(first["X-PUBLISHED-TTL"]) == "PT1H" and first["REFRESH-INTERVAL"].dt == timedelta(hours=1)
+    assert str(first["UID"]) == str(again["UID"])
     uids = sorted(str(e["UID"]) for e in first.walk("VEVENT"))
     assert uids == sorted(str(e["UID"]) for e in again.walk("VEVENT"))
     assert len(uids) == len(set(uids))
