@@ -38,9 +38,13 @@ BLUE = (1, 104, 155)
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(222, 233, 242))
 
 
+# Signs labels use that Windows-1252 lacks, written the way it can.
+_PLAIN = str.maketrans({"≥": ">=", "≤": "<=", "−": "-", "≠": "!=", "→": "->", "\u2009": " ", "\u202f": " "})
+
+
 def _t(value) -> str:
     """Text the PDF core fonts can carry (Windows-1252, as contracting/pdf.py); anything beyond becomes "?"."""
-    return str(value or "").encode(ENCODING, "replace").decode(ENCODING)
+    return str(value or "").translate(_PLAIN).encode(ENCODING, "replace").decode(ENCODING)
 
 
 def may_print(access: MonitorAccess) -> bool:
@@ -172,7 +176,8 @@ def _draw(printed: PrintedMonitor, *, compress: bool) -> bytes:
     pdf.set_creator(_("Contracteerportaal huisartsenzorg"))
     fresh = printed.freshness
     pdf.footer_text = (_("Contractjaar %(year)s, berekend op %(moment)s")
-                       % {"year": printed.year, "moment": _moment(fresh.computed_at if fresh else None)})
+                       % {"year": printed.year, "moment": _moment(fresh.computed_at)}
+                       if fresh and fresh.computed_at else _("Contractjaar %(year)s") % {"year": printed.year})
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(16, 16, 16)
     pdf.add_page()

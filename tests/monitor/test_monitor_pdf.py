@@ -113,3 +113,25 @@ def test_query_count_does_not_grow_with_snapshots(client, monitor_world):
         MonitorSnapshot.objects.create(year=year, indicator="test_contracts", value=table(columns=[], rows=[]),
                                        computed_at=COMPUTED)
     assert queries() == few
+
+
+def test_cells_in_dutch_notation_and_the_charted_column():
+    from django.utils import translation
+
+    from monitor.indicators import get_indicator
+    from monitor.pdf import _t, cell_text, chart_column
+
+    with translation.override("nl"):
+        assert cell_text(6666, Unit.COUNT) == "6.666"
+        assert cell_text(58.3, Unit.PERCENT) == "58,3%"
+        assert cell_text(1234.5, Unit.EURO) == "€ 1.234,50"
+        assert cell_text(7.1, Unit.MARK) == "7,1"
+        assert cell_text(None, Unit.COUNT) == "–"
+    assert _t("≥ 35 dagen") == ">= 35 dagen"
+    # The scoreboard (unit text) charts its last percentage, the share on time; the clocks table (unit
+    # percent) its percentage column.
+    scoreboard = {"columns": [column("policy", "Inkoopbeleid", Unit.TEXT), column("on_time", "op tijd", Unit.COUNT),
+                              column("score", "op tijd (%)", Unit.PERCENT)]}
+    assert chart_column(get_indicator("gcp_scoreboard"), scoreboard)["key"] == "score"
+    clocks = {"columns": [column("due", "verstreken", Unit.COUNT), column("share", "op tijd (%)", Unit.PERCENT)]}
+    assert chart_column(get_indicator("gcp_clocks_met"), clocks)["key"] == "share"
