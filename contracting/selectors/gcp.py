@@ -44,10 +44,10 @@ def gcp_insurer_facts(year: int, *, follow_due: datetime | None) -> dict[int, In
                               .annotate(first=Min("published_at")).values_list("policy__insurer_id", "first")
                               .order_by()):
         of(insurer_id).policy_published_at = first
-    # A multi-year contract published in an earlier year covers Y as well: its offer was known in time.
+    # A multi-year contract published in an earlier year covers Y as well: its offer was known in time. A
+    # contract offered after a qualification is a definitive offer too; an accepted own offer is one holder's.
     contracts = covering(StandardContract.objects.filter(
-        holder_kind=HolderKind.PRACTICE, status=StandardContract.Status.PUBLISHED, own_offer__isnull=True,
-        requires_qualification=False), year)
+        holder_kind=HolderKind.PRACTICE, status=StandardContract.Status.PUBLISHED, own_offer__isnull=True), year)
     for insurer_id, first in (contracts.values("insurer_id").annotate(first=Min("published_at"))
                               .values_list("insurer_id", "first").order_by()):
         of(insurer_id).practice_contract_published_at = first

@@ -244,3 +244,32 @@ def test_query_count_does_not_grow_with_data(cycle):
     value = cuts("gcp_scoreboard", now)[Dims()]
     assert row_of(value, "Preferente Verzekeraar")["cells"]["caregroup_offers"] == "te laat"
     assert Insurer.objects.count() == 6
+
+
+def test_printed_scoreboard_from_its_snapshots(client, cycle, purchaser):
+    """The scoreboard computed on the fixture, stored as snapshots and printed: the NZa reads every verdict;
+    the preferent insurer's purchasers read their own row by name and the other insurer by letter only."""
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from monitor.models import MonitorSnapshot
+
+    now = ams(2027, 1, 5, 12, 0)
+    for cut in get_indicator("gcp_scoreboard").compute(Context(year=2027, now=now)):
+        MonitorSnapshot.objects.create(year=2027, indicator="gcp_scoreboard", insurer_id=cut.dims.insurer,
+                                       value=cut.value, computed_at=now)
+
+    def text(user):
+        client.force_login(user)
+        content = client.get(reverse("monitor:print_pdf", args=[2027])).content
+        return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
+
+    nza = text(make_member(Role.NZA_ANALYST))
+    assert "mijlpalen op tijd: 58,3%" in nza
+    assert "Verre Verzekeraar ontbreekt te laat n.v.t. te laat te laat op tijd ontbreekt 1 6 16,7%" in nza
+    own = text(purchaser)
+    assert "Preferente Verzekeraar op tijd op tijd" in own
+    assert "Verre Verzekeraar" not in own
+    assert "ontbreekt te laat n.v.t. te laat te laat op tijd ontbreekt 1 6 16,7%" in own
