@@ -4,6 +4,7 @@ nightly and minutely schedules and who may ask for any of it.
 The indicators here are the tests' own (a registry of their own for each test), reading real rows: what is under
 test is the run, not any figure of the monitor."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -322,3 +323,24 @@ def test_only_the_nza_asks_for_a_run_or_publishes(registry, year2027, practices,
             service(actor=user, year=2027)
         assert (refused.value.code, refused.value.status) == ("not_nza", 403)
     assert not MonitorRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_computes_the_run_the_nza_asked_for(registry, nza):
+    """Through the test Redis and a real Celery worker (not eager): the request's commit hands the run over."""
+    from celery.contrib.testing.worker import start_worker
+
+    if not celery_app.conf.broker_url.startswith("redis://"):
+        pytest.fail("This test needs REDIS_URL: run it through scripts/test, which starts Redis")
+    register_practices()
+    contract_year_ensure(actor=None, year=2027)
+    PracticeFactory(), PracticeFactory()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        run = monitor_request_recompute(actor=nza, year=2027)  # autocommit: dispatched at once
+        for _ in range(600):
+            run.refresh_from_db()
+            if run.status not in MonitorRun.ACTIVE:
+                break
+            time.sleep(0.1)
+    assert (run.status, run.indicators_done, run.indicators_total) == (MonitorRun.Status.DONE, 1, 1)
+    assert national(2027)["headline"]["value"] == 2
