@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     cycle,
     insured,
     members,
+    monitor,
     multiyear,
     organisations,
     qualification,

@@ -90,6 +90,16 @@ class TestSeeded:
         assert dict(User.objects.values_list("email", "password")) == hashes
         assert "200 in totaal, 0 nieuw" in output
 
+    def test_the_monitor_has_figures_of_every_demo_year_and_the_year_in_force_is_published(self):
+        from monitor.models import MonitorPublication, MonitorRun
+
+        # On 23 November 2026: 2026 in force (published by the NZa's demo analyst), 2027 and 2028 live.
+        assert sorted(MonitorRun.objects.filter(status=MonitorRun.Status.DONE).values_list("year", flat=True)) == [
+            2026, 2027, 2028]
+        publication = MonitorPublication.objects.get()
+        assert (publication.year, publication.published_by.email) == (2026, "analist@nza.demo")
+        assert publication.run.year == 2026
+
     def test_more_practices_adds_only_the_missing_ones(self):
         first = {p["agb_code"]: p for p in Practice.objects.values()}
 
