@@ -9,6 +9,7 @@ from io import StringIO
 
 import time_machine
 from django.core.management import call_command
+from django.db.models import F
 
 from accounts.models import Membership, Role
 from contracting.calendar import AMSTERDAM
@@ -69,3 +70,29 @@ def test_the_register_year_left_undecided_by_the_seed_is_decided_as_the_demo_dec
 
     # The register as published, of the signed offers (the demo care group's signed contract has its own line).
     assert RegisterEntry.objects.filter(year=2027, kind=HolderKind.PRACTICE).count() == statuses[Offer.Status.SIGNED]
+
+
+def test_survey_responses_are_filled_to_the_national_scale_closed_surveys_first(db):
+    from demo.benchmark_surveys import survey_responses_fill
+    from surveys.models import Invitation, Response, Survey
+
+    seed(DEC_1)
+    submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
+    closed = Invitation.objects.filter(survey__status=Survey.Status.CLOSED).exclude(survey__template="nza-insurer")
+    before, waiting = submitted.count(), closed.filter(responded_at__isnull=True).count()
+    assert waiting > 0
+    # Every invitation of the closed surveys answers, and three of the open ones.
+    with time_machine.travel(DEC_1, tick=False):
+        added = survey_responses_fill(total=before + waiting + 3, now=DEC_1)
+    assert added == waiting + 3
+    assert submitted.count() == before + waiting + 3
+    assert not closed.filter(responded_at__isnull=True).exists()
+    assert Invitation.objects.filter(survey__status=Survey.Status.PUBLISHED, responded_at__isnull=False).count() == (
+        Response.objects.filter(survey__status=Survey.Status.PUBLISHED, status=Response.Status.SUBMITTED).count())
+    # Each submitted inside its survey's window; a closed anonymous survey's responses linked to nobody.
+    assert not submitted.filter(submitted_at__lt=F("survey__opens_at")).exists()
+    assert not submitted.filter(submitted_at__gt=F("survey__closes_at")).exists()
+    assert not Response.objects.filter(survey__status=Survey.Status.CLOSED, survey__anonymous=True,
+                                       invitation__isnull=False).exists()
+    with time_machine.travel(DEC_1, tick=False):
+        assert survey_responses_fill(total=before + waiting + 3, now=DEC_1) == 0

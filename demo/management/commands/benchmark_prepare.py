@@ -2,7 +2,8 @@
 around now, make benchmark signatories (with a known TOTP secret) for practices with an open offer (asking
 another insurer's contract for more practices where most offers are signed already), have the practices of the
 register year decide on their offers as the demo's do where the seed left most undecided (demo.signing), and
-publish the year's register, as the real register holds it. Prints JSON.
+publish the year's register, as the real register holds it, and bring the survey responses to the national
+scale the monitor is measured at (demo.benchmark_surveys). Prints JSON.
 
 For a throwaway benchmark database only: it moves a contract year's signing window.
 """
@@ -24,8 +25,10 @@ from contracting.calendar import MilestoneKind
 from contracting.models import ContractYear, HolderKind, Offer, RegisterPublication, StandardContract
 from contracting.selectors import signing_window
 from contracting.services import milestone_reschedule, offer_request, register_publish
+from demo.benchmark_surveys import survey_responses_fill
 from demo.signing import decide_window
 from providers.models import Practice
+from surveys.models import Response
 
 PASSWORD = "benchmark-wachtwoord-2026"
 
@@ -75,8 +78,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=50)
         parser.add_argument("--offers-per-client", type=int, default=10)
+        parser.add_argument("--survey-responses", type=int, default=20_000,
+                            help="submitted survey responses in all (the monitor's national scale)")
 
-    def handle(self, *args, clients, offers_per_client, **options):
+    def handle(self, *args, clients, offers_per_client, survey_responses, **options):
         now = timezone.now()
         # Offers of a contract that waits for qualification (the demo's uitvraag, a year ahead) are not the year's
         # contracting.
@@ -137,6 +142,8 @@ class Command(BaseCommand):
             register_publish(year=register_year, effective_at=now)
             out["offers"] = dict(Offer.objects.filter(year=register_year).values_list("status")
                                  .annotate(n=Count("id")).order_by("status"))
+            out["survey_responses_added"] = survey_responses_fill(total=survey_responses, now=now)
+            out["survey_responses"] = Response.objects.filter(status=Response.Status.SUBMITTED).count()
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # As autovacuum would soon after: planner statistics and the visibility map for the rows just written
             # (VACUUM cannot run inside a transaction, as under a test's).
