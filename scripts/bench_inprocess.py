@@ -32,11 +32,17 @@ def main() -> int:
     from django.test import Client
 
     from accounts.models import User
+    from contracting.models import Offer
 
     year = prepared.get("register_year", prepared["year"])  # the year whose signing has closed, mostly signed
     public = Client(HTTP_HOST="localhost")
     purchaser = Client(HTTP_HOST="localhost")
-    purchaser.force_login(User.objects.get(email=prepared["purchaser"]))
+    purchasing = User.objects.get(email=prepared["purchaser"])
+    purchaser.force_login(purchasing)
+    nza = Client(HTTP_HOST="localhost")
+    nza.force_login(User.objects.get(email=prepared["nza"]))
+    own_offer = (Offer.objects.filter(year=year, insurer__memberships__user=purchasing, practice__isnull=False)
+                 .order_by("pk").values_list("pk", flat=True).first())
     endpoints = [
         ("trivial view (/healthz)", public, "/healthz"),
         ("register page", public, f"/register/{year}/"),
@@ -48,6 +54,13 @@ def main() -> int:
         ("API offer list (insurer, open)", purchaser, f"/api/v1/offers/?year={year}&status=open"),
         ("API offer list (insurer, all)", purchaser, f"/api/v1/offers/?year={year}"),
         ("purchaser dashboard", purchaser, f"/inkoop/?year={year}"),
+        ("API offer detail (insurer)", purchaser, f"/api/v1/offers/{own_offer}/"),
+        # The NZa monitor, from its snapshots (scripts/bench_monitor.py computed them just before).
+        ("monitor dashboard (NZa)", nza, f"/monitor/?year={year}"),
+        ("monitor dashboard (insurer)", purchaser, f"/monitor/?year={year}"),
+        ("API monitor indicators (NZa)", nza, f"/api/v1/monitor/indicators/?year={year}"),
+        ("API monitor indicators (insurer)", purchaser, f"/api/v1/monitor/indicators/?year={year}"),
+        ("monitor Berekeningen (NZa)", nza, "/monitor/berekeningen/"),
     ]
 
     def fetch(client, url) -> tuple[int, int]:

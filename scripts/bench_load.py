@@ -4,7 +4,8 @@ latencies next to the trivial view measured in the same run, as ratios.
 
 Phases: the trivial view; the API offer list of the largest insurer's purchaser and of practices, offer
 detail; the public register page, its CSV (the whole register) and the API register's first page, without
-logging in; the purchaser dashboard in a browser session; and signing.
+logging in; the purchaser dashboard in a browser session; the NZa monitor's dashboard and API as the purchaser
+sees them (its own figures beside the national ones); and signing.
 """
 
 import argparse
@@ -165,6 +166,9 @@ def main() -> int:
         ("register CSV, whole (public)", public, lambda i, c: [("GET", f"/register/{shown}.csv", None)] * k),
         ("API register, page 1 (public)", public, lambda i, c: [("GET", f"/api/v1/register/{shown}/", None)] * k),
         ("purchaser dashboard (session)", browsers, lambda i, c: [("GET", f"/inkoop/?year={shown}", None)] * k),
+        ("monitor dashboard (insurer)", browsers, lambda i, c: [("GET", f"/monitor/?year={shown}", None)] * k),
+        ("API monitor indicators (insurer)", purchasers,
+         lambda i, c: [("GET", f"/api/v1/monitor/indicators/?year={shown}", None)] * k),
         ("signing (practice)", signers,
          lambda i, c: [("POST", f"/api/v1/offers/{pk}/sign/", {"modules": []}) for pk in specs[i]["offers"][:k]]),
     ]

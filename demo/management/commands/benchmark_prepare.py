@@ -115,6 +115,9 @@ class Command(BaseCommand):
                          .select_related("user").order_by("pk").first())
             out["purchaser"] = purchaser.user.email
             out["purchaser_password"] = None  # the demo password; scripts/benchmark passes it
+            # The NZa's analyst for the monitor's dashboards (the demo password too).
+            analyst = Membership.objects.filter(role=Role.NZA_ANALYST).select_related("user").order_by("pk").first()
+            out["nza"] = analyst.user.email if analyst else None
             for i in range(clients):
                 email = f"bench{i:03d}@benchmark.demo"
                 user, _ = User.objects.get_or_create(email=email, defaults={"full_name": f"Benchmark {i}",
