@@ -98,4 +98,8 @@ def run_progress(request, pk: int):
     run = MonitorRun.objects.filter(pk=pk).first()
     if run is None:
         raise Http404
-    return render(request, "monitor/_run_progress.html", {"run": run})
+    response = render(request, "monitor/_run_progress.html", {"run": run})
+    if request.htmx and run.status not in MonitorRun.ACTIVE:
+        # Finished while the page polled: reload it once, so its freshness and buttons are those of this run.
+        response["HX-Refresh"] = "true"
+    return response

@@ -74,11 +74,15 @@ def test_recompute_button_queues_a_run_whose_progress_bar_fills(client, nza, yea
     assert "De cijfers van 2027 worden berekend." in text(html)
     assert '<progress max="1" value="0"' in html
     assert "disabled" in html  # no second run while this one waits
+    polled = client.get(progress_url, headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in polled
     monitor_run_task(run.pk)  # the worker
-    fragment = client.get(progress_url).content.decode()
+    polled = client.get(progress_url, headers={"HX-Request": "true"})
+    fragment = polled.content.decode()
     assert 'data-status="done"' in fragment and "hx-get" not in fragment  # done: the polling stops
-    assert '<progress max="1" value="1"' in fragment
     assert "1 van 1 indicatoren berekend" in text(fragment)
+    assert polled["HX-Refresh"] == "true"  # and the page reloads once with the new run's freshness
+    assert "Berekend op" in text(client.get(reverse("monitor:runs")).content.decode())
 
 
 def test_publishing_needs_the_confirmation(client, nza, year2027):
