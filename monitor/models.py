@@ -54,6 +54,9 @@ class MonitorRun(models.Model):
     heartbeat_at = models.DateTimeField(_("laatste voortgang"), null=True, blank=True)
     # Milliseconds per indicator code, and "total".
     timings = models.JSONField(_("rekentijden (ms)"), default=dict, blank=True)
+    # Publish the year once this run is done (the demo's year in force, computed by the worker after its first
+    # sweep).
+    publish_when_done = models.BooleanField(_("publiceren zodra klaar"), default=False)
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 

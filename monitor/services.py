@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import is_nza_or_admin
 from contracting.models import ContractYear
+from contracting.selectors import milestones_behind
 from core.audit import audit_record
 from core.errors import ConflictError, Forbidden, PortalError
 
@@ -30,6 +31,10 @@ RUN_STALE_AFTER = timedelta(minutes=30)
 # A queued run that no worker started within this time (the broker was down when it was asked for, or the
 # worker) is started by the minutely sweep.
 QUEUED_GRACE = timedelta(minutes=1)
+# A queued run waits while the deadline engine has not applied the year's due milestones (the register, the
+# offers that expired, …), so it does not compute, or publish, figures the next sweep changes; at most this long,
+# so a milestone whose effect keeps failing does not hold the monitor back for good.
+ENGINE_WAIT = timedelta(hours=1)
 
 Status = MonitorRun.Status
 
@@ -74,25 +79,32 @@ def _dispatch(run_pk: int) -> None:
     monitor_run_task.apply_async((run_pk,), retry=False)
 
 
-def monitor_request_recompute(*, actor, year: int, now: datetime | None = None) -> MonitorRun:
+def monitor_request_recompute(*, actor, year: int, now: datetime | None = None,
+                              publish_when_done: bool = False) -> MonitorRun:
     """The NZa asks for the year's figures to be computed again ("Nu herberekenen"). Creates a queued run and
     hands it to a worker once the transaction commits; a run of the year that is already queued or running is
-    returned instead (safe to repeat, and two clicks never compute twice). Refuses anyone but the NZa (403), a
-    published year (409) and a year without a ContractYear (400)."""
+    returned instead (safe to repeat, and two clicks never compute twice). With `publish_when_done` the year is
+    published by the actor once the new run is done. Refuses anyone but the NZa (403), a published year (409)
+    and a year without a ContractYear (400)."""
     if not is_nza_or_admin(actor):
         raise _not_nza()
     now = now or timezone.now()
     with transaction.atomic():
         run, created = _run_enqueue(year=year, actor=actor, now=now)
         if created:
-            audit_record(actor=actor, verb="monitor.run.requested", obj=run, after={"year": year})
+            if publish_when_done:
+                run.publish_when_done = True
+                run.save(update_fields=["publish_when_done"])
+            audit_record(actor=actor, verb="monitor.run.requested", obj=run,
+                         after={"year": year, "publish_when_done": publish_when_done})
             transaction.on_commit(partial(_dispatch, run.pk), robust=True)
     return run
 
 
 def _claim(*, year: int, now: datetime, actor, run: MonitorRun | None) -> MonitorRun | None:
     """Mark the run running (creating it when none is given). None: the given run is not queued any more (another
-    worker has it, or it is finished), or its year was published meanwhile (then it is marked failed)."""
+    worker has it, or it is finished), its year was published meanwhile (then it is marked failed), or it waits
+    for the deadline engine (ENGINE_WAIT; it stays queued for the next sweep)."""
     with transaction.atomic():
         if run is None:
             run, created = _run_enqueue(year=year, actor=actor, now=now)
@@ -101,6 +113,8 @@ def _claim(*, year: int, now: datetime, actor, run: MonitorRun | None) -> Monito
                                     _("Er loopt al een berekening voor %(year)s.") % {"year": year})
         run = MonitorRun.objects.select_for_update().get(pk=run.pk)
         if run.status != Status.QUEUED:
+            return None
+        if now - run.requested_at < ENGINE_WAIT and milestones_behind(run.year, now):
             return None
         started = timezone.now()
         if MonitorPublication.objects.filter(year=run.year).exists():
@@ -146,7 +160,9 @@ def monitor_recompute(*, year: int, now: datetime, actor=None, run: MonitorRun |
 
     With `run` (a queued run, from monitor_request_recompute or the nightly schedule): claims it; when it is no
     longer queued (another worker took it, or it is finished) returns None and does nothing, so a task delivered
-    twice computes once. Without `run` a new run is created (the demo, the benchmark); a year with a queued or
+    twice computes once; while the year's due milestones wait for the deadline sweep it stays queued (None) for
+    up to ENGINE_WAIT after it was asked for. A run asked for with `publish_when_done` publishes the year once
+    it is done. Without `run` a new run is created (the demo, the benchmark); a year with a queued or
     running run is then refused (409), as is a published year (409).
 
     Each indicator is computed and written in its own transaction and advances `indicators_done` (the progress
@@ -176,7 +192,14 @@ def monitor_recompute(*, year: int, now: datetime, actor=None, run: MonitorRun |
         errors.append(f"{type(exc).__name__}: {exc}")
         _finish(run, errors=errors, timings=timings, started=started)
         raise
-    return _finish(run, errors=errors, timings=timings, started=started)
+    run = _finish(run, errors=errors, timings=timings, started=started)
+    if run.status == Status.DONE and run.publish_when_done:
+        try:
+            monitor_publish(actor=run.requested_by, year=run.year)
+        except PortalError as exc:  # the run stands; the year stays unpublished, and the run says why
+            MonitorRun.objects.filter(pk=run.pk).update(error=exc.detail)
+            run.error = exc.detail
+    return run
 
 
 def _finish(run: MonitorRun, *, errors: list[str], timings: dict, started: float) -> MonitorRun:

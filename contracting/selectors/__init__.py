@@ -83,6 +83,7 @@ from .dashboards import (  # noqa: F401
     signing_watch,
     unsigned_offers,
 )
+from .engine_state import milestones_behind  # noqa: F401, E402
 from .figures import (  # noqa: F401
     capped_choices_in_force,
     contract_counts,

@@ -1,9 +1,17 @@
 """A test indicator reading real rows (practices per region), for the tests of computing and its page."""
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from monitor.indicators import Chapter, Cut, Dim, Dims, Row, Unit, column, headline, indicator, table
 from providers.models import Practice
+
+
+def engine_caught_up(year: int) -> None:
+    """The year's due milestones as the deadline sweep leaves them (applied at their moment): a queued run waits
+    for that (monitor.services.ENGINE_WAIT)."""
+    from contracting.models import Milestone
+
+    Milestone.objects.filter(contract_year__year=year, applied_at__isnull=True).update(applied_at=F("due_at"))
 
 
 def _practices_per_region(ctx):

@@ -28,7 +28,7 @@ from monitor.services import (
 )
 from monitor.tasks import monitor_recompute_nightly_task, monitor_run_task, monitor_sweep_runs_task
 from tests.factories import InsurerFactory, PracticeFactory, RegionFactory, make_member
-from tests.monitor.practices_indicator import register_practices
+from tests.monitor.practices_indicator import engine_caught_up, register_practices
 
 
 @pytest.fixture
@@ -41,7 +41,9 @@ def registry(monkeypatch):
 
 @pytest.fixture
 def year2027(db):
-    return contract_year_ensure(actor=None, year=2027)
+    year = contract_year_ensure(actor=None, year=2027)
+    engine_caught_up(2027)
+    return year
 
 
 @pytest.fixture
@@ -186,6 +188,7 @@ def test_rows_of_an_indicator_no_longer_defined_are_removed(registry, year2027, 
 def test_a_published_year_does_not_change_and_is_not_recomputed(registry, year2027, practices, nza):
     register_practices()
     contract_year_ensure(actor=None, year=2028)
+    engine_caught_up(2028)
     monitor_recompute(year=2027, now=timezone.now())
     publication = monitor_publish(actor=nza, year=2027)
     published = snapshot_of(2027)
@@ -265,6 +268,47 @@ def test_the_sweep_starts_a_queued_run_no_worker_started(registry, year2027, pra
     assert monitor_runs_sweep(now=asked + timedelta(minutes=3)) == {"failed": 0, "started": 0}
 
 
+def test_a_queued_run_waits_until_the_deadline_engine_has_caught_up(registry, practices, nza,
+                                                                  django_capture_on_commit_callbacks):
+    register_practices()
+    contract_year_ensure(actor=None, year=2027)  # its calendar from 2026 on, due in the past and not swept
+    asked = timezone.now()
+    with django_capture_on_commit_callbacks():
+        run = monitor_request_recompute(actor=nza, year=2027, now=asked)
+    assert monitor_run_task(run.pk) is None  # the worker's task leaves it for later
+    run.refresh_from_db()
+    assert run.status == MonitorRun.Status.QUEUED
+    assert monitor_runs_sweep(now=asked + timedelta(minutes=2))["started"] == 0
+    engine_caught_up(2027)  # the deadline sweep ran
+    assert monitor_runs_sweep(now=asked + timedelta(minutes=3))["started"] == 1
+    run.refresh_from_db()
+    assert run.status == MonitorRun.Status.DONE
+
+
+def test_a_run_does_not_wait_for_the_engine_for_ever(registry, practices, nza, django_capture_on_commit_callbacks):
+    register_practices()
+    contract_year_ensure(actor=None, year=2027)  # not swept, and it stays so (an effect that keeps failing)
+    asked = timezone.now()
+    with django_capture_on_commit_callbacks():
+        run = monitor_request_recompute(actor=nza, year=2027, now=asked)
+    assert monitor_runs_sweep(now=asked + timedelta(minutes=59))["started"] == 0
+    assert monitor_runs_sweep(now=asked + timedelta(minutes=60))["started"] == 1
+    run.refresh_from_db()
+    assert run.status == MonitorRun.Status.DONE
+
+
+def test_a_run_asked_for_with_publication_publishes_the_year_when_done(registry, year2027, practices, nza,
+                                                                     django_capture_on_commit_callbacks):
+    register_practices()
+    with django_capture_on_commit_callbacks():
+        run = monitor_request_recompute(actor=nza, year=2027, publish_when_done=True)
+    assert not MonitorPublication.objects.exists()  # not before it is computed
+    monitor_run_task(run.pk)
+    publication = MonitorPublication.objects.get()
+    assert (publication.year, publication.run, publication.published_by) == (2027, run, nza)
+    assert national(2027)["headline"]["value"] == 3
+
+
 def test_a_run_that_lost_its_worker_is_marked_failed(registry, year2027, practices):
     now = timezone.now()
     dead = MonitorRun.objects.create(year=2027, status=MonitorRun.Status.RUNNING, requested_at=now - timedelta(hours=2),
@@ -297,6 +341,7 @@ def test_a_second_direct_run_while_one_runs_is_refused(registry, year2027):
 def test_the_nightly_task_computes_every_unpublished_year(registry, year2027, practices, nza):
     register_practices()
     contract_year_ensure(actor=None, year=2028)
+    engine_caught_up(2028)
     ids = monitor_recompute_nightly_task()
     assert sorted(MonitorRun.objects.filter(pk__in=ids).values_list("year", "status")) == [
         (2027, "done"), (2028, "done")]
@@ -334,6 +379,7 @@ def test_a_real_worker_computes_the_run_the_nza_asked_for(registry, nza):
         pytest.fail("This test needs REDIS_URL: run it through scripts/test, which starts Redis")
     register_practices()
     contract_year_ensure(actor=None, year=2027)
+    engine_caught_up(2027)
     PracticeFactory(), PracticeFactory()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         run = monitor_request_recompute(actor=nza, year=2027)  # autocommit: dispatched at once

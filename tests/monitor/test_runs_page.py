@@ -15,7 +15,7 @@ from monitor.services import monitor_recompute
 from monitor.tasks import monitor_run_task
 from tests.factories import InsurerFactory, OverlegTeamFactory, PracticeFactory, make_member
 from tests.helpers import page_html_as, text
-from tests.monitor.practices_indicator import register_practices
+from tests.monitor.practices_indicator import engine_caught_up, register_practices
 
 NIGHT = datetime(2026, 11, 30, 3, 15, tzinfo=AMSTERDAM)
 
@@ -37,6 +37,7 @@ def nza(db):
 def year2027(db):
     with time_machine.travel(NIGHT, tick=False):
         contract_year_ensure(actor=None, year=2027)
+        engine_caught_up(2027)
         PracticeFactory(), PracticeFactory()
 
 
