@@ -5,7 +5,7 @@ import json
 import os
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -90,15 +90,31 @@ class TestSeeded:
         assert dict(User.objects.values_list("email", "password")) == hashes
         assert "200 in totaal, 0 nieuw" in output
 
-    def test_the_monitor_has_figures_of_every_demo_year_and_the_year_in_force_is_published(self):
-        from monitor.models import MonitorPublication, MonitorRun
+    def test_the_monitor_is_computed_by_the_worker_after_its_first_sweep_and_the_year_in_force_published(self):
+        from contracting.services import deadlines_sweep
+        from monitor.models import MonitorPublication, MonitorRun, MonitorSnapshot
+        from monitor.services import monitor_runs_sweep
 
-        # On 23 November 2026: 2026 in force (published by the NZa's demo analyst), 2027 and 2028 live.
-        assert sorted(MonitorRun.objects.filter(status=MonitorRun.Status.DONE).values_list("year", flat=True)) == [
-            2026, 2027, 2028]
+        # On 23 November 2026 (2026 in force, 2027 and 2028 ahead) the seed asks for a run of each year as the
+        # NZa's demo analyst, and computes nothing itself: the milestones are not applied yet.
+        def runs():
+            return list(MonitorRun.objects.order_by("year").select_related("requested_by"))
+
+        assert [(r.year, r.status, r.publish_when_done, r.requested_by.email) for r in runs()] == [
+            (2026, "queued", True, "analist@nza.demo"), (2027, "queued", False, "analist@nza.demo"),
+            (2028, "queued", False, "analist@nza.demo")]
+        assert not MonitorSnapshot.objects.exists()
+        # The worker's minutely sweeps: the monitor's waits with 2026 and 2027 while the deadline engine is
+        # behind with them; 2028 has no milestone due yet.
+        later = SEED_AT + timedelta(minutes=2)
+        assert monitor_runs_sweep(now=later)["started"] == 1
+        assert [(r.year, r.status) for r in runs()] == [(2026, "queued"), (2027, "queued"), (2028, "done")]
+        deadlines_sweep(now=later)
+        assert monitor_runs_sweep(now=later)["started"] == 2
+        assert [(r.year, r.status) for r in runs()] == [(2026, "done"), (2027, "done"), (2028, "done")]
         publication = MonitorPublication.objects.get()
         assert (publication.year, publication.published_by.email) == (2026, "analist@nza.demo")
-        assert publication.run.year == 2026
+        assert publication.run == runs()[0]
 
     def test_more_practices_adds_only_the_missing_ones(self):
         first = {p["agb_code"]: p for p in Practice.objects.values()}
