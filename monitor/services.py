@@ -105,6 +105,7 @@ def _claim(*, year: int, now: datetime, actor, run: MonitorRun | None) -> Monito
     """Mark the run running (creating it when none is given). None: the given run is not queued any more (another
     worker has it, or it is finished), its year was published meanwhile (then it is marked failed), or it waits
     for the deadline engine (ENGINE_WAIT; it stays queued for the next sweep)."""
+    queued_before = run is not None  # a direct call (the demo, the benchmark, tests) does not wait for the engine
     with transaction.atomic():
         if run is None:
             run, created = _run_enqueue(year=year, actor=actor, now=now)
@@ -114,7 +115,7 @@ def _claim(*, year: int, now: datetime, actor, run: MonitorRun | None) -> Monito
         run = MonitorRun.objects.select_for_update().get(pk=run.pk)
         if run.status != Status.QUEUED:
             return None
-        if now - run.requested_at < ENGINE_WAIT and milestones_behind(run.year, now):
+        if queued_before and now - run.requested_at < ENGINE_WAIT and milestones_behind(run.year, now):
             return None
         started = timezone.now()
         if MonitorPublication.objects.filter(year=run.year).exists():
@@ -162,8 +163,8 @@ def monitor_recompute(*, year: int, now: datetime, actor=None, run: MonitorRun |
     longer queued (another worker took it, or it is finished) returns None and does nothing, so a task delivered
     twice computes once; while the year's due milestones wait for the deadline sweep it stays queued (None) for
     up to ENGINE_WAIT after it was asked for. A run asked for with `publish_when_done` publishes the year once
-    it is done. Without `run` a new run is created (the demo, the benchmark); a year with a queued or
-    running run is then refused (409), as is a published year (409).
+    it is done. Without `run` a new run is created and computed at once (the benchmark, tests); a year with a
+    queued or running run is then refused (409), as is a published year (409).
 
     Each indicator is computed and written in its own transaction and advances `indicators_done` (the progress
     bar). An indicator that raises keeps its previous snapshot rows, is named in the run's error and the others

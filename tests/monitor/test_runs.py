@@ -390,3 +390,40 @@ def test_a_real_worker_computes_the_run_the_nza_asked_for(registry, nza):
             time.sleep(0.1)
     assert (run.status, run.indicators_done, run.indicators_total) == (MonitorRun.Status.DONE, 1, 1)
     assert national(2027)["headline"]["value"] == 2
+
+
+def test_every_indicator_of_the_monitor_recomputed_gives_the_same_snapshot(db):
+    """The real registry on a small contract year: two insurers in one region, three practices with the
+    preferent insurer's offer, one signed and offered to the other insurer."""
+    from decimal import Decimal
+
+    from accounts.models import Role as R
+    from contracting.services import follow_requests_create, offer_sign
+    from monitor.indicators import all_indicators
+    from tests.contracting.conftest import CHOICE, IN_WINDOW, ams, build_contract
+    from tests.factories import MarketShareFactory, enrol_totp, set_nza_tariffs
+
+    contract_year_ensure(actor=None, year=2027)
+    set_nza_tariffs(2027)
+    preferent, other = InsurerFactory(name="Preferente Verzekeraar"), InsurerFactory(name="Verre Verzekeraar")
+    share = MarketShareFactory(insurer=preferent, share_percent=Decimal("60"))
+    MarketShareFactory(region=share.region, insurer=other, share_percent=Decimal("40"))
+    practices = [PracticeFactory(region=share.region, registered_patients=3100) for _ in range(3)]
+    contract = build_contract(preferent)
+    signatory = make_member(R.PRACTICE_SIGNATORY, practices[0])
+    enrol_totp(signatory)
+    offer = contract.offers.get(practice=practices[0])
+    offer_sign(actor=signatory, offer=offer, now=IN_WINDOW, modules=CHOICE, two_factor_verified=True)
+    offer.refresh_from_db()
+    follow_requests_create(actor=signatory, offer=offer, insurers=[other], now=IN_WINDOW)
+
+    moment = ams(2026, 12, 1, 3, 15)
+    first = monitor_recompute(year=2027, now=moment)
+    assert (first.status, first.error) == (MonitorRun.Status.DONE, "")
+    before = snapshot_of(2027)
+    codes = {i.code for i in all_indicators()}
+    assert first.indicators_done == first.indicators_total == len(codes)
+    # Most indicators have a figure here (one with nothing to count, such as indexation, may write no cut).
+    assert len({row[0] for row in before}) >= len(codes) - 3
+    assert monitor_recompute(year=2027, now=moment).status == MonitorRun.Status.DONE
+    assert snapshot_of(2027) == before
