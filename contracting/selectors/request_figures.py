@@ -34,13 +34,17 @@ def request_state():
 
 def request_outcomes(year: int, kinds) -> list[dict]:
     """Requests of `kinds` about `year` counted per (kind, insurer, region, holder kind, module, state):
-    [{"kind", "insurer_id", "region_id", "holder_kind", "module_id", "state", "n"}], `state` one of
-    REQUEST_STATES, `module_id` the standard module a module-change request is about (None for others).
-    One query."""
-    return list(requests_of_year(year, kinds).order_by()
+    [{"kind", "insurer_id", "region_id", "holder_kind", "module_id", "module_name", "module_order", "state",
+    "n"}], `state` one of REQUEST_STATES, `module_id` the standard module a module-change request is about (None
+    for others) with its name and its place in the catalogue ((segment, sort order)). One query."""
+    rows = list(requests_of_year(year, kinds).order_by()
                 .values("kind", "insurer_id", "region_id", "module_id", holder_kind=holder_kind_of(),
-                        state=request_state())
+                        state=request_state(), module_name=F("module__name"), module_segment=F("module__segment"),
+                        module_sort=F("module__sort_order"))
                 .annotate(n=Count("pk")))
+    for row in rows:
+        row["module_order"] = (row.pop("module_segment") or "", row.pop("module_sort") or 0)
+    return rows
 
 
 def follow_outcomes(year: int) -> list[dict]:

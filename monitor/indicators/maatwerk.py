@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
-from contracting.models import FollowRequest, Module, Request
+from contracting.models import FollowRequest, Request
 from contracting.selectors import contracts_with_maatwerk, follow_outcomes, request_outcomes, signing_lead_times
 
 from . import Chapter, Context, Cut, Dim, Row, Unit, column, headline, indicator, percent, table
@@ -149,8 +149,9 @@ def maatwerk_contract_share(ctx: Context) -> list[Cut]:
     dimensions=DIMENSIONS)
 def module_change_requests(ctx: Context) -> list[Cut]:
     groups = request_outcomes(ctx.year, (Request.Kind.MODULE_CHANGE,))
-    modules = dict(Module.objects.filter(pk__in={g["module_id"] for g in groups if g["module_id"]})
-                   .order_by("segment", "sort_order", "name").values_list("pk", "name"))
+    # The modules asked about, in the catalogue's order.
+    order = {g["module_id"]: (g["module_order"], g["module_name"]) for g in groups if g["module_id"]}
+    modules = {pk: order[pk][1] for pk in sorted(order, key=order.get)}
     cuts = []
     for dims, part in spread(groups, DIMENSIONS).items():
         by_module = _tally(part, key=lambda g: g["module_id"])
