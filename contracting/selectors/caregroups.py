@@ -22,10 +22,12 @@ from ..models import (
 from ..pricing import terms_estimate
 
 
-def caregroup_catalogue() -> list[Module]:
-    """The S2 modules a care-group contract may hold, programmes first, with their components (two queries)."""
-    return list(Module.objects.offerable_to("care_group").filter(segment=Segment.S2)
-                .prefetch_related("components").order_by("sort_order"))
+def caregroup_catalogue(*, include_retired: bool = False) -> list[Module]:
+    """The S2 modules a care-group contract may hold, programmes first, with their components (two queries).
+    `include_retired`: also those no longer offered, which contracts made before still hold (the monitor)."""
+    modules = (Module.objects.filter(segment=Segment.S2) if include_retired
+               else Module.objects.offerable_to("care_group").filter(segment=Segment.S2))
+    return list(modules.prefetch_related("components").order_by("sort_order"))
 
 
 def negotiation_thread(negotiation: Negotiation) -> list[NegotiationStep]:

@@ -40,9 +40,11 @@ KETENS = (
 )
 
 
-def _catalogue():
-    """(programmes, O&I prestaties) of the S2 catalogue, in its order (two queries)."""
-    modules = caregroup_catalogue()
+def _catalogue(groups=()):
+    """(programmes, O&I prestaties) of the S2 catalogue, in its order (two queries): those offered now, and a
+    retired one where the year's contract lines in `groups` still hold it."""
+    held = {g["code"] for g in groups}
+    modules = [m for m in caregroup_catalogue(include_retired=True) if not m.retired or m.code in held]
     return [m for m in modules if m.programme_funding], [m for m in modules if not m.programme_funding]
 
 
@@ -77,9 +79,10 @@ def _contract_total(groups) -> int:
                "samenwerkingsverband.")),
     dimensions=DIMENSIONS)
 def contracts_per_programme(ctx: Context) -> list[Cut]:
-    programmes, _oi = _catalogue()
+    all_lines = caregroup_contract_lines(ctx.year)
+    programmes, _oi = _catalogue(all_lines)
     codes = {m.code for m in programmes}
-    lines = spread([g for g in caregroup_contract_lines(ctx.year) if g["code"] in codes], DIMENSIONS)
+    lines = spread([g for g in all_lines if g["code"] in codes], DIMENSIONS)
     totals = spread(caregroup_contract_counts(ctx.year), DIMENSIONS)
     cuts = []
     for dims in {*lines, *totals}:
@@ -139,10 +142,10 @@ def _components_indicator(programme: str, slug: str, short: str, number: str):
                  _("Een verzekeraar zonder contracten voor dit programma staat niet in de tabel.")),
         dimensions=DIMENSIONS)
     def compute(ctx: Context) -> list[Cut]:
-        programmes, _oi = _catalogue()
+        groups = [g for g in caregroup_contract_lines(ctx.year) if g["code"] == programme]
+        programmes, _oi = _catalogue(groups)
         module = next((m for m in programmes if m.code == programme), None)
         components = list(module.components.all()) if module is not None else []
-        groups = [g for g in caregroup_contract_lines(ctx.year) if g["code"] == programme]
         names = insurer_names(g["insurer_id"] for g in groups)
 
         def cells(t):
@@ -186,9 +189,10 @@ for _programme, _slug, _short, _number in KETENS:
                "er met 0 procent in waar ze gecontracteerd zijn.")),
     dimensions=DIMENSIONS)
 def inclusion_ceiling(ctx: Context) -> list[Cut]:
-    programmes, _oi = _catalogue()
+    all_lines = caregroup_contract_lines(ctx.year)
+    programmes, _oi = _catalogue(all_lines)
     codes = [m.code for m in programmes]
-    groups = [g for g in caregroup_contract_lines(ctx.year) if g["code"] in codes]
+    groups = [g for g in all_lines if g["code"] in codes]
     names = insurer_names(g["insurer_id"] for g in groups)
 
     def cells(t):
@@ -233,9 +237,10 @@ def inclusion_ceiling(ctx: Context) -> list[Cut]:
                "telt hier niet mee; bevroren is een afspraak met hetzelfde tarief als het jaar ervoor.")),
     dimensions=DIMENSIONS)
 def oi_per_prestatie(ctx: Context) -> list[Cut]:
-    _programmes, prestaties = _catalogue()
+    all_lines = caregroup_contract_lines(ctx.year)
+    _programmes, prestaties = _catalogue(all_lines)
     codes = {m.code for m in prestaties}
-    lines = spread([g for g in caregroup_contract_lines(ctx.year) if g["code"] in codes], DIMENSIONS)
+    lines = spread([g for g in all_lines if g["code"] in codes], DIMENSIONS)
     totals = spread(caregroup_contract_counts(ctx.year), DIMENSIONS)
     changes = spread(_tariff_changes(ctx.year, codes), DIMENSIONS)
     cuts = []

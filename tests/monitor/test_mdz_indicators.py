@@ -189,6 +189,23 @@ def test_oi_tariff_development_against_the_year_before(mdz):
         "cells"]["compared"] == 0
 
 
+def test_a_retired_programme_shows_while_contracts_hold_it(mdz):
+    """A programme no longer offered stays in Tabel 4.1 for a year whose contracts still hold it, and is left
+    out of a year where none does."""
+    from contracting.models import Module, ProgrammeFunding
+
+    Module.objects.filter(code="programma-ggz").update(retired=True)
+    old = Module.objects.create(code="ketenzorg-hartfalen", name="Ketenzorg hartfalen", segment="S2",
+                                category="zorgprogramma", unit="per_ketenpatient_kwartaal",
+                                programme_funding=ProgrammeFunding.KETEN, retired=True, sort_order=35)
+    sc = contract(mdz["b_obj"], lines=[("ketenzorg-hartfalen", {"components": {}})])
+    offer(sc, mdz["cg4"], signed_at=ams(2026, 9, 1, 10, 0))
+    national = cuts("mdz_contracts_per_programme")[Dims()]
+    assert row(national, f"programme:{old.code}")["cells"] == {"contracts": 1, "share": 20.0}  # 1 of 5
+    assert "programme:programma-ggz" not in keys(national)
+    assert "ketenzorg-hartfalen" in [c["key"] for c in cuts("mdz_inclusion_ceiling")[Dims()]["columns"]]
+
+
 def test_a_running_multi_year_contract_counts_in_its_later_year(mdz):
     """A two-year contract from 2026, signed in 2026, is in force in 2027 without a new signature."""
     sc = contract(mdz["b_obj"], first_year=2026, term_years=2,
