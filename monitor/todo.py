@@ -1,6 +1,7 @@
 """What waits on the NZa in the monitor, for the home page's "Wat wacht op u" and the demo logins' "Nu te doen":
 each contract year whose register is public (19 November) and whose monitor is not yet published, with how fresh
-its figures are. Registered with contracting's task registry from MonitorConfig.ready(); four queries."""
+its figures are (a year being computed waits for its figures). Registered with contracting's task registry from
+MonitorConfig.ready(); five queries."""
 
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from contracting.calendar import MilestoneKind
 from contracting.models import Milestone
 from contracting.selectors import Task
 
-from .models import MonitorPublication
+from .models import MonitorPublication, MonitorRun
 from .selectors import freshness_by_year
 
 
@@ -23,8 +24,10 @@ def monitor_tasks(memberships: list[Membership], now: datetime) -> list[Task]:
         return []
     years = sorted(set(Milestone.objects.filter(kind=MilestoneKind.REGISTER_PUBLICATION, due_at__lte=now)
                        .values_list("contract_year__year", flat=True)), reverse=True)
-    published = set(MonitorPublication.objects.filter(year__in=years).values_list("year", flat=True))
-    years = [year for year in years if year not in published]
+    # A published year is done; a year being computed (a run queued or running) waits for its figures first.
+    done = set(MonitorPublication.objects.filter(year__in=years).values_list("year", flat=True)) | set(
+        MonitorRun.objects.filter(year__in=years, status__in=MonitorRun.ACTIVE).values_list("year", flat=True))
+    years = [year for year in years if year not in done]
     if not years:
         return []
     url = reverse("monitor:runs")

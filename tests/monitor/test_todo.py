@@ -10,9 +10,9 @@ from contracting.calendar import AMSTERDAM
 from contracting.models import ContractYear
 from contracting.selectors import home_tasks
 from contracting.selectors.calendar import contract_year_timeline
-from contracting.services import contract_year_ensure
+from contracting.services import contract_year_ensure, deadlines_sweep
 from monitor import indicators
-from monitor.services import monitor_publish, monitor_recompute
+from monitor.services import monitor_publish, monitor_recompute, monitor_request_recompute
 from tests.factories import InsurerFactory, OverlegTeamFactory, PracticeFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,11 @@ def test_the_nza_is_asked_to_compute_check_and_publish_a_year_whose_register_is_
     assert tasks_of(nza) == ["Monitor 2027: het register is openbaar, maar de cijfers zijn nog niet berekend. "
                              "Bereken ze en publiceer het jaar."]
 
-    monitor_recompute(year=2027, now=datetime(2026, 12, 1, 3, 0, tzinfo=AMSTERDAM))
+    deadlines_sweep(now=datetime(2026, 12, 1, 2, 0, tzinfo=AMSTERDAM))  # the engine is up to date
+    # Asked for: nothing to do until the figures are there.
+    run = monitor_request_recompute(actor=nza, year=2027, now=datetime(2026, 12, 1, 3, 0, tzinfo=AMSTERDAM))
+    assert tasks_of(nza) == []
+    monitor_recompute(year=2027, now=datetime(2026, 12, 1, 3, 0, tzinfo=AMSTERDAM), run=run)
     assert tasks_of(nza) == ["Monitor 2027: het register is openbaar; controleer de cijfers (berekend op "
                              "1 december 2026 03:00) en publiceer het jaar."]
 
