@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from accounts.context_processors import PROVIDER_ROLES
 from accounts.models import Role
 from accounts.selectors import is_nza_or_admin, memberships_of
 from core.params import parse_id
@@ -35,8 +36,6 @@ INSURER = "insurer"
 TEAM = "team"
 PROVIDER = "provider"
 
-PROVIDER_ROLES = frozenset({Role.PRACTICE_MEMBER, Role.PRACTICE_SIGNATORY, Role.CAREGROUP_MEMBER,
-                            Role.CAREGROUP_SIGNATORY})
 
 
 @dataclass(frozen=True)

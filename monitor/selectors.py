@@ -94,11 +94,13 @@ class MonitorView:
     freshness: Freshness | None
     insurer_choices: list[tuple[int, str]]
     region_choices: list[tuple[int, str]]
+    computed: bool = False  # whether the year has any snapshot (else the dashboard says when it will)
     segment_choices: list[tuple[str, str]] = field(default_factory=lambda: list(Segment.choices))
     provider_type_choices: list[tuple[str, str]] = field(default_factory=lambda: list(ProviderType.choices))
 
     @property
     def has_snapshots(self) -> bool:
+        """Whether any figure has a snapshot for the viewer's cut."""
         return any(f.value is not None for f in self.figures)
 
     def chapters(self) -> list[tuple[str, str, list[Figure]]]:
@@ -286,7 +288,8 @@ def monitor_view(*, user, year: int | None, filters: Filters, notes: list[str] |
     region_choices = [r for r in regions if not limit or r[0] in limit]
     return MonitorView(access=access, year=year, years=years, asked=filters, filters=scoped, notes=notes,
                        figures=figures, freshness=freshness(year) if year else None,
-                       insurer_choices=insurer_choices, region_choices=region_choices)
+                       insurer_choices=insurer_choices, region_choices=region_choices,
+                       computed=year in snapshot_years)
 
 
 def _headline_value(headline) -> float | int | None:

@@ -6,4 +6,5 @@ app_name = "monitor"
 urlpatterns: list = [
     path("", include("monitor.urls.runs")),
     path("", include("monitor.urls.printing")),
+    path("", include("monitor.urls.dashboard")),
 ]

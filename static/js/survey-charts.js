@@ -1,11 +1,15 @@
-// Draws the Chart.js charts of the survey results pages. Each <canvas data-chart="{...}"> carries its
-// configuration as JSON (built server-side from the same figures as the table beside it); no inline script,
-// as the Content-Security-Policy forbids it. The table stays the accessible alternative.
+// Draws the Chart.js charts of the survey results pages and the monitor's dashboards. Each
+// <canvas data-chart="{...}"> carries its configuration as JSON (built server-side from the same figures as the
+// table beside it); no inline script, as the Content-Security-Policy forbids it. The table stays the accessible
+// alternative. Charts in a region htmx swapped in are drawn after the swap.
 (function () {
   "use strict";
 
   function draw(canvas) {
     var config;
+    if (canvas.getAttribute("data-drawn")) {
+      return;
+    }
     try {
       config = JSON.parse(canvas.getAttribute("data-chart"));
     } catch (e) {
@@ -40,6 +44,8 @@
     }
     document.querySelectorAll("canvas[data-chart]").forEach(draw);
   }
+
+  document.addEventListener("htmx:afterSettle", init);
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
