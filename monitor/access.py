@@ -169,8 +169,9 @@ class MonitorAccess:
 
     def present(self, value: dict | None, *, own_cut: bool) -> dict | None:
         """A snapshot's table as this viewer may see it (a copy): rows (and columns) about an insurer whose name
-        the viewer may not see carry its letter instead (label, key; the id is dropped) and no drill-down;
-        drill-down only on the viewer's own cut and only for the NZa and an insurer's own rows."""
+        the viewer may not see carry its letter instead (label, key; the id is dropped) and no drill-down, in
+        letter order after the named rows (see _unordered); drill-down only on the viewer's own cut and only for
+        the NZa and an insurer's own rows."""
         if value is None:
             return None
         value = copy.deepcopy(value)
@@ -187,7 +188,22 @@ class MonitorAccess:
                            drill=None, anonymous=True)
             elif not (own_cut and self.may_drill):
                 row["drill"] = None
+        if not self.names_all:
+            value["rows"] = _unordered(value.get("rows", []))
         return value
+
+
+def _unordered(rows: list[dict]) -> list[dict]:
+    """The insurers' rows in an order that tells nothing about the anonymised ones (a table sorted by name or by
+    size would place a letter between two names): the named rows first, then the letters in alphabetical order,
+    in the places the insurers' rows had; other rows (totals) stay where they are."""
+    places = [i for i, r in enumerate(rows) if r.get("insurer") is not None or r.get("anonymous")]
+    ordered = sorted((rows[i] for i in places), key=lambda r: (bool(r.get("anonymous")), len(r["key"]), r["key"])
+                     if r.get("anonymous") else (False, 0, ""))
+    out = list(rows)
+    for place, row in zip(places, ordered, strict=True):
+        out[place] = row
+    return out
 
 
 def insurer_letters(year: int, insurer_ids: Iterable[int]) -> dict[int, str]:

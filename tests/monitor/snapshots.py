@@ -23,24 +23,36 @@ from tests.factories import (
 COMPUTED = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 CONTRACTS = "test_contracts"
 SATISFACTION = "test_satisfaction"
+TERMS = "test_terms"
 
 
 def _never(ctx):  # the dashboards never compute; a call would be a bug
     raise AssertionError("the dashboard recomputed an indicator")
 
 
-@pytest.fixture
-def test_indicators():
-    """Two indicators in the registry for the test's length: contracts per insurer (split by insurer and region)
-    and a satisfaction mark (split by insurer only)."""
+def register_test_indicators():
+    """Three indicators in the registry for the test's length: contracts per insurer (split by insurer and
+    region), a satisfaction mark (split by insurer only) and the multi-year share, a national table with a row
+    per insurer (not split at all)."""
     indicator(code=CONTRACTS, chapter=Chapter.CONTRACTS, order=1, title="Testcontracten per zorgverzekeraar",
               unit=Unit.COUNT, formula="Aantal getekende testcontracten.", source="Testaanbiedingen",
               caveats=("Gevolgde contracten tellen één keer.",), dimensions=(Dim.INSURER, Dim.REGION))(_never)
     indicator(code=SATISFACTION, chapter=Chapter.SURVEYS, order=1, title="Testtevredenheid", unit=Unit.MARK,
               formula="Gemiddeld rapportcijfer.", source="Testenquête", dimensions=(Dim.INSURER,))(_never)
+    indicator(code=TERMS, chapter=Chapter.CONTRACTS, order=2, title="Testaandeel meerjarig", unit=Unit.PERCENT,
+              formula="Meerjarige contracten van alle contracten.", source="Testaanbiedingen")(_never)
+
+
+def unregister_test_indicators():
+    for code in (CONTRACTS, SATISFACTION, TERMS):
+        _REGISTRY.pop(code, None)
+
+
+@pytest.fixture
+def test_indicators():
+    register_test_indicators()
     yield
-    _REGISTRY.pop(CONTRACTS, None)
-    _REGISTRY.pop(SATISFACTION, None)
+    unregister_test_indicators()
 
 
 def snapshot(year, code, rows, *, insurer=None, region=None, segment="", provider_type="", head=None, run=None):
@@ -74,6 +86,11 @@ class World:
 
 @pytest.fixture
 def monitor_world(db, test_indicators):
+    return build_world()
+
+
+def build_world() -> World:
+    """The insurers, regions, viewers and snapshot rows (call with the test indicators registered)."""
     noord = InsurerFactory(name="Noordzee Zorg", short_name="NZZ", slug="noordzee")
     zuid = InsurerFactory(name="Zuiderlicht Verzekeringen", short_name="ZLV", slug="zuiderlicht")
     oost = InsurerFactory(name="Oostwind Zorgverzekeraar", short_name="OWZ", slug="oostwind")
@@ -109,4 +126,16 @@ def monitor_world(db, test_indicators):
         snapshot(year, SATISFACTION, [("Noordzee Zorg", noord, 7, 0), ("Zuiderlicht Verzekeringen", zuid, 6, 0)],
                  head=7.1 if year == 2027 else 6.8)
         snapshot(year, SATISFACTION, [("Noordzee Zorg", noord, 7, 0)], insurer=noord, head=7.4)
+        snapshot_terms(year, [("Noordzee Zorg", noord, 50.0), ("Zuiderlicht Verzekeringen", zuid, 40.0),
+                              ("Oostwind Zorgverzekeraar", oost, 30.0)], head=45.0)
     return world
+
+
+def snapshot_terms(year, rows, *, head):
+    """The national multi-year share: (label, insurer, percent) per row."""
+    value = table(columns=[column("share", "Meerjarig", Unit.PERCENT)],
+                  rows=[Row(key=f"insurer:{i.pk}", label=label, insurer=i.pk, cells={"share": share},
+                            drill={"url_name": "register:year", "kwargs": {"year": year}, "query": {"insurer": i.pk}})
+                        for label, i, share in rows],
+                  headline=headline(head, Unit.PERCENT, "meerjarig"))
+    return MonitorSnapshot.objects.create(year=year, indicator=TERMS, value=value, computed_at=COMPUTED)

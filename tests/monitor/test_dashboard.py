@@ -16,7 +16,7 @@ from monitor.access import insurer_letters
 from monitor.tables import display
 from tests.factories import RegionFactory
 from tests.helpers import page_html_as, text
-from tests.monitor.snapshots import CONTRACTS, SATISFACTION, snapshot
+from tests.monitor.snapshots import CONTRACTS, SATISFACTION, TERMS, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ CONTRACTS_CH, SURVEYS_CH = "contractafspraken", "enquetes"  # with other paramet
 # query string written in the path when it is given parameters
 CSV = f"/monitor/cijfers/{CONTRACTS}.csv"
 XLSX = f"/monitor/cijfers/{CONTRACTS}.xlsx"
+TERMS_CSV, TERMS_XLSX = f"/monitor/cijfers/{TERMS}.csv", f"/monitor/cijfers/{TERMS}.xlsx"
 VIEWERS = ("nza", "purchaser", "team", "practice_user", "care_group_user")
 NAMES = ("Noordzee Zorg", "Zuiderlicht Verzekeringen", "Oostwind Zorgverzekeraar")
 
@@ -125,11 +126,16 @@ def test_insurer_never_sees_another_insurers_name(client, monitor_world):
         for params in ({}, {"insurer": w.zuid.pk}, {"region": w.utrecht.pk}, {"year": 2026}):
             html = client.get(DASHBOARD, {"chapter": chapter, **params}).content.decode()
             assert "Zuiderlicht" not in html and "Oostwind" not in html, (chapter, params)
-    for url in (CSV, XLSX):
+    for url in (CSV, XLSX, TERMS_CSV, TERMS_XLSX):
         for params in ({}, {"insurer": w.zuid.pk}, {"region": w.utrecht.pk}):
-            body = client.get(url, params).content
-            content = body.decode("utf-8-sig") if url == CSV else str(xlsx_rows(client.get(url, params)))
+            response = download(client, url, **params)
+            content = response.content.decode("utf-8-sig") if url.endswith(".csv") else str(xlsx_rows(response))
             assert "Zuiderlicht" not in content and "Oostwind" not in content, (url, params)
+    # A national table with a row per insurer: its own name, the others' letters.
+    letters = insurer_letters(2027, [w.noord.pk, w.zuid.pk, w.oost.pk])
+    others = sorted([(letters[w.zuid.pk], "40,0"), (letters[w.oost.pk], "30,0")])
+    assert csv_rows(download(client, TERMS_CSV))[1:] == [
+        ["Noordzee Zorg", "50,0", ""], *[[f"Zorgverzekeraar {letter}", share, ""] for letter, share in others]]
     html = client.get(DASHBOARD, {"chapter": CONTRACTS_CH, "insurer": w.zuid.pk}).content.decode()
     assert "andere zorgverzekeraars zijn niet te kiezen" in text(html)
     # Its own figure (200 in 2027) beside the national one (300), and its own drill-down.
@@ -175,7 +181,7 @@ def test_filters_are_in_the_url_and_htmx_swaps_the_results(client, monitor_world
     # htmx asks for the results region only.
     response = client.get(DASHBOARD, {"chapter": CONTRACTS_CH, "region": w.utrecht.pk}, headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert "<html" not in body and "<form" not in body and shown_table(body, CONTRACTS)[1][:3] == [
+    assert "<html" not in body and "<h1" not in body and shown_table(body, CONTRACTS)[1][:3] == [
         "Noordzee Zorg", "4", "6"]
     assert "HX-Request" in response["Vary"]
     # A filter that cannot be read is left at "all", with a message; never an error page.

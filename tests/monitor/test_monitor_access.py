@@ -13,7 +13,7 @@ from monitor.access import INSURER, NZA, PROVIDER, TEAM, Filters, insurer_letter
 from monitor.models import MonitorSnapshot
 from monitor.selectors import monitor_view
 from tests.factories import RegionFactory
-from tests.monitor.snapshots import CONTRACTS, SATISFACTION, snapshot
+from tests.monitor.snapshots import CONTRACTS, SATISFACTION, TERMS, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -108,15 +108,35 @@ def test_anonymised_rows_carry_a_letter_no_name_id_or_drill(monitor_world):
     shown = access.present(national, own_cut=False)
     letters = insurer_letters(2027, [w.noord.pk, w.zuid.pk, w.oost.pk])
     assert sorted(letters.values()) == ["A", "B", "C"]
-    assert [r["label"] for r in shown["rows"]] == [
-        "Noordzee Zorg", f"Zorgverzekeraar {letters[w.zuid.pk]}", f"Zorgverzekeraar {letters[w.oost.pk]}"]
-    assert shown["rows"][1]["insurer"] is None and shown["rows"][1]["key"] == f"insurer:{letters[w.zuid.pk]}"
-    assert shown["rows"][1]["cells"] == {"new": 20, "continuing": 40}
+    # The stored order (by name) would place a letter between names: the letters come in their own order.
+    others = sorted([(letters[w.zuid.pk], {"new": 20, "continuing": 40}), (letters[w.oost.pk],
+                                                                          {"new": 10, "continuing": 30})])
+    assert [(r["label"], r["cells"]) for r in shown["rows"]] == [
+        ("Noordzee Zorg", {"new": 80, "continuing": 120}),
+        *[(f"Zorgverzekeraar {letter}", cells) for letter, cells in others]]
+    assert shown["rows"][1]["insurer"] is None and shown["rows"][1]["key"] == f"insurer:{others[0][0]}"
     assert all(r["drill"] is None for r in shown["rows"])  # not the viewer's own cut
     assert "Zuiderlicht" not in json.dumps(shown)
     # The stored snapshot is untouched, and the letters are the same for the same year on every call.
     assert national["rows"][1]["label"] == "Zuiderlicht Verzekeringen"
     assert insurer_letters(2027, [w.oost.pk, w.zuid.pk, w.noord.pk]) == letters
+
+
+def test_a_national_table_per_insurer_shows_the_viewers_own_name_only(monitor_world):
+    w = monitor_world
+    letters = insurer_letters(2027, [w.noord.pk, w.zuid.pk, w.oost.pk])
+    view = monitor_view(user=w.purchaser, year=2027, filters=Filters())
+    fig = view.figure(TERMS)
+    assert fig.notes == ["Dit cijfer is niet per zorgverzekeraar uitgesplitst; u ziet alle zorgverzekeraars samen."]
+    others = sorted([(letters[w.zuid.pk], 40.0), (letters[w.oost.pk], 30.0)])
+    assert [(r["label"], r["cells"]["share"], r["drill_url"]) for r in fig.value["rows"]] == [
+        ("Noordzee Zorg", 50.0, f"/register/2027/?insurer={w.noord.pk}"),
+        *[(f"Zorgverzekeraar {letter}", share, None) for letter, share in others]]
+    assert fig.headline["value"] == 45.0 and fig.comparisons == []  # the national figure is what is shown
+    team = monitor_view(user=w.team, year=2027, filters=Filters()).figure(TERMS)
+    assert [r["label"] for r in team.value["rows"]] == [
+        "Noordzee Zorg", *[f"Zorgverzekeraar {letter}" for letter, _share in others]]
+    assert all(r["drill_url"] is None for r in team.value["rows"])
 
 
 def test_overlegteam_sees_its_insurer_and_region(monitor_world):
