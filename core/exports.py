@@ -6,6 +6,7 @@ semicolons, as Dutch spreadsheets open it; decimals are written with a comma the
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -32,7 +33,7 @@ def file_response(header: list[str], rows: list[list], *, name: str, fmt: str, s
 
         book = Workbook()
         worksheet = book.active
-        worksheet.title = (sheet or _("Uitkomsten"))[:31]
+        worksheet.title = _sheet_title(sheet or _("Uitkomsten"))
         worksheet.append(header)
         for row in rows:
             worksheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
@@ -52,6 +53,11 @@ def file_response(header: list[str], rows: list[list], *, name: str, fmt: str, s
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def _sheet_title(title: str) -> str:
+    # A sheet name has at most 31 characters and none of : \ / ? * [ ] (Excel refuses the file otherwise).
+    return " ".join(re.sub(r"[:\\/?*\[\]]", " ", str(title)).split())[:31].strip() or "Blad1"
 
 
 def _csv_value(value):
