@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from contracting.models import ContractYear
 from monitor.access import insurer_letters
 from monitor.tables import display
 from tests.factories import RegionFactory
@@ -226,7 +227,10 @@ def test_formula_looking_text_stays_text(client, monitor_world):
 def test_empty_states(client, monitor_world):
     w = monitor_world
     page = text(page_html_as(client, w.nza, DASHBOARD, year=2031))
-    assert "Voor 2031 zijn nog geen cijfers berekend. De cijfers worden elke nacht berekend" in page
+    assert "Er is geen contractjaar 2031, dus ook geen cijfers." in page
+    ContractYear.objects.create(year=2028)  # a year in contracting that has not been computed yet
+    page = text(page_html_as(client, w.nza, DASHBOARD, year=2028))
+    assert "Voor 2028 zijn nog geen cijfers berekend. De cijfers worden elke nacht berekend" in page
     # A figure without a snapshot for the cut: said on its card.
     page = text(page_html_as(client, w.nza, DASHBOARD, chapter=SURVEYS_CH, insurer=w.oost.pk))
     assert "Testtevredenheid Voor deze selectie is nog geen cijfer berekend." in page
