@@ -23,11 +23,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contracting.models import ContractYear
+from contracting.models import ContractYear, Offer
+from contracting.selectors import holder_offers, offers_for_year
 from insurers.models import Insurer
 from providers.models import Region
 
-from .access import Comparison, Filters, MonitorAccess, monitor_access, with_letters
+from .access import PROVIDER, Comparison, Filters, MonitorAccess, monitor_access, with_letters
 from .indicators import Chapter, Dim, Dims, Indicator, all_indicators
 from .models import MonitorPublication, MonitorRun, MonitorSnapshot, ProviderType, Segment
 
@@ -82,6 +83,17 @@ class Figure:
         return (self.value or {}).get("headline")
 
 
+@dataclass(frozen=True)
+class OwnContract:
+    insurer: str  # the insurer's name: the viewer's own contract
+    first_year: int
+    last_year: int
+
+    @property
+    def multi_year(self) -> bool:
+        return self.last_year > self.first_year
+
+
 @dataclass
 class MonitorView:
     access: MonitorAccess
@@ -95,6 +107,7 @@ class MonitorView:
     insurer_choices: list[tuple[int, str]]
     region_choices: list[tuple[int, str]]
     computed: bool = False  # whether the year has any snapshot (else the dashboard says when it will)
+    own_contracts: list[OwnContract] | None = None  # a practice's / care group's own signed contracts in force
     segment_choices: list[tuple[str, str]] = field(default_factory=lambda: list(Segment.choices))
     provider_type_choices: list[tuple[str, str]] = field(default_factory=lambda: list(ProviderType.choices))
 
@@ -289,7 +302,17 @@ def monitor_view(*, user, year: int | None, filters: Filters, notes: list[str] |
     return MonitorView(access=access, year=year, years=years, asked=filters, filters=scoped, notes=notes,
                        figures=figures, freshness=freshness(year) if year else None,
                        insurer_choices=insurer_choices, region_choices=region_choices,
-                       computed=year in snapshot_years)
+                       computed=year in snapshot_years,
+                       own_contracts=own_contracts(user, year) if access.kind == PROVIDER and year else None)
+
+
+def own_contracts(user, year: int) -> list[OwnContract]:
+    """A practice's or care group's own position: its signed contracts in force in `year` (one made for the
+    year, or a multi-year one still running; contracting's offers_for_year), with the insurer. One query."""
+    rows = (offers_for_year(holder_offers(user), year).filter(status=Offer.Status.SIGNED)
+            .order_by("insurer__name", "pk")
+            .values_list("insurer__name", "standard_contract__first_year", "standard_contract__term_years"))
+    return [OwnContract(insurer=name, first_year=first, last_year=first + term - 1) for name, first, term in rows]
 
 
 def _headline_value(headline) -> float | int | None:

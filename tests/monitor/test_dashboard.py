@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from contracting.models import ContractYear
+from contracting.models import ContractYear, Offer, StandardContract
 from monitor.access import insurer_letters
 from monitor.tables import display
 from tests.factories import RegionFactory
@@ -156,6 +156,30 @@ def test_practice_sees_only_its_region_and_the_nation(client, monitor_world):
     assert "Mijn positie" in text(html) and "Landelijk: 300" in text(html)
     assert "Utrecht-test" not in html  # not even another region's name in the filters
     assert not any(name in client.get(CSV).content.decode("utf-8-sig") for name in NAMES)
+
+
+def test_my_position_lists_the_practices_own_contracts_in_force(client, monitor_world):
+    w = monitor_world
+    page = text(page_html_as(client, w.practice_user, DASHBOARD))
+    assert "Uw eigen positie in 2027 U heeft nog geen getekend contract dat in 2027 geldt." in page
+    practice = w.practice_user.memberships.get().practice
+    running = StandardContract.objects.create(insurer=w.noord, first_year=2026, term_years=3, title="Meerjarig")
+    Offer.objects.create(standard_contract=running, insurer=w.noord, practice=practice, year=2026,
+                         region=w.limburg, status=Offer.Status.SIGNED)
+    yearly = StandardContract.objects.create(insurer=w.zuid, first_year=2027, title="Eenjarig")
+    Offer.objects.create(standard_contract=yearly, insurer=w.zuid, practice=practice, year=2027,
+                         region=w.limburg, status=Offer.Status.SIGNED)
+    ended = StandardContract.objects.create(insurer=w.oost, first_year=2026, title="Afgelopen")
+    Offer.objects.create(standard_contract=ended, insurer=w.oost, practice=practice, year=2026,
+                         region=w.limburg, status=Offer.Status.SIGNED)
+    other = StandardContract.objects.create(insurer=w.oost, first_year=2027, title="Niet getekend")
+    Offer.objects.create(standard_contract=other, insurer=w.oost, practice=practice, year=2027, region=w.limburg)
+    page = text(page_html_as(client, w.practice_user, DASHBOARD))
+    assert ("Uw eigen positie in 2027 U heeft 2 getekende contracten die in dit jaar gelden: "
+            "Noordzee Zorg — meerjarig, 2026 tot en met 2028 Zuiderlicht Verzekeringen") in page
+    # Only the holder's own: another practice's people see none of it, an insurer no such section.
+    assert "Zuiderlicht" not in page_html_as(client, w.care_group_user, DASHBOARD)
+    assert "Uw eigen positie" not in text(page_html_as(client, w.purchaser, DASHBOARD))
 
 
 def test_overlegteam_sees_its_insurer_in_its_region_without_drill_down(client, monitor_world):
