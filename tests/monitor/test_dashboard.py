@@ -3,7 +3,9 @@ who may open what, what each role sees of other insurers, the filters in the URL
 table shown, and a query budget that does not grow with the snapshot rows."""
 
 import csv
+import html as htmllib
 import io
+import json
 import re
 from html.parser import HTMLParser
 
@@ -14,6 +16,8 @@ from openpyxl import load_workbook
 
 from contracting.models import ContractYear, Offer, StandardContract
 from monitor.access import insurer_letters
+from monitor.indicators import Row, Unit, column, headline, table
+from monitor.models import MonitorSnapshot
 from monitor.tables import display
 from tests.factories import RegionFactory
 from tests.helpers import page_html_as, text
@@ -284,3 +288,21 @@ def test_query_budget_does_not_grow_with_the_data(client, monitor_world):
         assert (page_queries(client, CONTRACTS_TAB), page_queries(client, DASHBOARD),
                 page_queries(client, CSV)) == counts[who], who
     assert max(max(c) for c in counts.values()) <= 16
+
+
+def test_a_withheld_row_shows_its_note_and_no_figure_in_table_chart_and_download(client, monitor_world):
+    w = monitor_world
+    value = table(columns=[column("mark", "Cijfer", Unit.MARK)],
+                  rows=[Row(key="insurer:1", label="Noordzee Zorg", insurer=w.noord.pk, cells={"mark": 7.2}),
+                        Row(key="insurer:2", label="Zuiderlicht Verzekeringen", insurer=w.zuid.pk, withheld=True,
+                            note="minder dan 10 antwoorden")],
+                  headline=headline(7.2, Unit.MARK, "gemiddeld"))
+    MonitorSnapshot.objects.filter(year=2027, indicator=SATISFACTION, insurer=None).update(value=value)
+    client.force_login(w.nza)
+    html = client.get(DASHBOARD, {"chapter": SURVEYS_CH}).content.decode()
+    assert shown_table(html, SATISFACTION)[1:] == [["Noordzee Zorg", "7,2", "", ""],
+                                                   ["Zuiderlicht Verzekeringen", "—", "minder dan 10 antwoorden", ""]]
+    chart = json.loads(htmllib.unescape(re.search(r'data-chart="([^"]*)"', html).group(1)))
+    assert chart["labels"] == ["Noordzee Zorg"] and chart["datasets"][0]["data"] == [7.2]
+    rows = csv_rows(download(client, f"/monitor/cijfers/{SATISFACTION}.csv"))
+    assert rows[1:] == [["Noordzee Zorg", "7,2", ""], ["Zuiderlicht Verzekeringen", "", "minder dan 10 antwoorden"]]
