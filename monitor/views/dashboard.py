@@ -17,6 +17,7 @@ from core.exports import file_response
 
 from ..access import INSURER, NZA, PROVIDER, TEAM, parse_filters
 from ..indicators import Chapter, get_indicator
+from ..pdf import may_print
 from ..selectors import monitor_view
 from ..tables import figure_chart, figure_table, trend_chart
 
@@ -58,6 +59,7 @@ def dashboard(request):
         "overview": [(label, figures) for _c, label, figures in chapters] if chapter == OVERVIEW else [],
         "chapter_codes": {f.code: c for c, _l, figures in chapters for f in figures},
         "base_query": view.query(), "filters_fixed": view.access.kind in (TEAM, PROVIDER),
+        "may_print": may_print(view.access) and view.computed, "may_run": view.access.kind == NZA,
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     template = "monitor/_results.html" if partial else "monitor/dashboard.html"

@@ -119,6 +119,7 @@ def test_nza_sees_every_name_figure_and_drill_down(client, monitor_world):
     assert "Testcontracten per zorgverzekeraar 300 Contracten" in page
     assert "Gevolgde contracten tellen één keer." in page  # how it is computed, with its caveats
     assert "Cijfers over 2027, berekend op 30 november 2026 03:00 uit gegevens tot 30 november 2026 00:00." in page
+    assert 'href="/monitor/2027/monitor.pdf"' in html and 'href="/monitor/berekeningen/"' in html
     # The overview: each figure's headline, linking to its chapter.
     page = text(page_html_as(client, w.nza, DASHBOARD))
     assert "Testcontracten per zorgverzekeraar 300" in page and "Testtevredenheid 7,1" in page
@@ -194,6 +195,7 @@ def test_overlegteam_sees_its_insurer_in_its_region_without_drill_down(client, m
     assert ("11 Contracten Zorgverzekeraar, alle regio's: 200 Regio, alle zorgverzekeraars: 14 Landelijk: 300"
             in page)
     assert "Bekijk lijst" not in page and "Zuiderlicht" not in html
+    assert "monitor.pdf" not in html and "/monitor/berekeningen/" not in html
 
 
 def test_filters_are_in_the_url_and_htmx_swaps_the_results(client, monitor_world):
