@@ -114,6 +114,11 @@ class MonitorAccess:
     def name_visible(self, insurer_id: int | None) -> bool:
         return insurer_id is None or self.names_all or insurer_id in self.named_insurers
 
+    def may_see(self, indicator) -> bool:
+        """Whether the viewer sees this indicator at all: an NZa-only one (the insurers' questionnaire answers
+        per care group) only the NZa; every other one every viewer of the monitor, in its own cut."""
+        return self.may_view and (self.names_all or not indicator.nza_only)
+
     @property
     def may_drill(self) -> bool:
         """Whether drill-down links are shown at all (on the viewer's own cut, on rows it may name)."""

@@ -225,7 +225,7 @@ def monitor_view(*, user, year: int | None, filters: Filters, notes: list[str] |
     `codes` limits it to some indicators (one figure's export); `notes` are messages to show with it."""
     access = monitor_access(user)
     notes = list(notes or [])
-    indicators = [i for i in all_indicators() if codes is None or i.code in codes]
+    indicators = [i for i in all_indicators() if (codes is None or i.code in codes) and access.may_see(i)]
     if not access.may_view:
         return MonitorView(access=access, year=year, years=[], asked=filters, filters=Filters(), notes=notes,
                            figures=[], freshness=None, insurer_choices=[], region_choices=[])

@@ -119,6 +119,8 @@ class MonitorIndicatorView(APIView):
             raise NotFound(_("Er is geen indicator met deze code."))
         view = _view(request, codes=[code])
         figure = view.figure(code)
+        if figure is None:  # an indicator this viewer does not see (only the NZa's)
+            raise NotFound(_("Er is geen indicator met deze code."))
         series = [{"label": str(line.label),
                    "points": [{"year": y, "value": v} for y, v in zip(figure.trend_years, line.values, strict=True)]}
                   for line in figure.trend]

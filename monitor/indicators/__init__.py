@@ -110,6 +110,7 @@ class Indicator:
     compute: Callable[[Context], Iterable[Cut]]
     caveats: tuple = ()
     dimensions: tuple = ()
+    nza_only: bool = False  # figures only the NZa may see at all (e.g. the insurers' own questionnaire answers)
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -118,7 +119,7 @@ _REGISTRY: dict[str, Indicator] = {}
 MODULES = ("contracts", "mdz", "maatwerk", "gcp", "surveys")
 
 
-def indicator(*, code, chapter, order, title, unit, formula, source, caveats=(), dimensions=()):
+def indicator(*, code, chapter, order, title, unit, formula, source, caveats=(), dimensions=(), nza_only=False):
     def register(compute):
         if code in _REGISTRY and _REGISTRY[code].compute is not compute:
             raise ValueError(f"indicator {code!r} is defined twice")
@@ -126,7 +127,7 @@ def indicator(*, code, chapter, order, title, unit, formula, source, caveats=(),
             Dim(dim)  # an unknown dimension is a programming error
         _REGISTRY[code] = Indicator(code=code, chapter=str(chapter), order=order, title=title, unit=str(unit),
                                     formula=formula, source=source, compute=compute, caveats=tuple(caveats),
-                                    dimensions=tuple(str(d) for d in dimensions))
+                                    dimensions=tuple(str(d) for d in dimensions), nza_only=nza_only)
         return compute
     return register
 

@@ -322,7 +322,7 @@ def _per_care_group_columns() -> list[dict]:
 
 def _care_group_indicator(*, code, question, order, title, formula, caveats=()):
     @indicator(code=code, chapter=Chapter.SURVEYS, order=order, title=title, unit=Unit.MARK, formula=formula,
-               source=SOURCE_INSURER,
+               source=SOURCE_INSURER, nza_only=True,
                caveats=(gettext_lazy("Per samenwerkingsverband: de oordelen van de zorgverzekeraars die er een "
                                      "contract mee hebben; het kopcijfer is het ongewogen gemiddelde over de "
                                      "samenwerkingsverbanden."),
