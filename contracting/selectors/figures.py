@@ -27,6 +27,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
@@ -239,7 +240,10 @@ def insured_with_module(year: int, code: str) -> list[dict]:
     followed = covering(FollowRequest.objects.filter(
         status__in=FOLLOWING, insurer_id=OuterRef("pair_insurer"), offer__status=Offer.Status.SIGNED,
         offer__practice_id=OuterRef("pk"), offer__choices__contract_module__module__code=code,
-    ).exclude(not_followed__contains=[code]), year, "offer__standard_contract__")
+    # Whether `code` is among the modules not followed: a match on the list's JSON text (a quoted module code),
+    # which PostgreSQL and SQLite (the embedded run) both answer; SQLite has no JSON containment lookup.
+    ).annotate(not_followed_text=Cast("not_followed", TextField())).exclude(
+        not_followed_text__contains=f'"{code}"'), year, "offer__standard_contract__")
     rows = (Practice.objects.filter(region__market_shares__isnull=False)
             .annotate(pair_insurer=F("region__market_shares__insurer_id"))
             .annotate(pair_insured=Coalesce(
