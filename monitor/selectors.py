@@ -19,11 +19,13 @@ from datetime import datetime
 
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contracting.models import ContractYear, Offer
+from contracting.calendar import MilestoneKind
+from contracting.models import ContractYear, Milestone, Offer
 from contracting.selectors import holder_offers, offers_for_year
 from insurers.models import Insurer
 from providers.models import Region
@@ -221,7 +223,8 @@ def drill_url(drill: dict | None) -> str | None:
 
 def monitor_view(*, user, year: int | None, filters: Filters, notes: list[str] | None = None,
                  codes: list[str] | None = None) -> MonitorView:
-    """What `user` sees of the monitor for `year` (None: the latest computed year) and `filters`.
+    """What `user` sees of the monitor for `year` (None: the year the cycle works on when it is computed, else
+    the latest computed year) and `filters`.
     `codes` limits it to some indicators (one figure's export); `notes` are messages to show with it."""
     access = monitor_access(user)
     notes = list(notes or [])
@@ -231,9 +234,21 @@ def monitor_view(*, user, year: int | None, filters: Filters, notes: list[str] |
                            figures=[], freshness=None, insurer_choices=[], region_choices=[])
 
     snapshot_years = set(MonitorSnapshot.objects.values_list("year", flat=True).distinct().order_by())
-    years = sorted(snapshot_years | set(ContractYear.objects.values_list("year", flat=True)))
+    # Each contract year with the moment its follow decisions are due: the year the cycle works on now is the
+    # earliest whose follow decisions are ahead (as contracting.selectors.contract_year_current says), read here
+    # in the same query as the years.
+    follow_due = Milestone.objects.filter(contract_year=OuterRef("pk"), kind=MilestoneKind.FOLLOW_DECISIONS_DUE)
+    contract_years = list(ContractYear.objects.annotate(follow_due=Subquery(follow_due.values("due_at")[:1]))
+                          .values_list("year", "follow_due"))
+    years = sorted(snapshot_years | {y for y, _due in contract_years})
     if year is None:
-        year = max(snapshot_years) if snapshot_years else (years[-1] if years else None)
+        # The cycle's current year when its figures are computed, else the latest computed year.
+        now = timezone.now()
+        current = min((y for y, due in contract_years if due is not None and due > now), default=None)
+        if current in snapshot_years:
+            year = current
+        else:
+            year = max(snapshot_years) if snapshot_years else (years[-1] if years else None)
     insurers = list(Insurer.objects.order_by("name").values_list("pk", "name"))
     access = with_letters(access, year or 0, [pk for pk, _name in insurers])
     scoped, scope_notes = access.scope(filters)

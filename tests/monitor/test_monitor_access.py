@@ -211,3 +211,26 @@ def test_query_budget_does_not_grow_with_years_or_rows(monitor_world):
     assert few == {"nza": 8, "purchaser": 8, "team": 8, "practice_user": 9}
     assert monitor_view(user=w.nza, year=2027, filters=Filters()).figure(CONTRACTS).trend_years == [
         2024, 2025, 2026, 2027]
+
+
+def test_without_a_year_the_cycles_current_year_is_shown_when_computed(monitor_world):
+    from datetime import datetime
+
+    import time_machine
+
+    from contracting.calendar import AMSTERDAM
+    from contracting.services import contract_year_ensure
+    from monitor.access import Filters
+    from monitor.selectors import monitor_view
+    from tests.monitor.snapshots import CONTRACTS, snapshot
+
+    w = monitor_world
+    for year in (2027, 2028):
+        contract_year_ensure(actor=None, year=year)
+    snapshot(2028, CONTRACTS, [("Noordzee Zorg", w.noord, 1, 0)], head=1)
+    # On 1 December 2026 the cycle works on 2027 (its follow decisions are due by 31 December 2026), though
+    # 2028 is computed too; from 1 January 2027 on it works on 2028.
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=AMSTERDAM), tick=False):
+        assert monitor_view(user=w.nza, year=None, filters=Filters()).year == 2027
+    with time_machine.travel(datetime(2027, 1, 2, 9, 0, tzinfo=AMSTERDAM), tick=False):
+        assert monitor_view(user=w.nza, year=None, filters=Filters()).year == 2028
