@@ -18,8 +18,16 @@ from .models import Signature, Unit
 ENCODING = "windows-1252"
 
 
-def _t(text) -> str:
-    return str(text or "").encode(ENCODING, "replace").decode(ENCODING)
+# Signs that Windows-1252 lacks, written the way it can.
+_PLAIN = str.maketrans({"≥": ">=", "≤": "<=", "−": "-", "≠": "!=", "→": "->", "\u2009": " ", "\u202f": " "})
+
+
+def pdf_text(text) -> str:
+    """Text the PDF core fonts can carry (Windows-1252); anything beyond it becomes "?"."""
+    return str(text or "").translate(_PLAIN).encode(ENCODING, "replace").decode(ENCODING)
+
+
+_t = pdf_text
 
 
 def _money(value) -> str:
@@ -48,7 +56,9 @@ def _years(years: list[int]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-class _ContractPDF(FPDF):
+class FooterPDF(FPDF):
+    """An A4 document of the portal with its footer: `footer_text` on the left, the page number on the right
+    (the signed contract, the negotiation record and the printable monitor)."""
     footer_text = ""
 
     def footer(self):
@@ -57,6 +67,7 @@ class _ContractPDF(FPDF):
         self.set_text_color(90)
         self.cell(self.epw - 25, 5, _t(self.footer_text), align="L")
         self.cell(25, 5, _t(_("Pagina %(page)s") % {"page": self.page_no()}), align="R")
+        self.set_text_color(0)
 
 
 def signed_contract_pdf(signature: Signature, *, compress: bool = True) -> bytes:
@@ -66,7 +77,7 @@ def signed_contract_pdf(signature: Signature, *, compress: bool = True) -> bytes
     signed_by = content.get("signed_by", {})
     signed_at = timezone.localtime(signature.signed_at)
 
-    pdf = _ContractPDF(format="A4")
+    pdf = FooterPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
     pdf.set_compression(compress)
     pdf.set_title(content.get("title", ""))
@@ -187,7 +198,7 @@ def request_dossier_pdf(dossier: dict, *, compress: bool = True) -> bytes:
     """A request's whole dossier (selectors.requests.request_dossier) as one PDF: the parties, the request,
     every message with its attachments' names, the answer or decision and appeal, and each clock with its
     last day and whether it was met. Drawn from the same data as the JSON export."""
-    pdf = _ContractPDF(format="A4")
+    pdf = FooterPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
     pdf.set_compression(compress)
     title = _("Dossier %(kind)s %(id)s") % {"kind": dossier["kind_label"].lower(), "id": dossier["id"]}

@@ -21,7 +21,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from contracting.pdf import ENCODING
+from contracting.pdf import ENCODING, FooterPDF
+from contracting.pdf import pdf_text as _t
 from core.numbers import count, hours, money
 from core.numbers import percent as percent_text
 
@@ -36,15 +37,6 @@ NUMERIC_UNITS = frozenset({Unit.COUNT, Unit.PERCENT, Unit.HOURS, Unit.EURO, Unit
 MAX_BARS = 30  # a longer table is charted by its first rows; the table below it has them all
 BLUE = (1, 104, 155)
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(222, 233, 242))
-
-
-# Signs labels use that Windows-1252 lacks, written the way it can.
-_PLAIN = str.maketrans({"≥": ">=", "≤": "<=", "−": "-", "≠": "!=", "→": "->", "\u2009": " ", "\u202f": " "})
-
-
-def _t(value) -> str:
-    """Text the PDF core fonts can carry (Windows-1252, as contracting/pdf.py); anything beyond becomes "?"."""
-    return str(value or "").translate(_PLAIN).encode(ENCODING, "replace").decode(ENCODING)
 
 
 def may_print(access: MonitorAccess) -> bool:
@@ -144,18 +136,6 @@ def _number(value) -> float | None:
 
 
 # --- The PDF -----------------------------------------------------------------------------------------------------
-class _MonitorPDF(FPDF):
-    footer_text = ""
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.set_text_color(90)
-        self.cell(self.epw - 25, 5, _t(self.footer_text), align="L")
-        self.cell(25, 5, _t(_("Pagina %(page)s") % {"page": self.page_no()}), align="R")
-        self.set_text_color(0)
-
-
 def _moment(value: datetime | None) -> str:
     return date_format(timezone.localtime(value), "j F Y, H:i") if value else "–"
 
@@ -166,7 +146,7 @@ def monitor_pdf(printed: PrintedMonitor, *, compress: bool = True) -> bytes:
 
 
 def _draw(printed: PrintedMonitor, *, compress: bool) -> bytes:
-    pdf = _MonitorPDF(format="A4")
+    pdf = FooterPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
     pdf.set_compression(compress)
     title = _("Monitor contractafspraken huisartsenzorg en multidisciplinaire zorg %(year)s") % {
