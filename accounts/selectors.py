@@ -5,6 +5,8 @@ from datetime import datetime
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from core.params import parse_id
+
 from .models import CalendarFeed, Membership, Notification, Role, User
 
 
@@ -96,10 +98,10 @@ def calendar_feed_of(user: User) -> CalendarFeed | None:
 def calendar_feed_user(token: str) -> User | None:
     """The active user whose feed link carries `token`; None for a malformed, unknown or replaced token, or a
     deactivated user (the feed view answers 404 for all of them alike). At most one query."""
-    pk, _sep, _secret = token.partition("-")
-    if not pk.isdigit() or len(pk) > 18:
+    pk = parse_id(token.partition("-")[0])
+    if pk is None:
         return None
-    feed = CalendarFeed.objects.filter(pk=int(pk), user__is_active=True).select_related("user").first()
+    feed = CalendarFeed.objects.filter(pk=pk, user__is_active=True).select_related("user").first()
     if feed is None or not constant_time_compare(calendar_feed_token(feed), token):
         return None
     return feed.user

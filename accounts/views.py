@@ -146,10 +146,14 @@ def profile(request):
 @require_POST
 def calendar_feed_renew_view(request):
     """Make the user's calendar-feed link, or a new one that ends the old one ("Nieuwe link maken")."""
-    had = calendar_feed_of(request.user) is not None
-    calendar_feed_renew(actor=request.user, replaces=parse_id(request.POST.get("replaces", "")) or 0)
-    messages.success(request, _("Er is een nieuwe agenda-link gemaakt; de vorige werkt niet meer.") if had
-                     else _("Uw agenda-link is gemaakt. Voeg hem toe aan uw agenda-app."))
+    replaces = parse_id(request.POST.get("replaces", "")) or 0
+    feed = calendar_feed_renew(actor=request.user, replaces=replaces)
+    if feed.version != replaces + 1:  # an old tab: the link was renewed since, and the one shown now works
+        messages.info(request, _("Dit is uw huidige agenda-link; er is niets veranderd."))
+    elif replaces:
+        messages.success(request, _("Er is een nieuwe agenda-link gemaakt; de vorige werkt niet meer."))
+    else:
+        messages.success(request, _("Uw agenda-link is gemaakt. Voeg hem toe aan uw agenda-app."))
     return redirect(reverse("accounts:profile") + "#agenda")
 
 

@@ -60,6 +60,12 @@ def test_a_new_link_ends_the_old_one_and_a_repeated_post_makes_only_one(client, 
     assert AuditEvent.objects.filter(verb="accounts.calendar_feed.created").count() == 1
     assert AuditEvent.objects.filter(verb="accounts.calendar_feed.renewed").count() == 1
     assert 'name="replaces" value="2"' in page_html_as(client, practice_user, PROFILE)
+    # A tab opened before any link was made posts its form: nothing changes, and the page does not claim it did.
+    client.post(RENEW, {"replaces": "0"})
+    page = text(page_html_as(client, practice_user, PROFILE))
+    assert "Dit is uw huidige agenda-link; er is niets veranderd." in page
+    assert "de vorige werkt niet meer" not in page
+    assert shown_link(client, practice_user) == second
 
 
 @pytest.mark.django_db

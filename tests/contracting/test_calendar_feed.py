@@ -145,7 +145,8 @@ def test_an_unknown_replaced_or_malformed_link_or_a_deactivated_user_is_a_404(si
     assert anonymous.get(old).status_code == 404
     assert anonymous.get(new).status_code == 200
     pk, secret = calendar_feed_token(feed).split("-")
-    for token in (f"{pk}-{'0' * len(secret)}", f"{int(pk) + 1}-{secret}", secret, "x-y", f"{pk}{secret}"):
+    for token in (f"{pk}-{'0' * len(secret)}", f"{int(pk) + 1}-{secret}", secret, "x-y", f"{pk}{secret}",
+                  f"²-{secret}", f"١٢-{secret}"):  # digits int() refuses or of another script: 404, not 500
         assert anonymous.get(f"/agenda/{token}.ics").status_code == 404, token
     signatory.is_active = False
     signatory.save(update_fields=["is_active"])
