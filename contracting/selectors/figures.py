@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 
 from providers.models import CareGroup, InsuredCount, MarketShare, Practice
 
@@ -248,7 +248,8 @@ def insured_with_module(year: int, code: str) -> list[dict]:
             .annotate(pair_insurer=F("region__market_shares__insurer_id"))
             .annotate(pair_insured=Coalesce(
                 Subquery(counted.values("insured")[:1]),
-                Cast(F("registered_patients") * F("region__market_shares__share_percent") / 100, IntegerField())))
+                Cast(Round(F("registered_patients") * F("region__market_shares__share_percent") / 100),
+                     IntegerField())))
             .values("pair_insurer", "region_id")
             .annotate(all_insured=Sum("pair_insured"),
                       covered=Coalesce(Sum("pair_insured", filter=Q(Exists(own)) | Q(Exists(followed))), 0))

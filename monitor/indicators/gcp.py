@@ -100,8 +100,8 @@ def scoreboard_rows(ctx: Context) -> list[dict]:
     now = ctx.now
     deadlines = year_deadlines(ctx.year, now)
     by = {key: _by(deadlines, kind) for key, kind, _label in SCOREBOARD_MILESTONES}
-    follow_due = deadlines[K.FOLLOW_DECISIONS_DUE].due_at if K.FOLLOW_DECISIONS_DUE in deadlines else None
-    facts = gcp_insurer_facts(ctx.year, follow_due=follow_due)
+    # Decisions are counted before or after the same moment their verdict is judged against (the end of the day).
+    facts = gcp_insurer_facts(ctx.year, follow_due=by["follow_decisions"])
     caregroups = caregroup_offer_counts(ctx.year, due=by["caregroup_offers"]) if by["caregroup_offers"] else {}
     evaluations = {e.insurer_id: (e, lateness) for e, lateness in evaluations_of_year(ctx.year, now)}
     signing_open = deadlines.get(K.SIGNING_OPEN)
