@@ -131,10 +131,23 @@ def _claim(*, year: int, now: datetime, actor, run: MonitorRun | None) -> Monito
     return run
 
 
+class RunAbandoned(Exception):
+    """The run is no longer running: the sweep marked it failed (no progress for too long) while this worker was
+    still at it. It writes nothing more, so a later run, and a year published from it, keep their figures."""
+
+
+def _still_running(run: MonitorRun, *, lock: bool = False) -> None:
+    runs = MonitorRun.objects.filter(pk=run.pk, status=Status.RUNNING)
+    if not (runs.select_for_update() if lock else runs).exists():
+        raise RunAbandoned(run.pk)
+
+
 def _snapshots_replace(*, indicator: Indicator, run: MonitorRun, now: datetime) -> int:
     """Compute one indicator and replace the year's rows of it by its cuts, in one transaction: the year holds
-    either the old figures or the new ones, never a mix, and recomputing gives the same rows again."""
+    either the old figures or the new ones, never a mix, and recomputing gives the same rows again. Only while
+    the run is still running (checked before computing, and again under its row lock before writing)."""
     allowed = set(indicator.dimensions)
+    _still_running(run)
     with transaction.atomic():
         rows = []
         for cut in indicator.compute(Context(year=run.year, now=now)):
@@ -145,6 +158,7 @@ def _snapshots_replace(*, indicator: Indicator, run: MonitorRun, now: datetime) 
                                         region_id=cut.dims.region, segment=cut.dims.segment,
                                         provider_type=cut.dims.provider_type, value=cut.value, run=run,
                                         computed_at=now))
+        _still_running(run, lock=True)
         MonitorSnapshot.objects.filter(year=run.year, indicator=indicator.code).delete()
         MonitorSnapshot.objects.bulk_create(rows, batch_size=1000)
         _advance(run)
@@ -152,7 +166,7 @@ def _snapshots_replace(*, indicator: Indicator, run: MonitorRun, now: datetime) 
 
 
 def _advance(run: MonitorRun) -> None:
-    MonitorRun.objects.filter(pk=run.pk).update(indicators_done=F("indicators_done") + 1,
+    MonitorRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(indicators_done=F("indicators_done") + 1,
                                                 heartbeat_at=timezone.now())
 
 
@@ -183,6 +197,9 @@ def monitor_recompute(*, year: int, now: datetime, actor=None, run: MonitorRun |
             began = time.monotonic()
             try:
                 _snapshots_replace(indicator=indicator, run=run, now=now)
+            except RunAbandoned:
+                run.refresh_from_db()
+                return run  # given up by the sweep: as it was marked, nothing more written or published
             except Exception as exc:  # isolated: the run carries on with the next indicator
                 errors.append(f"{indicator.code}: {type(exc).__name__}: {exc}")
                 _advance(run)
@@ -207,6 +224,8 @@ def _finish(run: MonitorRun, *, errors: list[str], timings: dict, started: float
     timings["total"] = round((time.monotonic() - started) * 1000)
     with transaction.atomic():
         run = MonitorRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != Status.RUNNING:  # the sweep gave up on it meanwhile: it stays as the sweep marked it
+            return run
         run.status = Status.FAILED if errors else Status.DONE
         run.error = "\n".join(errors)
         run.finished_at = timezone.now()
@@ -221,7 +240,7 @@ def monitor_publish(*, actor, year: int, now: datetime | None = None) -> Monitor
     """Publish the year's figures as they are: its snapshots are never recomputed after this. Only the NZa (403).
     Needs a finished run whose latest is done (409 while a run is queued or running, or when the latest failed
     or there is none). Publishing a published year returns its publication (safe to repeat)."""
-    if not is_nza_or_admin(actor):
+    if actor is None or not is_nza_or_admin(actor):  # None: a run whose requester was deleted since
         raise _not_nza()
     now = now or timezone.now()
     with transaction.atomic():

@@ -4,6 +4,7 @@ nightly and minutely schedules and who may ask for any of it.
 The indicators here are the tests' own (a registry of their own for each test), reading real rows: what is under
 test is the run, not any figure of the monitor."""
 
+import threading
 import time
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from config.celery import app as celery_app
-from contracting.services import contract_year_ensure
+from contracting.services import contract_year_ensure, deadlines_sweep
 from core.errors import PortalError
 from core.models import AuditEvent
 from monitor import indicators
@@ -328,6 +329,50 @@ def test_a_run_that_lost_its_worker_is_marked_failed(registry, year2027, practic
     # The year can be computed again.
     register_practices()
     assert monitor_recompute(year=2027, now=now).status == MonitorRun.Status.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_the_sweep_gave_up_on_writes_nothing_more(registry, year2027, practices):
+    """The worker was slow, not dead: the sweep marked its run failed while it computed the first indicator.
+    The run stops there: the second indicator is neither computed nor written, and the run stays as the sweep
+    marked it (so a later run, and a year published from it, keep their figures)."""
+    computed = []
+
+    def sweep_gives_up():  # the minutely sweep, in its own connection and transaction
+        from django.db import connection
+
+        MonitorRun.objects.filter(status=MonitorRun.Status.RUNNING).update(
+            status=MonitorRun.Status.FAILED, error="geen voortgang")
+        connection.close()
+
+    def slow(ctx):
+        worker = threading.Thread(target=sweep_gives_up)
+        worker.start()
+        worker.join()
+        return [Cut(Dims(), table(columns=[], rows=[]))]
+
+    def after(ctx):
+        computed.append(ctx.year)
+        return [Cut(Dims(), table(columns=[], rows=[]))]
+
+    indicator(code="first", chapter=Chapter.CONTRACTS, order=1, title="Eerste", unit=Unit.COUNT, formula="f",
+              source="s")(slow)
+    indicator(code="second", chapter=Chapter.CONTRACTS, order=2, title="Tweede", unit=Unit.COUNT, formula="f",
+              source="s")(after)
+    run = monitor_recompute(year=2027, now=timezone.now())
+    assert computed == []
+    assert not MonitorSnapshot.objects.filter(indicator__in=("first", "second")).exists()
+    assert (run.status, run.error) == (MonitorRun.Status.FAILED, "geen voortgang")
+
+
+def test_publishing_for_a_requester_deleted_since_is_refused_not_a_crash(registry, year2027, practices, nza):
+    register_practices()
+    run = monitor_request_recompute(actor=nza, year=2027, publish_when_done=True)
+    MonitorRun.objects.filter(pk=run.pk).update(requested_by=None)  # the analyst's account was removed
+    deadlines_sweep(now=timezone.now())
+    run = monitor_recompute(year=2027, now=timezone.now(), run=MonitorRun.objects.get(pk=run.pk))
+    assert run.status == MonitorRun.Status.DONE and run.error  # computed; why it was not published is said
+    assert not MonitorPublication.objects.filter(year=2027).exists()
 
 
 def test_a_second_direct_run_while_one_runs_is_refused(registry, year2027):
